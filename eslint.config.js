@@ -1,0 +1,46 @@
+// One lint config for the whole monorepo. Type-aware, so floating promises are errors.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'test-artifacts/**', '**/*.js', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // ts-mls is wrapped by exactly one adapter folder (style guide, convention 1).
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['ts-mls', 'ts-mls/*'], message: 'Only packages/crypto/src/mls may import ts-mls.' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/crypto/src/mls/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The server is an external sender and relay, never an MLS member: it may not reach the
+    // member side of the crypto package (group state, Welcome processing, the exporter).
+    files: ['apps/server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['ts-mls', 'ts-mls/*'], message: 'The server never imports ts-mls.' },
+            { group: ['@conclave/crypto/member', '@conclave/crypto/member/*'], message: 'The server may not reach the member side of the crypto package.' },
+            { group: ['@conclave/client', '@conclave/client/*'], message: 'The server may not use the client SDK (it holds member crypto).' },
+            { group: ['**/packages/crypto/**'], message: 'Use the package entry @conclave/crypto/server or /sframe.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,184 @@
+// The governance engine's facts and decisions (../shared/spec/governance.md).
+// Facts mirror the `policy explain` scenario (§8): the server loads a tenant's facts into this
+// shape and asks the same pure functions the what-if tool uses, so there is one rule book.
+
+export const reasonCodes = [
+  'E2EE_UNSUPPORTED_MEETING_TYPE',
+  'E2EE_REQUIRES_PREMIUM',
+  'E2EE_POLICY_DISABLED',
+  'COMPLIANCE_RECORDING_BLOCKS_E2EE',
+  'TEMPLATE_REQUIRES_E2EE',
+  'E2EE_LOCKED_BY_LABEL',
+  'E2EE_LOCKED_BY_TEMPLATE',
+  'FEATURE_UNAVAILABLE_IN_E2EE',
+  'MEETING_ALREADY_STARTED',
+  'CLIENT_NOT_SUPPORTED',
+  'MEETING_FULL',
+  'MEETING_NOT_FOUND',
+  'CALL_E2EE_DISABLED_BY_POLICY',
+  'CALL_E2EE_OFF_IN_USER_SETTINGS',
+] as const;
+export type ReasonCode = (typeof reasonCodes)[number];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Reason {
+  code: ReasonCode;
+  severity: Severity;
+  /** A sentence a help desk can read out. Names objects (label, template, option), never secrets. */
+  message: string;
+  /** The option concerned, for FEATURE_UNAVAILABLE_IN_E2EE. */
+  option?: IncompatibleOption;
+}
+
+/** Options that need the server to see media or content, so cannot exist in an E2EE meeting (§1). */
+export const incompatibleOptions = [
+  'breakoutRooms',
+  'copilot',
+  'excelLive',
+  'liveCaptions',
+  'transcription',
+  'dialIn',
+  'powerPointLive',
+  'recording',
+  'requestControl',
+  'togetherMode',
+  'companionMode',
+  'largeGallery',
+] as const;
+export type IncompatibleOption = (typeof incompatibleOptions)[number];
+
+export const meetingTypes = ['meeting', 'channelMeeting', 'webinar', 'townHall'] as const;
+export type MeetingType = (typeof meetingTypes)[number];
+
+export const platforms = ['windows', 'macos', 'linux', 'ios', 'android', 'web', 'vdi', 'cvi', 'phone'] as const;
+export type Platform = (typeof platforms)[number];
+
+export const e2eeSettings = ['Disabled', 'DisabledUserOverride'] as const;
+export type E2eeSetting = (typeof e2eeSettings)[number];
+
+export interface TenantE2eeSettings {
+  maxParticipants: number;
+  clients: {
+    blocked: Platform[];
+    /** Minimum client version per platform (semver). */
+    minVersion: Partial<Record<Platform, string>>;
+  };
+}
+
+export interface UserFacts {
+  id: string;
+  displayName?: string;
+  premium: boolean;
+  groups: string[];
+  settings: { e2eeCalls: boolean };
+}
+
+export interface GroupFacts {
+  id: string;
+}
+
+export interface EncryptionPolicy {
+  name: string;
+  description?: string;
+  meetingEndToEndEncryption: E2eeSetting;
+  callingEndToEndEncryption: E2eeSetting;
+}
+
+export type PolicyAssignment =
+  | { policy: string; user: string }
+  | { policy: string; group: string; rank: number }
+  | { policy: string; global: true };
+
+/** A compliance recording policy and where it is assigned; `enabled: false` puts nobody under it. */
+export type ComplianceRecordingAssignment =
+  | { policy?: string; enabled?: boolean; user: string }
+  | { policy?: string; enabled?: boolean; group: string; rank?: number }
+  | { policy?: string; enabled?: boolean; global: true };
+
+export interface TemplateOption<T> {
+  value: T;
+  locked: boolean;
+}
+
+export interface MeetingTemplate {
+  id: string;
+  name?: string;
+  options: {
+    endToEndEncryption?: TemplateOption<boolean>;
+  } & Partial<Record<IncompatibleOption, TemplateOption<boolean>>>;
+}
+
+export interface SensitivityLabel {
+  id: string;
+  name?: string;
+  meeting: { endToEndEncryption?: 'apply' | 'dontApply' };
+}
+
+/** Everything the rules need to know about one tenant. */
+export interface OrgFacts {
+  tenant: { e2ee: TenantE2eeSettings };
+  users: UserFacts[];
+  groups: GroupFacts[];
+  policies: EncryptionPolicy[];
+  assignments: PolicyAssignment[];
+  complianceRecording: ComplianceRecordingAssignment[];
+  templates: MeetingTemplate[];
+  labels: SensitivityLabel[];
+}
+
+export type PolicySource = 'direct' | 'global' | `group:${string}`;
+
+export interface EffectivePolicy {
+  policy: EncryptionPolicy;
+  source: PolicySource;
+}
+
+export type MeetingOptions = { endToEndEncryption?: boolean } & Partial<Record<IncompatibleOption, boolean>>;
+
+export interface MeetingRequest {
+  type: MeetingType;
+  organizer: string;
+  template?: string;
+  label?: string;
+  options: MeetingOptions;
+}
+
+export interface FeatureState {
+  enabled: boolean;
+  locked: boolean;
+  reason?: ReasonCode;
+}
+
+export interface E2eeState {
+  enabled: boolean;
+  locked: boolean;
+  source: 'label' | 'template' | 'organizer' | 'default';
+}
+
+export type MeetingDecision =
+  | {
+      outcome: 'scheduled';
+      endToEndEncryption: E2eeState;
+      /** All twelve incompatible options whenever E2EE is on; the requested ones otherwise. */
+      features: Partial<Record<IncompatibleOption, FeatureState>>;
+      reasons: Reason[];
+    }
+  | { outcome: 'rejected'; reasons: Reason[] };
+
+export interface ClientFacts {
+  platform: Platform;
+  version: string;
+  /** Whether the client can do E2EE media; true when omitted. */
+  e2eeMedia?: boolean;
+}
+
+export interface JoinDecision {
+  outcome: 'admitted' | 'blocked';
+  reasons: Reason[];
+}
+
+export interface CallDecision {
+  endToEndEncryption: { enabled: boolean };
+  reasons: Reason[];
+}
