@@ -51,7 +51,17 @@ export type IncompatibleOption = (typeof incompatibleOptions)[number];
 export const meetingTypes = ['meeting', 'channelMeeting', 'webinar', 'townHall'] as const;
 export type MeetingType = (typeof meetingTypes)[number];
 
-export const platforms = ['windows', 'macos', 'linux', 'ios', 'android', 'web', 'vdi', 'cvi', 'phone'] as const;
+export const platforms = [
+  'windows',
+  'macos',
+  'linux',
+  'ios',
+  'android',
+  'web',
+  'vdi',
+  'cvi',
+  'phone',
+] as const;
 export type Platform = (typeof platforms)[number];
 
 export const e2eeSettings = ['Disabled', 'DisabledUserOverride'] as const;
@@ -66,9 +76,13 @@ export interface TenantE2eeSettings {
   };
 }
 
+export const userRoles = ['admin', 'user'] as const;
+export type UserRole = (typeof userRoles)[number];
+
 export interface UserFacts {
   id: string;
   displayName?: string;
+  role?: UserRole;
   premium: boolean;
   groups: string[];
   settings: { e2eeCalls: boolean };
@@ -76,6 +90,9 @@ export interface UserFacts {
 
 export interface GroupFacts {
   id: string;
+  name?: string;
+  /** Members listed on the group; a user is a member if either side lists the other. */
+  members?: string[];
 }
 
 export interface EncryptionPolicy {
@@ -132,9 +149,20 @@ export type PolicySource = 'direct' | 'global' | `group:${string}`;
 export interface EffectivePolicy {
   policy: EncryptionPolicy;
   source: PolicySource;
+  /**
+   * The assigned policy does not exist. Its settings are then `Disabled` (fail closed) and the
+   * reasons say so, instead of silently falling back to a more permissive policy.
+   */
+  missing?: boolean;
 }
 
-export type MeetingOptions = { endToEndEncryption?: boolean } & Partial<Record<IncompatibleOption, boolean>>;
+/**
+ * The organizer's explicit choices. A key that is absent or `undefined` is not chosen (so values
+ * straight from a schema parser fit); only `true`/`false` count as a choice.
+ */
+export type MeetingOptions = { endToEndEncryption?: boolean | undefined } & {
+  [K in IncompatibleOption]?: boolean | undefined;
+};
 
 export interface MeetingRequest {
   type: MeetingType;
@@ -166,6 +194,17 @@ export type MeetingDecision =
     }
   | { outcome: 'rejected'; reasons: Reason[] };
 
+export type MeetingState = 'scheduled' | 'started' | 'ended';
+
+/** A meeting the server already holds, for option changes and for starting it. */
+export interface ExistingMeeting {
+  request: MeetingRequest;
+  endToEndEncryption: E2eeState;
+  /** The organizer's current explicit choices: the request's options with later changes applied. */
+  options: MeetingOptions;
+  state: MeetingState;
+}
+
 export interface ClientFacts {
   platform: Platform;
   version: string;
@@ -182,3 +221,41 @@ export interface CallDecision {
   endToEndEncryption: { enabled: boolean };
   reasons: Reason[];
 }
+
+/** One thing wrong with a `policy explain` scenario, at a JSON path such as `$.assignments[2].rank`. */
+export interface ScenarioProblem {
+  path: string;
+  message: string;
+}
+
+export interface ExplainedMeeting {
+  id: string;
+  outcome: MeetingDecision['outcome'];
+  endToEndEncryption?: E2eeState;
+  features?: Partial<Record<IncompatibleOption, FeatureState>>;
+  reasons: Reason[];
+}
+
+export interface ExplainedJoin {
+  meeting: string;
+  user: string;
+  outcome: JoinDecision['outcome'];
+  reasons: Reason[];
+}
+
+export interface ExplainedCall {
+  id: string;
+  endToEndEncryption: { enabled: boolean };
+  reasons: Reason[];
+}
+
+/** The `policy explain` answer (§8), exactly as printed with `--json`. */
+export interface ExplainOutput {
+  effectivePolicies: Record<string, { policy: string; source: PolicySource }>;
+  meetings: ExplainedMeeting[];
+  joins: ExplainedJoin[];
+  calls: ExplainedCall[];
+}
+
+export type ExplainResult =
+  { kind: 'ok'; output: ExplainOutput } | { kind: 'invalid'; problems: ScenarioProblem[] };
