@@ -1,4 +1,37 @@
 // Every top-level command registers itself here. One file per command group.
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit.ts';
+import { registerAuthCommands } from './auth.ts';
+import { registerCallCommand } from './call.ts';
+import { registerComplianceCommands } from './compliance.ts';
+import { registerGroupCommands } from './group.ts';
+import { registerLabelCommands } from './label.ts';
+import { registerMeetingCommands } from './meeting.ts';
+import { registerPolicyCommands } from './policy.ts';
+import { registerPolicyExplainCommand } from './policy-explain.ts';
+import { registerServerCommands } from './server.ts';
+import { registerTemplateCommands } from './template.ts';
+import { registerTenantCommands } from './tenant.ts';
+import { registerUserCommands } from './user.ts';
 
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerServerCommands(program);
+  registerAuthCommands(program);
+  // `policy` is shared: the server-side commands here, the offline `policy explain` beside them.
+  const policy = program
+    .command('policy')
+    .description(
+      'Enhanced encryption policies: manage them on a server, or explain what-if scenarios offline',
+    );
+  registerPolicyCommands(policy);
+  registerPolicyExplainCommand(policy);
+  registerTemplateCommands(program);
+  registerLabelCommands(program);
+  registerComplianceCommands(program);
+  registerUserCommands(program);
+  registerGroupCommands(program);
+  registerTenantCommands(program);
+  registerAuditCommand(program);
+  registerMeetingCommands(program);
+  registerCallCommand(program);
+}

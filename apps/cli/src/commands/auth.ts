@@ -1,0 +1,125 @@
+// `conclave sign-in`, `sign-out` and `whoami`: the stored session every server command uses.
+import type { Command } from 'commander';
+import { ApiClient } from '../api/client.ts';
+import { unwrapItem } from '../api/envelope.ts';
+import { connect, defaultServer, normalizeServerUrl } from '../api/session.ts';
+import type { SignInResponse, User } from '../api/types.ts';
+import {
+  credentialsPath,
+  deleteCredentials,
+  readCredentials,
+  writeCredentials,
+} from '../config/credentials.ts';
+import { CliError } from '../errors.ts';
+import { readPassword } from '../input/password.ts';
+import { emit, formatFields, printJson, printLines, progress } from '../output/print.ts';
+import { example, withJson, withServer } from './define.ts';
+import type { ServerCommandFlags } from './define.ts';
+
+interface SignInFlags extends ServerCommandFlags {
+  email: string;
+  passwordStdin?: boolean;
+}
+
+export function registerAuthCommands(program: Command): void {
+  const signIn = withServer(
+    program
+      .command('sign-in')
+      .description('sign in to a Conclave server and store the session for later commands')
+      .requiredOption('--email <email>', 'your email address')
+      .option(
+        '--password-stdin',
+        'read the password from stdin (else CONCLAVE_PASSWORD, else a prompt)',
+      ),
+  ).action(signInAction);
+  example(
+    signIn,
+    'conclave sign-in --server http://127.0.0.1:8080 --email admin@example.org',
+    'printf %s "$PASSWORD" | conclave sign-in --email admin@example.org --password-stdin',
+  );
+
+  const signOut = withJson(
+    program.command('sign-out').description('end the session on the server and forget it locally'),
+  ).action(signOutAction);
+  example(signOut, 'conclave sign-out');
+
+  const whoami = withServer(
+    program.command('whoami').description('show who you are signed in as, and where'),
+  ).action(whoamiAction);
+  example(whoami, 'conclave whoami --json');
+}
+
+async function signInAction(flags: SignInFlags): Promise<void> {
+  const stored = await readCredentials().catch(() => undefined);
+  const server = normalizeServerUrl(
+    flags.server ?? process.env.CONCLAVE_SERVER ?? stored?.server ?? defaultServer,
+  );
+  const password = await readPassword(flags, `Password for ${flags.email}: `);
+  progress(flags, `Signing in to ${server}…`);
+  const api = new ApiClient({ server });
+  const response = await api.post<SignInResponse>('/api/auth/sign-in', {
+    email: flags.email,
+    password,
+  });
+  if (typeof response.token !== 'string' || response.token === '') {
+    throw new CliError('server', `the server at ${server} answered the sign-in without a token`);
+  }
+  const user = response.user;
+  const path = await writeCredentials({
+    server,
+    token: response.token,
+    email: user.email,
+  });
+  // The token stays in the credentials file: it is left out of the printed result on purpose.
+  const result = { server, expiresAt: response.expiresAt, user, credentialsFile: path };
+  emit(flags, result, () => [
+    `Signed in to ${server} as ${user.email} (${user.role}).`,
+    `Session saved in ${path}${response.expiresAt === undefined ? '' : `, valid until ${response.expiresAt}`}.`,
+  ]);
+}
+
+async function signOutAction(flags: { json?: boolean }): Promise<void> {
+  const credentials = await readCredentials().catch(() => undefined);
+  if (credentials === undefined) {
+    await deleteCredentials();
+    emit(flags, { signedOut: false }, () => 'Not signed in.');
+    return;
+  }
+  let warning: string | undefined;
+  try {
+    await new ApiClient({ server: credentials.server, token: credentials.token }).post(
+      '/api/auth/sign-out',
+    );
+  } catch (error) {
+    // Forgetting the token locally is what the user asked for; a server that cannot be told
+    // is reported, not fatal.
+    warning = error instanceof Error ? error.message : String(error);
+  }
+  await deleteCredentials();
+  if (flags.json === true) {
+    printJson({ signedOut: true, server: credentials.server, ...(warning ? { warning } : {}) });
+    return;
+  }
+  if (warning !== undefined) process.stderr.write(`conclave: warning: ${warning}\n`);
+  printLines(`Signed out of ${credentials.server}; removed ${credentialsPath()}.`);
+}
+
+async function whoamiAction(flags: ServerCommandFlags): Promise<void> {
+  const { api, credentials } = await connect(flags);
+  const body = await api.get<{ user: User }>('/api/me');
+  const user = unwrapItem<User>(body, 'user');
+  emit(flags, body, () =>
+    formatFields([
+      ['Email', user.email],
+      ['Name', user.displayName],
+      ['Role', user.role],
+      ['Premium licence', user.premium ? 'yes' : 'no'],
+      ['Groups', user.groups === undefined ? undefined : user.groups.join(', ') || '(none)'],
+      [
+        'E2EE calls',
+        user.settings === undefined ? undefined : user.settings.e2eeCalls ? 'on' : 'off',
+      ],
+      ['Server', credentials.server],
+    ]),
+  );
+}

@@ -1,0 +1,239 @@
+// `conclave server start` and `conclave admin bootstrap`: run the server in this process, and
+// create an admin account offline.
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import { readStdin } from '../input/password.ts';
+import { formatFields, printJson, printLines, progress } from '../output/print.ts';
+import type { RunningServer, StartServerOptions } from '@conclave/server';
+import { example } from './define.ts';
+
+// Loaded only by the commands that run it, so every other command starts without pulling in
+// Fastify and the database drivers.
+const loadServer = () => import('@conclave/server');
+import { port as parsePort } from './parsers.ts';
+
+interface StartFlags {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  demo?: boolean;
+  json?: boolean;
+}
+
+interface BootstrapFlags {
+  email: string;
+  password?: string;
+  passwordStdin?: boolean;
+  tenant?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  json?: boolean;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function storageOptions(command: Command): Command {
+  return command
+    .option(
+      '--data-dir <dir>',
+      'where the SQLite database lives (env CONCLAVE_DATA_DIR, default ./.data)',
+    )
+    .option(
+      '--database-url <url>',
+      'postgres://… to use PostgreSQL instead (env CONCLAVE_DATABASE_URL)',
+    );
+}
+
+/** Flags win over the environment; what neither sets is left to the server's defaults. */
+export function startOptions(flags: StartFlags, env: NodeJS.ProcessEnv): StartServerOptions {
+  let port = flags.port;
+  const envPort = nonEmpty(env.PORT);
+  if (port === undefined && envPort !== undefined) {
+    if (!/^\d+$/.test(envPort) || Number(envPort) > 65535) {
+      throw new CliError('usage', `PORT=${envPort} is not a port number`);
+    }
+    port = Number(envPort);
+  }
+  const host = flags.host ?? nonEmpty(env.HOST);
+  const dataDir = flags.dataDir ?? nonEmpty(env.CONCLAVE_DATA_DIR);
+  const databaseUrl = flags.databaseUrl ?? nonEmpty(env.CONCLAVE_DATABASE_URL);
+  return {
+    ...(port === undefined ? {} : { port }),
+    ...(host === undefined ? {} : { host }),
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(flags.demo === true ? { demo: true } : {}),
+  };
+}
+
+export function registerServerCommands(program: Command): void {
+  const server = program.command('server').description('run the Conclave server');
+  example(server, 'conclave server start --port 8080');
+  const start = storageOptions(
+    server
+      .command('start')
+      .description('start the server; stops cleanly on Ctrl-C (SIGINT) or SIGTERM')
+      .addOption(
+        new Option('--port <n>', 'port to listen on, 0 for any free one (env PORT)').argParser(
+          parsePort,
+        ),
+      )
+      .option('--host <host>', 'address to listen on (env HOST)')
+      .option('--demo', 'seed a demo organization and print its sign-ins')
+      .option('--json', 'print {"url", "firstAdmin"?} as JSON once listening'),
+  ).action(startAction);
+  example(start, 'conclave server start --port 8080 --data-dir ./.data --demo');
+
+  const admin = program
+    .command('admin')
+    .description('offline administration of a server data store');
+  example(admin, 'conclave admin bootstrap --email root@example.org');
+  const bootstrap = storageOptions(
+    admin
+      .command('bootstrap')
+      .description('create an admin account directly in the data store (server may be stopped)')
+      .requiredOption('--email <email>', "the admin's email")
+      .option(
+        '--password <password>',
+        'its password (visible in shell history; prefer --password-stdin)',
+      )
+      .option('--password-stdin', 'read its password from stdin')
+      .option('--tenant <name>', 'the organization (created if new; default: the first one)')
+      .option('--json', 'print the credentials as JSON'),
+  ).action(bootstrapAction);
+  example(bootstrap, 'conclave admin bootstrap --email root@example.org --data-dir ./.data');
+}
+
+async function startAction(flags: StartFlags): Promise<void> {
+  const options = startOptions(flags, process.env);
+  progress(flags, 'Starting the Conclave server…');
+  const { startServer } = await loadServer();
+  let running: RunningServer;
+  try {
+    running = await startServer({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    throw startFailure(error, options);
+  }
+  const stopped = waitForSignal();
+  report(flags, running);
+  const signal = await stopped;
+  progress(flags, `Received ${signal}; stopping…`);
+  await running.close();
+  progress(flags, 'Stopped.');
+}
+
+function report(flags: StartFlags, running: RunningServer): void {
+  if (flags.json === true) {
+    printJson({
+      url: running.url,
+      ...(running.firstAdmin === undefined ? {} : { firstAdmin: running.firstAdmin }),
+      ...(running.demoSignIns === undefined ? {} : { demoSignIns: running.demoSignIns }),
+    });
+    return;
+  }
+  const lines = [`Conclave is running at ${running.url}`];
+  if (running.demoSignIns !== undefined) {
+    // The demo's admin is also its first admin: one list says it all.
+    const width = Math.max(...running.demoSignIns.map((signIn) => signIn.email.length));
+    lines.push(
+      '',
+      'Demo organization created. Sign-ins (shown only this once):',
+      ...running.demoSignIns.map(
+        (signIn) => `  ${signIn.email.padEnd(width)}  ${signIn.password}  ${signIn.note}`,
+      ),
+    );
+  } else if (running.firstAdmin !== undefined) {
+    lines.push(
+      '',
+      'First admin created. These credentials are shown only this once:',
+      ...formatFields([
+        ['  email', running.firstAdmin.email],
+        ['  password', running.firstAdmin.password],
+      ]),
+    );
+  }
+  if (running.firstAdmin !== undefined) {
+    lines.push(
+      `Sign in with: conclave sign-in --server ${running.url} --email ${running.firstAdmin.email}`,
+    );
+  }
+  lines.push('', 'Press Ctrl-C to stop.');
+  printLines(lines);
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // A second Ctrl-C while closing means "now": leave without waiting for connections.
+      process.once('SIGINT', () => process.exit(130));
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function startFailure(error: unknown, options: StartServerOptions): Error {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (code === 'EADDRINUSE') {
+    return new CliError(
+      'failed',
+      `port ${options.port ?? '(default)'} is already in use; pick another with --port`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (code === 'EACCES') {
+    return new CliError('failed', `not allowed to listen on port ${options.port ?? '(default)'}`, {
+      cause: error,
+    });
+  }
+  return refusal(error);
+}
+
+/** The server package's own errors carry a stable code and a message safe to show as-is. */
+function refusal(error: unknown): Error {
+  if (error instanceof Error && error.name === 'ServerError' && 'code' in error) {
+    const kind = error.code === 'INVALID_INPUT' ? 'invalid_input' : 'failed';
+    return new CliError(kind, `${error.message} [${String(error.code)}]`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+async function bootstrapAction(flags: BootstrapFlags): Promise<void> {
+  if (flags.password !== undefined && flags.passwordStdin === true) {
+    throw new CliError('usage', 'give the password with --password or --password-stdin, not both');
+  }
+  const password = flags.passwordStdin === true ? await readStdin() : flags.password;
+  if (password === '') throw new CliError('usage', 'the password is empty');
+  const dataDir = flags.dataDir ?? nonEmpty(process.env.CONCLAVE_DATA_DIR);
+  const databaseUrl = flags.databaseUrl ?? nonEmpty(process.env.CONCLAVE_DATABASE_URL);
+  progress(flags, 'Opening the data store…');
+  const { bootstrapAdmin } = await loadServer();
+  const created = await bootstrapAdmin({
+    email: flags.email,
+    ...(password === undefined ? {} : { password }),
+    ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  }).catch((error: unknown) => {
+    throw refusal(error);
+  });
+  if (flags.json === true) {
+    printJson(created);
+    return;
+  }
+  printLines([
+    `Admin ${created.email} is ready.`,
+    ...(password === undefined ? [`Password (shown only this once): ${created.password}`] : []),
+    `Sign in with: conclave sign-in --email ${created.email}`,
+  ]);
+}

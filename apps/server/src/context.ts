@@ -1,0 +1,29 @@
+// What every route group receives: storage, the audit log, the clock and the logger. Built once
+// per running server; tests build it with a fake clock.
+import type { AuditLog } from './audit/audit-log.ts';
+import type { RateLimit } from './http/rate-limit.ts';
+import type { ScryptCost } from './identity/passwords.ts';
+import type { Logger } from './log.ts';
+import type { Store } from './storage/store.ts';
+
+export interface SignInLimits {
+  /** Sign-in attempts per client IP address. */
+  perIp: RateLimit;
+  /** Failed sign-ins per email address. */
+  perEmail: RateLimit;
+}
+
+export const defaultSignInLimits: SignInLimits = {
+  perIp: { limit: 100, windowMs: 15 * 60_000 },
+  perEmail: { limit: 10, windowMs: 15 * 60_000 },
+};
+
+export interface AppContext {
+  store: Store;
+  audit: AuditLog;
+  now: () => number;
+  log: Logger;
+  signInLimits: SignInLimits;
+  sessionTtlMs: number;
+  passwordCost: ScryptCost;
+}

@@ -1,0 +1,99 @@
+// Composes the Fastify app: JSON parsing with a size limit, typed errors for everything (bad JSON,
+// too large, unknown route, crashes), one request log line without bodies or headers, and the
+// route groups. Later parts of the server (signalling, MLS delivery, media relay) register as
+// further groups or plugins beside these.
+import cookie from '@fastify/cookie';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { ServerError } from '../errors.ts';
+import { authenticate, requireAccess } from './auth.ts';
+import { toErrorResponse } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import type { Route } from './route.ts';
+
+export const BODY_LIMIT = 64 * 1024;
+
+export async function buildApp(
+  ctx: AppContext,
+  routes: readonly Route[],
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    // Errors Fastify raises before routing (a malformed URL) get the contract's body too.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toErrorResponse(error);
+      void (reply as FastifyReply).code(status).send(body);
+    },
+  });
+
+  await app.register(cookie);
+
+  // JSON only (anything else is 415), parsed here: an empty body is "no body" (so a bodiless POST
+  // with a JSON content type is not an error), and a parse failure is the typed INVALID_JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT },
+    (_request, text, done) => {
+      const source = typeof text === 'string' ? text : text.toString('utf8');
+      if (source.trim() === '') {
+        done(null, undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(source));
+      } catch {
+        done(new ServerError('INVALID_JSON', 'The request body is not valid JSON.'), undefined);
+      }
+    },
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, unexpected } = toErrorResponse(error);
+    if (unexpected) {
+      ctx.log.error('request failed', {
+        method: request.method,
+        route: request.routeOptions.url ?? '(unmatched)',
+        error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+      });
+    }
+    if (error instanceof ServerError && error.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(error.retryAfterSeconds));
+    }
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such route.' } }),
+  );
+
+  app.addHook('onResponse', (request, reply, done) => {
+    ctx.log.info('request', {
+      method: request.method,
+      route: request.routeOptions.url ?? '(unmatched)',
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
+    done();
+  });
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => {
+        const session = await authenticate(ctx, request);
+        requireAccess(route.access, session);
+        const result = await route.handle(request, reply, session);
+        return reply.code(route.status).send(result);
+      },
+    });
+  }
+
+  const document = openApiDocument(routes);
+  app.get('/openapi.json', (_request, reply) => reply.send(document));
+
+  return app;
+}

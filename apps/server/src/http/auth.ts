@@ -1,0 +1,67 @@
+// Who is calling: a bearer token (CLI, SDK) or the session cookie (browsers). Either way the token
+// is looked up by its SHA-256, and the session row names the tenant every later query is scoped to.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { ServerError } from '../errors.ts';
+import { hashToken } from '../identity/tokens.ts';
+import type { Access, Session } from './route.ts';
+
+export const SESSION_COOKIE = 'conclave_session';
+
+function presentedToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header);
+    return match?.[1];
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  return cookie !== undefined && /^[A-Za-z0-9_-]{16,128}$/.test(cookie) ? cookie : undefined;
+}
+
+export async function authenticate(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<Session | undefined> {
+  const token = presentedToken(request);
+  if (token === undefined) return undefined;
+  const tokenHash = hashToken(token);
+  const session = await ctx.store.sessions.find(tokenHash, ctx.now());
+  if (session === undefined) return undefined;
+  const user = await ctx.store.users.get(session.tenantId, session.userId);
+  if (user === undefined) return undefined;
+  return { tenantId: session.tenantId, user, tokenHash };
+}
+
+export function requireAccess(access: Access, session: Session | undefined): void {
+  if (access === 'public') return;
+  if (session === undefined) {
+    throw new ServerError('UNAUTHENTICATED', 'Sign in first (POST /api/auth/sign-in).');
+  }
+  if (access === 'admin' && session.user.role !== 'admin') {
+    throw new ServerError('FORBIDDEN', 'Only an admin of this organisation can do this.');
+  }
+}
+
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  expiresAt: number,
+): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    path: '/',
+  });
+}

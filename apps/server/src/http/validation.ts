@@ -1,0 +1,30 @@
+// Request validation: one zod schema per input, problems reported per JSON path.
+import { formatPath } from '@conclave/protocol';
+import type { FieldProblem } from '@conclave/protocol';
+import type { z } from 'zod';
+import { ServerError } from '../errors.ts';
+
+export type InputPart = 'body' | 'params' | 'query';
+
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  part: InputPart,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  // Body problems are JSON paths inside the body; query and URL problems name the parameter.
+  const name = (path: readonly PropertyKey[]) =>
+    part === 'body' ? formatPath(path) : `${part}.${path.map(String).join('.')}`;
+  const fields: FieldProblem[] = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: name([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: name(issue.path), message: issue.message }],
+  );
+  const where = part === 'body' ? 'request body' : part === 'query' ? 'query string' : 'URL';
+  return failInvalid(`The ${where} is not valid.`, fields);
+}
+
+function failInvalid(message: string, fields: FieldProblem[]): never {
+  throw new ServerError('INVALID_INPUT', message, { fields });
+}

@@ -1,0 +1,101 @@
+// Storage records as the wire shows them (@conclave/protocol): ISO times, nulls for absent links.
+import type { AssignmentView, AuditEntryView, MeetingView, UserView } from '@conclave/protocol';
+import type {
+  AssignmentRecord,
+  AuditRecord,
+  CallRecord,
+  DeviceRecord,
+  GroupRecord,
+  MeetingRecord,
+  TenantRecord,
+  UserRecord,
+} from '../storage/records.ts';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function userView(user: UserRecord): UserView {
+  return {
+    id: user.id,
+    tenantId: user.tenantId,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    premium: user.premium,
+    groups: user.groups,
+    settings: { e2eeCalls: user.e2eeCalls },
+    createdAt: iso(user.createdAt),
+  };
+}
+
+export function groupView(group: GroupRecord) {
+  return {
+    id: group.id,
+    name: group.name,
+    members: group.members,
+    createdAt: iso(group.createdAt),
+  };
+}
+
+export function deviceView(device: DeviceRecord) {
+  return {
+    id: device.id,
+    name: device.name,
+    signaturePublicKey: device.signaturePublicKey,
+    createdAt: iso(device.createdAt),
+  };
+}
+
+export function tenantView(tenant: TenantRecord) {
+  return { id: tenant.id, name: tenant.name, e2ee: tenant.e2ee };
+}
+
+export function assignmentView(assignment: AssignmentRecord): AssignmentView {
+  const base = {
+    id: assignment.id,
+    policy: assignment.policy,
+    createdAt: iso(assignment.createdAt),
+  };
+  if ('user' in assignment) return { ...base, user: assignment.user };
+  if ('group' in assignment) return { ...base, group: assignment.group, rank: assignment.rank };
+  return { ...base, global: true };
+}
+
+export function meetingView(meeting: MeetingRecord): MeetingView {
+  return {
+    id: meeting.id,
+    subject: meeting.subject,
+    type: meeting.type,
+    organizer: meeting.organizer,
+    template: meeting.template,
+    label: meeting.label,
+    options: meeting.options,
+    invitees: meeting.invitees,
+    state: meeting.state,
+    endToEndEncryption: meeting.decision.endToEndEncryption,
+    features: meeting.decision.features,
+    createdAt: iso(meeting.createdAt),
+    startedAt: meeting.startedAt === null ? null : iso(meeting.startedAt),
+    endedAt: meeting.endedAt === null ? null : iso(meeting.endedAt),
+  };
+}
+
+export function callView(call: CallRecord) {
+  return {
+    id: call.id,
+    caller: call.caller,
+    callee: call.callee,
+    endToEndEncryption: call.decision.endToEndEncryption,
+    createdAt: iso(call.createdAt),
+  };
+}
+
+export function auditView(entry: AuditRecord): AuditEntryView {
+  return {
+    id: entry.id,
+    at: iso(entry.at),
+    actor: entry.actor,
+    kind: entry.kind,
+    subject: entry.subject,
+    details: entry.details,
+  };
+}

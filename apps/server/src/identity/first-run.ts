@@ -1,0 +1,81 @@
+// The first admin: created on the first start with an empty database, or explicitly (a lost admin
+// password, a new organisation) by bootstrapAdmin. The password is reported once and stored only
+// as a hash.
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Store } from '../storage/store.ts';
+import { hashPassword, generatePassword } from './passwords.ts';
+import type { ScryptCost } from './passwords.ts';
+import { createTenant, createUser } from './provisioning.ts';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export const defaultAdminEmail = 'admin@conclave.local';
+export const defaultTenantName = 'My organisation';
+
+interface Deps {
+  store: Store;
+  audit: AuditLog;
+  now: () => number;
+  cost: ScryptCost;
+}
+
+/**
+ * Makes `email` an admin with a fresh password: in the named organisation (created if new), else
+ * in the first one (created if the database is empty). An existing user with that email is
+ * promoted and gets the new password; their sessions end.
+ */
+export async function ensureAdmin(
+  deps: Deps,
+  request: { email: string; password?: string | undefined; tenantName?: string | undefined },
+): Promise<Credentials> {
+  const { store, audit, now, cost } = deps;
+  const password = request.password ?? generatePassword();
+  const existing = await store.users.findCredentials(request.email);
+  if (existing !== undefined) {
+    const passwordHash = await hashPassword(password, cost);
+    await store.transaction(async (tx) => {
+      await tx.users.update(existing.tenantId, existing.id, { role: 'admin', passwordHash });
+      await tx.sessions.deleteForUser(existing.tenantId, existing.id);
+      await audit.record(
+        {
+          tenantId: existing.tenantId,
+          actor: null,
+          kind: 'user.bootstrapped',
+          subject: `user:${existing.id}`,
+          details: { role: 'admin', signInReset: true },
+        },
+        tx,
+      );
+    });
+    return { email: request.email, password };
+  }
+  const tenant =
+    (request.tenantName === undefined
+      ? await store.tenants.first()
+      : await store.tenants.findByName(request.tenantName)) ??
+    (await createTenant(store, request.tenantName ?? defaultTenantName, now()));
+  await createUser(
+    store,
+    tenant.id,
+    { email: request.email, displayName: 'Administrator', role: 'admin', premium: true, password },
+    {
+      now: now(),
+      cost,
+      alongside: (tx, user) =>
+        audit.record(
+          {
+            tenantId: tenant.id,
+            actor: null,
+            kind: 'user.bootstrapped',
+            subject: `user:${user.id}`,
+            details: { email: user.email, role: 'admin' },
+          },
+          tx,
+        ),
+    },
+  );
+  return { email: request.email, password };
+}

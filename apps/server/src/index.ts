@@ -1,0 +1,7 @@
+// @conclave/server: the Conclave HTTP API over SQLite or PostgreSQL.
+export { startServer, bootstrapAdmin, credentialLines } from './server.ts';
+export type { StartServerOptions, RunningServer, BootstrapAdminOptions } from './server.ts';
+export type { Credentials } from './identity/first-run.ts';
+export type { DemoSignIn } from './identity/demo.ts';
+export type { SignInLimits } from './context.ts';
+export { ServerError } from './errors.ts';

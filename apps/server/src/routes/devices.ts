@@ -1,0 +1,84 @@
+// Devices and the directory clients use to authenticate MLS members (spec e2ee §"identity"):
+// each device registers its public signature key; the private key never leaves the device.
+import { randomUUID } from 'node:crypto';
+import {
+  deviceCreateSchema,
+  deviceListSchema,
+  deviceResponseSchema,
+  directorySchema,
+} from '@conclave/protocol';
+import type { AppContext } from '../context.ts';
+import { route } from '../http/route.ts';
+import type { Route } from '../http/route.ts';
+import { deviceView } from '../http/views.ts';
+import { actorOf } from './actor.ts';
+
+export function deviceRoutes(ctx: AppContext): Route[] {
+  return [
+    route({
+      method: 'POST',
+      url: '/api/devices',
+      summary: 'Register one of my devices and its public signature key',
+      access: 'user',
+      status: 201,
+      body: deviceCreateSchema,
+      response: deviceResponseSchema,
+      async handler({ session, body }) {
+        const device = {
+          id: randomUUID(),
+          userId: session.user.id,
+          name: body.name,
+          signaturePublicKey: body.signaturePublicKey,
+          createdAt: ctx.now(),
+        };
+        await ctx.store.transaction(async (tx) => {
+          await tx.devices.create(session.tenantId, device);
+          await ctx.audit.record(
+            {
+              tenantId: session.tenantId,
+              actor: actorOf(session),
+              kind: 'device.registered',
+              subject: `device:${device.id}`,
+              details: { user: session.user.id, name: device.name },
+            },
+            tx,
+          );
+        });
+        return { device: deviceView(device) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/devices',
+      summary: 'My devices',
+      access: 'user',
+      response: deviceListSchema,
+      async handler({ session }) {
+        const devices = await ctx.store.devices.listForUser(session.tenantId, session.user.id);
+        return { devices: devices.map(deviceView) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/directory/users',
+      summary: "The users of my organisation and their devices' public signature keys",
+      access: 'user',
+      response: directorySchema,
+      async handler({ session }) {
+        const [users, devices] = await Promise.all([
+          ctx.store.users.list(session.tenantId),
+          ctx.store.devices.listForTenant(session.tenantId),
+        ]);
+        return {
+          users: users.map((user) => ({
+            id: user.id,
+            displayName: user.displayName,
+            devices: devices
+              .filter((device) => device.userId === user.id)
+              .map((device) => ({ id: device.id, signaturePublicKey: device.signaturePublicKey })),
+          })),
+        };
+      },
+    }),
+  ];
+}

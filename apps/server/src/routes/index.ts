@@ -1,0 +1,45 @@
+// Every HTTP route group of the server, in the order they appear in /openapi.json.
+import type { AppContext } from '../context.ts';
+import type { Route } from '../http/route.ts';
+import { complianceAssignmentRoutes, encryptionAssignmentRoutes } from './admin/assignments.ts';
+import { auditRoutes } from './admin/audit.ts';
+import { compliancePolicyRoutes } from './admin/compliance-policies.ts';
+import { encryptionPolicyRoutes } from './admin/encryption-policies.ts';
+import { governanceRoutes } from './admin/governance.ts';
+import { groupRoutes } from './admin/groups.ts';
+import { labelRoutes } from './admin/labels.ts';
+import { templateRoutes } from './admin/templates.ts';
+import { tenantRoutes } from './admin/tenant.ts';
+import { userRoutes } from './admin/users.ts';
+import { authRoutes } from './auth.ts';
+import { callRoutes } from './calls.ts';
+import { catalogRoutes } from './catalog.ts';
+import { deviceRoutes } from './devices.ts';
+import { healthRoutes } from './health.ts';
+import { meRoutes } from './me.ts';
+import { meetingRoutes } from './meetings.ts';
+
+const groups: ((ctx: AppContext) => Route[])[] = [
+  healthRoutes,
+  authRoutes,
+  meRoutes,
+  deviceRoutes,
+  catalogRoutes,
+  meetingRoutes,
+  callRoutes,
+  tenantRoutes,
+  userRoutes,
+  groupRoutes,
+  encryptionPolicyRoutes,
+  encryptionAssignmentRoutes,
+  compliancePolicyRoutes,
+  complianceAssignmentRoutes,
+  templateRoutes,
+  labelRoutes,
+  governanceRoutes,
+  auditRoutes,
+];
+
+export function allRoutes(ctx: AppContext): Route[] {
+  return groups.flatMap((group) => group(ctx));
+}

@@ -1,0 +1,188 @@
+// Starting and stopping the server: open storage and migrate, report the first admin on the run
+// that creates it (or seed the demo organisation), then serve HTTP. `close()` is idempotent and
+// closes the HTTP server before the database.
+import { createAuditLog } from './audit/audit-log.ts';
+import type { AuditLog } from './audit/audit-log.ts';
+import { resolveLocation } from './config.ts';
+import { defaultSignInLimits } from './context.ts';
+import type { AppContext, SignInLimits } from './context.ts';
+import { buildApp } from './http/app.ts';
+import { seedDemo } from './identity/demo.ts';
+import type { DemoSignIn } from './identity/demo.ts';
+import { defaultAdminEmail, ensureAdmin } from './identity/first-run.ts';
+import type { Credentials } from './identity/first-run.ts';
+import { defaultCost } from './identity/passwords.ts';
+import type { ScryptCost } from './identity/passwords.ts';
+import { createLogger, stderrSink } from './log.ts';
+import { allRoutes } from './routes/index.ts';
+import { openStore } from './storage/open.ts';
+import type { Store } from './storage/store.ts';
+import { ServerError } from './errors.ts';
+
+export interface StartServerOptions {
+  /** Default: $PORT, else 8080; 0 picks a free port. */
+  port?: number;
+  /** Default: $HOST, else 127.0.0.1. */
+  host?: string;
+  /** Where the SQLite database lives. Default: $CONCLAVE_DATA_DIR, else ./.data */
+  dataDir?: string;
+  /** postgres://… to use PostgreSQL instead of SQLite. Default: $CONCLAVE_DATABASE_URL. */
+  databaseUrl?: string;
+  /** On an empty database, seed a demo organisation instead of an empty one. */
+  demo?: boolean;
+  /** Where log lines go (never bodies, tokens, passwords or keys). Default: stderr. */
+  log?: (line: string) => void;
+  /** The clock; tests pass a fake one. */
+  now?: () => number;
+  /** scrypt cost for new password hashes; tests may lower it. */
+  passwordCost?: ScryptCost;
+  signInLimits?: SignInLimits;
+  /** How long a session lasts. Default: 12 hours. */
+  sessionTtlMs?: number;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  close(): Promise<void>;
+  /** Present only on the run that created the first admin: show it once. */
+  firstAdmin?: Credentials;
+  /** Present only on the run that seeded the demo organisation. */
+  demoSignIns?: DemoSignIn[];
+}
+
+const defaultSessionTtlMs = 12 * 60 * 60 * 1000;
+const sessionSweepMs = 60 * 60 * 1000;
+
+async function firstRun(
+  store: Store,
+  audit: AuditLog,
+  options: StartServerOptions,
+  deps: { now: () => number; cost: ScryptCost },
+): Promise<Pick<RunningServer, 'firstAdmin' | 'demoSignIns'>> {
+  if ((await store.tenants.count()) > 0) return {};
+  if (options.demo === true) {
+    const { signIns } = await seedDemo({ store, audit, ...deps });
+    const admin = signIns[0];
+    return {
+      demoSignIns: signIns,
+      ...(admin === undefined
+        ? {}
+        : { firstAdmin: { email: admin.email, password: admin.password } }),
+    };
+  }
+  return { firstAdmin: await ensureAdmin({ store, audit, ...deps }, { email: defaultAdminEmail }) };
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const location = resolveLocation(options);
+  const now = options.now ?? Date.now;
+  const log = createLogger(options.log ?? stderrSink, now);
+  const cost = options.passwordCost ?? defaultCost;
+  const store = await openStore(location, now);
+  try {
+    const audit = createAuditLog(store, now);
+    const reported = await firstRun(store, audit, options, { now, cost });
+    if (options.demo === true && reported.demoSignIns === undefined) {
+      log.info('demo not seeded: the database already holds an organisation');
+    }
+    const ctx: AppContext = {
+      store,
+      audit,
+      now,
+      log,
+      signInLimits: options.signInLimits ?? defaultSignInLimits,
+      sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
+      passwordCost: cost,
+    };
+    const app = await buildApp(ctx, allRoutes(ctx));
+    await app.listen({ port: location.port, host: location.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : location.port;
+    const url = `http://${urlHost(location.host)}:${port}`;
+    log.info('listening', { url, database: store.dialect });
+
+    const sweep = setInterval(() => {
+      store.sessions.deleteExpired(now()).catch(() => log.error('session sweep failed'));
+    }, sessionSweepMs);
+    sweep.unref();
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      ...reported,
+      close() {
+        closing ??= (async () => {
+          clearInterval(sweep);
+          await app.close();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export interface BootstrapAdminOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  email: string;
+  /** Omitted: one is generated. */
+  password?: string;
+  /** The organisation's name: created if no organisation has it. Default: the first organisation. */
+  tenant?: string;
+  passwordCost?: ScryptCost;
+}
+
+/**
+ * Creates (or resets) an admin explicitly, for instance when the first admin's password is lost.
+ * Works on the same database a running server uses.
+ */
+export async function bootstrapAdmin(options: BootstrapAdminOptions): Promise<Credentials> {
+  if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) {
+    throw new ServerError('INVALID_INPUT', 'Give an email address for the admin.');
+  }
+  if (options.password !== undefined && options.password.length < 10) {
+    throw new ServerError('INVALID_INPUT', 'Use a password of at least 10 characters.');
+  }
+  const location = resolveLocation(options);
+  const now = Date.now;
+  const store = await openStore(location, now);
+  try {
+    return await ensureAdmin(
+      { store, audit: createAuditLog(store, now), now, cost: options.passwordCost ?? defaultCost },
+      { email: options.email, password: options.password, tenantName: options.tenant },
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** The lines to show a person once after a start that created credentials. */
+export function credentialLines(
+  server: Pick<RunningServer, 'firstAdmin' | 'demoSignIns'>,
+): string[] {
+  if (server.demoSignIns !== undefined) {
+    return [
+      'Demo organisation created. Sign-ins (shown only now):',
+      ...server.demoSignIns.map((s) => `  ${s.email}  ${s.password}  (${s.note})`),
+    ];
+  }
+  if (server.firstAdmin !== undefined) {
+    return [
+      'First admin created (shown only now; change the password after signing in):',
+      `  email:    ${server.firstAdmin.email}`,
+      `  password: ${server.firstAdmin.password}`,
+    ];
+  }
+  return [];
+}

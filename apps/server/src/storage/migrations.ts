@@ -1,0 +1,239 @@
+// Versioned schema migrations, applied in order at start and recorded in `schema_migrations`.
+// The SQL is portable; the few dialect differences (an auto-increment key, the triggers that make
+// the audit log append-only) come from `ddl` below. Never edit a released migration: add one.
+import type { Dialect, SqlDb } from './sql.ts';
+
+interface DialectDdl {
+  /** A column definition for an increasing integer primary key. */
+  autoIncrementKey: string;
+  /** Statements that make `table` reject every UPDATE and DELETE. */
+  appendOnly(table: string): string;
+}
+
+const ddl: Record<Dialect, DialectDdl> = {
+  sqlite: {
+    autoIncrementKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+    appendOnly: (table) => `
+      CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+      BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;
+      CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+      BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+  },
+  postgres: {
+    autoIncrementKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+    appendOnly: (table) => `
+      CREATE FUNCTION ${table}_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION '${table} is append-only'; END; $$;
+      CREATE TRIGGER ${table}_no_update BEFORE UPDATE OR DELETE ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION ${table}_reject_change();
+      CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+      FOR EACH STATEMENT EXECUTE FUNCTION ${table}_reject_change();`,
+  },
+};
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql(d: DialectDdl): string;
+}
+
+/** Both assignment tables share one shape: a user, a group at a rank, or the whole tenant. */
+function assignmentTable(table: string, policyTable: string): string {
+  return `
+    CREATE TABLE ${table} (
+      tenant_id TEXT NOT NULL,
+      id TEXT NOT NULL,
+      policy_name TEXT NOT NULL,
+      scope TEXT NOT NULL CHECK (scope IN ('user', 'group', 'global')),
+      user_id TEXT,
+      group_id TEXT,
+      group_rank INTEGER,
+      created_at BIGINT NOT NULL,
+      PRIMARY KEY (tenant_id, id),
+      FOREIGN KEY (tenant_id, policy_name) REFERENCES ${policyTable} (tenant_id, name),
+      FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+      FOREIGN KEY (tenant_id, group_id) REFERENCES user_groups (tenant_id, id) ON DELETE CASCADE,
+      CHECK ((scope = 'user') = (user_id IS NOT NULL)),
+      CHECK ((scope = 'group') = (group_id IS NOT NULL AND group_rank IS NOT NULL))
+    );
+    CREATE UNIQUE INDEX ${table}_one_per_user ON ${table} (tenant_id, user_id) WHERE scope = 'user';
+    CREATE UNIQUE INDEX ${table}_one_per_group ON ${table} (tenant_id, group_id) WHERE scope = 'group';
+    CREATE UNIQUE INDEX ${table}_unique_rank ON ${table} (tenant_id, group_rank) WHERE scope = 'group';
+    CREATE UNIQUE INDEX ${table}_one_global ON ${table} (tenant_id) WHERE scope = 'global';`;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'identity, governance, meetings, audit',
+    sql: (d) => `
+      CREATE TABLE tenants (
+        tenant_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        e2ee TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE users (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        id TEXT NOT NULL,
+        email TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+        premium INTEGER NOT NULL,
+        e2ee_calls INTEGER NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE TABLE user_groups (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, name)
+      );
+      CREATE TABLE group_members (
+        tenant_id TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, group_id, user_id),
+        FOREIGN KEY (tenant_id, group_id) REFERENCES user_groups (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX group_members_by_user ON group_members (tenant_id, user_id);
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX sessions_by_user ON sessions (tenant_id, user_id);
+      CREATE TABLE devices (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        signature_public_key TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX devices_by_user ON devices (tenant_id, user_id);
+      CREATE TABLE encryption_policies (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        meeting_e2ee TEXT NOT NULL CHECK (meeting_e2ee IN ('Disabled', 'DisabledUserOverride')),
+        calling_e2ee TEXT NOT NULL CHECK (calling_e2ee IN ('Disabled', 'DisabledUserOverride')),
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, name)
+      );
+      ${assignmentTable('encryption_policy_assignments', 'encryption_policies')}
+      CREATE TABLE compliance_recording_policies (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        name TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, name)
+      );
+      ${assignmentTable('compliance_recording_assignments', 'compliance_recording_policies')}
+      CREATE TABLE meeting_templates (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        options TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE TABLE sensitivity_labels (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        meeting_e2ee TEXT CHECK (meeting_e2ee IN ('apply', 'dontApply')),
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE TABLE meetings (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        organizer_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        type TEXT NOT NULL,
+        template_id TEXT,
+        label_id TEXT,
+        options TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('scheduled', 'started', 'ended')),
+        decision TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        ended_at BIGINT,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, organizer_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX meetings_by_organizer ON meetings (tenant_id, organizer_id);
+      CREATE TABLE meeting_invitees (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, user_id),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX meeting_invitees_by_user ON meeting_invitees (tenant_id, user_id);
+      CREATE TABLE calls (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        caller_id TEXT NOT NULL,
+        callee_id TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, caller_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, callee_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE TABLE audit_log (
+        id ${d.autoIncrementKey},
+        tenant_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        actor_id TEXT,
+        actor_name TEXT,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        details TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id);
+      ${d.appendOnly('audit_log')}
+    `,
+  },
+];
+
+/** Applies every migration not yet recorded, each in its own transaction. Returns those applied. */
+export async function migrate(db: SqlDb, now: () => number): Promise<number[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at BIGINT NOT NULL
+  )`);
+  const applied = new Set(
+    (await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map(
+      (row) => row.version,
+    ),
+  );
+  const done: number[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(migration.sql(ddl[db.dialect]));
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        now(),
+      ]);
+    });
+    done.push(migration.version);
+  }
+  return done;
+}

@@ -1,0 +1,44 @@
+import type { CallDecision } from '@conclave/policy';
+import type { CallRecord } from '../records.ts';
+import type { SqlDb } from '../sql.ts';
+
+interface Row {
+  id: string;
+  caller_id: string;
+  callee_id: string;
+  decision: string;
+  created_at: number;
+}
+
+export function callsRepo(db: SqlDb) {
+  return {
+    async create(tenantId: string, call: CallRecord): Promise<void> {
+      await db.run(
+        'INSERT INTO calls (tenant_id, id, caller_id, callee_id, decision, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [
+          tenantId,
+          call.id,
+          call.caller,
+          call.callee,
+          JSON.stringify(call.decision),
+          call.createdAt,
+        ],
+      );
+    },
+    async get(tenantId: string, id: string): Promise<CallRecord | undefined> {
+      const row = await db.get<Row>(
+        'SELECT id, caller_id, callee_id, decision, created_at FROM calls WHERE tenant_id = ? AND id = ?',
+        [tenantId, id],
+      );
+      return (
+        row && {
+          id: row.id,
+          caller: row.caller_id,
+          callee: row.callee_id,
+          decision: JSON.parse(row.decision) as CallDecision,
+          createdAt: row.created_at,
+        }
+      );
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import type { NewUser, Role, UserChanges, UserRecord } from '../records.ts';
+import type { SqlDb, SqlParam } from '../sql.ts';
+
+interface Row {
+  tenant_id: string;
+  id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  premium: number;
+  e2ee_calls: number;
+  created_at: number;
+}
+
+const columns = 'tenant_id, id, email, display_name, role, premium, e2ee_calls, created_at';
+
+const toRecord = (row: Row, groups: string[]): UserRecord => ({
+  tenantId: row.tenant_id,
+  id: row.id,
+  email: row.email,
+  displayName: row.display_name,
+  role: row.role,
+  premium: row.premium === 1,
+  e2eeCalls: row.e2ee_calls === 1,
+  groups,
+  createdAt: row.created_at,
+});
+
+/** Emails are unique across all tenants (sign-in names only an email) and compared lowercased. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export function usersRepo(db: SqlDb) {
+  async function groupsOf(tenantId: string, userId: string): Promise<string[]> {
+    const rows = await db.all<{ group_id: string }>(
+      'SELECT group_id FROM group_members WHERE tenant_id = ? AND user_id = ? ORDER BY group_id',
+      [tenantId, userId],
+    );
+    return rows.map((row) => row.group_id);
+  }
+
+  async function get(tenantId: string, id: string): Promise<UserRecord | undefined> {
+    const row = await db.get<Row>(`SELECT ${columns} FROM users WHERE tenant_id = ? AND id = ?`, [
+      tenantId,
+      id,
+    ]);
+    return row && toRecord(row, await groupsOf(tenantId, id));
+  }
+
+  return {
+    get,
+    async create(tenantId: string, user: NewUser): Promise<void> {
+      await db.run(
+        `INSERT INTO users (${columns}, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          tenantId,
+          user.id,
+          normalizeEmail(user.email),
+          user.displayName,
+          user.role,
+          user.premium,
+          user.e2eeCalls,
+          user.createdAt,
+          user.passwordHash,
+        ],
+      );
+    },
+    async list(tenantId: string): Promise<UserRecord[]> {
+      const rows = await db.all<Row>(
+        `SELECT ${columns} FROM users WHERE tenant_id = ? ORDER BY created_at, id`,
+        [tenantId],
+      );
+      const memberships = await db.all<{ user_id: string; group_id: string }>(
+        'SELECT user_id, group_id FROM group_members WHERE tenant_id = ? ORDER BY group_id',
+        [tenantId],
+      );
+      const groups = new Map<string, string[]>();
+      for (const m of memberships)
+        groups.set(m.user_id, [...(groups.get(m.user_id) ?? []), m.group_id]);
+      return rows.map((row) => toRecord(row, groups.get(row.id) ?? []));
+    },
+    /** The one lookup not scoped by tenant: sign-in starts from an email alone. */
+    async findCredentials(
+      email: string,
+    ): Promise<{ tenantId: string; id: string; passwordHash: string } | undefined> {
+      const row = await db.get<{ tenant_id: string; id: string; password_hash: string }>(
+        'SELECT tenant_id, id, password_hash FROM users WHERE email = ?',
+        [normalizeEmail(email)],
+      );
+      return row && { tenantId: row.tenant_id, id: row.id, passwordHash: row.password_hash };
+    },
+    async update(tenantId: string, id: string, changes: UserChanges): Promise<boolean> {
+      const sets: string[] = [];
+      const params: SqlParam[] = [];
+      const set = (column: string, value: SqlParam | undefined) => {
+        if (value === undefined) return;
+        sets.push(`${column} = ?`);
+        params.push(value);
+      };
+      set('email', changes.email === undefined ? undefined : normalizeEmail(changes.email));
+      set('display_name', changes.displayName);
+      set('role', changes.role);
+      set('premium', changes.premium);
+      set('e2ee_calls', changes.e2eeCalls);
+      set('password_hash', changes.passwordHash);
+      if (sets.length === 0) return (await get(tenantId, id)) !== undefined;
+      const changed = await db.run(
+        `UPDATE users SET ${sets.join(', ')} WHERE tenant_id = ? AND id = ?`,
+        [...params, tenantId, id],
+      );
+      return changed === 1;
+    },
+    async delete(tenantId: string, id: string): Promise<boolean> {
+      return (
+        (await db.run('DELETE FROM users WHERE tenant_id = ? AND id = ?', [tenantId, id])) === 1
+      );
+    },
+    async countAdmins(tenantId: string): Promise<number> {
+      const row = await db.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? AND role = 'admin'",
+        [tenantId],
+      );
+      return Number(row?.n ?? 0);
+    },
+    /** Which of `ids` are users of the tenant. */
+    async existing(tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db.all<{ id: string }>(
+        `SELECT id FROM users WHERE tenant_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+        [tenantId, ...ids],
+      );
+      return new Set(rows.map((row) => row.id));
+    },
+  };
+}

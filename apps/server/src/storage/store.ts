@@ -1,0 +1,71 @@
+// The one storage interface the rest of the server uses: a repository per object, all scoped by
+// tenant, over either driver. `transaction` hands the work a store whose statements share one
+// transaction.
+import { assignmentsRepo } from './repos/assignments.ts';
+import { auditRepo } from './repos/audit.ts';
+import { callsRepo } from './repos/calls.ts';
+import { labelsRepo, templatesRepo } from './repos/catalog.ts';
+import { devicesRepo } from './repos/devices.ts';
+import { groupsRepo } from './repos/groups.ts';
+import { meetingsRepo } from './repos/meetings.ts';
+import { compliancePoliciesRepo, encryptionPoliciesRepo } from './repos/policies.ts';
+import { sessionsRepo } from './repos/sessions.ts';
+import { tenantsRepo } from './repos/tenants.ts';
+import { usersRepo } from './repos/users.ts';
+import type { SqlDb } from './sql.ts';
+import { conflict } from '../errors.ts';
+
+export interface Store {
+  readonly dialect: SqlDb['dialect'];
+  tenants: ReturnType<typeof tenantsRepo>;
+  users: ReturnType<typeof usersRepo>;
+  groups: ReturnType<typeof groupsRepo>;
+  sessions: ReturnType<typeof sessionsRepo>;
+  devices: ReturnType<typeof devicesRepo>;
+  encryptionPolicies: ReturnType<typeof encryptionPoliciesRepo>;
+  encryptionAssignments: AssignmentsRepo;
+  compliancePolicies: ReturnType<typeof compliancePoliciesRepo>;
+  complianceAssignments: AssignmentsRepo;
+  templates: ReturnType<typeof templatesRepo>;
+  labels: ReturnType<typeof labelsRepo>;
+  meetings: ReturnType<typeof meetingsRepo>;
+  calls: ReturnType<typeof callsRepo>;
+  audit: ReturnType<typeof auditRepo>;
+  /** Runs `work` in one transaction over a store bound to it. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type AssignmentsRepo = ReturnType<typeof assignmentsRepo>;
+
+export function createStore(db: SqlDb): Store {
+  return {
+    dialect: db.dialect,
+    tenants: tenantsRepo(db),
+    users: usersRepo(db),
+    groups: groupsRepo(db),
+    sessions: sessionsRepo(db),
+    devices: devicesRepo(db),
+    encryptionPolicies: encryptionPoliciesRepo(db),
+    encryptionAssignments: assignmentsRepo(db, 'encryption_policy_assignments'),
+    compliancePolicies: compliancePoliciesRepo(db),
+    complianceAssignments: assignmentsRepo(db, 'compliance_recording_assignments'),
+    templates: templatesRepo(db),
+    labels: labelsRepo(db),
+    meetings: meetingsRepo(db),
+    calls: callsRepo(db),
+    audit: auditRepo(db),
+    async transaction(work) {
+      try {
+        return await db.transaction((tx) => work(createStore(tx)));
+      } catch (error) {
+        // Routes check for duplicates first; this covers the race of two concurrent requests.
+        if (db.isUniqueViolation(error)) {
+          throw conflict('Another request created the same object at the same time; try again.');
+        }
+        throw error;
+      }
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,71 @@
+// The error body every Conclave HTTP endpoint answers with, and its stable codes. Clients switch on
+// `code`; `message` is a sentence for a person and never carries a secret or a stack trace.
+import { z } from 'zod';
+import { reasonSchema } from './governance.ts';
+
+export const errorCodes = [
+  'INVALID_INPUT',
+  'INVALID_JSON',
+  'INVALID_SCENARIO',
+  'INVALID_CREDENTIALS',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'MEETING_REJECTED',
+  'MEETING_OPTIONS_REJECTED',
+  'MEETING_START_REFUSED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** The HTTP status each code is sent with. */
+export const errorStatus: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  INVALID_JSON: 400,
+  INVALID_SCENARIO: 400,
+  INVALID_CREDENTIALS: 401,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  MEETING_REJECTED: 409,
+  MEETING_OPTIONS_REJECTED: 409,
+  MEETING_START_REFUSED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** One input problem, named by its JSON path inside the request body (`$.options.recording`). */
+export const fieldProblemSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldProblem = z.infer<typeof fieldProblemSchema>;
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    // A string rather than the enum, so an older client still reads a newer server's errors.
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(fieldProblemSchema).exactOptional(),
+    reasons: z.array(reasonSchema).exactOptional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * A JSON path the way the policy engine writes them: `$` is the whole value, then `.key`,
+ * `[index]`, or `["odd key"]` — `$.options.recording`, `$.assignments[2].rank`.
+ */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}

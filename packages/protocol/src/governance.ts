@@ -1,0 +1,74 @@
+// Wire schemas of the governance engine's vocabulary (packages/policy): the enums, the reasons and
+// the decisions the server sends back. The constants come from the engine, so a new reason code
+// or option reaches the wire in one place.
+import { z } from 'zod';
+import type { IncompatibleOption } from '@conclave/policy';
+import {
+  e2eeSettings,
+  incompatibleOptions,
+  meetingTypes,
+  platforms,
+  reasonCodes,
+} from '@conclave/policy';
+
+export const reasonSchema = z.object({
+  code: z.enum(reasonCodes),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  option: z.enum(incompatibleOptions).exactOptional(),
+});
+
+export const e2eeSettingSchema = z.enum(e2eeSettings);
+export const meetingTypeSchema = z.enum(meetingTypes);
+export const platformSchema = z.enum(platforms);
+export const incompatibleOptionSchema = z.enum(incompatibleOptions);
+
+/**
+ * A shape with every incompatible option (§1) as an optional key of the given schema. Plain
+ * `optional` (absent or undefined), matching the engine's `Partial<Record<IncompatibleOption, …>>`;
+ * named fields elsewhere use `exactOptional`, matching the engine's `field?: T`.
+ */
+export function perIncompatibleOption<S extends z.ZodType>(
+  schema: S,
+): Record<IncompatibleOption, z.ZodOptional<S>> {
+  return Object.fromEntries(
+    incompatibleOptions.map((option) => [option, schema.optional()]),
+  ) as Record<IncompatibleOption, z.ZodOptional<S>>;
+}
+
+/** Requested meeting options: E2EE and the twelve options E2EE rules out, each on or off. */
+export const meetingOptionsSchema = z.strictObject({
+  endToEndEncryption: z.boolean().optional(),
+  ...perIncompatibleOption(z.boolean()),
+});
+
+export const e2eeStateSchema = z.object({
+  enabled: z.boolean(),
+  locked: z.boolean(),
+  source: z.enum(['label', 'template', 'organizer', 'default']),
+});
+
+export const featureStateSchema = z.object({
+  enabled: z.boolean(),
+  locked: z.boolean(),
+  reason: z.enum(reasonCodes).exactOptional(),
+});
+
+export const featuresSchema = z.partialRecord(incompatibleOptionSchema, featureStateSchema);
+
+export const meetingDecisionSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('scheduled'),
+    endToEndEncryption: e2eeStateSchema,
+    features: featuresSchema,
+    reasons: z.array(reasonSchema),
+  }),
+  z.object({ outcome: z.literal('rejected'), reasons: z.array(reasonSchema) }),
+]);
+
+export const callDecisionSchema = z.object({
+  endToEndEncryption: z.object({ enabled: z.boolean() }),
+  reasons: z.array(reasonSchema),
+});
+
+export const policySourceSchema = z.string().describe("'direct', 'group:<group id>' or 'global'");

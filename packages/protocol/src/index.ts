@@ -1,0 +1,13 @@
+// @conclave/protocol: the wire contract between the server and its clients (CLI, web, SDK).
+// REST request and response schemas validate at the edge and type both sides; the server
+// generates its OpenAPI document from these same schemas.
+export * from './errors.ts';
+export * from './governance.ts';
+export * from './rest/common.ts';
+export * from './rest/auth.ts';
+export * from './rest/devices.ts';
+export * from './rest/policies.ts';
+export * from './rest/catalog.ts';
+export * from './rest/organisation.ts';
+export * from './rest/audit.ts';
+export * from './rest/meetings.ts';

@@ -1,0 +1,42 @@
+// The audit log, the what-if explainer and the effective-policy lookup (spec §7, §8, §2).
+import { z } from 'zod';
+import { policySourceSchema } from '../governance.ts';
+import { encryptionPolicySchema } from './policies.ts';
+import { timestampSchema } from './common.ts';
+
+export const auditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Only entries older than this entry id (for paging back). */
+  before: z
+    .string()
+    .regex(/^\d{1,15}$/, 'an audit entry id')
+    .exactOptional(),
+  /** An exact kind (`meeting.rejected`) or a family (`meeting`). */
+  kind: z
+    .string()
+    .regex(/^[a-z][a-z0-9.-]{0,63}$/, 'a kind like meeting.rejected or meeting')
+    .exactOptional(),
+});
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: timestampSchema,
+  actor: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+  kind: z.string(),
+  subject: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEntryView = z.infer<typeof auditEntrySchema>;
+export const auditListSchema = z.object({ entries: z.array(auditEntrySchema) });
+
+export const explainRequestSchema = z.strictObject({
+  /** A `policy explain` scenario (spec §8); validated by the engine, problems name JSON paths in it. */
+  scenario: z.unknown(),
+});
+/** The spec §8 output, as the engine produces it. */
+export const explainResponseSchema = z.record(z.string(), z.unknown());
+
+export const effectivePolicyResponseSchema = z.object({
+  policy: encryptionPolicySchema,
+  source: policySourceSchema,
+});

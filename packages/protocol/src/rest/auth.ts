@@ -1,0 +1,35 @@
+// Sign-in, the signed-in user, and their own settings.
+import { z } from 'zod';
+import { timestampSchema } from './common.ts';
+
+export const roleSchema = z.enum(['admin', 'user']);
+
+export const userSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  /** The licence E2EE meetings need. */
+  premium: z.boolean(),
+  /** Ids of the groups the user belongs to. */
+  groups: z.array(z.string()),
+  settings: z.object({ e2eeCalls: z.boolean() }),
+  createdAt: timestampSchema,
+});
+export type UserView = z.infer<typeof userSchema>;
+
+export const signInRequestSchema = z.strictObject({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+export const signInResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: timestampSchema,
+  user: userSchema,
+});
+
+export const meResponseSchema = z.object({ user: userSchema });
+
+export const userSettingsPatchSchema = z.strictObject({ e2eeCalls: z.boolean() });

@@ -1,0 +1,40 @@
+// Devices and the MLS identity directory: which public signature keys belong to which user.
+import { z } from 'zod';
+import { timestampSchema } from './common.ts';
+
+/** Standard, padded base64 of 32 bytes (Ed25519) up to the largest keys MLS cipher suites use. */
+function isPublicKey(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return false;
+  const bytes = (value.length / 4) * 3 - (value.match(/=+$/)?.[0].length ?? 0);
+  return bytes >= 32 && bytes <= 1024;
+}
+
+const base64Key = z
+  .string()
+  .max(2048)
+  .refine(isPublicKey, 'use standard padded base64 of a 32 to 1024 byte public key');
+
+export const deviceCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  signaturePublicKey: base64Key,
+});
+
+export const deviceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  signaturePublicKey: z.string(),
+  createdAt: timestampSchema,
+});
+
+export const deviceResponseSchema = z.object({ device: deviceSchema });
+export const deviceListSchema = z.object({ devices: z.array(deviceSchema) });
+
+export const directorySchema = z.object({
+  users: z.array(
+    z.object({
+      id: z.string(),
+      displayName: z.string(),
+      devices: z.array(z.object({ id: z.string(), signaturePublicKey: z.string() })),
+    }),
+  ),
+});

@@ -1,0 +1,61 @@
+// Meetings and 1:1 calls (spec §4, §6). Every answer carries the engine's decision and reasons.
+import { z } from 'zod';
+import {
+  callDecisionSchema,
+  e2eeStateSchema,
+  featuresSchema,
+  meetingDecisionSchema,
+  meetingOptionsSchema,
+  meetingTypeSchema,
+} from '../governance.ts';
+import { timestampSchema } from './common.ts';
+
+export const meetingStateSchema = z.enum(['scheduled', 'started', 'ended']);
+
+export const meetingRequestSchema = z.strictObject({
+  subject: z.string().trim().min(1).max(256),
+  type: meetingTypeSchema.default('meeting'),
+  template: z.string().min(1).max(200).exactOptional(),
+  label: z.string().min(1).max(200).exactOptional(),
+  options: meetingOptionsSchema.default({}),
+  /** User ids of the same tenant who may see the meeting. */
+  invitees: z.array(z.string().min(1).max(200)).max(1000).default([]),
+});
+export type MeetingRequestBody = z.infer<typeof meetingRequestSchema>;
+
+export const meetingOptionsChangeSchema = z.strictObject({ options: meetingOptionsSchema });
+
+export const meetingSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  type: meetingTypeSchema,
+  organizer: z.string(),
+  template: z.string().nullable(),
+  label: z.string().nullable(),
+  options: meetingOptionsSchema,
+  invitees: z.array(z.string()),
+  state: meetingStateSchema,
+  endToEndEncryption: e2eeStateSchema,
+  features: featuresSchema,
+  createdAt: timestampSchema,
+  startedAt: timestampSchema.nullable(),
+  endedAt: timestampSchema.nullable(),
+});
+export type MeetingView = z.infer<typeof meetingSchema>;
+
+export const meetingResponseSchema = z.object({
+  meeting: meetingSchema,
+  decision: meetingDecisionSchema,
+});
+export const meetingListSchema = z.object({ meetings: z.array(meetingSchema) });
+export const meetingPreviewSchema = z.object({ decision: meetingDecisionSchema });
+
+export const callRequestSchema = z.strictObject({ callee: z.string().min(1).max(200) });
+export const callSchema = z.object({
+  id: z.string(),
+  caller: z.string(),
+  callee: z.string(),
+  endToEndEncryption: z.object({ enabled: z.boolean() }),
+  createdAt: timestampSchema,
+});
+export const callResponseSchema = z.object({ call: callSchema, decision: callDecisionSchema });

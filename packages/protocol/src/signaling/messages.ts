@@ -1,0 +1,286 @@
+// The signaling contract: JSON text frames on the meeting WebSocket (`/api/realtime`).
+// Binary frames on the same socket carry media envelopes (see ../media). Every message is a
+// union member tagged by `type`; both ends validate with these schemas, so a malformed message is
+// a typed error at the edge, never a crash deeper in.
+//
+// Byte strings (MLS messages, KeyPackages) travel as base64. The server treats MLS messages as
+// opaque except for their public header (group id, epoch, content type), which it reads through
+// `@conclave/crypto/server`.
+import { z } from 'zod';
+
+const base64 = z
+  .string()
+  .max(4 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const id = z.string().min(1).max(128);
+/** Epochs are 64-bit in MLS; JSON carries them as decimal strings to keep them exact. */
+const epoch = z.string().regex(/^\d{1,20}$/, 'must be a decimal epoch');
+
+/** Where the signaling socket lives. */
+export const SIGNALING_PATH = '/api/realtime';
+
+/**
+ * Codes of the `error` message. The schema keeps `code` a string so a newer server can add codes;
+ * these are the ones this version sends.
+ */
+export const signalingErrorCodes = [
+  /** Not JSON, or JSON that is not a valid message: the socket stays up. */
+  'bad_json',
+  'bad_message',
+  /** Anything but `hello` before `ready`, or a second `hello`. */
+  'hello_required',
+  /** No valid session cookie or token: the socket is closed. */
+  'unauthenticated',
+  /** `deviceId` is not one of the signed-in user's devices: the socket is closed. */
+  'unknown_device',
+  /** `join` while this socket is already in a meeting (one meeting per socket). */
+  'already_joined',
+  /** A meeting message for a meeting this socket is not in. */
+  'not_joined',
+  /** An E2EE meeting needs a KeyPackage in `join` (and `resumeEpoch` cannot be honoured). */
+  'key_package_required',
+  /** The KeyPackage does not verify: signature, cipher suite, lifetime, encoding. */
+  'key_package_invalid',
+  /** The KeyPackage's credential is not this tenant/user/device, or not its directory key. */
+  'key_package_identity',
+  /** KeyPackages are single use. */
+  'key_package_reused',
+  /** A commit whose bytes, proposals or added members do not fit the group. */
+  'bad_commit',
+  /** An MLS message (group-created, app-message) that does not fit the group. */
+  'bad_mls_message',
+  /** A message of the other kind of meeting (`chat` in E2EE, `app-message` in standard, …). */
+  'not_allowed',
+  /** Too many messages, or too many bad ones: past the limit the socket is closed. */
+  'rate_limited',
+  'internal',
+] as const;
+export type SignalingErrorCode = (typeof signalingErrorCodes)[number];
+
+/**
+ * Codes in `join-blocked.reasons` besides the governance engine's (`COMPLIANCE_RECORDING_BLOCKS_E2EE`,
+ * `CLIENT_NOT_SUPPORTED`, `MEETING_FULL`, `MEETING_NOT_FOUND`).
+ */
+export const joinBlockedCodes = [
+  /** The meeting exists but has not been started by its organizer yet. */
+  'MEETING_NOT_STARTED',
+  /** The members of the E2EE group refused this participant's credential (authentication service). */
+  'REFUSED_BY_MEMBERS',
+] as const;
+
+export const clientInfoSchema = z.object({
+  platform: z.enum(['windows', 'macos', 'linux', 'ios', 'android', 'web', 'vdi', 'cvi', 'phone']),
+  version: z.string().min(1).max(64),
+  /** Whether this client can do E2EE media; a client that cannot is refused E2EE meetings. */
+  e2eeMedia: z.boolean(),
+});
+export type ClientInfo = z.infer<typeof clientInfoSchema>;
+
+// ---- client → server -------------------------------------------------------------------------
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  /** First message on a socket. Browsers are authenticated by their cookie; others send a token. */
+  z.object({
+    type: z.literal('hello'),
+    token: z.string().max(512).exactOptional(),
+    deviceId: id,
+    client: clientInfoSchema,
+  }),
+  /** Ask to join. `keyPackage` is required for E2EE meetings (single use; the server adds it). */
+  z.object({
+    type: z.literal('join'),
+    meetingId: id,
+    keyPackage: base64.exactOptional(),
+    /** Set when reconnecting: the epoch this client's group state is at. */
+    resumeEpoch: epoch.exactOptional(),
+  }),
+  /** The first participant of an E2EE meeting created the group (epoch 0) as the server asked. */
+  z.object({ type: z.literal('group-created'), meetingId: id, groupId: base64 }),
+  /**
+   * A commit for `epoch`. `proposals` lists the server proposal ids it covers; `added` maps each
+   * server-proposed joiner to the leaf index the commit gave them (the server cannot see the tree).
+   */
+  z.object({
+    type: z.literal('commit'),
+    meetingId: id,
+    epoch,
+    commit: base64,
+    welcome: base64.exactOptional(),
+    proposals: z.array(id).max(1000),
+    added: z.array(z.object({ participantId: id, leafIndex: z.number().int().min(0) })).max(1000),
+  }),
+  /** This member processed the Welcome / commit and is now at `epoch`, at `leafIndex`. */
+  z.object({
+    type: z.literal('epoch-reached'),
+    meetingId: id,
+    epoch,
+    leafIndex: z.number().int().min(0),
+  }),
+  /** This member rejected a server proposal (e.g. the authentication service refused it). */
+  z.object({
+    type: z.literal('proposal-rejected'),
+    meetingId: id,
+    proposalId: id,
+    reason: z.string().max(200),
+  }),
+  /** This member could not process a commit: the server removes it, and it may rejoin. */
+  z.object({ type: z.literal('commit-failed'), meetingId: id, epoch, reason: z.string().max(200) }),
+  /** An MLS application message (E2EE chat). */
+  z.object({ type: z.literal('app-message'), meetingId: id, epoch, message: base64 }),
+  /** Plain chat in a standard meeting (the server may read it: it is not E2EE). */
+  z.object({ type: z.literal('chat'), meetingId: id, text: z.string().min(1).max(4000) }),
+  z.object({ type: z.literal('leave'), meetingId: id }),
+  z.object({ type: z.literal('ping'), nonce: z.number().int() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+// ---- server → client -------------------------------------------------------------------------
+
+const reasonSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+});
+
+const participantSchema = z.object({
+  participantId: id,
+  userId: id,
+  displayName: z.string(),
+  relayId: z.number().int(),
+});
+
+const externalSenderSchema = z.object({
+  /** The server's external-sender signature public key and credential identity (base64). */
+  signaturePublicKey: base64,
+  identity: base64,
+});
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), userId: id, deviceId: id }),
+  z.object({ type: z.literal('join-blocked'), meetingId: id, reasons: z.array(reasonSchema) }),
+  z.object({
+    type: z.literal('joined'),
+    meetingId: id,
+    participantId: id,
+    /** The relay id stamped on this participant's media envelopes. */
+    relayId: z.number().int().min(0),
+    endToEndEncryption: z.boolean(),
+    /** E2EE only: how this client gets into the MLS group. */
+    mls: z
+      .object({
+        /**
+         * create-group: create the group at epoch 0 (first participant); await-welcome: the server
+         * proposes your Add, a Welcome follows; resume: your state from `resumeEpoch` stays valid,
+         * the commits you missed follow.
+         */
+        role: z.enum(['create-group', 'await-welcome', 'resume']),
+        groupId: base64,
+        externalSender: externalSenderSchema,
+        /** The MLS cipher suite: 0x0001 (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519). */
+        cipherSuite: z.number().int(),
+        /** The group's epoch as the server knows it now (absent before the group exists). */
+        epoch: epoch.exactOptional(),
+      })
+      .exactOptional(),
+  }),
+  /** An external proposal (Add/Remove) by the server for `epoch`: process it, then wait. */
+  z.object({
+    type: z.literal('proposal'),
+    meetingId: id,
+    proposalId: id,
+    epoch,
+    message: base64,
+    /** What it proposes, and for whom: the committer reports `added` by this participant id. */
+    kind: z.enum(['add', 'remove']).exactOptional(),
+    participantId: id.exactOptional(),
+  }),
+  /** The delivery service asks this member to commit the pending proposals of `epoch`. */
+  z.object({
+    type: z.literal('commit-request'),
+    meetingId: id,
+    epoch,
+    reason: z.enum(['proposals', 'update']),
+  }),
+  /** Your commit for `epoch` won and is canonical: merge it. */
+  z.object({ type: z.literal('commit-accepted'), meetingId: id, epoch }),
+  /** Your commit lost (another commit for that epoch won, or the epoch moved on): discard it. */
+  z.object({
+    type: z.literal('commit-rejected'),
+    meetingId: id,
+    epoch,
+    reason: z.enum(['stale-epoch', 'future-epoch', 'not-member']),
+    currentEpoch: epoch,
+  }),
+  /** The canonical commit of `epoch`, from another member: process it. */
+  z.object({ type: z.literal('commit'), meetingId: id, epoch, message: base64 }),
+  /** The Welcome of the commit that added you; `epoch` is the epoch it brings you into. */
+  z.object({ type: z.literal('welcome'), meetingId: id, epoch, message: base64 }),
+  z.object({ type: z.literal('app-message'), meetingId: id, epoch, from: id, message: base64 }),
+  z.object({
+    type: z.literal('chat'),
+    meetingId: id,
+    from: id,
+    displayName: z.string(),
+    text: z.string(),
+    at: z.string(),
+  }),
+  /** Standard meetings: the server-held media key for `epoch` (never sent in E2EE meetings). */
+  z.object({ type: z.literal('media-key'), meetingId: id, epoch, key: base64 }),
+  /**
+   * Who is connected, as the server sees it (E2EE clients show the MLS roster instead). Sent to a
+   * participant once, after `joined`; later changes come as `participant-joined` / `participant-left`
+   * so a membership change costs one message per participant, not the whole list.
+   */
+  z.object({
+    type: z.literal('participants'),
+    meetingId: id,
+    participants: z.array(participantSchema),
+  }),
+  z.object({
+    type: z.literal('participant-joined'),
+    meetingId: id,
+    participant: participantSchema,
+  }),
+  z.object({ type: z.literal('participant-left'), meetingId: id, participantId: id }),
+  /**
+   * This socket is no longer in the meeting (it may `join` again). `replaced`: the same device
+   * joined from another connection.
+   */
+  z.object({
+    type: z.literal('removed'),
+    meetingId: id,
+    reason: z.enum(['left', 'removed', 'timed-out', 'commit-failed', 'meeting-ended', 'replaced']),
+  }),
+  z.object({ type: z.literal('keyframe-request'), meetingId: id, streamId: z.number().int() }),
+  z.object({ type: z.literal('pong'), nonce: z.number().int() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+export type ParseResult<T> =
+  { kind: 'ok'; message: T } | { kind: 'error'; code: 'bad_json' | 'bad_message'; message: string };
+
+function parseWith<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: 'error', code: 'bad_json', message: 'The message is not valid JSON.' };
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? first.path.join('.') || 'message' : 'message';
+    return {
+      kind: 'error',
+      code: 'bad_message',
+      message: `Invalid signaling message at ${where}: ${first?.message ?? 'invalid'}`,
+    };
+  }
+  return { kind: 'ok', message: parsed.data };
+}
+
+export const parseClientMessage = (text: string): ParseResult<ClientMessage> =>
+  parseWith(clientMessageSchema, text);
+export const parseServerMessage = (text: string): ParseResult<ServerMessage> =>
+  parseWith(serverMessageSchema, text);
