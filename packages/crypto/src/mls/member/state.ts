@@ -1,0 +1,83 @@
+// The member's group state as an immutable value. The library's state sits behind an opaque type
+// so nothing outside this folder depends on ts-mls's shape (a move to ts-mls 2.x stays here).
+import type { ClientState } from 'ts-mls';
+import { defaultClientConfig } from 'ts-mls/clientConfig.js';
+import type { AuthenticationService, ClientConfig } from 'ts-mls';
+import type { MlsCrypto } from '../public/crypto.ts';
+import { MlsError } from '../public/errors.ts';
+import { encodeServerIdentity } from '../public/identity.ts';
+import { bytesEqual } from '../public/bytes.ts';
+import type { MeetingContext } from './context.ts';
+import type { AuthLog } from './auth.ts';
+
+declare const opaque: unique symbol;
+/** The library's group state. Opaque: use the functions of this module family. */
+export type LibraryState = { readonly [opaque]: 'LibraryState' };
+
+export interface MeetingState {
+  /** 'removed' once a commit removed this member: the state can still be read, not used. */
+  readonly kind: 'active' | 'removed';
+  readonly crypto: MlsCrypto;
+  readonly library: LibraryState;
+}
+
+export function wrap(crypto: MlsCrypto, client: ClientState): MeetingState {
+  return {
+    kind: client.groupActiveState.kind === 'active' ? 'active' : 'removed',
+    crypto,
+    library: client as unknown as LibraryState,
+  };
+}
+
+export function unwrap(state: MeetingState): ClientState {
+  return state.library as unknown as ClientState;
+}
+
+export function requireActive(state: MeetingState): ClientState {
+  const client = unwrap(state);
+  if (state.kind !== 'active' || client.groupActiveState.kind !== 'active')
+    throw new MlsError('not_active');
+  return client;
+}
+
+/**
+ * The library's configuration for one operation: our authentication service in place of the
+ * library's accept-everything default, reporting into `log`. The server's own credential is
+ * accepted only where the library validates the `external_senders` extension (group creation),
+ * never as a member leaf, so a server key can never enter the tree.
+ */
+export function clientConfig(
+  ctx: MeetingContext,
+  log: AuthLog,
+  options: { acceptServer?: boolean } = {},
+): ClientConfig {
+  const serverIdentity = encodeServerIdentity(ctx.server.identity);
+  const authService: AuthenticationService = {
+    async validateCredential(credential, signaturePublicKey) {
+      if (
+        options.acceptServer === true &&
+        credential.credentialType === 'basic' &&
+        bytesEqual(credential.identity, serverIdentity) &&
+        bytesEqual(signaturePublicKey, ctx.server.publicKey)
+      ) {
+        return true;
+      }
+      const identity = credential.credentialType === 'basic' ? credential.identity : undefined;
+      const finding = await ctx.authenticator.authenticate(identity, signaturePublicKey);
+      log.record(finding);
+      return finding.kind === 'accepted';
+    },
+  };
+  return { ...defaultClientConfig, authService };
+}
+
+/** The library state with this operation's configuration in place. */
+export function withConfig(client: ClientState, config: ClientConfig): ClientState {
+  return { ...client, clientConfig: config };
+}
+
+/** Restored state gets a configuration that refuses every credential until an operation replaces it. */
+export const refuseAllConfig: ClientConfig = {
+  ...defaultClientConfig,
+  authService: { validateCredential: () => Promise.resolve(false) },
+};
