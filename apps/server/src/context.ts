@@ -26,4 +26,6 @@ export interface AppContext {
   signInLimits: SignInLimits;
   sessionTtlMs: number;
   passwordCost: ScryptCost;
+  /** The built browser app to serve at `/` (apps/web/dist); undefined serves the API only. */
+  webRoot?: string;
 }

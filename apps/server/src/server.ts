@@ -7,6 +7,7 @@ import { resolveLocation } from './config.ts';
 import { defaultSignInLimits } from './context.ts';
 import type { AppContext, SignInLimits } from './context.ts';
 import { buildApp } from './http/app.ts';
+import { defaultWebRoot } from './http/web-app.ts';
 import { seedDemo } from './identity/demo.ts';
 import type { DemoSignIn } from './identity/demo.ts';
 import { defaultAdminEmail, ensureAdmin } from './identity/first-run.ts';
@@ -39,6 +40,8 @@ export interface StartServerOptions {
   signInLimits?: SignInLimits;
   /** How long a session lasts. Default: 12 hours. */
   sessionTtlMs?: number;
+  /** The built web app to serve at `/`. Default: apps/web/dist when built; false: API only. */
+  webRoot?: string | false;
 }
 
 export interface RunningServer {
@@ -94,6 +97,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       signInLimits: options.signInLimits ?? defaultSignInLimits,
       sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
       passwordCost: cost,
+      ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
     const app = await buildApp(ctx, allRoutes(ctx));
     await app.listen({ port: location.port, host: location.host });

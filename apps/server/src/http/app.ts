@@ -11,6 +11,7 @@ import { authenticate, requireAccess } from './auth.ts';
 import { toErrorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
+import { isAppShellRequest, registerWebApp, sendAppShell } from './web-app.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -65,8 +66,11 @@ export async function buildApp(
     return reply.code(status).send(body);
   });
 
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such route.' } }),
+  const servesWebApp = ctx.webRoot === undefined ? false : await registerWebApp(app, ctx.webRoot);
+  app.setNotFoundHandler((request, reply) =>
+    servesWebApp && isAppShellRequest(request)
+      ? sendAppShell(reply)
+      : reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such route.' } }),
   );
 
   app.addHook('onResponse', (request, reply, done) => {

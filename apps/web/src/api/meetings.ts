@@ -1,0 +1,68 @@
+// Meetings and 1:1 calls, as any signed-in user sees them.
+import { request, segment } from './http.ts';
+import type {
+  CallResult,
+  DirectoryUser,
+  Label,
+  Meeting,
+  MeetingDecision,
+  MeetingOptions,
+  MeetingRequest,
+  MeetingWithDecision,
+  Template,
+} from './types.ts';
+
+export async function listMeetings(): Promise<Meeting[]> {
+  return (await request<{ meetings: Meeting[] }>('GET', '/api/meetings')).meetings;
+}
+
+export async function getMeeting(id: string): Promise<MeetingWithDecision> {
+  return request<MeetingWithDecision>('GET', `/api/meetings/${segment(id)}`);
+}
+
+/** What scheduling this would decide; creates nothing. */
+export async function previewMeeting(
+  body: MeetingRequest,
+  signal?: AbortSignal,
+): Promise<MeetingDecision> {
+  const options = signal ? { signal } : {};
+  return (
+    await request<{ decision: MeetingDecision }>('POST', '/api/meetings/preview', body, options)
+  ).decision;
+}
+
+/** 201 with the meeting, or an ApiError `MEETING_REJECTED` whose `reasons` say why. */
+export async function scheduleMeeting(body: MeetingRequest): Promise<MeetingWithDecision> {
+  return request<MeetingWithDecision>('POST', '/api/meetings', body);
+}
+
+export async function changeMeetingOptions(
+  id: string,
+  options: MeetingOptions,
+): Promise<MeetingWithDecision> {
+  return request<MeetingWithDecision>('PATCH', `/api/meetings/${segment(id)}/options`, { options });
+}
+
+export async function startMeeting(id: string): Promise<void> {
+  await request<unknown>('POST', `/api/meetings/${segment(id)}/start`);
+}
+
+export async function endMeeting(id: string): Promise<void> {
+  await request<unknown>('POST', `/api/meetings/${segment(id)}/end`);
+}
+
+export async function listTemplates(): Promise<Template[]> {
+  return (await request<{ templates: Template[] }>('GET', '/api/templates')).templates;
+}
+
+export async function listLabels(): Promise<Label[]> {
+  return (await request<{ labels: Label[] }>('GET', '/api/labels')).labels;
+}
+
+export async function listDirectory(): Promise<DirectoryUser[]> {
+  return (await request<{ users: DirectoryUser[] }>('GET', '/api/directory/users')).users;
+}
+
+export async function startCall(callee: string): Promise<CallResult> {
+  return request<CallResult>('POST', '/api/calls', { callee });
+}

@@ -1,0 +1,35 @@
+// Signing in and out, and the signed-in person's own record and settings.
+import { request } from './http.ts';
+import type { SignInResponse, User } from './types.ts';
+
+export async function signIn(email: string, password: string): Promise<User> {
+  const answer = await request<SignInResponse>(
+    'POST',
+    '/api/auth/sign-in',
+    { email, password },
+    { expectUnauthorized: true },
+  );
+  return answer.user;
+}
+
+export async function signOut(): Promise<void> {
+  await request<unknown>('POST', '/api/auth/sign-out', undefined, { expectUnauthorized: true });
+}
+
+/** The signed-in user, or null when there is no session. */
+export async function fetchMe(): Promise<User | null> {
+  try {
+    const answer = await request<{ user: User }>('GET', '/api/me', undefined, {
+      expectUnauthorized: true,
+    });
+    return answer.user;
+  } catch (error) {
+    if (error instanceof Error && 'status' in error && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export async function updateMySettings(settings: { e2eeCalls: boolean }): Promise<User | null> {
+  const answer = await request<{ user?: User } | null>('PATCH', '/api/me/settings', settings);
+  return answer?.user ?? null;
+}

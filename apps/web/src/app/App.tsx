@@ -1,0 +1,134 @@
+// The app: find out who is signed in, then show the page the address names.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { setUnauthorizedListener } from '../api/http.ts';
+import { fetchMe, signOut as endSession } from '../api/session.ts';
+import type { User } from '../api/types.ts';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { AdminHomePage } from '../pages/admin/AdminHomePage.tsx';
+import { AdminSectionPage } from '../pages/admin/AdminSectionPage.tsx';
+import { CallsPage } from '../pages/CallsPage.tsx';
+import { MeetingDetailPage } from '../pages/MeetingDetailPage.tsx';
+import { MeetingRoomPage } from '../pages/MeetingRoomPage.tsx';
+import { MeetingsPage } from '../pages/MeetingsPage.tsx';
+import { NotAllowedPage } from '../pages/NotAllowedPage.tsx';
+import { NotFoundPage } from '../pages/NotFoundPage.tsx';
+import { ScheduleMeetingPage } from '../pages/ScheduleMeetingPage.tsx';
+import { SettingsPage } from '../pages/SettingsPage.tsx';
+import { SignInPage } from '../pages/SignInPage.tsx';
+import { Layout } from './Layout.tsx';
+import { isAdminRoute, matchRoute, type Route } from './routes.ts';
+import { navigate, usePath } from './router.tsx';
+import { SessionContext, type Session } from './session.tsx';
+
+type SessionState =
+  | { kind: 'checking' }
+  | { kind: 'signedOut'; notice: string | null }
+  | { kind: 'signedIn'; user: User }
+  | { kind: 'failed'; error: unknown };
+
+function PageFor({ route, user }: { route: Route; user: User }) {
+  if (isAdminRoute(route) && user.role !== 'admin') return <NotAllowedPage />;
+  switch (route.kind) {
+    case 'meetings':
+      return <MeetingsPage />;
+    case 'schedule':
+      return <ScheduleMeetingPage />;
+    case 'meeting':
+      return <MeetingDetailPage id={route.id} />;
+    case 'room':
+      return <MeetingRoomPage id={route.id} />;
+    case 'calls':
+      return <CallsPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'admin':
+      return <AdminHomePage />;
+    case 'adminSection':
+      return <AdminSectionPage section={route.section} />;
+    case 'notFound':
+      return <NotFoundPage />;
+  }
+}
+
+export function App() {
+  const path = usePath();
+  const route = useMemo(() => matchRoute(path), [path]);
+  const [state, setState] = useState<SessionState>({ kind: 'checking' });
+
+  const check = useCallback(() => {
+    setState({ kind: 'checking' });
+    fetchMe().then(
+      (user) => setState(user ? { kind: 'signedIn', user } : { kind: 'signedOut', notice: null }),
+      (error: unknown) => setState({ kind: 'failed', error }),
+    );
+  }, []);
+
+  useEffect(() => {
+    check();
+    setUnauthorizedListener(() =>
+      setState({ kind: 'signedOut', notice: 'Your session has ended. Sign in again to continue.' }),
+    );
+    return () => setUnauthorizedListener(null);
+  }, [check]);
+
+  // After a navigation, move focus to the new page's title so screen readers announce it.
+  const previousPath = useRef(path);
+  useEffect(() => {
+    if (path === previousPath.current) return;
+    previousPath.current = path;
+    document.getElementById('page-title')?.focus();
+  }, [path]);
+
+  const session = useMemo<Session | null>(
+    () =>
+      state.kind === 'signedIn'
+        ? {
+            user: state.user,
+            setUser: (user) => setState({ kind: 'signedIn', user }),
+            signOut: async () => {
+              try {
+                await endSession();
+              } finally {
+                setState({ kind: 'signedOut', notice: 'You have signed out.' });
+                navigate('/', { replace: true });
+              }
+            },
+          }
+        : null,
+    [state],
+  );
+
+  switch (state.kind) {
+    case 'checking':
+      return (
+        <p className="loading center" role="status">
+          Loading Conclave…
+        </p>
+      );
+    case 'failed':
+      return (
+        <main className="center-card" id="main">
+          <h1>Conclave is not available</h1>
+          <ErrorMessage error={state.error} />
+          <button type="button" className="button" onClick={check}>
+            Try again
+          </button>
+        </main>
+      );
+    case 'signedOut':
+      return (
+        <SignInPage
+          notice={state.notice}
+          onSignedIn={(user) => setState({ kind: 'signedIn', user })}
+        />
+      );
+    case 'signedIn':
+      return (
+        <SessionContext.Provider value={session}>
+          <Layout route={route}>
+            <PageFor route={route} user={state.user} />
+          </Layout>
+        </SessionContext.Provider>
+      );
+  }
+}

@@ -1,0 +1,303 @@
+// People, their role and their Premium licence (what E2EE meetings need).
+import { useState, type FormEvent } from 'react';
+import { users } from '../../api/admin.ts';
+import { ApiError } from '../../api/http.ts';
+import type { EffectivePolicy, Role, User } from '../../api/types.ts';
+import { useAction, useResource } from '../../app/hooks.ts';
+import { groupName, usePeople, type People } from '../../app/people.ts';
+import { useSession } from '../../app/session.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { CheckboxField, SelectField, TextField } from '../../components/fields.tsx';
+import { Notice, StatusLine } from '../../components/Notice.tsx';
+import { Loaded, Page, Section } from '../../components/Page.tsx';
+import { fieldHints } from '../../model/fieldErrors.ts';
+import { describePolicySource } from '../../model/whatIf.ts';
+
+const roleChoices: { value: Role; label: string }[] = [
+  { value: 'user', label: 'User' },
+  { value: 'admin', label: 'Admin' },
+];
+
+interface UserDraft {
+  email: string;
+  displayName: string;
+  role: Role;
+  premium: boolean;
+  password: string;
+}
+
+const emptyDraft: UserDraft = {
+  email: '',
+  displayName: '',
+  role: 'user',
+  premium: false,
+  password: '',
+};
+const userFields = ['email', 'displayName', 'role', 'premium', 'password'];
+
+function UserFields({
+  draft,
+  setDraft,
+  hints,
+  isNew,
+}: {
+  draft: UserDraft;
+  setDraft: (draft: UserDraft) => void;
+  hints: Record<string, string>;
+  isNew: boolean;
+}) {
+  return (
+    <>
+      <div className="form-row">
+        <TextField
+          label="Display name"
+          value={draft.displayName}
+          onChange={(displayName) => setDraft({ ...draft, displayName })}
+          required
+          error={hints['displayName']}
+        />
+        <TextField
+          label="Email"
+          type="email"
+          value={draft.email}
+          onChange={(email) => setDraft({ ...draft, email })}
+          required
+          autoComplete="off"
+          error={hints['email']}
+        />
+      </div>
+      <div className="form-row">
+        <SelectField<Role>
+          label="Role"
+          value={draft.role}
+          choices={roleChoices}
+          onChange={(role) => setDraft({ ...draft, role })}
+          error={hints['role']}
+        />
+        <TextField
+          label={isNew ? 'Password' : 'New password'}
+          type="password"
+          value={draft.password}
+          onChange={(password) => setDraft({ ...draft, password })}
+          autoComplete="new-password"
+          hint={
+            isNew
+              ? 'At least 10 characters. Leave empty to have a one-time password generated.'
+              : 'Leave empty to keep the current password.'
+          }
+          error={hints['password']}
+        />
+      </div>
+      <CheckboxField
+        label="Premium licence (needed to hold end-to-end encrypted meetings)"
+        checked={draft.premium}
+        onChange={(premium) => setDraft({ ...draft, premium })}
+        error={hints['premium']}
+      />
+    </>
+  );
+}
+
+function EditUser({ user, onDone }: { user: User; onDone: (message: string | null) => void }) {
+  const [draft, setDraft] = useState<UserDraft>({
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    premium: user.premium,
+    password: '',
+  });
+  const save = useAction();
+  const hints = fieldHints(save.error instanceof ApiError ? save.error.fields : [], userFields);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const { password, ...rest } = draft;
+    const body = password === '' ? rest : { ...rest, password };
+    void save
+      .run(() =>
+        users.update(user.id, {
+          ...body,
+          email: body.email.trim(),
+          displayName: body.displayName.trim(),
+        }),
+      )
+      .then((ok) => ok && onDone(`Saved ${draft.displayName.trim()}.`));
+  };
+  return (
+    <Section title={`Edit ${user.displayName}`}>
+      <form className="form" onSubmit={submit} noValidate>
+        <UserFields draft={draft} setDraft={setDraft} hints={hints.byField} isNew={false} />
+        <ErrorMessage error={save.error} unclaimed={hints.unclaimed} />
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={save.busy}>
+            Save user
+          </button>
+          <button type="button" className="button button-quiet" onClick={() => onDone(null)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+function EffectivePolicyCell({ user, people }: { user: User; people: People | null }) {
+  const [answer, setAnswer] = useState<EffectivePolicy | null>(null);
+  const lookup = useAction();
+  if (answer) {
+    return (
+      <span>
+        {answer.policy.name}{' '}
+        <span className="muted">
+          ({describePolicySource(answer.source, (id) => (people ? groupName(people, id) : id))})
+        </span>
+      </span>
+    );
+  }
+  return (
+    <span>
+      <button
+        type="button"
+        className="button button-small button-quiet"
+        aria-label={`Show the effective encryption policy of ${user.displayName}`}
+        disabled={lookup.busy}
+        onClick={() => void lookup.run(async () => setAnswer(await users.effectivePolicy(user.id)))}
+      >
+        Show
+      </button>
+      {lookup.error ? (
+        <span className="field-error">
+          {lookup.error instanceof ApiError ? lookup.error.message : 'Failed.'}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function UsersPage() {
+  const { user: me } = useSession();
+  const people = usePeople();
+  const list = useResource(users.list, []);
+  const [editing, setEditing] = useState<User | null>(null);
+  const [draft, setDraft] = useState<UserDraft>(emptyDraft);
+  const [oneTime, setOneTime] = useState<{ email: string; password: string } | null>(null);
+  const create = useAction();
+  const remove = useAction();
+  const [status, setStatus] = useState<string | null>(null);
+  const hints = fieldHints(create.error instanceof ApiError ? create.error.fields : [], userFields);
+  const known = people.status === 'ready' ? people.data : null;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setOneTime(null);
+    const { password, ...rest } = draft;
+    const body = { ...rest, email: rest.email.trim(), displayName: rest.displayName.trim() };
+    void create.run(async () => {
+      const answer = await users.create(password === '' ? body : { ...body, password });
+      if (answer.password) setOneTime({ email: answer.user.email, password: answer.password });
+      setDraft(emptyDraft);
+      list.reload();
+      people.reload();
+      return `Created ${answer.user.displayName}.`;
+    });
+  };
+
+  return (
+    <Page
+      title="Users and licences"
+      intro="The Premium licence is what end-to-end encrypted meetings need; calls don't need it."
+    >
+      <StatusLine message={status} />
+      <ErrorMessage error={remove.error} />
+      <Loaded resource={list}>
+        {(rows) => (
+          <DataTable
+            caption="Users"
+            rows={rows}
+            rowKey={(u) => u.id}
+            empty="No users."
+            columns={[
+              { header: 'Name', rowHeader: true, cell: (u) => u.displayName },
+              { header: 'Email', cell: (u) => u.email },
+              { header: 'Role', cell: (u) => (u.role === 'admin' ? 'Admin' : 'User') },
+              { header: 'Premium', cell: (u) => (u.premium ? 'Yes' : 'No') },
+              {
+                header: 'Groups',
+                cell: (u) =>
+                  u.groups.length === 0
+                    ? '—'
+                    : u.groups.map((g) => (known ? groupName(known, g) : g)).join(', '),
+              },
+              {
+                header: 'Encryption policy',
+                cell: (u) => <EffectivePolicyCell user={u} people={known} />,
+              },
+              {
+                header: 'Actions',
+                cell: (u) => (
+                  <div className="row-actions">
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Edit ${u.displayName}`}
+                      onClick={() => setEditing(u)}
+                    >
+                      Edit
+                    </button>
+                    <ConfirmButton
+                      label="Delete"
+                      question={`Delete ${u.displayName}?`}
+                      busy={remove.busy}
+                      refusal={
+                        u.id === me.id ? 'You cannot delete yourself while signed in.' : null
+                      }
+                      onConfirm={() =>
+                        void remove
+                          .run(() => users.remove(u.id))
+                          .then((ok) => {
+                            if (ok) setStatus(`Deleted ${u.displayName}.`);
+                            list.reload();
+                          })
+                      }
+                    />
+                  </div>
+                ),
+              },
+            ]}
+          />
+        )}
+      </Loaded>
+
+      {editing ? (
+        <EditUser
+          key={editing.id}
+          user={editing}
+          onDone={(message) => {
+            setEditing(null);
+            if (message) setStatus(message);
+            list.reload();
+          }}
+        />
+      ) : null}
+
+      <Section title="New user">
+        {oneTime ? (
+          <Notice kind="warning">
+            One-time password for {oneTime.email}:{' '}
+            <code className="secret">{oneTime.password}</code>. It is shown only now; pass it on
+            securely.
+          </Notice>
+        ) : null}
+        {create.done && !oneTime ? <Notice>{create.done}</Notice> : null}
+        <form className="form" onSubmit={submit} noValidate>
+          <UserFields draft={draft} setDraft={setDraft} hints={hints.byField} isNew />
+          <ErrorMessage error={create.error} unclaimed={hints.unclaimed} />
+          <button type="submit" className="button button-primary" disabled={create.busy}>
+            Create user
+          </button>
+        </form>
+      </Section>
+    </Page>
+  );
+}
