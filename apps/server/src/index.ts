@@ -5,3 +5,6 @@ export type { Credentials } from './identity/first-run.ts';
 export type { DemoSignIn } from './identity/demo.ts';
 export type { SignInLimits } from './context.ts';
 export { ServerError } from './errors.ts';
+// Realtime (signaling, MLS delivery service, media relay): options for `startServer({ realtime })`.
+export { defaultRealtimeOptions, signalingCloseCodes } from './realtime/index.ts';
+export type { RealtimeOptions } from './realtime/index.ts';

@@ -17,6 +17,8 @@ import type { ScryptCost } from './identity/passwords.ts';
 import { createLogger, stderrSink } from './log.ts';
 import { allRoutes } from './routes/index.ts';
 import { openStore } from './storage/open.ts';
+import { registerRealtime } from './realtime/index.ts';
+import type { RealtimeOptions } from './realtime/index.ts';
 import type { Store } from './storage/store.ts';
 import { ServerError } from './errors.ts';
 
@@ -42,6 +44,8 @@ export interface StartServerOptions {
   sessionTtlMs?: number;
   /** The built web app to serve at `/`. Default: apps/web/dist when built; false: API only. */
   webRoot?: string | false;
+  /** Realtime (signaling, MLS delivery) timers and limits; tests shorten them. */
+  realtime?: RealtimeOptions;
 }
 
 export interface RunningServer {
@@ -100,6 +104,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
     const app = await buildApp(ctx, allRoutes(ctx));
+    await registerRealtime(app, ctx, options.realtime);
     await app.listen({ port: location.port, host: location.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : location.port;

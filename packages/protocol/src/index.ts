@@ -11,3 +11,5 @@ export * from './rest/catalog.ts';
 export * from './rest/organisation.ts';
 export * from './rest/audit.ts';
 export * from './rest/meetings.ts';
+export * from './media/index.ts';
+export * from './signaling/messages.ts';

@@ -208,6 +208,75 @@ export const migrations: readonly Migration[] = [
       ${d.appendOnly('audit_log')}
     `,
   },
+  // Realtime (apps/server/src/realtime): the MLS delivery service's state per E2EE meeting or
+  // call (meeting_id is either), and each tenant's external-sender key. No group secret is stored:
+  // the server is never a member. Repository: repos/realtime.ts.
+  {
+    version: 2,
+    name: 'realtime: MLS delivery service state, external-sender keys',
+    sql: () => `
+      CREATE TABLE realtime_external_senders (
+        tenant_id TEXT PRIMARY KEY REFERENCES tenants (tenant_id),
+        key_pair TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE mls_groups (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        meeting_id TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        epoch BIGINT NOT NULL,
+        created INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id)
+      );
+      CREATE TABLE mls_members (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        leaf_index INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, participant_id),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES mls_groups (tenant_id, meeting_id) ON DELETE CASCADE
+      );
+      CREATE TABLE mls_proposals (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        proposal_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('add', 'remove')),
+        participant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        leaf_index INTEGER,
+        key_package TEXT,
+        key_package_ref TEXT,
+        flushed_epoch BIGINT,
+        message TEXT,
+        attempts INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, proposal_id),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES mls_groups (tenant_id, meeting_id) ON DELETE CASCADE
+      );
+      CREATE TABLE mls_commits (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        epoch BIGINT NOT NULL,
+        message TEXT NOT NULL,
+        proposals TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, epoch),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES mls_groups (tenant_id, meeting_id) ON DELETE CASCADE
+      );
+      CREATE TABLE mls_used_key_packages (
+        tenant_id TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        used_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, ref)
+      );
+      CREATE INDEX mls_used_key_packages_by_expiry ON mls_used_key_packages (expires_at);
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction. Returns those applied. */

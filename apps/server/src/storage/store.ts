@@ -9,6 +9,7 @@ import { devicesRepo } from './repos/devices.ts';
 import { groupsRepo } from './repos/groups.ts';
 import { meetingsRepo } from './repos/meetings.ts';
 import { compliancePoliciesRepo, encryptionPoliciesRepo } from './repos/policies.ts';
+import { realtimeRepo } from './repos/realtime.ts';
 import { sessionsRepo } from './repos/sessions.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
@@ -31,6 +32,8 @@ export interface Store {
   meetings: ReturnType<typeof meetingsRepo>;
   calls: ReturnType<typeof callsRepo>;
   audit: ReturnType<typeof auditRepo>;
+  /** The realtime side's MLS delivery-service state (apps/server/src/realtime). */
+  realtime: ReturnType<typeof realtimeRepo>;
   /** Runs `work` in one transaction over a store bound to it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -55,6 +58,7 @@ export function createStore(db: SqlDb): Store {
     meetings: meetingsRepo(db),
     calls: callsRepo(db),
     audit: auditRepo(db),
+    realtime: realtimeRepo(db),
     async transaction(work) {
       try {
         return await db.transaction((tx) => work(createStore(tx)));

@@ -1,6 +1,4 @@
-// The relay's one door to the media wire contract. `@conclave/protocol` does not re-export its
-// media module yet; once its index does, this path becomes '@conclave/protocol' and nothing else
-// in the relay changes.
+// The relay's one door to the media wire contract.
 export {
   ALL_MEDIA_KINDS_MASK,
   MAX_ENVELOPE_BYTES,
@@ -14,4 +12,4 @@ export {
   type MediaKind,
   type RelayControl,
   type RemovedReason,
-} from '../../../../../packages/protocol/src/media/index.ts';
+} from '@conclave/protocol';

@@ -1,0 +1,128 @@
+// Whether a participant may enter a meeting or call, decided before anything else happens on
+// join: the meeting must exist in the caller's tenant and be started (a call: the caller must be
+// one of its two sides), and an E2EE one must pass governance §5 through the policy engine
+// (`decideJoin`). Every blocked join is written to the audit log with its codes.
+import { decideJoin, makeReason } from '@conclave/policy';
+import type { Reason } from '@conclave/policy';
+import type { AppContext } from '../context.ts';
+import { loadFacts } from '../governance/facts.ts';
+import type { SocketIdentity } from './authenticate.ts';
+import type { ClientInfo } from './signaling.ts';
+
+/** What a socket joins: a meeting or a 1:1 call, by id, inside one tenant. */
+export interface JoinTarget {
+  readonly tenantId: string;
+  readonly meetingId: string;
+  readonly kind: 'meeting' | 'call';
+  readonly endToEndEncryption: boolean;
+}
+
+export interface BlockReason {
+  readonly code: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+}
+
+export type TargetLookup =
+  | { readonly kind: 'found'; readonly target: JoinTarget }
+  | { readonly kind: 'blocked'; readonly reasons: BlockReason[] };
+
+/** Two sides; a user may bring a second device, the call has room for no one else. */
+const CALL_CAPACITY = 2;
+
+const notFound = (situation: 'absent' | 'ended'): BlockReason =>
+  makeReason({ code: 'MEETING_NOT_FOUND', situation }, 'error');
+
+const notStarted: BlockReason = {
+  code: 'MEETING_NOT_STARTED',
+  severity: 'error',
+  message: 'This meeting has not started yet. Join once the organizer has started it.',
+};
+
+export const refusedByMembers: BlockReason = {
+  code: 'REFUSED_BY_MEMBERS',
+  severity: 'error',
+  message:
+    "The participants' apps did not accept this device's identity (its key does not match the directory), so it cannot join this end-to-end encrypted meeting.",
+};
+
+/** Unknown ids, other tenants' meetings and calls of other people all read as "not found". */
+export async function findTarget(
+  ctx: AppContext,
+  who: SocketIdentity,
+  id: string,
+): Promise<TargetLookup> {
+  const meeting = await ctx.store.meetings.get(who.tenantId, id);
+  if (meeting !== undefined) {
+    if (meeting.state === 'scheduled') return { kind: 'blocked', reasons: [notStarted] };
+    if (meeting.state === 'ended') return { kind: 'blocked', reasons: [notFound('ended')] };
+    return {
+      kind: 'found',
+      target: {
+        tenantId: who.tenantId,
+        meetingId: meeting.id,
+        kind: 'meeting',
+        endToEndEncryption: meeting.decision.endToEndEncryption.enabled,
+      },
+    };
+  }
+  const call = await ctx.store.calls.get(who.tenantId, id);
+  if (call !== undefined && (call.caller === who.user.id || call.callee === who.user.id)) {
+    return {
+      kind: 'found',
+      target: {
+        tenantId: who.tenantId,
+        meetingId: call.id,
+        kind: 'call',
+        endToEndEncryption: call.decision.endToEndEncryption.enabled,
+      },
+    };
+  }
+  return { kind: 'blocked', reasons: [notFound('absent')] };
+}
+
+/** Governance §5 for this participant, with the room's current head count. */
+export async function decideAdmission(
+  ctx: AppContext,
+  who: SocketIdentity,
+  target: JoinTarget,
+  client: ClientInfo,
+  admittedCount: number,
+): Promise<Reason[] | undefined> {
+  if (target.kind === 'call' && admittedCount >= CALL_CAPACITY) {
+    return [makeReason({ code: 'MEETING_FULL', maxParticipants: CALL_CAPACITY }, 'error')];
+  }
+  if (!target.endToEndEncryption) return undefined;
+  const facts = await loadFacts(ctx.store, who.tenantId);
+  const decision = decideJoin(
+    facts,
+    { endToEndEncryption: true },
+    who.user.id,
+    client,
+    admittedCount,
+  );
+  return decision.outcome === 'blocked' ? decision.reasons : undefined;
+}
+
+/** The audit entry of a blocked join: codes and the client, never keys or message contents. */
+export async function auditBlockedJoin(
+  ctx: AppContext,
+  who: SocketIdentity,
+  meetingId: string,
+  kind: 'meeting' | 'call' | undefined,
+  reasons: readonly BlockReason[],
+  client: ClientInfo,
+): Promise<void> {
+  await ctx.audit.record({
+    tenantId: who.tenantId,
+    actor: { id: who.user.id, displayName: who.user.displayName },
+    kind: 'join.blocked',
+    subject: `${kind ?? 'meeting'}:${meetingId}`,
+    details: {
+      codes: reasons.map((reason) => reason.code),
+      reasons: reasons.map((reason) => ({ code: reason.code, message: reason.message })),
+      device: who.device.id,
+      client: { platform: client.platform, version: client.version, e2eeMedia: client.e2eeMedia },
+    },
+  });
+}

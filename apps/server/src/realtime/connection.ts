@@ -1,0 +1,309 @@
+// One signaling socket (`GET /api/realtime`): `hello` first (token or session cookie, and one of
+// the user's devices), then `join` and the meeting's messages. Every text frame is validated with
+// the protocol schemas; a bad one gets a typed `error` and the socket stays up, until too many bad
+// or too many messages close it. Binary frames are media for the relay. A socket silent for longer
+// than the liveness timeout is timed out: its participant is removed.
+import type { RawData, WebSocket } from 'ws';
+import type { AppContext } from '../context.ts';
+import { auditBlockedJoin, findTarget } from './admission.ts';
+import { authenticateSocket } from './authenticate.ts';
+import { parseEpoch } from './bytes.ts';
+import type { ResolvedRealtimeOptions } from './options.ts';
+import type { Membership, Peer } from './peer.ts';
+import type { Rooms } from './rooms.ts';
+import { SerialQueue } from './serial-queue.ts';
+import {
+  parseClientMessage,
+  type ClientMessage,
+  type ClientMessageOf,
+  type ServerMessage,
+  type SignalingErrorCode,
+} from './signaling.ts';
+
+export interface ConnectionDeps {
+  readonly ctx: AppContext;
+  readonly rooms: Rooms;
+  readonly options: ResolvedRealtimeOptions;
+}
+
+/** Close codes a client sees (4000-4999 are the application's range). */
+export const signalingCloseCodes = {
+  abuse: 4400,
+  unauthenticated: 4401,
+  unknownDevice: 4403,
+  timedOut: 4408,
+  serverClosing: 1001,
+} as const;
+
+const OPEN = 1;
+/** Large messages (commits with Welcomes) cost more of the rate budget: one token per 64 KiB. */
+const BYTES_PER_TOKEN = 64 * 1024;
+
+export function serveSocket(
+  socket: WebSocket,
+  cookieToken: string | undefined,
+  deps: ConnectionDeps,
+): void {
+  new Connection(socket, cookieToken, deps).start();
+}
+
+class Connection {
+  private peer: Peer | undefined;
+  private helloSeen = false;
+  private closed = false;
+  private lastSeen = Date.now();
+  private tokens: number;
+  private lastRefill = Date.now();
+  private readonly badAt: number[] = [];
+  private readonly queue: SerialQueue;
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
+  private livenessTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly cookieToken: string | undefined,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.tokens = deps.options.messageBurst;
+    this.queue = new SerialQueue(() => {
+      deps.ctx.log.error('realtime message handling failed');
+      this.send({
+        type: 'error',
+        code: 'internal',
+        message: 'The server could not handle that message.',
+      });
+    });
+  }
+
+  start(): void {
+    const { options } = this.deps;
+    this.socket.binaryType = 'nodebuffer';
+    this.socket.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    this.socket.once('close', () => this.onClose());
+    // 'close' follows every 'error'; without a listener an 'error' would crash the process.
+    this.socket.on('error', () => undefined);
+    this.helloTimer = setTimeout(() => {
+      if (this.peer === undefined)
+        this.shut(signalingCloseCodes.timedOut, 'hello_required', 'No hello in time.');
+    }, options.helloTimeoutMs);
+    const every = Math.max(10, Math.min(options.livenessTimeoutMs / 4, 5_000));
+    this.livenessTimer = setInterval(() => this.checkLiveness(), every);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    this.lastSeen = Date.now();
+    if (isBinary) {
+      // Media: straight to the relay, synchronously, never behind signaling work.
+      const membership = this.peer?.membership;
+      if (membership === undefined) this.bad('not_joined', 'Media before joining a meeting.');
+      else membership.relay.receive(toBytes(data));
+      return;
+    }
+    const text = toText(data);
+    if (!this.takeTokens(1 + Math.floor(text.length / BYTES_PER_TOKEN))) {
+      this.bad('rate_limited', 'Too many messages; slow down.');
+      return;
+    }
+    const parsed = parseClientMessage(text);
+    if (parsed.kind === 'error') {
+      this.bad(parsed.code, parsed.message);
+      return;
+    }
+    const message = parsed.message;
+    if (message.type === 'ping') {
+      this.send({ type: 'pong', nonce: message.nonce });
+      return;
+    }
+    // Leaving takes effect on arrival: media stops before anything queued ahead of it runs.
+    const membership = this.peer?.membership;
+    if (
+      message.type === 'leave' &&
+      this.peer !== undefined &&
+      membership?.meetingId === message.meetingId
+    ) {
+      membership.room.leave(this.peer, 'left');
+      return;
+    }
+    void this.queue.run(() => this.handle(message));
+  }
+
+  private async handle(message: Exclude<ClientMessage, { type: 'ping' }>): Promise<void> {
+    if (this.closed) return;
+    if (message.type === 'hello') return this.hello(message);
+    const peer = this.peer;
+    if (peer === undefined) {
+      this.bad('hello_required', 'Send hello first and wait for ready.');
+      return;
+    }
+    if (message.type === 'join') return this.join(peer, message);
+    const membership = peer.membership;
+    if (membership === undefined || membership.meetingId !== message.meetingId) {
+      this.send({
+        type: 'error',
+        code: 'not_joined',
+        message: 'This socket is not in that meeting.',
+      });
+      return;
+    }
+    await membership.room.handle(peer, message);
+  }
+
+  private async hello(message: ClientMessageOf<'hello'>): Promise<void> {
+    if (this.helloSeen) {
+      this.bad('bad_message', 'hello was already sent on this socket.');
+      return;
+    }
+    this.helloSeen = true;
+    const result = await authenticateSocket(
+      this.deps.ctx,
+      message.token ?? this.cookieToken,
+      message.deviceId,
+    );
+    if (this.closed) return;
+    switch (result.kind) {
+      case 'unauthenticated':
+        this.shut(
+          signalingCloseCodes.unauthenticated,
+          'unauthenticated',
+          'Sign in first: no valid session.',
+        );
+        return;
+      case 'unknown_device':
+        this.shut(
+          signalingCloseCodes.unknownDevice,
+          'unknown_device',
+          'deviceId is not one of your registered devices.',
+        );
+        return;
+      case 'ok':
+        break;
+    }
+    clearTimeout(this.helloTimer);
+    const socket = this.socket;
+    this.peer = {
+      identity: result.identity,
+      client: message.client,
+      socket,
+      membership: undefined,
+      joining: false,
+      send: (out) => this.send(out),
+    };
+    this.send({
+      type: 'ready',
+      userId: result.identity.user.id,
+      deviceId: result.identity.device.id,
+    });
+  }
+
+  private async join(peer: Peer, message: ClientMessageOf<'join'>): Promise<void> {
+    if (peer.membership !== undefined || peer.joining) {
+      this.send({
+        type: 'error',
+        code: 'already_joined',
+        message: 'This socket is already in a meeting; leave it first.',
+      });
+      return;
+    }
+    const { ctx, rooms } = this.deps;
+    peer.joining = true;
+    try {
+      const lookup = await findTarget(ctx, peer.identity, message.meetingId);
+      if (lookup.kind === 'blocked') {
+        this.send({ type: 'join-blocked', meetingId: message.meetingId, reasons: lookup.reasons });
+        await auditBlockedJoin(
+          ctx,
+          peer.identity,
+          message.meetingId,
+          undefined,
+          lookup.reasons,
+          peer.client,
+        );
+        return;
+      }
+      const resumeEpoch =
+        message.resumeEpoch === undefined ? undefined : parseEpoch(message.resumeEpoch);
+      if (message.resumeEpoch !== undefined && resumeEpoch === undefined) {
+        this.bad('bad_message', 'resumeEpoch is out of range.');
+        return;
+      }
+      await rooms.open(lookup.target).join(peer, { keyPackage: message.keyPackage, resumeEpoch });
+    } finally {
+      peer.joining = false;
+    }
+    // The socket may have gone while the join was decided (TS narrowed `membership` above).
+    const joined = peer.membership as Membership | undefined;
+    if (this.closed) joined?.room.leave(peer, 'disconnected');
+  }
+
+  private checkLiveness(): void {
+    if (this.closed || Date.now() - this.lastSeen <= this.deps.options.livenessTimeoutMs) return;
+    const peer = this.peer;
+    if (peer !== undefined) peer.membership?.room.leave(peer, 'timed-out');
+    this.shut(signalingCloseCodes.timedOut, undefined, undefined, true);
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.helloTimer);
+    clearInterval(this.livenessTimer);
+    this.queue.close();
+    const peer = this.peer;
+    if (peer !== undefined) peer.membership?.room.leave(peer, 'disconnected');
+  }
+
+  /** A refused message: a typed error, and past the abuse limit the socket is closed. */
+  private bad(code: SignalingErrorCode, message: string): void {
+    const { maxBadMessages, abuseWindowMs } = this.deps.options;
+    const now = Date.now();
+    this.badAt.push(now);
+    while ((this.badAt[0] ?? now) < now - abuseWindowMs) this.badAt.shift();
+    if (this.badAt.length > maxBadMessages) {
+      this.shut(signalingCloseCodes.abuse, 'rate_limited', 'Too many refused messages.');
+      return;
+    }
+    this.send({ type: 'error', code, message });
+  }
+
+  private takeTokens(cost: number): boolean {
+    const { messagesPerSecond, messageBurst } = this.deps.options;
+    const now = Date.now();
+    this.tokens = Math.min(
+      messageBurst,
+      this.tokens + ((now - this.lastRefill) / 1000) * messagesPerSecond,
+    );
+    this.lastRefill = now;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
+    return true;
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Sends a last error (if any) and closes; `hard` drops whatever is queued. */
+  private shut(
+    code: number,
+    error: SignalingErrorCode | undefined,
+    message: string | undefined,
+    hard = false,
+  ): void {
+    if (error !== undefined && message !== undefined)
+      this.send({ type: 'error', code: error, message });
+    if (hard) this.socket.terminate();
+    else this.socket.close(code);
+    this.onClose();
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}

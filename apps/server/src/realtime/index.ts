@@ -1,0 +1,79 @@
+// The server's realtime side (docs/meeting-flow.md): the authenticated signaling WebSocket at
+// `GET /api/realtime`, admission under governance §5, the MLS delivery service of E2EE meetings
+// and calls, server-held media keys for standard ones, chat, and the SFrame media relay on the
+// same socket. Registered on the Fastify app before it listens.
+import websocket from '@fastify/websocket';
+import { createMlsCrypto } from '@conclave/crypto/server';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { authenticate } from '../http/auth.ts';
+import { cookieToken } from './authenticate.ts';
+import { serveSocket, signalingCloseCodes } from './connection.ts';
+import { ExternalSenders } from './mls/external-senders.ts';
+import { resolveRealtimeOptions, type RealtimeOptions } from './options.ts';
+import { MediaRelay } from './relay/index.ts';
+import { Rooms } from './rooms.ts';
+import { SIGNALING_PATH } from './signaling.ts';
+
+export { defaultRealtimeOptions, type RealtimeOptions } from './options.ts';
+export { signalingCloseCodes } from './connection.ts';
+
+const USED_KEY_PACKAGE_SWEEP_MS = 60 * 60 * 1000;
+const MEETING_END_ROUTE = '/api/meetings/:id/end';
+
+export async function registerRealtime(
+  app: FastifyInstance,
+  ctx: AppContext,
+  options: RealtimeOptions = {},
+): Promise<void> {
+  const resolved = resolveRealtimeOptions(options);
+  const crypto = await createMlsCrypto();
+  const relay = new MediaRelay();
+  const rooms = new Rooms({
+    ctx,
+    relay,
+    crypto,
+    senders: new ExternalSenders(crypto, ctx.store, ctx.now),
+    options: resolved,
+  });
+  const deps = { ctx, rooms, options: resolved };
+
+  await app.register(websocket, {
+    options: { maxPayload: resolved.maxMessageBytes, perMessageDeflate: false },
+    preClose(done) {
+      rooms.close();
+      relay.close();
+      for (const client of app.websocketServer.clients)
+        client.close(signalingCloseCodes.serverClosing);
+      done();
+    },
+  });
+
+  app.get(SIGNALING_PATH, { websocket: true }, (socket, request) => {
+    serveSocket(socket, cookieToken(request.cookies), deps);
+  });
+
+  // A meeting that ends lets its participants go and forgets its MLS group. The meetings routes
+  // belong to the HTTP side; the realtime side only watches for a successful end.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'POST' || request.routeOptions.url !== MEETING_END_ROUTE) return;
+    if (reply.statusCode !== 200) return;
+    const meetingId = (request.params as { id?: unknown }).id;
+    const session = await authenticate(ctx, request).catch(() => undefined);
+    if (session === undefined || typeof meetingId !== 'string') return;
+    await rooms
+      .end(session.tenantId, meetingId)
+      .catch(() => ctx.log.error('realtime: ending a meeting failed'));
+  });
+
+  const sweep = setInterval(() => {
+    ctx.store.realtime
+      .pruneUsedKeyPackages(ctx.now())
+      .catch(() => ctx.log.error('realtime: KeyPackage sweep failed'));
+  }, USED_KEY_PACKAGE_SWEEP_MS);
+  sweep.unref();
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(sweep);
+    done();
+  });
+}

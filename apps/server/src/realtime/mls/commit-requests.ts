@@ -1,0 +1,118 @@
+// Who is asked to commit an epoch, and who next: ONE member at a time — the connected member with
+// the lowest leaf index, members that confirmed their epoch first — and, when it has not committed
+// within the timeout (or is gone), the next one; after everyone, the first again.
+import { epochText } from '../bytes.ts';
+import type { ServerMessage } from '../signaling.ts';
+
+export interface CommitterCandidate {
+  readonly participantId: string;
+  readonly leafIndex: number;
+  readonly confirmed: boolean;
+}
+
+export interface CommitRequestDeps {
+  readonly meetingId: string;
+  readonly timeoutMs: number;
+  send(participantId: string, message: ServerMessage): void;
+  /** Runs `task` in the room's queue (how the timer gets back in). */
+  enqueue(task: () => void): void;
+  /** Members that may commit now: connected, and not on their way out. */
+  candidates(): Iterable<CommitterCandidate>;
+}
+
+interface InFlight {
+  readonly epoch: bigint;
+  readonly reason: 'proposals' | 'update';
+  committer: string;
+  readonly tried: Set<string>;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class CommitRequests {
+  private inFlight: InFlight | undefined;
+
+  constructor(private readonly deps: CommitRequestDeps) {}
+
+  /** The member asked to commit, while a request is open. */
+  get committer(): string | undefined {
+    return this.inFlight?.committer;
+  }
+
+  get open(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** Asks one member to commit `epoch`; nothing if no member can (a later connect asks again). */
+  request(epoch: bigint, reason: 'proposals' | 'update'): void {
+    this.clear();
+    const committer = this.pick(new Set());
+    if (committer === undefined) return;
+    const inFlight: InFlight = {
+      epoch,
+      reason,
+      committer,
+      tried: new Set([committer]),
+      timer: this.timer(epoch),
+    };
+    this.inFlight = inFlight;
+    this.send(inFlight);
+  }
+
+  /** The committer did not commit in time, or left: ask the next member. */
+  next(): void {
+    const inFlight = this.inFlight;
+    if (inFlight === undefined) return;
+    clearTimeout(inFlight.timer);
+    let next = this.pick(inFlight.tried);
+    if (next === undefined) {
+      inFlight.tried.clear();
+      next = this.pick(inFlight.tried);
+    }
+    if (next === undefined) {
+      this.inFlight = undefined;
+      return;
+    }
+    inFlight.committer = next;
+    inFlight.tried.add(next);
+    inFlight.timer = this.timer(inFlight.epoch);
+    this.send(inFlight);
+  }
+
+  /** The epoch's commit arrived (or the group is gone). */
+  clear(): void {
+    if (this.inFlight !== undefined) clearTimeout(this.inFlight.timer);
+    this.inFlight = undefined;
+  }
+
+  private pick(exclude: ReadonlySet<string>): string | undefined {
+    let best: CommitterCandidate | undefined;
+    for (const member of this.deps.candidates()) {
+      if (exclude.has(member.participantId)) continue;
+      if (
+        best === undefined ||
+        (member.confirmed && !best.confirmed) ||
+        (member.confirmed === best.confirmed && member.leafIndex < best.leafIndex)
+      ) {
+        best = member;
+      }
+    }
+    return best?.participantId;
+  }
+
+  private timer(epoch: bigint): ReturnType<typeof setTimeout> {
+    return setTimeout(() => {
+      this.deps.enqueue(() => {
+        if (this.inFlight?.epoch === epoch) this.next();
+      });
+    }, this.deps.timeoutMs);
+  }
+
+  private send(inFlight: InFlight): void {
+    this.deps.send(inFlight.committer, {
+      type: 'commit-request',
+      meetingId: this.deps.meetingId,
+      epoch: epochText(inFlight.epoch),
+      reason: inFlight.reason,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+// The server's external-sender key: one per tenant (its MLS identity names the tenant), made the
+// first time a tenant's E2EE meeting needs it and stored, so every group of the tenant, across
+// restarts, names the same key. The private key signs Add/Remove proposals and nothing else.
+import {
+  exportExternalSender,
+  generateExternalSender,
+  importExternalSender,
+  type ExternalSenderKeyPair,
+  type MlsCrypto,
+} from '@conclave/crypto/server';
+import type { Store } from '../../storage/store.ts';
+import { fromBase64, toBase64 } from '../bytes.ts';
+
+/** The `serverId` in the server's MLS identity. */
+export const SERVER_ID = 'conclave';
+
+export class ExternalSenders {
+  private readonly cache = new Map<string, Promise<ExternalSenderKeyPair>>();
+
+  constructor(
+    private readonly crypto: MlsCrypto,
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  forTenant(tenantId: string): Promise<ExternalSenderKeyPair> {
+    let pair = this.cache.get(tenantId);
+    if (pair === undefined) {
+      pair = this.loadOrCreate(tenantId);
+      this.cache.set(tenantId, pair);
+      // A failed load (database down) is retried next time rather than cached.
+      pair.catch(() => this.cache.delete(tenantId));
+    }
+    return pair;
+  }
+
+  private async loadOrCreate(tenantId: string): Promise<ExternalSenderKeyPair> {
+    const stored = await this.store.realtime.externalSender(tenantId);
+    if (stored !== undefined) return this.decode(stored);
+    const fresh = await generateExternalSender(this.crypto, { tenantId, serverId: SERVER_ID });
+    if (
+      await this.store.realtime.saveExternalSender(
+        tenantId,
+        toBase64(exportExternalSender(fresh)),
+        this.now(),
+      )
+    ) {
+      return fresh;
+    }
+    // Another process stored one first: everyone uses that one.
+    const winner = await this.store.realtime.externalSender(tenantId);
+    if (winner === undefined) throw new Error('external-sender key vanished');
+    return this.decode(winner);
+  }
+
+  private decode(stored: string): Promise<ExternalSenderKeyPair> {
+    const bytes = fromBase64(stored);
+    if (bytes === undefined) throw new Error('stored external-sender key is not base64');
+    return importExternalSender(this.crypto, bytes);
+  }
+}

@@ -1,0 +1,68 @@
+// The realtime side's knobs. Defaults are the documented behaviour (docs/meeting-flow.md); tests
+// shorten the timers.
+
+export interface RealtimeOptions {
+  /** Proposals arriving within this window are sent together, with one commit request. */
+  readonly batchWindowMs?: number;
+  /** A committer that has not committed after this long is passed over for the next member. */
+  readonly commitTimeoutMs?: number;
+  /** How often the delivery service asks for an update commit (key rotation). */
+  readonly updateIntervalMs?: number;
+  /** A socket silent for this long (no ping, no message) is timed out and removed. */
+  readonly livenessTimeoutMs?: number;
+  /**
+   * A member whose socket dropped (or who has not reconnected since a restart) keeps its leaf for
+   * this long, so it can resume with `join { resumeEpoch }`; then the server proposes its Remove.
+   */
+  readonly reconnectGraceMs?: number;
+  /** Time allowed between opening the socket and `hello`. */
+  readonly helloTimeoutMs?: number;
+  /** Canonical commits kept per group for members catching up. */
+  readonly keptCommits?: number;
+  /** Epochs an Add may go uncommitted before the joiner is turned away. */
+  readonly maxProposalAttempts?: number;
+  /** Largest WebSocket message accepted; a larger one closes the socket (1009). */
+  readonly maxMessageBytes?: number;
+  /**
+   * Text messages a socket may send per second (sustained), and in a burst; a message costs one
+   * more for every 64 KiB it carries.
+   */
+  readonly messagesPerSecond?: number;
+  readonly messageBurst?: number;
+  /** Bad messages tolerated per socket within `abuseWindowMs` before it is closed. */
+  readonly maxBadMessages?: number;
+  readonly abuseWindowMs?: number;
+}
+
+export type ResolvedRealtimeOptions = Required<RealtimeOptions>;
+
+export const defaultRealtimeOptions: ResolvedRealtimeOptions = {
+  batchWindowMs: 50,
+  commitTimeoutMs: 2_000,
+  updateIntervalMs: 5 * 60_000,
+  livenessTimeoutMs: 30_000,
+  reconnectGraceMs: 30_000,
+  helloTimeoutMs: 10_000,
+  keptCommits: 256,
+  maxProposalAttempts: 3,
+  // Commits with a Welcome for a large batch carry the ratchet tree; 4 MiB holds a few thousand
+  // members. Media frames are at most 256 KiB (the relay refuses larger ones, counted).
+  maxMessageBytes: 4 * 1024 * 1024,
+  messagesPerSecond: 200,
+  messageBurst: 400,
+  maxBadMessages: 20,
+  abuseWindowMs: 10_000,
+};
+
+export function resolveRealtimeOptions(options: RealtimeOptions = {}): ResolvedRealtimeOptions {
+  const resolved = { ...defaultRealtimeOptions, ...definedOnly(options) };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isFinite(value) || value < 0)
+      throw new RangeError(`realtime.${name} must be >= 0.`);
+  }
+  return resolved;
+}
+
+function definedOnly(options: RealtimeOptions): RealtimeOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,467 @@
+// One live meeting (or call) on this server: who is connected, their relay memberships, the
+// participant list, chat, and either the MLS delivery service (E2EE) or the server-held media keys
+// (standard). State changes run one at a time in the room's queue; taking someone out of the relay
+// does not wait for it, so a participant who leaves or is removed stops receiving media at once.
+import { randomUUID } from 'node:crypto';
+import type { MlsCrypto } from '@conclave/crypto/server';
+import type { AppContext } from '../context.ts';
+import {
+  auditBlockedJoin,
+  decideAdmission,
+  type BlockReason,
+  type JoinTarget,
+} from './admission.ts';
+import { epochText, toBase64 } from './bytes.ts';
+import type { ExternalSenders } from './mls/external-senders.ts';
+import { checkKeyPackage, type CheckedKeyPackage } from './mls/key-packages.ts';
+import { DeliveryService, type DeliveryHost, type MlsJoinInfo } from './mls/delivery-service.ts';
+import type { ResolvedRealtimeOptions } from './options.ts';
+import type { Peer } from './peer.ts';
+import { sharedWebSocketSink, type LeaveReason, type MediaRelay } from './relay/index.ts';
+import { SerialQueue } from './serial-queue.ts';
+import type {
+  MeetingMessage,
+  ServerMessage,
+  ServerMessageOf,
+  SignalingErrorCode,
+} from './signaling.ts';
+import { StandardMediaKeys } from './standard-keys.ts';
+
+export interface RoomDeps {
+  readonly ctx: AppContext;
+  readonly relay: MediaRelay;
+  readonly crypto: MlsCrypto;
+  readonly senders: ExternalSenders;
+  readonly options: ResolvedRealtimeOptions;
+  /** The room has nobody left and nothing pending: its owner forgets it. */
+  readonly onIdle: (room: Room) => void;
+}
+
+export interface JoinRequest {
+  /** base64, as sent; checked only once the participant is admitted. */
+  readonly keyPackage: string | undefined;
+  readonly resumeEpoch: bigint | undefined;
+}
+
+type RemovedReason = ServerMessageOf<'removed'>['reason'];
+/** How someone stops being connected: a reason they are told, or a socket that just went away. */
+type DetachReason = RemovedReason | 'disconnected';
+
+interface Participant {
+  readonly participantId: string;
+  readonly peer: Peer;
+  readonly relayId: number;
+}
+
+/** Relay ids are 16 bits: in a standard meeting they are the SFrame sender index (KID S = 16). */
+const MAX_RELAY_ID = 0xffff;
+
+export class Room {
+  readonly key: string;
+  private readonly participants = new Map<string, Participant>();
+  private readonly queue: SerialQueue;
+  private delivery: DeliveryService | undefined;
+  private readonly keys: StandardMediaKeys | undefined;
+  private nextRelayId = 1;
+  private closed = false;
+
+  constructor(
+    readonly target: JoinTarget,
+    private readonly deps: RoomDeps,
+  ) {
+    this.key = roomKey(target.tenantId, target.meetingId);
+    this.queue = new SerialQueue((error) =>
+      deps.ctx.log.error('realtime room task failed', {
+        error: error instanceof Error ? error.name : 'non-error thrown',
+      }),
+    );
+    this.keys = target.endToEndEncryption ? undefined : new StandardMediaKeys();
+  }
+
+  /** Admission (governance first), then the group (E2EE) or a fresh media key (standard). */
+  join(peer: Peer, request: JoinRequest): Promise<void> {
+    return this.run(async () => {
+      const { ctx } = this.deps;
+      const ds = await this.deliveryService();
+      const device = peer.identity.device.id;
+      // A device joining again takes over from its older socket, so it is not counted twice.
+      const older = [...this.participants.values()].filter(
+        (other) => other.peer.identity.device.id === device && other.peer !== peer,
+      );
+      const connected = new Set(
+        [...this.participants.values()]
+          .filter((p) => !older.includes(p))
+          .map((p) => p.participantId),
+      );
+      const count = connected.size + (ds?.absentMembers(connected, device) ?? 0);
+      const blocked = await decideAdmission(ctx, peer.identity, this.target, peer.client, count);
+      if (blocked !== undefined) {
+        peer.send({ type: 'join-blocked', meetingId: this.target.meetingId, reasons: blocked });
+        await auditBlockedJoin(
+          ctx,
+          peer.identity,
+          this.target.meetingId,
+          this.target.kind,
+          blocked,
+          peer.client,
+        );
+        return;
+      }
+      let keyPackage: CheckedKeyPackage | undefined;
+      if (ds !== undefined && request.keyPackage !== undefined) {
+        const checked = await checkKeyPackage(
+          this.deps.crypto,
+          peer.identity,
+          request.keyPackage,
+          ctx.now(),
+        );
+        if (checked.kind === 'refused') {
+          peer.send({ type: 'error', code: checked.code, message: checked.message });
+          return;
+        }
+        keyPackage = checked.keyPackage;
+      }
+      for (const other of older) {
+        this.detach(other.participantId, 'replaced');
+        await ds?.depart(other.participantId, 'replaced');
+      }
+      const joiner = {
+        participantId: randomUUID(),
+        userId: peer.identity.user.id,
+        deviceId: peer.identity.device.id,
+      };
+      if (ds === undefined) {
+        this.attach(peer, joiner.participantId, undefined);
+        return;
+      }
+      const outcome = await ds.join(
+        joiner,
+        { keyPackage, resumeEpoch: request.resumeEpoch },
+        (participantId, mls) => this.attach(peer, participantId, mls),
+      );
+      if (outcome.kind === 'error')
+        peer.send({ type: 'error', code: outcome.code, message: outcome.message });
+    });
+  }
+
+  /** A message about this meeting from a participant of it. */
+  handle(peer: Peer, message: MeetingMessage): Promise<void> {
+    return this.run(async () => {
+      const participantId = peer.membership?.participantId;
+      if (participantId === undefined || this.participants.get(participantId)?.peer !== peer) {
+        peer.send(error('not_joined', 'This socket is not in that meeting.'));
+        return;
+      }
+      const problem = await this.dispatch(peer, participantId, message);
+      if (problem !== undefined) peer.send(error(problem, describe(problem)));
+    });
+  }
+
+  /**
+   * The participant on `peer` leaves (`leave`), timed out, or its socket closed. The relay stops
+   * forwarding to them before this returns; the group change follows in the queue.
+   */
+  leave(peer: Peer, how: 'left' | 'timed-out' | 'disconnected'): void {
+    const participantId = peer.membership?.participantId;
+    if (participantId === undefined || this.participants.get(participantId)?.peer !== peer) return;
+    this.detach(participantId, how);
+    void this.run(async () => {
+      await this.delivery?.depart(participantId, how);
+    });
+  }
+
+  /** The meeting ended: everyone is told and let go, and the group is forgotten. */
+  end(): Promise<void> {
+    return this.run(async () => {
+      for (const participantId of [...this.participants.keys()])
+        this.detach(participantId, 'meeting-ended');
+      this.deps.relay.endMeeting(this.key);
+      const ds = await this.deliveryService();
+      await ds?.destroy();
+      this.delivery = undefined;
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.close();
+    this.delivery?.close();
+    this.keys?.clear();
+    this.deps.relay.endMeeting(this.key);
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private run(task: () => Promise<void>): Promise<void> {
+    return this.queue.run(async () => {
+      await task();
+      // Only the last task of a burst may find the room idle; a queued join keeps it alive.
+      if (
+        this.queue.pending === 1 &&
+        this.participants.size === 0 &&
+        (this.delivery?.idle ?? true)
+      ) {
+        this.deps.onIdle(this);
+      }
+    });
+  }
+
+  private async deliveryService(): Promise<DeliveryService | undefined> {
+    if (!this.target.endToEndEncryption) return undefined;
+    if (this.delivery === undefined) {
+      const { ctx, crypto, senders, options } = this.deps;
+      this.delivery = await DeliveryService.open(this.target, {
+        crypto,
+        store: ctx.store,
+        sender: await senders.forTenant(this.target.tenantId),
+        options,
+        now: ctx.now,
+        host: this.host(),
+      });
+    }
+    return this.delivery;
+  }
+
+  private async dispatch(
+    peer: Peer,
+    participantId: string,
+    message: MeetingMessage,
+  ): Promise<SignalingErrorCode | undefined> {
+    const ds = this.delivery;
+    switch (message.type) {
+      case 'join':
+        return 'already_joined';
+      case 'leave':
+        this.leave(peer, 'left');
+        return undefined;
+      case 'chat':
+        if (ds !== undefined) return 'not_allowed';
+        this.broadcast({
+          type: 'chat',
+          meetingId: this.target.meetingId,
+          from: participantId,
+          displayName: peer.identity.user.displayName,
+          text: message.text,
+          at: new Date(this.deps.ctx.now()).toISOString(),
+        });
+        return undefined;
+      case 'group-created':
+        return ds === undefined ? 'not_allowed' : ds.groupCreated(participantId, message);
+      case 'commit':
+        return ds === undefined ? 'not_allowed' : ds.commit(participantId, message);
+      case 'epoch-reached':
+        if (ds === undefined) return 'not_allowed';
+        await ds.epochReached(participantId, message);
+        return undefined;
+      case 'proposal-rejected':
+        if (ds === undefined) return 'not_allowed';
+        ds.proposalRejected(participantId, message);
+        return undefined;
+      case 'commit-failed':
+        if (ds === undefined) return 'not_allowed';
+        // It cannot follow the group any more: out now, Remove proposed; it may join afresh.
+        this.detach(participantId, 'commit-failed');
+        await ds.depart(participantId, 'commit-failed');
+        return undefined;
+      case 'app-message':
+        return ds === undefined ? 'not_allowed' : ds.appMessage(participantId, message);
+    }
+  }
+
+  private host(): DeliveryHost {
+    return {
+      send: (participantId, message) => this.participants.get(participantId)?.peer.send(message),
+      isConnected: (participantId) => this.participants.has(participantId),
+      enqueue: (task) => void this.run(async () => task()),
+      turnAway: (participantId, reasons) => this.turnAway(participantId, reasons),
+      reannounce: (participantId, mls) => {
+        const participant = this.participants.get(participantId);
+        if (participant !== undefined) participant.peer.send(this.joinedMessage(participant, mls));
+      },
+      groupCreated: async (participantId) => {
+        const participant = this.participants.get(participantId);
+        if (participant === undefined) return;
+        const { identity } = participant.peer;
+        await this.deps.ctx.audit.record({
+          tenantId: this.target.tenantId,
+          actor: { id: identity.user.id, displayName: identity.user.displayName },
+          kind: 'e2ee.group.created',
+          subject: `${this.target.kind}:${this.target.meetingId}`,
+          details: { device: identity.device.id, cipherSuite: 1 },
+        });
+      },
+    };
+  }
+
+  /** Puts `peer` into the meeting as `participantId`: relay, `joined`, roster, media key. */
+  private attach(peer: Peer, participantId: string, mls: MlsJoinInfo | undefined): void {
+    const relayId = this.allocateRelayId();
+    const joined = this.deps.relay.join(
+      this.key,
+      relayId,
+      sharedWebSocketSink(peer.socket, (notice) => {
+        // `removed` goes as signaling (`removed`), sent by the room itself.
+        if (notice.kind === 'key_frame_request') {
+          peer.send({
+            type: 'keyframe-request',
+            meetingId: this.target.meetingId,
+            streamId: notice.streamId,
+          });
+        }
+      }),
+    );
+    if (joined.kind !== 'joined') {
+      peer.send(error('internal', 'The media relay is not accepting participants.'));
+      return;
+    }
+    const participant: Participant = { participantId, peer, relayId };
+    this.participants.set(participantId, participant);
+    peer.membership = {
+      room: this,
+      meetingId: this.target.meetingId,
+      participantId,
+      relayId,
+      relay: joined.member,
+    };
+    peer.send(this.joinedMessage(participant, mls));
+    peer.send({
+      type: 'participants',
+      meetingId: this.target.meetingId,
+      participants: [...this.participants.values()].map(describeParticipant),
+    });
+    this.broadcast(
+      {
+        type: 'participant-joined',
+        meetingId: this.target.meetingId,
+        participant: describeParticipant(participant),
+      },
+      participantId,
+    );
+    this.rotateMediaKey();
+  }
+
+  /** Takes a participant out now: relay first, then the roster; the socket stays open. */
+  private detach(participantId: string, reason: DetachReason): void {
+    const participant = this.participants.get(participantId);
+    if (participant === undefined) return;
+    const { peer } = participant;
+    peer.membership?.relay.leave(relayReason(reason));
+    this.participants.delete(participantId);
+    peer.membership = undefined;
+    if (reason !== 'disconnected') {
+      peer.send({ type: 'removed', meetingId: this.target.meetingId, reason });
+    }
+    this.broadcast({ type: 'participant-left', meetingId: this.target.meetingId, participantId });
+    this.rotateMediaKey();
+  }
+
+  /** The group will not take this joiner: it gets `join-blocked` instead of `removed`. */
+  private turnAway(participantId: string, reasons: BlockReason[]): void {
+    const participant = this.participants.get(participantId);
+    if (participant === undefined) return;
+    const { peer } = participant;
+    peer.membership?.relay.leave('removed');
+    this.participants.delete(participantId);
+    peer.membership = undefined;
+    peer.send({ type: 'join-blocked', meetingId: this.target.meetingId, reasons });
+    this.broadcast({ type: 'participant-left', meetingId: this.target.meetingId, participantId });
+    void auditBlockedJoin(
+      this.deps.ctx,
+      peer.identity,
+      this.target.meetingId,
+      this.target.kind,
+      reasons,
+      peer.client,
+    ).catch(() => this.deps.ctx.log.error('audit of a turned-away joiner failed'));
+  }
+
+  private joinedMessage(participant: Participant, mls: MlsJoinInfo | undefined): ServerMessage {
+    return {
+      type: 'joined',
+      meetingId: this.target.meetingId,
+      participantId: participant.participantId,
+      relayId: participant.relayId,
+      endToEndEncryption: this.target.endToEndEncryption,
+      ...(mls === undefined ? {} : { mls }),
+    };
+  }
+
+  /** Standard meetings only: a fresh key for everyone present, on every change of who is present. */
+  private rotateMediaKey(): void {
+    if (this.keys === undefined || this.participants.size === 0) return;
+    const { epoch, key } = this.keys.rotate();
+    this.broadcast({
+      type: 'media-key',
+      meetingId: this.target.meetingId,
+      epoch: epochText(epoch),
+      key: toBase64(key),
+    });
+  }
+
+  private broadcast(message: ServerMessage, except?: string): void {
+    for (const participant of this.participants.values()) {
+      if (participant.participantId !== except) participant.peer.send(message);
+    }
+  }
+
+  private allocateRelayId(): number {
+    const inUse = new Set([...this.participants.values()].map((p) => p.relayId));
+    for (let tries = 0; tries < MAX_RELAY_ID; tries++) {
+      const id = this.nextRelayId;
+      this.nextRelayId = id >= MAX_RELAY_ID ? 1 : id + 1;
+      if (!inUse.has(id)) return id;
+    }
+    throw new Error('no relay id left');
+  }
+}
+
+export function roomKey(tenantId: string, meetingId: string): string {
+  return `${tenantId}/${meetingId}`;
+}
+
+function describeParticipant(participant: Participant) {
+  return {
+    participantId: participant.participantId,
+    userId: participant.peer.identity.user.id,
+    displayName: participant.peer.identity.user.displayName,
+    relayId: participant.relayId,
+  };
+}
+
+function relayReason(reason: DetachReason): LeaveReason {
+  switch (reason) {
+    case 'left':
+    case 'disconnected':
+    case 'timed-out':
+      return 'left';
+    case 'replaced':
+      return 'replaced';
+    case 'meeting-ended':
+      return 'meeting_ended';
+    case 'removed':
+    case 'commit-failed':
+      return 'removed';
+  }
+}
+
+function error(code: SignalingErrorCode, message: string): ServerMessage {
+  return { type: 'error', code, message };
+}
+
+function describe(code: SignalingErrorCode): string {
+  switch (code) {
+    case 'bad_commit':
+      return 'The commit does not fit the group: it was not accepted.';
+    case 'bad_mls_message':
+      return 'The MLS message does not fit the group.';
+    case 'not_allowed':
+      return 'This message is not used in this kind of meeting.';
+    case 'already_joined':
+      return 'This socket is already in a meeting; leave it first.';
+    case 'not_joined':
+      return 'This socket is not in that meeting.';
+    default:
+      return 'The message was refused.';
+  }
+}

@@ -1,0 +1,110 @@
+// The delivery service's clocks, shortened: the periodic update commit (key rotation), a silent
+// socket timed out and removed, a dropped socket's grace time (resume inside it, Remove after it).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startDeployment,
+  startedMeeting,
+  type Deployment,
+  type DemoPerson,
+} from './support/deployment.ts';
+import { converged, TestParticipant } from './support/mls-client.ts';
+
+let world: Deployment;
+
+beforeAll(async () => {
+  world = await startDeployment({
+    updateIntervalMs: 400,
+    livenessTimeoutMs: 1_200,
+    reconnectGraceMs: 1_500,
+  });
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+/** A participant that pings every 200 ms, as a live client does. */
+async function participant(person: DemoPerson): Promise<TestParticipant> {
+  const p = await TestParticipant.create(world.people[person]);
+  await p.connect(world.wsUrl);
+  keepAlive(p);
+  return p;
+}
+
+const pingers = new Map<TestParticipant, ReturnType<typeof setInterval>>();
+function keepAlive(p: TestParticipant): void {
+  pingers.set(
+    p,
+    setInterval(() => {
+      if (p.socket.open) p.socket.send({ type: 'ping', nonce: 1 });
+    }, 200),
+  );
+}
+function goSilent(p: TestParticipant): void {
+  clearInterval(pingers.get(p));
+}
+
+describe('delivery-service timers', () => {
+  it('asks for an update commit periodically; members rotate into new epochs without any membership change', async () => {
+    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
+    const dave = await participant('dave');
+    await dave.join(meetingId);
+    const alice = await participant('alice');
+    await alice.join(meetingId);
+    await converged([dave, alice], 1n);
+    const code = dave.securityCode;
+    const later = await converged([dave, alice], 3n);
+    expect(later).toBeGreaterThanOrEqual(3n);
+    expect(dave.socket.all('commit-request').some((r) => r.reason === 'update')).toBe(true);
+    expect(dave.securityCode).not.toBe(code);
+    expect(dave.securityCode).toBe(alice.securityCode);
+    expect(dave.roster).toHaveLength(2);
+    goSilent(dave);
+    goSilent(alice);
+  });
+
+  it('times out a silent member and removes it from the group', async () => {
+    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
+    const dave = await participant('dave');
+    await dave.join(meetingId);
+    const bob = await participant('bob');
+    await bob.join(meetingId);
+    await converged([dave, bob], 1n);
+    goSilent(bob);
+    bob.behaviour.frozen = true;
+    expect(await bob.socket.closed(5_000)).toBeGreaterThan(0);
+    await dave.socket.until(() => dave.roster.length === 1, 8_000, 'bob removed');
+    expect(dave.roster).toEqual([dave.deviceId]);
+    goSilent(dave);
+  });
+
+  it('keeps a dropped member for the grace time: it resumes inside it, and is removed after it', async () => {
+    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
+    const dave = await participant('dave');
+    await dave.join(meetingId);
+    const alice = await participant('alice');
+    await alice.join(meetingId);
+    await converged([dave, alice], 1n);
+
+    // alice's connection drops; she comes back on a new socket and resumes her state.
+    goSilent(alice);
+    alice.socket.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await alice.connect(world.wsUrl);
+    keepAlive(alice);
+    const resumed = await alice.join(meetingId, { resume: true });
+    expect(resumed).toMatchObject({ type: 'joined', mls: { role: 'resume' } });
+    const epoch = await converged([dave, alice], 1n);
+    expect(dave.roster).toHaveLength(2);
+
+    // Dropped again, and gone for good: removed once the grace time is over.
+    goSilent(alice);
+    alice.socket.close();
+    await dave.socket.until(
+      () => dave.roster.length === 1,
+      8_000,
+      'alice removed after the grace time',
+    );
+    expect(dave.epoch).toBeGreaterThan(epoch);
+    goSilent(dave);
+  });
+});
