@@ -2,40 +2,11 @@
 // what the server decides and never re-applies a rule, so these are typed views, not validators:
 // extra fields are passed through untouched in `--json` output.
 
-export const incompatibleOptions = [
-  'breakoutRooms',
-  'copilot',
-  'excelLive',
-  'liveCaptions',
-  'transcription',
-  'dialIn',
-  'powerPointLive',
-  'recording',
-  'requestControl',
-  'togetherMode',
-  'companionMode',
-  'largeGallery',
-] as const;
-export type IncompatibleOption = (typeof incompatibleOptions)[number];
+// The vocabulary is the governance engine's own, so a new option or platform reaches the CLI too.
+import type { E2eeSetting, IncompatibleOption, MeetingType, Platform } from '@conclave/policy';
 
-export const meetingTypes = ['meeting', 'channelMeeting', 'webinar', 'townHall'] as const;
-export type MeetingType = (typeof meetingTypes)[number];
-
-export const platforms = [
-  'windows',
-  'macos',
-  'linux',
-  'ios',
-  'android',
-  'web',
-  'vdi',
-  'cvi',
-  'phone',
-] as const;
-export type Platform = (typeof platforms)[number];
-
-export const e2eeSettings = ['Disabled', 'DisabledUserOverride'] as const;
-export type E2eeSetting = (typeof e2eeSettings)[number];
+export { e2eeSettings, incompatibleOptions, meetingTypes, platforms } from '@conclave/policy';
+export type { E2eeSetting, IncompatibleOption, MeetingType, Platform };
 
 export interface Reason {
   code: string;
