@@ -68,5 +68,7 @@ function printRow(row: BenchRow): void {
   const value = `${row.value.toLocaleString('en-US')} ${row.unit}`;
   const base = row.baseline === null ? '' : `${row.baseline.toLocaleString('en-US')} ${row.unit}`;
   const ratio = row.ratio === null ? '' : `× ${row.ratio}`;
-  process.stdout.write(`${row.name.padEnd(52)} ${value.padStart(22)} ${base.padStart(22)} ${ratio.padStart(9)}\n`);
+  process.stdout.write(
+    `${row.name.padEnd(52)} ${value.padStart(22)} ${base.padStart(22)} ${ratio.padStart(9)}\n`,
+  );
 }

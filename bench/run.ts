@@ -17,7 +17,9 @@ const dir = new URL('./suites/', import.meta.url);
 const files = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts')).sort();
 const bench = createBench(json);
 if (!json) {
-  process.stdout.write(`${'benchmark'.padEnd(52)} ${'value'.padStart(22)} ${'baseline'.padStart(22)} ${'ratio'.padStart(9)}\n`);
+  process.stdout.write(
+    `${'benchmark'.padEnd(52)} ${'value'.padStart(22)} ${'baseline'.padStart(22)} ${'ratio'.padStart(9)}\n`,
+  );
 }
 for (const file of files) {
   const suite = (await import(new URL(file, dir).href)) as Suite;
