@@ -3,7 +3,9 @@
 // adapter's node:crypto provider beside the library's default provider (async WebCrypto) in the
 // same run. "churned" rows come after a few rounds of update commits by early joiners (leaves 1-3,
 // one corner of the tree) and removes by the host, as in notes/ts-mls.md: parent nodes are filled
-// on one path only, so ts-mls 1.6.4's uncached parent-hash checks cost a joiner the most.
+// on one path only, so ts-mls 1.6.4's uncached parent-hash checks cost a joiner the most. Joins go
+// through the adapter's copy of the library's join (src/mls/member/join/, same checks, each
+// subtree hashed once) with either provider, so the baseline column shows the provider's share.
 // Targets (brief): at N = 200 a Welcome join <= 300 ms, a member's commit processing <= 150 ms.
 import type { Bench } from '../harness.ts';
 import { timeMs } from '../harness.ts';

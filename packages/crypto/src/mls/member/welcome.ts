@@ -2,8 +2,9 @@
 // authentication service, signatures, tree and parent hashes, confirmation tag), the group must
 // name exactly the expected server key as its external sender: ts-mls does not check
 // `external_senders` on join, and a group with another external sender could be fed proposals
-// by someone other than the server.
-import { emptyPskIndex, joinGroup } from 'ts-mls';
+// by someone other than the server. The library's Welcome processing runs through `./join/`: the
+// same steps and checks as ts-mls 1.6.4's `joinGroup`, with tree hashes computed once per subtree.
+import { emptyPskIndex } from 'ts-mls';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { MEETING_SUITE_ID } from '../public/crypto.ts';
 import { MlsError } from '../public/errors.ts';
@@ -14,6 +15,7 @@ import type { MeetingContext } from './context.ts';
 import type { DeviceCredential } from './device.ts';
 import { AuthLog, type AuthEvent } from './auth.ts';
 import { decodeMessage } from './incoming.ts';
+import { joinGroup } from './join/joinGroup.ts';
 import { openKeyPackageBundle } from './keyPackages.ts';
 import { clientConfig, wrap, type MeetingState } from './state.ts';
 
@@ -56,8 +58,6 @@ export async function joinFromWelcome(
       privatePackage,
       emptyPskIndex,
       ctx.crypto.impl,
-      undefined,
-      undefined,
       clientConfig(ctx, log),
     );
   } catch (cause) {
