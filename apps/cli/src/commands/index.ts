@@ -5,7 +5,9 @@ import { registerAuthCommands } from './auth.ts';
 import { registerCallCommand } from './call.ts';
 import { registerComplianceCommands } from './compliance.ts';
 import { registerGroupCommands } from './group.ts';
+import { registerJoinCommand } from './join.ts';
 import { registerLabelCommands } from './label.ts';
+import { registerLoadCommand } from './load.ts';
 import { registerMeetingCommands } from './meeting.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerPolicyExplainCommand } from './policy-explain.ts';
@@ -34,4 +36,6 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerMeetingCommands(program);
   registerCallCommand(program);
+  registerJoinCommand(program);
+  registerLoadCommand(program);
 }

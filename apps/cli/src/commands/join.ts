@@ -1,0 +1,74 @@
+// `conclave join MEETING`: the signed-in user joins as a headless participant — a real MLS member
+// in an E2EE meeting — sends synthetic audio and video, and reports the security code, the roster
+// and what it received and decrypted, per sender, with drops by reason.
+import type { Command } from 'commander';
+import { connect } from '../api/session.ts';
+import { cliError, connectClient } from '../headless/connect.ts';
+import { seconds, waitOrInterrupt } from '../headless/timing.ts';
+import { HeadlessParticipant } from '../headless/participant.ts';
+import { formatParticipant } from '../headless/report.ts';
+import { printJson, printLines, progress } from '../output/print.ts';
+import { example, withServer } from './define.ts';
+import type { ServerCommandFlags } from './define.ts';
+
+interface JoinFlags extends ServerCommandFlags {
+  duration: number;
+  events?: boolean;
+  media: boolean;
+}
+
+export function registerJoinCommand(program: Command): void {
+  const command = withServer(
+    program
+      .command('join')
+      .description(
+        'join a meeting as a headless participant: synthetic media out, decrypted media counted in',
+      )
+      .argument('<meeting>', 'the meeting id')
+      .option('--duration <seconds>', 'how long to stay in the meeting', seconds, 10)
+      .option('--no-media', 'receive only; send no audio or video')
+      .option('--events', 'with --json: one JSON line per event as it happens, before the result'),
+  ).action(joinAction);
+  example(
+    command,
+    'conclave join 3f6c2a9e-… --duration 30',
+    'conclave join 3f6c2a9e-… --json --events',
+  );
+}
+
+async function joinAction(meetingId: string, flags: JoinFlags): Promise<void> {
+  const { credentials } = await connect(flags);
+  const server = credentials.server;
+  progress(flags, `Joining ${meetingId} on ${server}…`);
+  const client = await connectClient({ server, token: credentials.token });
+  const streaming = flags.json === true && flags.events === true;
+  const participant = new HeadlessParticipant(client, {
+    sendMedia: flags.media,
+    ...(streaming
+      ? { onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`) }
+      : {}),
+  });
+  try {
+    if (!(await participant.join(meetingId))) throw cliError(participant.failure, server);
+    const code = participant.meeting?.securityCode;
+    progress(
+      flags,
+      `Joined${code === undefined ? '' : `; security code ${code}`}. Staying ${flags.duration} s (Ctrl-C to leave now)…`,
+    );
+    const stayed = await waitOrInterrupt(flags.duration * 1000);
+    participant.stopMedia();
+    // Frames in flight still arrive for a moment.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const report = participant.report();
+    await participant.leave();
+    const result = { meetingId, server, seconds: Math.round(stayed / 100) / 10, ...report };
+    if (flags.json === true) {
+      if (streaming) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else printJson(result);
+    } else {
+      printLines(formatParticipant(meetingId, report, result.seconds));
+    }
+  } finally {
+    participant.close();
+  }
+}

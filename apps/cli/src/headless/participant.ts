@@ -1,0 +1,250 @@
+// One headless participant: an SDK client in a meeting, optionally sending synthetic media, and
+// counting what it receives and decrypts per sender. Its report is what `conclave join` prints and
+// what `conclave load` aggregates.
+import {
+  systemClock,
+  type Clock,
+  type ConclaveClient,
+  type FrameDropReason,
+  type JoinOptions,
+  type Meeting,
+  type MeetingEvents,
+} from '@conclave/client';
+import {
+  SyntheticMedia,
+  type SyntheticMediaOptions,
+  type SyntheticMediaStats,
+} from './synthetic-media.ts';
+
+export interface ParticipantReport {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly joined: boolean;
+  readonly error?: string;
+  readonly participantId?: string;
+  readonly relayId?: number;
+  readonly e2ee?: boolean;
+  readonly securityCode?: string;
+  readonly epoch?: string;
+  readonly epochs: number;
+  /** From the join request to `join()` resolving (keys in place). */
+  readonly joinedMs?: number;
+  /** From the join request to the first decrypted frame. */
+  readonly firstFrameMs?: number;
+  readonly sendsMedia: boolean;
+  readonly roster: readonly {
+    readonly leafIndex: number;
+    readonly userId: string | null;
+    readonly displayName: string | undefined;
+    readonly fingerprint: string | null;
+    readonly self: boolean;
+  }[];
+  readonly sent: SyntheticMediaStats;
+  readonly frames: {
+    readonly sent: number;
+    readonly received: number;
+    readonly decrypted: number;
+    readonly dropped: Partial<Record<FrameDropReason, number>>;
+    readonly droppedTotal: number;
+  };
+  readonly bySender: readonly {
+    readonly relayId: number;
+    readonly userId?: string;
+    readonly displayName?: string;
+    readonly received: number;
+    readonly decrypted: number;
+    readonly dropped: Partial<Record<FrameDropReason, number>>;
+  }[];
+  readonly chat: { readonly sent: number; readonly received: number };
+  readonly reconnects: number;
+}
+
+export type ParticipantEvent =
+  | { readonly event: 'joined'; readonly relayId: number; readonly e2ee: boolean }
+  | {
+      readonly event: 'epoch';
+      readonly epoch: string;
+      readonly securityCode?: string;
+      readonly members: number;
+    }
+  | { readonly event: 'first-frame'; readonly fromUserId?: string; readonly ms: number }
+  | { readonly event: 'connection'; readonly state: string }
+  | { readonly event: 'removed'; readonly reason: string }
+  | { readonly event: 'key-changed'; readonly userId?: string; readonly fingerprint: string }
+  | { readonly event: 'refused'; readonly userId?: string; readonly reason: string }
+  | { readonly event: 'chat'; readonly from?: string; readonly text: string };
+
+export interface HeadlessOptions {
+  readonly sendMedia: boolean;
+  readonly media?: SyntheticMediaOptions;
+  readonly clock?: Clock;
+  readonly onEvent?: (event: ParticipantEvent) => void;
+}
+
+export class HeadlessParticipant {
+  readonly client: ConclaveClient;
+  readonly #options: HeadlessOptions;
+  readonly #clock: Clock;
+  #meeting: Meeting | undefined;
+  #media: SyntheticMedia | undefined;
+  #requestedAt: number | undefined;
+  #joinedAt: number | undefined;
+  #firstFrameAt: number | undefined;
+  #failure: unknown;
+
+  constructor(client: ConclaveClient, options: HeadlessOptions) {
+    this.client = client;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  get meeting(): Meeting | undefined {
+    return this.#meeting;
+  }
+
+  /** Why `join` failed (a ClientError, usually). */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  get joined(): boolean {
+    return this.#joinedAt !== undefined && this.#meeting?.phase === 'joined';
+  }
+
+  /** Joins; a sender starts its media as soon as its own keys are in place. Never throws. */
+  async join(meetingId: string, options: JoinOptions = {}): Promise<boolean> {
+    const meeting = this.client.meeting(meetingId, options);
+    this.#meeting = meeting;
+    this.#watch(meeting);
+    this.#requestedAt = this.#clock.now();
+    try {
+      await meeting.join();
+    } catch (error) {
+      this.#failure = error;
+      return false;
+    }
+    this.#joinedAt = this.#clock.now();
+    if (this.#options.sendMedia) {
+      const media = new SyntheticMedia((kind, data, o) => meeting.publish(kind, data, o), {
+        ...this.#options.media,
+        clock: this.#clock,
+      });
+      this.#media = media;
+      meeting.on('keyFrameRequest', () => media.requestKeyFrame());
+      // A newcomer's first video frame should be decodable: a key frame for each new epoch.
+      meeting.on('epoch', () => media.requestKeyFrame());
+      media.start();
+    }
+    return true;
+  }
+
+  stopMedia(): void {
+    this.#media?.stop();
+  }
+
+  async leave(): Promise<void> {
+    this.stopMedia();
+    await this.#meeting?.leave();
+  }
+
+  close(): void {
+    this.stopMedia();
+    this.#meeting?.close();
+    this.client.close();
+  }
+
+  report(): ParticipantReport {
+    const meeting = this.#meeting;
+    const stats = meeting?.stats();
+    const since = (at: number | undefined) =>
+      at === undefined || this.#requestedAt === undefined ? undefined : at - this.#requestedAt;
+    const joinedMs = since(this.#joinedAt);
+    const firstFrameMs = since(this.#firstFrameAt);
+    return {
+      userId: this.client.user.id,
+      displayName: this.client.user.displayName,
+      joined: this.#joinedAt !== undefined,
+      ...(this.#failure === undefined
+        ? {}
+        : { error: this.#failure instanceof Error ? this.#failure.message : 'join failed' }),
+      ...(meeting?.participantId === undefined ? {} : { participantId: meeting.participantId }),
+      ...(meeting?.relayId === undefined ? {} : { relayId: meeting.relayId }),
+      ...(meeting?.e2ee === undefined ? {} : { e2ee: meeting.e2ee }),
+      ...(meeting?.securityCode === undefined ? {} : { securityCode: meeting.securityCode }),
+      ...(meeting?.epoch === undefined ? {} : { epoch: meeting.epoch.toString() }),
+      epochs: stats?.epochs ?? 0,
+      ...(joinedMs === undefined ? {} : { joinedMs }),
+      ...(firstFrameMs === undefined ? {} : { firstFrameMs }),
+      sendsMedia: this.#options.sendMedia,
+      roster: (meeting?.roster ?? []).map((m) => ({
+        leafIndex: m.leafIndex,
+        userId: m.userId,
+        displayName: m.displayName,
+        fingerprint: m.fingerprint,
+        self: m.self,
+      })),
+      sent: {
+        ...(this.#media?.stats ?? { audioSent: 0, videoSent: 0, keyFramesSent: 0, notSent: 0 }),
+      },
+      frames: stats?.frames ?? {
+        sent: 0,
+        notSent: 0,
+        received: 0,
+        decrypted: 0,
+        dropped: {},
+        droppedTotal: 0,
+      },
+      bySender: stats?.bySender ?? [],
+      chat: { sent: stats?.chat.sent ?? 0, received: stats?.chat.received ?? 0 },
+      reconnects: stats?.reconnects ?? 0,
+    };
+  }
+
+  #watch(meeting: Meeting): void {
+    const emit = this.#options.onEvent;
+    meeting.on('frame', (frame) => {
+      if (this.#firstFrameAt !== undefined) return;
+      this.#firstFrameAt = this.#clock.now();
+      emit?.({
+        event: 'first-frame',
+        ...(frame.sender.userId === undefined ? {} : { fromUserId: frame.sender.userId }),
+        ms: this.#firstFrameAt - (this.#requestedAt ?? this.#firstFrameAt),
+      });
+    });
+    if (emit === undefined) return;
+    const on = <K extends keyof MeetingEvents>(event: K, f: (payload: MeetingEvents[K]) => void) =>
+      meeting.on(event, f);
+    on('joined', (j) => emit({ event: 'joined', relayId: j.relayId, e2ee: j.e2ee }));
+    on('epoch', (e) =>
+      emit({
+        event: 'epoch',
+        epoch: e.epoch.toString(),
+        ...(meeting.securityCode === undefined ? {} : { securityCode: meeting.securityCode }),
+        members: meeting.roster.length,
+      }),
+    );
+    on('connection', (c) => emit({ event: 'connection', state: c.state }));
+    on('removed', (r) => emit({ event: 'removed', reason: r.reason }));
+    on('keyChanged', (k) =>
+      emit({
+        event: 'key-changed',
+        ...(k.identity === undefined ? {} : { userId: k.identity.userId }),
+        fingerprint: k.fingerprint,
+      }),
+    );
+    on('refused', (r) =>
+      emit({
+        event: 'refused',
+        ...(r.identity === undefined ? {} : { userId: r.identity.userId }),
+        reason: r.reason,
+      }),
+    );
+    on('chat', (c) =>
+      emit({
+        event: 'chat',
+        ...(c.from.userId === undefined ? {} : { from: c.from.userId }),
+        text: c.text,
+      }),
+    );
+  }
+}

@@ -1,0 +1,150 @@
+// The SDK's entry object: signed in to one server as one user, with this device's identity
+// registered (or restored from the store) — the thing that joins meetings.
+import {
+  createMlsCrypto,
+  keyFingerprint,
+  nodeCryptoBackend,
+  webCryptoBackend,
+  type DeviceCredential,
+  type MlsCrypto,
+  type SFrameCryptoBackend,
+} from '@conclave/crypto/member';
+import { systemClock, type Clock } from './clock.ts';
+import { ClientError } from './errors.ts';
+import { loadOrRegisterDevice } from './identity/device.ts';
+import { LiveDirectory } from './identity/directory.ts';
+import { StoredPinStore } from './identity/pins.ts';
+import { Meeting } from './meeting/meeting.ts';
+import type { JoinOptions, MeetingDeps } from './meeting/types.ts';
+import { RestClient, type Auth, type Me } from './rest/rest-client.ts';
+import type { KeyValueStore } from './store/key-value.ts';
+import { globalWebSocketFactory, type WebSocketFactory } from './transport/websocket.ts';
+import type { ClientInfo } from './wire.ts';
+
+export const SDK_VERSION = '0.1.0';
+
+export interface ConnectOptions {
+  /** Base URL of the Conclave server, e.g. https://meet.example.org */
+  readonly server: string;
+  /** A bearer token (`POST /api/auth/sign-in`), or the browser's session cookie. */
+  readonly auth: Auth;
+  /** Keeps the device identity and the pinned keys across runs (MemoryStore: nothing survives). */
+  readonly store: KeyValueStore;
+  /** Default: the runtime's WebSocket; on Node 20 pass `nodeWebSocketFactory()` from `./node`. */
+  readonly webSocket?: WebSocketFactory;
+  readonly fetch?: typeof fetch;
+  readonly clock?: Clock;
+  /** Shown in the device list. Default "Conclave SDK". */
+  readonly deviceName?: string;
+  /** Sent in `hello`; the server applies the tenant's client rules to it. */
+  readonly clientInfo?: Partial<ClientInfo>;
+  /** Default: node:crypto where available, else the noble / WebCrypto back ends. */
+  readonly mlsCrypto?: MlsCrypto;
+  readonly sframeBackend?: SFrameCryptoBackend;
+}
+
+export class ConclaveClient {
+  readonly user: Me;
+  readonly device: DeviceCredential;
+  readonly #deps: Omit<MeetingDeps, 'directory'>;
+  readonly #rest: RestClient;
+  readonly #meetings = new Set<Meeting>();
+  #closed = false;
+
+  private constructor(deps: Omit<MeetingDeps, 'directory'>, rest: RestClient) {
+    this.#deps = deps;
+    this.#rest = rest;
+    this.user = deps.user;
+    this.device = deps.device;
+  }
+
+  /** Signs in to the API with `auth`, and registers or restores this device's identity. */
+  static async connect(options: ConnectOptions): Promise<ConclaveClient> {
+    const webSocket = options.webSocket ?? globalWebSocketFactory();
+    if (webSocket === undefined) throw new ClientError('invalid_argument');
+    const rest = new RestClient({
+      server: options.server,
+      auth: options.auth,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+    const mlsCrypto = options.mlsCrypto ?? (await createMlsCrypto());
+    const user = await rest.me();
+    const device = await loadOrRegisterDevice({
+      rest,
+      store: options.store,
+      crypto: mlsCrypto,
+      user,
+      deviceName: options.deviceName ?? 'Conclave SDK',
+    });
+    const deps = {
+      server: rest.server,
+      token: 'token' in options.auth ? options.auth.token : undefined,
+      user,
+      device,
+      mlsCrypto,
+      sframeBackend: options.sframeBackend ?? defaultSFrameBackend(),
+      store: options.store,
+      pins: new StoredPinStore(options.store),
+      clock: options.clock ?? systemClock,
+      webSocket,
+      clientInfo: {
+        platform: options.clientInfo?.platform ?? defaultPlatform(),
+        version: options.clientInfo?.version ?? SDK_VERSION,
+        e2eeMedia: options.clientInfo?.e2eeMedia ?? true,
+      },
+    };
+    return new ConclaveClient(deps, rest);
+  }
+
+  /** This device's key fingerprint, for people to compare. */
+  get fingerprint(): string {
+    return keyFingerprint(this.device.keyPair.publicKey);
+  }
+
+  /** A meeting object to attach listeners to before `join()`. */
+  meeting(meetingId: string, options: JoinOptions = {}): Meeting {
+    if (this.#closed) throw new ClientError('closed');
+    const directory = new LiveDirectory({
+      rest: this.#rest,
+      tenantId: this.user.tenantId,
+      clock: this.#deps.clock,
+    });
+    const meeting = new Meeting(meetingId, { ...this.#deps, directory }, options);
+    this.#meetings.add(meeting);
+    meeting.on('connection', ({ state }) => {
+      if (state === 'closed') this.#meetings.delete(meeting);
+    });
+    return meeting;
+  }
+
+  /** Joins `meetingId`; resolves once media keys are in place (see Meeting.join). */
+  async join(meetingId: string, options: JoinOptions = {}): Promise<Meeting> {
+    const meeting = this.meeting(meetingId, options);
+    await meeting.join();
+    return meeting;
+  }
+
+  /** Idempotent: closes every meeting of this client. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const meeting of this.#meetings) meeting.close();
+    this.#meetings.clear();
+  }
+}
+
+function defaultSFrameBackend(): SFrameCryptoBackend {
+  try {
+    return nodeCryptoBackend();
+  } catch {
+    return webCryptoBackend();
+  }
+}
+
+function defaultPlatform(): ClientInfo['platform'] {
+  const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
+  if (platform === 'darwin') return 'macos';
+  if (platform === 'win32') return 'windows';
+  if (platform === 'linux') return 'linux';
+  return 'web';
+}

@@ -1,0 +1,33 @@
+// @conclave/client — the Conclave SDK for browsers and Node: sign in, register this device's
+// identity, join meetings as an MLS member (E2EE) or with the server's media key (standard),
+// publish and receive SFrame-protected frames, chat. Node-only helpers are in `./node`.
+export { ConclaveClient, SDK_VERSION, type ConnectOptions } from './client.ts';
+export { Meeting } from './meeting/meeting.ts';
+export type {
+  ChatMessage,
+  JoinOptions,
+  KeyChange,
+  MeetingEvents,
+  MeetingPhase,
+  MeetingStats,
+  RefusedCredential,
+  RemovedReason,
+} from './meeting/types.ts';
+export type { RosterMember } from './meeting/roster.ts';
+export type { Participant } from './meeting/participants.ts';
+export type { ReconnectPolicy } from './meeting/connector.ts';
+export {
+  streamIdFor,
+  type IngestResult,
+  type PublishOptions,
+  type PublishResult,
+  type ReceivedFrame,
+  type SenderInfo,
+} from './media/media-session.ts';
+export type { FrameCounters, FrameDropReason, SenderCounters } from './media/stats.ts';
+export { ClientError, type BlockReason, type ClientErrorCode } from './errors.ts';
+export { MemoryStore, type KeyValueStore } from './store/key-value.ts';
+export { systemClock, type Clock, type TimerHandle } from './clock.ts';
+export { realtimeUrl, type WebSocketFactory, type WebSocketLike } from './transport/websocket.ts';
+export type { Auth } from './rest/rest-client.ts';
+export type { MediaKind } from './wire.ts';

@@ -1,0 +1,93 @@
+// Frame counters: totals, drops by reason, and the same per sender (relay id). Nothing here holds
+// content; counters are what a user or a load test reports.
+
+export type FrameDropReason =
+  /** The envelope does not decode (docs/media.md error codes). */
+  | 'malformed_envelope'
+  /** An envelope carrying this participant's own relay id. */
+  | 'own_frame'
+  /** A relay id the server's participant list does not know. */
+  | 'unknown_sender'
+  /** The SFrame key id names a leaf that is not the envelope sender's (impersonation). */
+  | 'sender_mismatch'
+  /** The SFrame key id's context is not the envelope's media kind. */
+  | 'kind_mismatch'
+  /** No media keys yet (before the Welcome or the first media key). */
+  | 'no_keys'
+  /** SFrame's own reasons (RFC 9605 header, key id, replay window, authentication). */
+  | 'malformed_header'
+  | 'too_short'
+  | 'unknown_kid'
+  | 'unknown_epoch'
+  | 'own_kid'
+  | 'replay'
+  | 'too_old'
+  | 'auth_failed'
+  | 'suite_not_allowed'
+  | 'closed';
+
+export interface SenderCounters {
+  readonly relayId: number;
+  received: number;
+  decrypted: number;
+  dropped: Partial<Record<FrameDropReason, number>>;
+}
+
+export interface FrameCounters {
+  sent: number;
+  /** Sends refused (no keys yet, not connected, back-pressure). */
+  notSent: number;
+  received: number;
+  decrypted: number;
+  dropped: Partial<Record<FrameDropReason, number>>;
+}
+
+export class FrameStats {
+  readonly totals: FrameCounters = { sent: 0, notSent: 0, received: 0, decrypted: 0, dropped: {} };
+  readonly #bySender = new Map<number, SenderCounters>();
+
+  sent(): void {
+    this.totals.sent++;
+  }
+
+  notSent(): void {
+    this.totals.notSent++;
+  }
+
+  received(relayId: number | undefined): void {
+    this.totals.received++;
+    if (relayId !== undefined) this.#sender(relayId).received++;
+  }
+
+  decrypted(relayId: number): void {
+    this.totals.decrypted++;
+    this.#sender(relayId).decrypted++;
+  }
+
+  dropped(reason: FrameDropReason, relayId: number | undefined): void {
+    this.totals.dropped[reason] = (this.totals.dropped[reason] ?? 0) + 1;
+    if (relayId === undefined) return;
+    const sender = this.#sender(relayId);
+    sender.dropped[reason] = (sender.dropped[reason] ?? 0) + 1;
+  }
+
+  snapshot(): { totals: FrameCounters; bySender: SenderCounters[] } {
+    return {
+      totals: { ...this.totals, dropped: { ...this.totals.dropped } },
+      bySender: [...this.#bySender.values()].map((s) => ({ ...s, dropped: { ...s.dropped } })),
+    };
+  }
+
+  #sender(relayId: number): SenderCounters {
+    let counters = this.#bySender.get(relayId);
+    if (counters === undefined) {
+      counters = { relayId, received: 0, decrypted: 0, dropped: {} };
+      this.#bySender.set(relayId, counters);
+    }
+    return counters;
+  }
+}
+
+export function totalDropped(dropped: Partial<Record<FrameDropReason, number>>): number {
+  return Object.values(dropped).reduce((sum, n) => sum + (n ?? 0), 0);
+}

@@ -1,0 +1,57 @@
+// Who is connected, as the server says (`participants`, then `participant-joined` /
+// `participant-left`): relay id → participant, user, display name. In an E2EE meeting this list
+// is never shown as the roster (that comes from the MLS group); it only ties relay ids, which
+// envelopes carry, to the users the MLS leaves name.
+import type { MemberIdentity } from '@conclave/crypto/member';
+import type { ServerMessage } from '../wire.ts';
+
+export type Participant = Extract<ServerMessage, { type: 'participants' }>['participants'][number];
+
+export class ParticipantTable {
+  readonly #byRelay = new Map<number, Participant>();
+  readonly #byId = new Map<string, Participant>();
+
+  replace(participants: readonly Participant[]): void {
+    this.#byRelay.clear();
+    this.#byId.clear();
+    for (const p of participants) this.add(p);
+  }
+
+  add(participant: Participant): void {
+    this.remove(participant.participantId);
+    const old = this.#byRelay.get(participant.relayId);
+    if (old !== undefined) this.#byId.delete(old.participantId);
+    this.#byRelay.set(participant.relayId, participant);
+    this.#byId.set(participant.participantId, participant);
+  }
+
+  remove(participantId: string): void {
+    const old = this.#byId.get(participantId);
+    if (old === undefined) return;
+    this.#byId.delete(participantId);
+    if (this.#byRelay.get(old.relayId) === old) this.#byRelay.delete(old.relayId);
+  }
+
+  byRelay(relayId: number): Participant | undefined {
+    return this.#byRelay.get(relayId);
+  }
+
+  byId(participantId: string): Participant | undefined {
+    return this.#byId.get(participantId);
+  }
+
+  all(): Participant[] {
+    return [...this.#byRelay.values()];
+  }
+
+  /**
+   * The participant a joiner's identity belongs to, when exactly one connected participant of
+   * that user is not already one of `inGroup` (for servers whose proposals do not name it).
+   */
+  joinerFor(identity: MemberIdentity, inGroup: ReadonlySet<string>): string | undefined {
+    const candidates = this.all().filter(
+      (p) => p.userId === identity.userId && !inGroup.has(p.participantId),
+    );
+    return candidates.length === 1 ? candidates[0]!.participantId : undefined;
+  }
+}

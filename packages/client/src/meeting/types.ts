@@ -1,0 +1,131 @@
+// The public shapes of a meeting: its phases, events, options and counters.
+import type {
+  DeviceCredential,
+  MeetingState,
+  MemberIdentity,
+  MlsCrypto,
+  PinStore,
+  SFrameCryptoBackend,
+} from '@conclave/crypto/member';
+import type { Clock } from '../clock.ts';
+import type { BlockReason, ClientError } from '../errors.ts';
+import type { LiveDirectory } from '../identity/directory.ts';
+import type { ReceivedFrame } from '../media/media-session.ts';
+import type { FrameCounters, FrameDropReason, SenderCounters } from '../media/stats.ts';
+import type { Me } from '../rest/rest-client.ts';
+import type { KeyValueStore } from '../store/key-value.ts';
+import type { WebSocketFactory } from '../transport/websocket.ts';
+import type { ClientInfo, MediaKind, ServerMessage } from '../wire.ts';
+import type { ReconnectPolicy } from './connector.ts';
+import type { Participant } from './participants.ts';
+import type { RosterMember } from './roster.ts';
+
+export type RemovedReason =
+  Extract<ServerMessage, { type: 'removed' }>['reason'] | 'removed-from-group';
+
+export type MeetingPhase =
+  'new' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'removed' | 'closed';
+
+export interface ChatMessage {
+  readonly from: {
+    readonly participantId: string;
+    readonly userId: string | undefined;
+    readonly displayName: string | undefined;
+    /** E2EE: the sender's MLS leaf. */
+    readonly leafIndex: number | undefined;
+  };
+  readonly text: string;
+  /** True when the text travelled as an MLS application message. */
+  readonly e2ee: boolean;
+  /** When this client received it (the injected clock). */
+  readonly receivedAt: number;
+}
+
+export interface KeyChange {
+  /** A member device whose key differs from the pinned one, or the server's external sender. */
+  readonly subject: 'device' | 'server';
+  readonly identity?: MemberIdentity;
+  readonly fingerprint: string;
+  readonly pinnedFingerprint?: string;
+}
+
+export interface RefusedCredential {
+  readonly reason: string;
+  readonly identity?: MemberIdentity;
+  readonly fingerprint: string;
+}
+
+export interface MeetingEvents {
+  connection: {
+    readonly state: 'connecting' | 'connected' | 'reconnecting' | 'closed';
+    readonly attempt?: number;
+  };
+  joined: {
+    readonly participantId: string;
+    readonly relayId: number;
+    readonly e2ee: boolean;
+    readonly resumed: boolean;
+  };
+  roster: readonly RosterMember[];
+  participants: readonly Participant[];
+  securityCode: string;
+  epoch: { readonly epoch: bigint; readonly leafIndex: number };
+  frame: ReceivedFrame;
+  chat: ChatMessage;
+  blocked: { readonly reasons: readonly BlockReason[] };
+  removed: { readonly reason: RemovedReason };
+  keyChanged: KeyChange;
+  /** The authentication service refused a credential (unknown device, directory mismatch…). */
+  refused: RefusedCredential;
+  dropped: { readonly reason: FrameDropReason; readonly relayId: number | undefined };
+  keyFrameRequest: { readonly streamId: number; readonly mediaKind: MediaKind | undefined };
+  error: ClientError;
+}
+
+export interface JoinOptions {
+  /** Until the first epoch (E2EE) or media key (standard). Default 60 s. */
+  readonly timeoutMs?: number;
+  readonly reconnect?: ReconnectPolicy;
+  /** How long superseded media keys still decrypt frames in flight. Default 10 s. */
+  readonly retentionMs?: number;
+  readonly pingIntervalMs?: number;
+  readonly silenceTimeoutMs?: number;
+  /**
+   * After `commit-failed`, join again with a fresh KeyPackage, at most this many times per
+   * meeting (each costs the group two commits). Default 3; 0 turns it off.
+   */
+  readonly maxRejoins?: number;
+  /** Delay before the first rejoin, doubled each time. Default 1 s. */
+  readonly rejoinDelayMs?: number;
+  /** Diagnostics and tests only: sees every MLS group state adopted (it holds secrets). */
+  readonly inspect?: (state: MeetingState) => void;
+}
+
+export interface MeetingStats {
+  readonly frames: FrameCounters & { readonly droppedTotal: number };
+  readonly bySender: readonly (SenderCounters & {
+    readonly userId?: string;
+    readonly displayName?: string;
+  })[];
+  readonly chat: { readonly sent: number; readonly received: number; readonly dropped: number };
+  /** Epochs entered (E2EE) or media keys installed (standard). */
+  readonly epochs: number;
+  readonly epoch: bigint | undefined;
+  readonly reconnects: number;
+}
+
+/** What a meeting needs from its client; built by ConclaveClient. */
+export interface MeetingDeps {
+  readonly server: string;
+  readonly token: string | undefined;
+  readonly user: Me;
+  readonly device: DeviceCredential;
+  readonly mlsCrypto: MlsCrypto;
+  readonly sframeBackend: SFrameCryptoBackend;
+  readonly store: KeyValueStore;
+  readonly pins: PinStore;
+  readonly directory: LiveDirectory;
+  readonly clock: Clock;
+  readonly webSocket: WebSocketFactory;
+  readonly clientInfo: ClientInfo;
+}

@@ -1,0 +1,483 @@
+// The MLS member role of docs/meeting-flow.md for one meeting: create the group or wait for the
+// Welcome, process the server's proposals through the authentication service, commit when the
+// delivery service asks (and only then), adopt a commit only once it is accepted, follow other
+// members' commits, and report every epoch reached. Transport-free: it is handed server messages
+// one at a time, in order, and sends through a callback.
+import {
+  MEETING_SUITE_ID,
+  MlsError,
+  commitPending,
+  commitUpdate,
+  createMeeting,
+  createMeetingContext,
+  encryptApplicationMessage,
+  epoch as epochOf,
+  generateKeyPackage,
+  identitiesEqual,
+  joinFromWelcome,
+  members,
+  ownLeafIndex,
+  receiveMessage,
+  securityCode,
+  syncKeyRing,
+  wipe,
+  type AuthEvent,
+  type Authenticator,
+  type CommitResult,
+  type DeviceCredential,
+  type EpochKeySink,
+  type ExternalSenderInfo,
+  type KeyPackageBundle,
+  type MeetingContext,
+  type MeetingState,
+  type MemberIdentity,
+  type MlsCrypto,
+  type ProposalSummary,
+  type RosterEntry,
+} from '@conclave/crypto/member';
+import { bytesEqual, fromBase64, toBase64 } from '../bytes.ts';
+import type { Clock } from '../clock.ts';
+import { ClientError } from '../errors.ts';
+import type { ClientMessage, ServerMessage } from '../wire.ts';
+
+type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+export type MlsJoinInfo = NonNullable<Msg<'joined'>['mls']>;
+
+export interface EpochChange {
+  readonly epoch: bigint;
+  readonly leafIndex: number;
+  readonly roster: readonly RosterEntry[];
+  readonly securityCode: string;
+  readonly added: readonly RosterEntry[];
+  readonly removed: readonly RosterEntry[];
+}
+
+/** What the session reports; the meeting turns these into its public events. */
+export interface MemberObserver {
+  epoch(change: EpochChange): void;
+  /** What the authentication service decided (refused credentials, changed keys, first sightings). */
+  findings(events: readonly AuthEvent[]): void;
+  /** A commit removed this member from the group. */
+  removedByCommit(): void;
+  /** This member cannot follow the group any more (it told the server with `commit-failed`). */
+  lostGroup(error: ClientError): void;
+  application(data: Uint8Array, from: string): void;
+}
+
+export interface MemberSessionOptions {
+  readonly meetingId: string;
+  readonly crypto: MlsCrypto;
+  readonly device: DeviceCredential;
+  readonly authenticator: Authenticator;
+  readonly clock: Clock;
+  /** The key ring the epoch secrets go to (the meeting may replace it for a new group). */
+  readonly keys: () => EpochKeySink;
+  readonly send: (message: ClientMessage) => void;
+  /** The server's participant id for a joiner, when the proposal did not name it. */
+  readonly participantFor: (identity: MemberIdentity) => string | undefined;
+  readonly observer: MemberObserver;
+  /** The server founded a new group for the meeting: media keys of the old one are useless. */
+  readonly newGroup: () => void;
+  /** Diagnostics and tests: sees every group state this member adopts (it holds secrets). */
+  readonly inspect?: (state: MeetingState) => void;
+}
+
+type Phase =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'awaiting-welcome' }
+  | { readonly kind: 'member'; readonly state: MeetingState }
+  | { readonly kind: 'gone' };
+
+interface TrackedProposal {
+  readonly epoch: bigint;
+  readonly summary: ProposalSummary | undefined;
+  readonly participantId: string | undefined;
+}
+
+type MadeCommit = Extract<CommitResult, { kind: 'commit' }>;
+
+export type JoinedOutcome = 'ok' | 'needs-fresh-join';
+
+export class MemberSession {
+  readonly #o: MemberSessionOptions;
+  #phase: Phase = { kind: 'idle' };
+  #ctx: MeetingContext | undefined;
+  #groupId: string | undefined;
+  #keyPackage: KeyPackageBundle | undefined;
+  #pending: { readonly epoch: bigint; readonly commit: MadeCommit } | undefined;
+  readonly #proposals = new Map<string, TrackedProposal>();
+
+  constructor(options: MemberSessionOptions) {
+    this.#o = options;
+  }
+
+  get isMember(): boolean {
+    return this.#phase.kind === 'member';
+  }
+
+  get epoch(): bigint | undefined {
+    return this.#phase.kind === 'member' ? epochOf(this.#phase.state) : undefined;
+  }
+
+  get leafIndex(): number | undefined {
+    return this.#phase.kind === 'member' ? ownLeafIndex(this.#phase.state) : undefined;
+  }
+
+  get roster(): RosterEntry[] {
+    return this.#phase.kind === 'member' ? members(this.#phase.state) : [];
+  }
+
+  get securityCode(): string | undefined {
+    return this.#phase.kind === 'member' && this.#phase.state.kind === 'active'
+      ? securityCode(this.#phase.state)
+      : undefined;
+  }
+
+  /** A fresh single-use KeyPackage for `join`; its private half waits here for the Welcome. */
+  async prepareKeyPackage(): Promise<string> {
+    this.#discardKeyPackage();
+    this.#keyPackage = await generateKeyPackage(this.#o.crypto, this.#o.device, {
+      now: this.#o.clock.now(),
+    });
+    return toBase64(this.#keyPackage.publicBytes);
+  }
+
+  /** Forgets the group (after a removal or a failure) so the meeting can join afresh. */
+  reset(): void {
+    this.#phase = { kind: 'idle' };
+    this.#pending = undefined;
+    this.#proposals.clear();
+    this.#groupId = undefined;
+  }
+
+  close(): void {
+    this.reset();
+    this.#phase = { kind: 'gone' };
+    this.#discardKeyPackage();
+  }
+
+  /** `joined` for an E2EE meeting. `server` is the external sender the client checked. */
+  async joined(mls: MlsJoinInfo, server: ExternalSenderInfo): Promise<JoinedOutcome> {
+    if (mls.cipherSuite !== MEETING_SUITE_ID) throw new ClientError('group_failed');
+    this.#ctx = createMeetingContext({
+      crypto: this.#o.crypto,
+      authenticator: this.#o.authenticator,
+      server,
+      now: () => this.#o.clock.now(),
+    });
+    const phase = this.#phase;
+    if (phase.kind === 'member' && this.#groupId === mls.groupId) {
+      // Resumed after a reconnect: the missed commits follow; say where this member is.
+      this.#sendEpochReached(phase.state);
+      return 'ok';
+    }
+    if (mls.role === 'resume') return 'needs-fresh-join';
+    if (phase.kind === 'member') this.reset();
+    if (this.#groupId !== undefined && this.#groupId !== mls.groupId) this.#o.newGroup();
+    this.#groupId = mls.groupId;
+    if (mls.role === 'create-group') {
+      const groupId = fromBase64(mls.groupId);
+      if (groupId === undefined) throw new ClientError('protocol');
+      const state = await this.#guard(() => createMeeting(this.#ctx!, this.#o.device, { groupId }));
+      this.#o.send({ type: 'group-created', meetingId: this.#o.meetingId, groupId: mls.groupId });
+      await this.#enterEpoch(state, undefined);
+      return 'ok';
+    }
+    if (this.#keyPackage === undefined) return 'needs-fresh-join';
+    this.#phase = { kind: 'awaiting-welcome' };
+    return 'ok';
+  }
+
+  /** One MLS-related server message, in arrival order. */
+  async handle(message: ServerMessage): Promise<void> {
+    switch (message.type) {
+      case 'proposal':
+        return this.#onProposal(message);
+      case 'commit-request':
+        return this.#onCommitRequest(message);
+      case 'commit-accepted':
+        return this.#onCommitAccepted(message);
+      case 'commit-rejected':
+        return this.#onCommitRejected(message);
+      case 'commit':
+        return this.#onCommit(message);
+      case 'welcome':
+        return this.#onWelcome(message);
+      case 'app-message':
+        return this.#onApplication(message);
+      default:
+        return;
+    }
+  }
+
+  /** Encrypts `plaintext` as an MLS application message of the current epoch. */
+  async encrypt(plaintext: Uint8Array): Promise<{ epoch: bigint; message: Uint8Array }> {
+    const phase = this.#phase;
+    if (phase.kind !== 'member' || this.#ctx === undefined) throw new ClientError('not_joined');
+    const result = await this.#guard(() =>
+      encryptApplicationMessage(this.#ctx!, phase.state, plaintext),
+    );
+    this.#phase = { kind: 'member', state: result.state };
+    wipe(result.consumed);
+    return { epoch: epochOf(result.state), message: result.message };
+  }
+
+  async #onProposal(message: Msg<'proposal'>): Promise<void> {
+    const phase = this.#phase;
+    if (phase.kind !== 'member' || this.#ctx === undefined) return;
+    const current = epochOf(phase.state);
+    if (BigInt(message.epoch) !== current) return;
+    const bytes = fromBase64(message.message);
+    const reject = (reason: string) =>
+      this.#o.send({
+        type: 'proposal-rejected',
+        meetingId: this.#o.meetingId,
+        proposalId: message.proposalId,
+        reason,
+      });
+    if (bytes === undefined) return reject('malformed');
+    let result;
+    try {
+      result = await receiveMessage(this.#ctx, phase.state, bytes);
+    } catch {
+      return reject('malformed');
+    }
+    switch (result.kind) {
+      case 'proposal_pending':
+        this.#phase = { kind: 'member', state: result.state };
+        this.#proposals.set(message.proposalId, {
+          epoch: current,
+          summary: result.proposal,
+          participantId: message.participantId,
+        });
+        this.#o.observer.findings(result.events);
+        return;
+      case 'rejected':
+        this.#o.observer.findings(result.events);
+        return reject(result.reason);
+      default:
+        // Stale, future or another group's: nothing this member can act on.
+        return;
+    }
+  }
+
+  async #onCommitRequest(message: Msg<'commit-request'>): Promise<void> {
+    const phase = this.#phase;
+    if (phase.kind !== 'member' || this.#ctx === undefined || this.#pending !== undefined) return;
+    const current = epochOf(phase.state);
+    if (BigInt(message.epoch) !== current) return;
+    let result: CommitResult;
+    try {
+      result =
+        message.reason === 'update'
+          ? await commitUpdate(this.#ctx, phase.state)
+          : await commitPending(this.#ctx, phase.state);
+    } catch {
+      // Nothing committable (every pending proposal failed re-validation): the delivery
+      // service asks the next member after its timeout.
+      return;
+    }
+    if (result.kind === 'nothing_to_commit') return;
+    this.#o.observer.findings(result.events);
+    this.#pending = { epoch: current, commit: result };
+    const { proposals, added } = this.#covered(current, result);
+    this.#o.send({
+      type: 'commit',
+      meetingId: this.#o.meetingId,
+      epoch: current.toString(),
+      commit: toBase64(result.commit),
+      ...(result.welcome === undefined || result.added.length === 0
+        ? {}
+        : { welcome: toBase64(result.welcome) }),
+      proposals,
+      added,
+    });
+  }
+
+  async #onCommitAccepted(message: Msg<'commit-accepted'>): Promise<void> {
+    const pending = this.#pending;
+    if (pending === undefined || pending.epoch !== BigInt(message.epoch)) return;
+    await this.#adoptOwnCommit(pending.commit);
+  }
+
+  #onCommitRejected(message: Msg<'commit-rejected'>): Promise<void> {
+    const pending = this.#pending;
+    if (pending !== undefined && pending.epoch === BigInt(message.epoch)) {
+      // Lost the race: keep the current epoch; the winning commit arrives as `commit`.
+      this.#pending = undefined;
+    }
+    if (message.reason === 'not-member') this.#lose('not-member');
+    return Promise.resolve();
+  }
+
+  async #onCommit(message: Msg<'commit'>): Promise<void> {
+    const phase = this.#phase;
+    if (phase.kind !== 'member' || this.#ctx === undefined) return;
+    const bytes = fromBase64(message.message);
+    if (bytes === undefined) return this.#fail(message.epoch, 'malformed');
+    const pending = this.#pending;
+    if (pending !== undefined && pending.epoch === BigInt(message.epoch)) {
+      this.#pending = undefined;
+      // Our own commit, delivered back (e.g. after a reconnect ate the `commit-accepted`).
+      if (bytesEqual(bytes, pending.commit.commit)) return this.#adoptOwnCommit(pending.commit);
+    }
+    let result;
+    try {
+      result = await receiveMessage(this.#ctx, phase.state, bytes);
+    } catch {
+      return this.#fail(message.epoch, 'malformed');
+    }
+    switch (result.kind) {
+      case 'commit_applied':
+        this.#o.observer.findings(result.events);
+        return this.#enterEpoch(result.state, result);
+      case 'removed':
+        this.#phase = { kind: 'gone' };
+        this.#pending = undefined;
+        this.#o.observer.removedByCommit();
+        return;
+      case 'rejected':
+        this.#o.observer.findings(result.events);
+        return this.#fail(message.epoch, result.reason);
+      case 'future_epoch':
+        return this.#fail(message.epoch, 'missed-commit');
+      default:
+        // A replay of an old commit, or another group's: epochs only move forward.
+        return;
+    }
+  }
+
+  async #onWelcome(message: Msg<'welcome'>): Promise<void> {
+    const bundle = this.#keyPackage;
+    if (this.#phase.kind !== 'awaiting-welcome' || this.#ctx === undefined || bundle === undefined)
+      return;
+    const bytes = fromBase64(message.message);
+    if (bytes === undefined) return this.#fail(message.epoch, 'malformed');
+    let result;
+    try {
+      result = await joinFromWelcome(this.#ctx, bytes, this.#o.device, bundle.privateBytes);
+    } catch (error) {
+      // A Welcome for another of this device's KeyPackages is not ours to process.
+      if (error instanceof MlsError && error.code === 'not_for_us') return;
+      return this.#fail(message.epoch, 'welcome-unreadable');
+    }
+    this.#o.observer.findings(result.events);
+    if (result.kind === 'rejected') return this.#fail(message.epoch, result.reason);
+    this.#discardKeyPackage();
+    await this.#enterEpoch(result.state, undefined);
+  }
+
+  async #onApplication(message: Msg<'app-message'>): Promise<void> {
+    const phase = this.#phase;
+    if (phase.kind !== 'member' || this.#ctx === undefined) return;
+    const bytes = fromBase64(message.message);
+    if (bytes === undefined) return;
+    let result;
+    try {
+      result = await receiveMessage(this.#ctx, phase.state, bytes);
+    } catch {
+      return;
+    }
+    if (result.kind !== 'application') return;
+    this.#phase = { kind: 'member', state: result.state };
+    this.#o.observer.application(result.data, message.from);
+  }
+
+  async #adoptOwnCommit(commit: MadeCommit): Promise<void> {
+    this.#pending = undefined;
+    wipe(commit.consumed);
+    await this.#enterEpoch(commit.state, commit);
+  }
+
+  async #enterEpoch(
+    state: MeetingState,
+    change:
+      | { readonly added: readonly RosterEntry[]; readonly removed: readonly RosterEntry[] }
+      | undefined,
+  ): Promise<void> {
+    this.#phase = { kind: 'member', state };
+    for (const [id, proposal] of this.#proposals)
+      if (proposal.epoch < epochOf(state)) this.#proposals.delete(id);
+    await syncKeyRing(this.#o.keys(), state);
+    this.#o.inspect?.(state);
+    this.#sendEpochReached(state);
+    const roster = members(state);
+    this.#o.observer.epoch({
+      epoch: epochOf(state),
+      leafIndex: ownLeafIndex(state),
+      roster,
+      securityCode: securityCode(state),
+      added: change?.added ?? roster.filter((m) => !m.self),
+      removed: change?.removed ?? [],
+    });
+  }
+
+  #sendEpochReached(state: MeetingState): void {
+    this.#o.send({
+      type: 'epoch-reached',
+      meetingId: this.#o.meetingId,
+      epoch: epochOf(state).toString(),
+      leafIndex: ownLeafIndex(state),
+    });
+  }
+
+  /** Which of the server's proposals of `epoch` a commit covers, and the joiners' new leaves. */
+  #covered(
+    epoch: bigint,
+    commit: MadeCommit,
+  ): { proposals: string[]; added: { participantId: string; leafIndex: number }[] } {
+    const proposals: string[] = [];
+    const added: { participantId: string; leafIndex: number }[] = [];
+    for (const [id, tracked] of this.#proposals) {
+      const summary = tracked.summary;
+      if (tracked.epoch !== epoch || summary === undefined || summary.type === 'update') continue;
+      if (summary.type === 'remove') {
+        if (commit.removed.some((r) => r.leafIndex === summary.leafIndex)) proposals.push(id);
+        continue;
+      }
+      const entry = commit.added.find(
+        (a) =>
+          a.fingerprint === summary.fingerprint &&
+          a.identity !== null &&
+          identitiesEqual(a.identity, summary.identity),
+      );
+      if (entry === undefined) continue;
+      proposals.push(id);
+      const participantId = tracked.participantId ?? this.#o.participantFor(summary.identity);
+      if (participantId !== undefined) added.push({ participantId, leafIndex: entry.leafIndex });
+    }
+    return { proposals, added };
+  }
+
+  /** Tells the server this member cannot follow the group; it will be removed and may rejoin. */
+  #fail(epoch: string, reason: string): void {
+    if (this.#phase.kind === 'gone') return;
+    this.#o.send({
+      type: 'commit-failed',
+      meetingId: this.#o.meetingId,
+      epoch,
+      reason: reason.slice(0, 200),
+    });
+    this.#lose(reason);
+  }
+
+  #lose(reason: string): void {
+    this.#phase = { kind: 'gone' };
+    this.#pending = undefined;
+    this.#o.observer.lostGroup(new ClientError('group_failed', { serverCode: reason }));
+  }
+
+  #discardKeyPackage(): void {
+    if (this.#keyPackage !== undefined) wipe([this.#keyPackage.privateBytes]);
+    this.#keyPackage = undefined;
+  }
+
+  async #guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (cause) {
+      if (cause instanceof ClientError) throw cause;
+      throw new ClientError('group_failed', { cause });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// The SDK's one door to the wire contract (signaling messages and media envelopes).
+export {
+  parseServerMessage,
+  type ClientInfo,
+  type ClientMessage,
+  type ServerMessage,
+} from '@conclave/protocol';
+export {
+  ENVELOPE_HEADER_BYTES,
+  decodeControl,
+  decodeEnvelope,
+  encodeControl,
+  encodeEnvelopeHeader,
+  mediaKinds,
+  mediaMessageFamily,
+  type EnvelopeFields,
+  type MediaKind,
+} from '@conclave/protocol';
