@@ -1,5 +1,5 @@
 // The app: find out who is signed in, then show the page the address names.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { setUnauthorizedListener } from '../api/http.ts';
 import { fetchMe, signOut as endSession } from '../api/session.ts';
 import type { User } from '../api/types.ts';
@@ -8,7 +8,6 @@ import { AdminHomePage } from '../pages/admin/AdminHomePage.tsx';
 import { AdminSectionPage } from '../pages/admin/AdminSectionPage.tsx';
 import { CallsPage } from '../pages/CallsPage.tsx';
 import { MeetingDetailPage } from '../pages/MeetingDetailPage.tsx';
-import { MeetingRoomPage } from '../pages/MeetingRoomPage.tsx';
 import { MeetingsPage } from '../pages/MeetingsPage.tsx';
 import { NotAllowedPage } from '../pages/NotAllowedPage.tsx';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
@@ -19,6 +18,11 @@ import { Layout } from './Layout.tsx';
 import { isAdminRoute, matchRoute, type Route } from './routes.ts';
 import { navigate, usePath } from './router.tsx';
 import { SessionContext, type Session } from './session.tsx';
+
+// The room carries the SDK (MLS, SFrame, WebCodecs): loaded only when someone opens a room.
+const MeetingRoomPage = lazy(() =>
+  import('../pages/MeetingRoomPage.tsx').then((m) => ({ default: m.MeetingRoomPage })),
+);
 
 type SessionState =
   | { kind: 'checking' }
@@ -36,7 +40,17 @@ function PageFor({ route, user }: { route: Route; user: User }) {
     case 'meeting':
       return <MeetingDetailPage id={route.id} />;
     case 'room':
-      return <MeetingRoomPage id={route.id} />;
+      return (
+        <Suspense
+          fallback={
+            <p className="loading" role="status">
+              Loading the meeting room…
+            </p>
+          }
+        >
+          <MeetingRoomPage id={route.id} />
+        </Suspense>
+      );
     case 'calls':
       return <CallsPage />;
     case 'settings':

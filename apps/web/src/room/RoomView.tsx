@@ -1,0 +1,131 @@
+// The meeting room: lobby (join with camera and microphone), then the stage, the controls, the
+// E2EE shield with the security code, the participant list from the MLS group, and chat. A
+// refused join shows the server's reasons.
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Link } from '../app/router.tsx';
+import { hrefOf } from '../app/routes.ts';
+import type { Meeting } from '../api/types.ts';
+import type { MeetingNames } from '../model/e2eeWords.ts';
+import { hasE2eeMedia } from './capabilities.ts';
+import { ChatPanel } from './ChatPanel.tsx';
+import { ParticipantList } from './ParticipantList.tsx';
+import { RoomControls } from './RoomControls.tsx';
+import type { RoomSession } from './roomSession.ts';
+import { Shield } from './Shield.tsx';
+import { Tiles } from './Tiles.tsx';
+import './room.css';
+
+/** Decoded-frame counters live outside React: a slow tick keeps their display current. */
+function useTick(ms: number): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+}
+
+export function RoomView({
+  session,
+  meeting,
+  names,
+}: {
+  session: RoomSession;
+  meeting: Meeting;
+  names: MeetingNames;
+}) {
+  const room = useSyncExternalStore(session.subscribe, session.snapshot);
+  useTick(1000);
+  const e2ee = room.e2ee ?? meeting.endToEndEncryption.enabled;
+  const back = <Link to={hrefOf({ kind: 'meeting', id: meeting.id })}>Back to the meeting</Link>;
+  const { phase } = room;
+
+  if (phase.kind === 'lobby' || phase.kind === 'joining' || phase.kind === 'failed') {
+    const unsupported = e2ee && !hasE2eeMedia();
+    return (
+      <div className="room-lobby">
+        <p>
+          {e2ee
+            ? 'This meeting is end-to-end encrypted: audio, video and chat are encrypted in this browser with keys the server never has.'
+            : 'This is a standard meeting: media is encrypted on the way to the server, which could read it.'}
+        </p>
+        {unsupported ? (
+          <p className="notice notice-warning">
+            This browser cannot take part in end-to-end encrypted media (it lacks WebCodecs or
+            WebCrypto). The server will refuse the join.
+          </p>
+        ) : null}
+        {phase.kind === 'failed' ? (
+          <p className="error-box" role="alert">
+            {phase.message}
+          </p>
+        ) : null}
+        <div className="button-row">
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={phase.kind === 'joining'}
+            onClick={() => void session.join()}
+          >
+            {phase.kind === 'joining' ? 'Joining…' : 'Join with camera and microphone'}
+          </button>
+        </div>
+        <p>{back}</p>
+      </div>
+    );
+  }
+
+  if (phase.kind === 'blocked') {
+    return (
+      <div className="room-lobby error-box" role="alert">
+        <h2>You cannot join this meeting</h2>
+        <ul className="room-blocked-reasons">
+          {phase.reasons.map((reason) => (
+            <li key={reason.code} data-code={reason.code}>
+              {reason.message}
+            </li>
+          ))}
+        </ul>
+        <p>{back}</p>
+      </div>
+    );
+  }
+
+  if (phase.kind === 'ended') {
+    return (
+      <div className="room-lobby">
+        <p role="status">{phase.message}</p>
+        <p>{back}</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="room">
+      <div className="room-main">
+        {e2ee ? <Shield code={room.securityCode} changes={room.codeChanges} /> : null}
+        <Tiles
+          streams={room.streams}
+          receiver={session.receiver}
+          local={room.local}
+          cameraOn={room.cameraOn}
+        />
+        {room.notice ? <p className="notice notice-warning">{room.notice}</p> : null}
+        <RoomControls
+          meeting={meeting}
+          names={names}
+          microphoneOn={room.microphoneOn}
+          cameraOn={room.cameraOn}
+          sharing={room.sharing}
+          onMicrophone={(on) => session.setMicrophone(on)}
+          onCamera={(on) => session.setCamera(on)}
+          onScreen={() => void session.toggleScreen()}
+          onLeave={() => void session.leave()}
+        />
+      </div>
+      <aside className="room-side">
+        <ParticipantList roster={room.roster} e2ee={e2ee} />
+        <ChatPanel lines={room.chat} e2ee={e2ee} onSend={(text) => session.sendChat(text)} />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+// Where the browser keeps what the SDK must remember: this device's signature key pair (its
+// private key is the device's secret), the keys it pinned for other devices, and the server's
+// external-sender key. IndexedDB of this origin, one database per signed-in user, so two people
+// sharing a browser profile never share a device.
+import type { KeyValueStore } from '@conclave/client';
+
+const STORE = 'entries';
+
+function open(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(new Error('the device store cannot be opened'));
+  });
+}
+
+function run<T>(
+  db: IDBDatabase,
+  mode: IDBTransactionMode,
+  act: (store: IDBObjectStore) => IDBRequest<T>,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = act(db.transaction(STORE, mode).objectStore(STORE));
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(new Error('the device store refused the operation'));
+  });
+}
+
+export class IndexedDbStore implements KeyValueStore {
+  readonly #db: Promise<IDBDatabase>;
+
+  constructor(userId: string) {
+    this.#db = open(`conclave-device-${userId}`);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const value: unknown = await run(await this.#db, 'readonly', (s) => s.get(key));
+    return value instanceof Uint8Array ? value.slice() : undefined;
+  }
+
+  async set(key: string, value: Uint8Array): Promise<void> {
+    await run(await this.#db, 'readwrite', (s) => s.put(value.slice(), key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await run(await this.#db, 'readwrite', (s) => s.delete(key));
+  }
+}

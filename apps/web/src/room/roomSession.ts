@@ -1,0 +1,286 @@
+// One visit to a meeting room, outside React: sign the SDK in with the session cookie, join,
+// capture and publish, receive, chat. The page renders its snapshot (useSyncExternalStore).
+import {
+  ClientError,
+  ConclaveClient,
+  type BlockReason,
+  type Meeting,
+  type RosterMember,
+} from '@conclave/client';
+import { webClientInfo } from './capabilities.ts';
+import { IndexedDbStore } from './deviceStore.ts';
+import { publishTrack, type Publisher } from './publisher.ts';
+import { Receiver, type RemoteStream } from './receiver.ts';
+
+export interface ChatLine {
+  readonly id: number;
+  readonly from: string;
+  readonly text: string;
+  readonly own: boolean;
+  readonly e2ee: boolean;
+}
+
+export type RoomPhase =
+  | { readonly kind: 'lobby' }
+  | { readonly kind: 'joining' }
+  | { readonly kind: 'joined' }
+  | { readonly kind: 'blocked'; readonly reasons: readonly BlockReason[] }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'ended'; readonly message: string };
+
+export interface RoomSnapshot {
+  readonly phase: RoomPhase;
+  readonly e2ee: boolean | undefined;
+  readonly securityCode: string | undefined;
+  /** How many different codes this visit has seen: the shield flashes when it changes. */
+  readonly codeChanges: number;
+  readonly roster: readonly RosterMember[];
+  readonly ownFingerprint: string | undefined;
+  readonly streams: readonly RemoteStream[];
+  readonly chat: readonly ChatLine[];
+  readonly local: MediaStream | null;
+  readonly microphoneOn: boolean;
+  readonly cameraOn: boolean;
+  readonly sharing: boolean;
+  readonly notice: string | null;
+}
+
+const initial: RoomSnapshot = {
+  phase: { kind: 'lobby' },
+  e2ee: undefined,
+  securityCode: undefined,
+  codeChanges: 0,
+  roster: [],
+  ownFingerprint: undefined,
+  streams: [],
+  chat: [],
+  local: null,
+  microphoneOn: true,
+  cameraOn: true,
+  sharing: false,
+  notice: null,
+};
+
+const removedWords: Record<string, string> = {
+  'meeting-ended': 'The meeting has ended.',
+  'removed-from-group': 'You were removed from the encrypted group.',
+  removed: 'You were removed from the meeting.',
+};
+
+export class RoomSession {
+  readonly #meetingId: string;
+  readonly #userId: string;
+  #snapshot: RoomSnapshot = initial;
+  readonly #listeners = new Set<() => void>();
+  #client: ConclaveClient | undefined;
+  #meeting: Meeting | undefined;
+  #receiver: Receiver | undefined;
+  #audio: AudioContext | undefined;
+  readonly #publishers = new Map<'audio' | 'camera' | 'screen', Publisher>();
+  #chatIds = 0;
+  #closed = false;
+
+  constructor(meetingId: string, userId: string) {
+    this.#meetingId = meetingId;
+    this.#userId = userId;
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  readonly snapshot = (): RoomSnapshot => this.#snapshot;
+
+  get receiver(): Receiver | undefined {
+    return this.#receiver;
+  }
+
+  #update(change: Partial<RoomSnapshot>): void {
+    if (this.#closed) return;
+    this.#snapshot = { ...this.#snapshot, ...change };
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Called from the Join button: the click lets audio play and the camera be asked for. */
+  async join(): Promise<void> {
+    if (this.#snapshot.phase.kind !== 'lobby' && this.#snapshot.phase.kind !== 'failed') return;
+    this.#update({ phase: { kind: 'joining' }, notice: null });
+    this.#audio = new AudioContext({ sampleRate: 48_000 });
+    try {
+      const local = await navigator.mediaDevices.getUserMedia({
+        audio: { channelCount: 1, sampleRate: 48_000 },
+        video: { width: 640, height: 480, frameRate: 15 },
+      });
+      this.#update({ local });
+      const client = await ConclaveClient.connect({
+        server: location.origin,
+        auth: { cookie: true },
+        store: new IndexedDbStore(this.#userId),
+        deviceName: `Web browser (${navigator.platform || 'unknown system'})`,
+        clientInfo: webClientInfo(),
+      });
+      this.#client = client;
+      this.#update({ ownFingerprint: client.fingerprint });
+      const meeting = client.meeting(this.#meetingId);
+      this.#meeting = meeting;
+      this.#listen(meeting);
+      this.#receiver = new Receiver(meeting, this.#audio, (streams) => this.#update({ streams }));
+      await meeting.join();
+      this.#update({ phase: { kind: 'joined' }, e2ee: meeting.e2ee, roster: meeting.roster });
+      const [audioTrack] = local.getAudioTracks();
+      const [videoTrack] = local.getVideoTracks();
+      // The tracks are cloned: the page's own preview keeps the original.
+      if (audioTrack)
+        this.#publishers.set('audio', publishTrack(meeting, 'audio', audioTrack.clone()));
+      if (videoTrack)
+        this.#publishers.set('camera', publishTrack(meeting, 'camera', videoTrack.clone()));
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
+  #listen(meeting: Meeting): void {
+    meeting.on('securityCode', (code) => {
+      const changed = code !== this.#snapshot.securityCode;
+      this.#update({
+        securityCode: code,
+        codeChanges: this.#snapshot.codeChanges + (changed ? 1 : 0),
+      });
+    });
+    meeting.on('roster', (roster) => {
+      this.#update({ roster });
+      const relays = new Set<number>();
+      for (const member of roster) if (member.relayId !== undefined) relays.add(member.relayId);
+      this.#receiver?.keepOnly(relays);
+    });
+    meeting.on('chat', (message) =>
+      this.#addChat(message.from.displayName ?? 'Someone', message.text, false, message.e2ee),
+    );
+    meeting.on('keyFrameRequest', ({ mediaKind }) => {
+      if (mediaKind === 'camera' || mediaKind === 'screen') {
+        this.#publishers.get(mediaKind)?.requestKeyFrame();
+      }
+    });
+    meeting.on('removed', ({ reason }) => {
+      this.#stopMedia();
+      this.#update({
+        phase: { kind: 'ended', message: removedWords[reason] ?? 'You left the meeting.' },
+      });
+    });
+  }
+
+  #failed(error: unknown): void {
+    this.#stopMedia();
+    if (error instanceof ClientError && error.code === 'join_blocked') {
+      this.#update({ phase: { kind: 'blocked', reasons: error.reasons } });
+      return;
+    }
+    this.#update({ phase: { kind: 'failed', message: failureSentence(error) } });
+    this.#client?.close();
+    this.#client = undefined;
+  }
+
+  #addChat(from: string, text: string, own: boolean, e2ee: boolean): void {
+    const line: ChatLine = { id: ++this.#chatIds, from, text, own, e2ee };
+    this.#update({ chat: [...this.#snapshot.chat, line] });
+  }
+
+  async sendChat(text: string): Promise<void> {
+    const meeting = this.#meeting;
+    if (meeting === undefined) return;
+    await meeting.sendChat(text);
+    this.#addChat('You', text, true, meeting.e2ee === true);
+  }
+
+  setMicrophone(on: boolean): void {
+    const publisher = this.#publishers.get('audio');
+    if (publisher) publisher.paused = !on;
+    this.#update({ microphoneOn: on });
+  }
+
+  setCamera(on: boolean): void {
+    const publisher = this.#publishers.get('camera');
+    if (publisher) {
+      publisher.paused = !on;
+      if (on) publisher.requestKeyFrame();
+    }
+    for (const track of this.#snapshot.local?.getVideoTracks() ?? []) track.enabled = on;
+    this.#update({ cameraOn: on });
+  }
+
+  async toggleScreen(): Promise<void> {
+    const meeting = this.#meeting;
+    if (meeting === undefined) return;
+    const current = this.#publishers.get('screen');
+    if (current) {
+      current.stop();
+      this.#publishers.delete('screen');
+      this.#update({ sharing: false });
+      return;
+    }
+    try {
+      const screen = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      const [track] = screen.getVideoTracks();
+      if (!track) return;
+      track.addEventListener('ended', () => {
+        this.#publishers.get('screen')?.stop();
+        this.#publishers.delete('screen');
+        this.#update({ sharing: false });
+      });
+      this.#publishers.set('screen', publishTrack(meeting, 'screen', track));
+      this.#update({ sharing: true, notice: null });
+    } catch {
+      this.#update({ notice: 'Screen sharing did not start: the browser did not allow it.' });
+    }
+  }
+
+  async leave(): Promise<void> {
+    this.#stopMedia();
+    await this.#meeting?.leave().catch(() => undefined);
+    this.#client?.close();
+    this.#update({ phase: { kind: 'ended', message: 'You left the meeting.' } });
+  }
+
+  #stopMedia(): void {
+    for (const publisher of this.#publishers.values()) publisher.stop();
+    this.#publishers.clear();
+    for (const track of this.#snapshot.local?.getTracks() ?? []) track.stop();
+    this.#receiver?.close();
+  }
+
+  /** The page went away: nothing may keep the camera or the connection open. */
+  close(): void {
+    this.#stopMedia();
+    this.#client?.close();
+    void this.#audio?.close().catch(() => undefined);
+    this.#closed = true;
+    this.#listeners.clear();
+  }
+}
+
+function failureSentence(error: unknown): string {
+  if (error instanceof DOMException && error.name === 'NotAllowedError') {
+    return 'The browser did not allow the camera and microphone. Allow them and join again.';
+  }
+  if (error instanceof DOMException && error.name === 'NotFoundError') {
+    return 'No camera or microphone was found.';
+  }
+  if (error instanceof ClientError) {
+    switch (error.code) {
+      case 'connection_failed':
+        return 'The meeting server cannot be reached.';
+      case 'timeout':
+        return 'Joining took too long. Try again.';
+      case 'server_key_changed':
+        return "The server's meeting key differs from the one this browser saw before, so the meeting was not joined.";
+      case 'group_failed':
+        return 'The end-to-end encrypted group could not be joined.';
+      case 'not_authenticated':
+        return 'The server did not accept this session or device.';
+      default:
+        return `The meeting could not be joined: ${error.message}.`;
+    }
+  }
+  return 'The meeting could not be joined.';
+}
