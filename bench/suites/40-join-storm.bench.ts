@@ -1,0 +1,70 @@
+// Join storm: N headless participants (default 200; CONCLAVE_BENCH_STORM=N to change) join one
+// meeting at once on a server started in this process. The E2EE storm is measured beside a
+// standard-meeting storm of the same size in the same run, so the ratio is the cost of MLS.
+// Target (issue): all admitted, one epoch and one code at the end, join p95 ≤ 2 s.
+import { runLoad } from '../../apps/cli/src/headless/load-runner.ts';
+import type { LoadReport } from '../../apps/cli/src/headless/load-runner.ts';
+import { ProgressBar } from '../../apps/cli/src/headless/progress-bar.ts';
+import type { Bench } from '../harness.ts';
+
+export const name = 'join-storm';
+
+const participants = Number(process.env.CONCLAVE_BENCH_STORM ?? 200);
+
+async function storm(e2ee: boolean): Promise<LoadReport> {
+  return runLoad({
+    participants,
+    e2ee,
+    durationMs: 2_000,
+    senders: 4,
+    progress: new ProgressBar(process.stderr, false),
+  });
+}
+
+export async function run(bench: Bench): Promise<void> {
+  bench.progress(`standard storm of ${participants}`);
+  const standard = await storm(false);
+  bench.progress(`E2EE storm of ${participants}`);
+  const e2ee = await storm(true);
+  const n = `join storm ${participants}`;
+  bench.record(`${n} admitted (e2ee vs standard)`, e2ee.admitted, 'people', standard.admitted);
+  bench.record(
+    `${n} join p50 ms (e2ee vs standard)`,
+    e2ee.joinMs.p50 ?? NaN,
+    'ms',
+    standard.joinMs.p50 ?? NaN,
+  );
+  bench.record(
+    `${n} join p95 ms (e2ee vs standard; target 2000)`,
+    e2ee.joinMs.p95 ?? NaN,
+    'ms',
+    standard.joinMs.p95 ?? NaN,
+  );
+  bench.record(
+    `${n} converged ms (e2ee vs standard)`,
+    e2ee.convergedMs ?? NaN,
+    'ms',
+    standard.convergedMs ?? NaN,
+  );
+  bench.record(
+    `${n} e2ee final epochs (min = max means one)`,
+    e2ee.epochs.max ?? NaN,
+    'epoch',
+    e2ee.epochs.min ?? NaN,
+  );
+  bench.record(`${n} e2ee security codes agree`, e2ee.securityCodesAgree === true ? 1 : 0, 'bool');
+  if (e2ee.server.source === 'in-process' && standard.server.source === 'in-process') {
+    bench.record(
+      `${n} server cpu ms (e2ee vs standard)`,
+      e2ee.server.cpuMs,
+      'ms',
+      standard.server.cpuMs,
+    );
+    bench.record(
+      `${n} server rss MB (e2ee vs standard)`,
+      e2ee.server.rssMb,
+      'MB',
+      standard.server.rssMb,
+    );
+  }
+}
