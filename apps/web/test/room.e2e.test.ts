@@ -1,7 +1,8 @@
 // The meeting room end to end: two real Chromium participants join an E2EE meeting through the
 // web app served by the real server, each decodes the other's camera (pixels arrive and move) and
-// microphone, both show the same security code, a third (headless SDK) participant changes it,
-// chat crosses both ways, and reaching for recording says why it is unavailable.
+// microphone with SFrame in each page's worker, both show the same security code, a third
+// (headless SDK) participant changes it, chat crosses both ways, and reaching for recording says
+// why it is unavailable.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +155,16 @@ describe('the meeting room in two browsers', () => {
     await expect.poll(() => audioDecoded(alicePage, bob), { timeout: 10_000 }).toBeGreaterThan(0);
     await expect.poll(() => audioDecoded(bobPage, alice), { timeout: 10_000 }).toBeGreaterThan(0);
     await screenshot(alicePage, 'two-alice');
+
+    // Those frames were protected and decrypted in each page's SFrame worker, not on the page.
+    const workerFrames = (page: Page) =>
+      page.evaluate(
+        () =>
+          (globalThis as { __conclaveRoomStats?: { workerFrames: number } }).__conclaveRoomStats
+            ?.workerFrames ?? 0,
+      );
+    expect(await workerFrames(alicePage)).toBeGreaterThan(0);
+    expect(await workerFrames(bobPage)).toBeGreaterThan(0);
 
     // The participant list comes from the MLS group, with each device's fingerprint.
     await expect.poll(() => alicePage.locator('.room-person').count()).toBe(2);

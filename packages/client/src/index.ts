@@ -24,6 +24,12 @@ export {
   type ReceivedFrame,
   type SenderInfo,
 } from './media/media-session.ts';
+export {
+  inProcessFrameProtector,
+  type FrameProtector,
+  type FrameProtectorFactory,
+  type FrameProtectorOptions,
+} from './media/frame-protector.ts';
 export type { FrameCounters, FrameDropReason, SenderCounters } from './media/stats.ts';
 export { ClientError, type BlockReason, type ClientErrorCode } from './errors.ts';
 export { MemoryStore, type KeyValueStore } from './store/key-value.ts';

@@ -11,6 +11,13 @@ import { webClientInfo } from './capabilities.ts';
 import { IndexedDbStore } from './deviceStore.ts';
 import { publishTrack, type Publisher } from './publisher.ts';
 import { Receiver, type RemoteStream } from './receiver.ts';
+import { workerFrameProtector, workerFrameStats } from './workerFrameProtector.ts';
+
+// For tests and diagnostics: proof that frames went through the SFrame worker. Counts only.
+Object.defineProperty(globalThis, '__conclaveRoomStats', {
+  configurable: true,
+  get: () => ({ workerFrames: workerFrameStats.frames }),
+});
 
 export interface ChatLine {
   readonly id: number;
@@ -122,7 +129,8 @@ export class RoomSession {
       });
       this.#client = client;
       this.#update({ ownFingerprint: client.fingerprint });
-      const meeting = client.meeting(this.#meetingId);
+      // SFrame runs in a worker: the page never holds a media key (docs/web.md).
+      const meeting = client.meeting(this.#meetingId, { frameProtector: workerFrameProtector() });
       this.#meeting = meeting;
       this.#listen(meeting);
       this.#receiver = new Receiver(meeting, this.#audio, (streams) => this.#update({ streams }));

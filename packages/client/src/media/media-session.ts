@@ -1,15 +1,9 @@
-// Publishing and receiving encoded frames: SFrame through the epoch key ring, inside the media
-// envelope whose 20 header bytes are SFrame's authenticated metadata (docs/media.md). Receiving
+// Publishing and receiving encoded frames: SFrame through the frame protector (an epoch key
+// ring, here or in a worker), inside the media envelope whose 20 header bytes are SFrame's authenticated metadata (docs/media.md). Receiving
 // never throws: each envelope is decrypted or dropped with a counted reason. Before decrypting,
 // the frame's key id must fit its envelope: the kind matches the KID context, and the KID's
 // sender leaf belongs to the envelope's sender (SenderBinding).
-import {
-  MediaContext,
-  decodeHeader,
-  parseKid,
-  type EpochKeyRing,
-  type MediaContextId,
-} from '@conclave/crypto/member';
+import { MediaContext, decodeHeader, parseKid, type MediaContextId } from '@conclave/crypto/member';
 import type { Clock } from '../clock.ts';
 import {
   decodeEnvelope,
@@ -17,6 +11,7 @@ import {
   ENVELOPE_HEADER_BYTES,
   type MediaKind,
 } from '../wire.ts';
+import type { FrameProtector } from './frame-protector.ts';
 import type { SenderBinding } from './sender-binding.ts';
 import { FrameStats, type FrameDropReason } from './stats.ts';
 
@@ -71,7 +66,7 @@ export type IngestResult =
 
 export interface MediaSessionOptions {
   readonly clock: Clock;
-  readonly ring: () => EpochKeyRing | undefined;
+  readonly ring: () => FrameProtector | undefined;
   readonly binding: SenderBinding;
   /** This participant's relay id, once joined. */
   readonly relayId: () => number | undefined;

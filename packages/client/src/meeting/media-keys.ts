@@ -1,24 +1,25 @@
-// The meeting's epoch key ring over its life: E2EE epochs come from the MLS exporter (via the
-// member session); standard meetings install the server's `media-key` with the relay id as the
-// sender index. A new group, or a server that started its keys over, gets a fresh ring rather
-// than a ring refusing to go back in epochs.
-import { EpochKeyRing, SFrameError, type SFrameCryptoBackend } from '@conclave/crypto/member';
+// The meeting's frame protector (an epoch key ring, here or in a worker) over its life: E2EE
+// epochs come from the MLS exporter (via the member session); standard meetings install the
+// server's `media-key` with the relay id as the sender index. A new group, or a server that
+// started its keys over, gets a fresh protector rather than one refusing to go back in epochs.
+import { DEFAULT_RETENTION_MS, SFrameError } from '@conclave/crypto/member';
 import type { Clock } from '../clock.ts';
+import type { FrameProtector, FrameProtectorFactory } from '../media/frame-protector.ts';
 
 export class MediaKeys {
-  readonly #backend: SFrameCryptoBackend;
+  readonly #create: FrameProtectorFactory;
   readonly #clock: Clock;
-  readonly #retentionMs: number | undefined;
-  #ring: EpochKeyRing;
+  readonly #retentionMs: number;
+  #ring: FrameProtector;
 
-  constructor(options: { backend: SFrameCryptoBackend; clock: Clock; retentionMs?: number }) {
-    this.#backend = options.backend;
+  constructor(options: { create: FrameProtectorFactory; clock: Clock; retentionMs?: number }) {
+    this.#create = options.create;
     this.#clock = options.clock;
-    this.#retentionMs = options.retentionMs;
+    this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.#ring = this.#fresh();
   }
 
-  get ring(): EpochKeyRing {
+  get ring(): FrameProtector {
     return this.#ring;
   }
 
@@ -46,11 +47,7 @@ export class MediaKeys {
     this.#ring.close();
   }
 
-  #fresh(): EpochKeyRing {
-    return new EpochKeyRing({
-      backend: this.#backend,
-      now: () => this.#clock.now(),
-      ...(this.#retentionMs === undefined ? {} : { retentionMs: this.#retentionMs }),
-    });
+  #fresh(): FrameProtector {
+    return this.#create({ retentionMs: this.#retentionMs, now: () => this.#clock.now() });
   }
 }

@@ -20,6 +20,7 @@ import {
   type PublishResult,
   type SenderInfo,
 } from '../media/media-session.ts';
+import { inProcessFrameProtector } from '../media/frame-protector.ts';
 import { SenderBinding } from '../media/sender-binding.ts';
 import { totalDropped } from '../media/stats.ts';
 import { readExternalSender } from '../mls/external-sender.ts';
@@ -559,7 +560,7 @@ export class Meeting {
 
   #requireKeys(): MediaKeys {
     this.#keys ??= new MediaKeys({
-      backend: this.#deps.sframeBackend,
+      create: this.#options.frameProtector ?? inProcessFrameProtector(this.#deps.sframeBackend),
       clock: this.#deps.clock,
       ...(this.#options.retentionMs === undefined
         ? {}

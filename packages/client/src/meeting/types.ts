@@ -10,6 +10,7 @@ import type {
 import type { Clock } from '../clock.ts';
 import type { BlockReason, ClientError } from '../errors.ts';
 import type { LiveDirectory } from '../identity/directory.ts';
+import type { FrameProtectorFactory } from '../media/frame-protector.ts';
 import type { ReceivedFrame } from '../media/media-session.ts';
 import type { FrameCounters, FrameDropReason, SenderCounters } from '../media/stats.ts';
 import type { Me } from '../rest/rest-client.ts';
@@ -97,6 +98,11 @@ export interface JoinOptions {
   readonly maxRejoins?: number;
   /** Delay before the first rejoin, doubled each time. Default 1 s. */
   readonly rejoinDelayMs?: number;
+  /**
+   * Where SFrame protect / unprotect runs. Default: an EpochKeyRing in this process over the
+   * client's `sframeBackend`. A browser may run it in a Web Worker so keys never sit on the page.
+   */
+  readonly frameProtector?: FrameProtectorFactory;
   /** Diagnostics and tests only: sees every MLS group state adopted (it holds secrets). */
   readonly inspect?: (state: MeetingState) => void;
 }

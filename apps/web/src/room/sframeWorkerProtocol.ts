@@ -1,0 +1,40 @@
+// The typed messages between the page and the SFrame worker. A base key goes in once per epoch,
+// in a transferred buffer; no reply carries key material, only frames, verdicts and error codes.
+import type {
+  KeyRingUnprotectResult,
+  ProtectResult,
+  SFrameErrorCode,
+} from '@conclave/crypto/member';
+
+export type WorkerRequest =
+  | { readonly type: 'init'; readonly retentionMs: number }
+  | {
+      readonly type: 'setEpoch';
+      readonly id: number;
+      readonly epoch: bigint;
+      readonly baseKey: ArrayBuffer;
+      readonly ownLeafIndex: number;
+    }
+  | {
+      readonly type: 'protect';
+      readonly id: number;
+      readonly context: number;
+      /** `metadataLength` bytes of metadata, then the plaintext. */
+      readonly buffer: ArrayBuffer;
+      readonly metadataLength: number;
+    }
+  | {
+      readonly type: 'unprotect';
+      readonly id: number;
+      /** `metadataLength` bytes of metadata, then the SFrame frame. */
+      readonly buffer: ArrayBuffer;
+      readonly metadataLength: number;
+    }
+  | { readonly type: 'prune' }
+  | { readonly type: 'close' };
+
+export type WorkerReply =
+  | { readonly type: 'setEpoch'; readonly id: number }
+  | { readonly type: 'protect'; readonly id: number; readonly result: ProtectResult }
+  | { readonly type: 'unprotect'; readonly id: number; readonly result: KeyRingUnprotectResult }
+  | { readonly type: 'error'; readonly id: number; readonly code: SFrameErrorCode };

@@ -1,0 +1,145 @@
+// The page side of the SFrame worker: the SDK's FrameProtector, answered by sframe.worker.ts.
+// The page keeps no key: each epoch's base key is copied into a buffer that is transferred (so
+// detached here) and the SDK wipes its own copy. Frames go over in one transferred buffer each
+// and come back the same way.
+import type { FrameProtector, FrameProtectorFactory } from '@conclave/client';
+import {
+  SFrameError,
+  type KeyRingUnprotectResult,
+  type ProtectResult,
+} from '@conclave/crypto/member';
+import type { WorkerReply, WorkerRequest } from './sframeWorkerProtocol.ts';
+
+/** What the room shows tests: frames that went through a worker (protected or decrypted). */
+export const workerFrameStats = { frames: 0 };
+
+type Pending = {
+  resolve: (reply: WorkerReply) => void;
+  /** What the caller gets if the worker goes away first. */
+  fallback: () => void;
+};
+
+export class WorkerFrameProtector implements FrameProtector {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 0;
+  #current: bigint | undefined;
+  #closed = false;
+
+  constructor(worker: Worker, retentionMs: number) {
+    this.#worker = worker;
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#settle(event.data);
+    worker.onerror = () => this.close();
+    this.#post({ type: 'init', retentionMs });
+  }
+
+  get currentEpoch(): bigint | undefined {
+    return this.#current;
+  }
+
+  setEpoch(epoch: bigint, baseKey: Uint8Array, ownLeafIndex: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new SFrameError('closed', 'key ring is closed'));
+    // Copied into a buffer of its own, which the transfer detaches: nothing of it stays here.
+    const key = baseKey.slice();
+    return new Promise<void>((resolve, reject) => {
+      const id = this.#track(
+        (reply) => {
+          if (reply.type === 'error') return reject(new SFrameError(reply.code, 'worker refused'));
+          // The ring switches epochs in order and only forward; so does this mirror of it.
+          if (this.#current === undefined || epoch > this.#current) this.#current = epoch;
+          resolve();
+        },
+        () => reject(new SFrameError('closed', 'key ring is closed')),
+      );
+      this.#post({ type: 'setEpoch', id, epoch, baseKey: key.buffer, ownLeafIndex }, [key.buffer]);
+    });
+  }
+
+  protect(context: number, plaintext: Uint8Array, metadata: Uint8Array): Promise<ProtectResult> {
+    if (this.#closed) return Promise.resolve({ kind: 'refused', reason: 'closed' });
+    const buffer = joined(metadata, plaintext);
+    return new Promise((resolve, reject) => {
+      const id = this.#track(
+        (reply) => {
+          if (reply.type === 'protect') {
+            if (reply.result.kind === 'ok') workerFrameStats.frames++;
+            return resolve(reply.result);
+          }
+          if (reply.type === 'error')
+            return reject(new SFrameError(reply.code, 'worker refused the frame'));
+          resolve({ kind: 'refused', reason: 'closed' });
+        },
+        () => resolve({ kind: 'refused', reason: 'closed' }),
+      );
+      this.#post({ type: 'protect', id, context, buffer, metadataLength: metadata.length }, [
+        buffer,
+      ]);
+    });
+  }
+
+  unprotect(frame: Uint8Array, metadata: Uint8Array): Promise<KeyRingUnprotectResult> {
+    if (this.#closed) return Promise.resolve({ kind: 'drop', reason: 'closed' });
+    const buffer = joined(metadata, frame);
+    return new Promise((resolve) => {
+      const id = this.#track(
+        (reply) => {
+          if (reply.type !== 'unprotect') return resolve({ kind: 'drop', reason: 'closed' });
+          if (reply.result.kind === 'ok') workerFrameStats.frames++;
+          resolve(reply.result);
+        },
+        () => resolve({ kind: 'drop', reason: 'closed' }),
+      );
+      this.#post({ type: 'unprotect', id, buffer, metadataLength: metadata.length }, [buffer]);
+    });
+  }
+
+  prune(): void {
+    if (!this.#closed) this.#post({ type: 'prune' });
+  }
+
+  /** Idempotent: the worker forgets its keys and stops; calls still waiting are refused. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#current = undefined;
+    this.#post({ type: 'close' });
+    this.#worker.terminate();
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.fallback();
+  }
+
+  #track(resolve: Pending['resolve'], fallback: Pending['fallback']): number {
+    const id = ++this.#nextId;
+    this.#pending.set(id, { resolve, fallback });
+    return id;
+  }
+
+  #settle(reply: WorkerReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    pending.resolve(reply);
+  }
+
+  #post(request: WorkerRequest, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(request, transfer);
+  }
+}
+
+/** One worker per key ring the meeting needs (a new MLS group gets a new worker). */
+export function workerFrameProtector(): FrameProtectorFactory {
+  return ({ retentionMs }) =>
+    new WorkerFrameProtector(
+      new Worker(new URL('./sframe.worker.ts', import.meta.url), { type: 'module' }),
+      retentionMs,
+    );
+}
+
+/** Metadata then payload in one fresh buffer: the only copy a frame makes on its way over. */
+function joined(metadata: Uint8Array, payload: Uint8Array): ArrayBuffer {
+  const out = new Uint8Array(metadata.length + payload.length);
+  out.set(metadata);
+  out.set(payload, metadata.length);
+  return out.buffer;
+}
