@@ -650,6 +650,15 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
       );
       expect(licence?.actor?.id).toBe(org.admin.userId);
       expect(licence?.details).toMatchObject({ changes: { premium: { from: false, to: true } } });
+
+      // A change that changes nothing (Erin already holds the licence) is not logged as one.
+      const before = entries.filter((e) => e.kind === 'user.changed').length;
+      ok(
+        await org.admin.call('PATCH', `/api/admin/users/${as('erin').userId}`, { premium: true }),
+        userResponseSchema,
+      );
+      const after = ok(await org.admin.call('GET', '/api/admin/audit?limit=500'), auditListSchema);
+      expect(after.entries.filter((e) => e.kind === 'user.changed')).toHaveLength(before);
       // Erin's start, refused while she had lost the licence.
       const refusedStart = entries.find(
         (e) =>

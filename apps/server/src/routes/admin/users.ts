@@ -139,6 +139,8 @@ export function userRoutes(ctx: AppContext): Route[] {
           for (const key of Object.keys(now) as (keyof typeof now)[]) {
             if (was[key] !== now[key]) changed[key] = { from: was[key], to: now[key] };
           }
+          // A request that changes nothing is not an event: the log records changes only.
+          if (Object.keys(changed).length === 0 && passwordHash === undefined) return after;
           await audit.record(
             {
               tenantId,
