@@ -114,7 +114,11 @@ export class SignalingConnection {
               this.#schedulePing();
               settle(undefined, message);
             } else if (message.type === 'error') {
-              settle(new ClientError('not_authenticated', { serverCode: message.code }));
+              // Too slow to say hello (a starved client) is a failed connection, worth another
+              // try; any other refusal is about who this client is.
+              const code =
+                message.code === 'hello_required' ? 'connection_failed' : 'not_authenticated';
+              settle(new ClientError(code, { serverCode: message.code }));
             }
             return;
           }

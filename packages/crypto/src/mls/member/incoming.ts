@@ -185,7 +185,7 @@ async function admitProposal(
     ctx,
     before,
     candidate,
-    ConflictIndex.of(before, Object.values(before.unappliedProposals)),
+    ConflictIndex.ofPending(before),
     log,
   );
   if (rejection !== undefined) {

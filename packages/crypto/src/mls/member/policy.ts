@@ -13,7 +13,12 @@ import { verifyLeafNodeSignature } from 'ts-mls/leafNode.js';
 import { checkKeyPackage } from '../public/keyPackage.ts';
 import { keyFingerprint } from '../public/fingerprint.ts';
 import { toHex } from '../public/bytes.ts';
-import { identityKey, tryParseIdentity, type MemberIdentity } from '../public/identity.ts';
+import {
+  identityKey,
+  identityKeyOfBytes,
+  tryParseIdentity,
+  type MemberIdentity,
+} from '../public/identity.ts';
 import type { MeetingContext } from './context.ts';
 import type { AuthLog } from './auth.ts';
 
@@ -68,15 +73,51 @@ export function summarize(proposal: Proposal): ProposalSummary | undefined {
 /**
  * What a new proposal must not collide with: keys and devices already in the tree or in an
  * accepted pending Add, and leaves a pending Remove or Update already touches.
+ *
+ * Built once per ratchet tree and grown as proposals are admitted: in a join storm every member
+ * admits hundreds of Adds against the same tree, and rebuilding the index for each made admission
+ * quadratic in the meeting size.
  */
 export class ConflictIndex {
   private readonly keys = new Set<string>();
   private readonly devices = new Set<string>();
   private readonly touched = new Set<number>();
 
+  /** A fresh index of the tree and `pending`, for the caller to grow. */
   static of(client: ClientState, pending: readonly ProposalWithSender[]): ConflictIndex {
-    const index = new ConflictIndex();
-    for (const node of client.ratchetTree) {
+    const index = ConflictIndex.ofTree(client.ratchetTree).copy();
+    for (const p of pending) index.add(p);
+    return index;
+  }
+
+  /**
+   * The index of the tree and every pending proposal of `client`, shared: callers only read it.
+   * Pending proposals only accumulate within an epoch; if any indexed one is gone, it is rebuilt.
+   */
+  static ofPending(client: ClientState): ConflictIndex {
+    const cached = pendingIndexes.get(client.ratchetTree);
+    const pending = client.unappliedProposals;
+    if (cached !== undefined && [...cached.refs].every((ref) => ref in pending)) {
+      for (const [ref, p] of Object.entries(pending)) {
+        if (cached.refs.has(ref)) continue;
+        cached.index.add(p);
+        cached.refs.add(ref);
+      }
+      return cached.index;
+    }
+    const fresh = {
+      index: ConflictIndex.of(client, Object.values(pending)),
+      refs: new Set(Object.keys(pending)),
+    };
+    pendingIndexes.set(client.ratchetTree, fresh);
+    return fresh.index;
+  }
+
+  private static ofTree(tree: ClientState['ratchetTree']): ConflictIndex {
+    let index = treeIndexes.get(tree);
+    if (index !== undefined) return index;
+    index = new ConflictIndex();
+    for (const node of tree) {
       if (node?.nodeType === 'leaf') {
         index.keys.add(toHex(node.leaf.signaturePublicKey));
         index.keys.add(toHex(node.leaf.hpkePublicKey));
@@ -86,7 +127,15 @@ export class ConflictIndex {
         index.keys.add(toHex(node.parent.hpkePublicKey));
       }
     }
-    for (const p of pending) index.add(p);
+    treeIndexes.set(tree, index);
+    return index;
+  }
+
+  private copy(): ConflictIndex {
+    const index = new ConflictIndex();
+    for (const key of this.keys) index.keys.add(key);
+    for (const device of this.devices) index.devices.add(device);
+    for (const leaf of this.touched) index.touched.add(leaf);
     return index;
   }
 
@@ -219,7 +268,14 @@ function addKeys(kp: KeyPackage): Uint8Array[] {
 }
 
 function deviceOf(credential: Credential): string | undefined {
-  if (credential.credentialType !== 'basic') return undefined;
-  const identity = tryParseIdentity(credential.identity);
-  return identity === undefined ? undefined : identityKey(identity);
+  return credential.credentialType === 'basic'
+    ? identityKeyOfBytes(credential.identity)
+    : undefined;
 }
+
+// Keyed by the library's tree array, which a new epoch replaces (and never mutates in place).
+const treeIndexes = new WeakMap<ClientState['ratchetTree'], ConflictIndex>();
+const pendingIndexes = new WeakMap<
+  ClientState['ratchetTree'],
+  { readonly index: ConflictIndex; readonly refs: Set<string> }
+>();

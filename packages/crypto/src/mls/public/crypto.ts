@@ -10,6 +10,7 @@ import { getCiphersuiteFromName } from 'ts-mls/crypto/ciphersuite.js';
 import { defaultCryptoProvider } from 'ts-mls/crypto/implementation/default/provider.js';
 import { nobleCryptoProvider } from 'ts-mls/crypto/implementation/noble/provider.js';
 import { MlsError } from './errors.ts';
+import { rememberingVerifies } from './provider/verifiedSignatures.ts';
 
 /** The meeting profile's suite: MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (0x0001). */
 export const MEETING_SUITE_ID = 0x0001;
@@ -37,8 +38,10 @@ export async function createMlsCrypto(options: MlsCryptoOptions = {}): Promise<M
   switch (provider) {
     case 'library-default':
       return { provider, impl: await defaultCryptoProvider.getCiphersuiteImpl(suite) };
-    case 'noble':
-      return { provider, impl: await nobleCryptoProvider.getCiphersuiteImpl(suite) };
+    case 'noble': {
+      const impl = await nobleCryptoProvider.getCiphersuiteImpl(suite);
+      return { provider, impl: { ...impl, signature: rememberingVerifies(impl.signature) } };
+    }
     case 'node': {
       if (suite.name !== MEETING_SUITE_NAME) throw new MlsError('unsupported_suite');
       // A computed specifier keeps bundlers from following node:crypto into a browser build.
@@ -55,7 +58,7 @@ export async function createMlsCrypto(options: MlsCryptoOptions = {}): Promise<M
           ...base,
           hash: nodeHash(nc),
           kdf: nodeKdf(nc),
-          signature: nodeEd25519(nc),
+          signature: rememberingVerifies(nodeEd25519(nc)),
           hpke: nodeHpke(nc),
         },
       };

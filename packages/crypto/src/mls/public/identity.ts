@@ -9,7 +9,7 @@
 // Nothing may follow the last field. A decoder that sees another version refuses it rather than
 // guessing, so a future format can be introduced without ambiguity.
 import { MlsError } from './errors.ts';
-import { utf8 } from './bytes.ts';
+import { toHex, utf8 } from './bytes.ts';
 
 export interface MemberIdentity {
   readonly tenantId: string;
@@ -65,7 +65,15 @@ export function identitiesEqual(a: MemberIdentity, b: MemberIdentity): boolean {
 
 /** A map key for one device; unambiguous because the encoding is. */
 export function identityKey(identity: MemberIdentity): string {
-  return Array.from(encodeIdentity(identity), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(encodeIdentity(identity));
+}
+
+/**
+ * `identityKey` straight from a credential's identity bytes, or undefined if they are not a device
+ * identity. The same string, because every identity has exactly one encoding.
+ */
+export function identityKeyOfBytes(bytes: Uint8Array): string | undefined {
+  return tryParseIdentity(bytes) === undefined ? undefined : toHex(bytes);
 }
 
 function encodeFields(kind: number, fields: readonly string[]): Uint8Array {
