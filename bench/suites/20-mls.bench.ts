@@ -117,16 +117,18 @@ async function measure(provider: MlsProviderName, n: number, bench: Bench): Prom
       signaturePublicKey: d.keyPair.publicKey,
     })),
   });
-  const member = (device: DeviceCredential): Member => ({
+  // Each member has its own MlsCrypto, as each client does: it remembers the signatures it
+  // verified, and a joiner must not profit from what the host already checked.
+  const member = async (device: DeviceCredential): Promise<Member> => ({
     device,
     ctx: createMeetingContext({
-      crypto,
+      crypto: await createMlsCrypto({ provider }),
       authenticator: createAuthenticator({ directory, pins: new InMemoryPinStore() }),
       server: externalSenderInfo(server),
     }),
     state: undefined,
   });
-  const everyone = devices.map(member);
+  const everyone = await Promise.all(devices.map(member));
   const host = everyone[0]!;
   host.state = await createMeeting(host.ctx, host.device);
 

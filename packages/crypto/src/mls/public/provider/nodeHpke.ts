@@ -17,9 +17,6 @@ const NSECRET = 32; // HKDF-SHA256 output / X25519 shared secret
 const PKCS8_X25519 = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
 ]);
-const SPKI_X25519 = Uint8Array.from([
-  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00,
-]);
 
 const text = new TextEncoder();
 const VERSION = text.encode('HPKE-v1');
@@ -90,10 +87,10 @@ export function nodeHpke(nc: NodeCryptoModule): Hpke {
     return {
       type: 'public',
       raw: raw.slice(),
+      // JWK: OpenSSL 3 decodes SPKI DER several times slower, and HPKE imports a key per seal.
       key: nc.createPublicKey({
-        key: Buffer.concat([SPKI_X25519, raw]),
-        format: 'der',
-        type: 'spki',
+        key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') },
+        format: 'jwk',
       }),
     };
   };
