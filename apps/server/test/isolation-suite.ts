@@ -14,6 +14,7 @@ import {
   compliancePolicyResponseSchema,
   labelResponseSchema,
   assignmentListSchema,
+  callResponseSchema,
 } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmin } from '../src/index.ts';
@@ -50,6 +51,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
     let other: Session;
     let otherUser: string;
     let meetingOfA: string;
+    let callOfA: string;
 
     beforeAll(async () => {
       org = await startOrg(database(), 'iso');
@@ -77,6 +79,11 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         meetingResponseSchema,
         201,
       ).meeting.id;
+      callOfA = ok(
+        await org.users.erin.call('POST', '/api/calls', { callee: org.users.dave.userId }),
+        callResponseSchema,
+        201,
+      ).call.id;
     });
     afterAll(async () => {
       await org?.close();
@@ -119,6 +126,12 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/meetings/{id}/options': { id: meetingOfA },
         '/api/meetings/{id}/start': { id: meetingOfA },
         '/api/meetings/{id}/end': { id: meetingOfA },
+        '/api/meetings/{id}/participants': { id: meetingOfA },
+        '/api/meetings/{id}/participants/{participantId}/remove': {
+          id: meetingOfA,
+          participantId: 'someone',
+        },
+        '/api/calls/{id}': { id: callOfA },
       };
       // Valid bodies, so that only the id can be the reason for refusing.
       const bodies: Record<string, unknown> = {

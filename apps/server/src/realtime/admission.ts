@@ -15,6 +15,8 @@ export interface JoinTarget {
   readonly meetingId: string;
   readonly kind: 'meeting' | 'call';
   readonly endToEndEncryption: boolean;
+  /** Meetings: when this run of it started (removals hold for one run). */
+  readonly startedAt?: number;
 }
 
 export interface BlockReason {
@@ -37,6 +39,13 @@ const notStarted: BlockReason = {
   code: 'MEETING_NOT_STARTED',
   severity: 'error',
   message: 'This meeting has not started yet. Join once the organizer has started it.',
+};
+
+export const removedByOrganizer: BlockReason = {
+  code: 'REMOVED_BY_ORGANIZER',
+  severity: 'error',
+  message:
+    'You were removed from this meeting by the organizer, so you cannot join it again while it runs.',
 };
 
 export const refusedByMembers: BlockReason = {
@@ -63,6 +72,7 @@ export async function findTarget(
         meetingId: meeting.id,
         kind: 'meeting',
         endToEndEncryption: meeting.decision.endToEndEncryption.enabled,
+        ...(meeting.startedAt === null ? {} : { startedAt: meeting.startedAt }),
       },
     };
   }

@@ -1,6 +1,7 @@
 // Who is on a signaling socket: the session behind the `hello` token (CLI, SDK) or the browser's
 // session cookie, and a device registered to that user. The session names the tenant every later
-// lookup is scoped to.
+// lookup is scoped to. The session is checked again on every `join` and periodically: a socket
+// does not outlive the session it was opened with.
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { AppContext } from '../context.ts';
 import { hashToken } from '../identity/tokens.ts';
@@ -9,6 +10,8 @@ import { fromBase64 } from './bytes.ts';
 
 export interface SocketIdentity {
   readonly tenantId: string;
+  /** SHA-256 of the session token: how a signed-out session finds its sockets. */
+  readonly sessionHash: string;
   readonly user: UserRecord;
   readonly device: DeviceRecord;
   /** The device's registered signature key: the key its MLS credential must carry. */
@@ -34,7 +37,8 @@ export async function authenticateSocket(
   deviceId: string,
 ): Promise<AuthenticationResult> {
   if (token === undefined || !tokenShape.test(token)) return { kind: 'unauthenticated' };
-  const session = await ctx.store.sessions.find(hashToken(token), ctx.now());
+  const sessionHash = hashToken(token);
+  const session = await ctx.store.sessions.find(sessionHash, ctx.now());
   if (session === undefined) return { kind: 'unauthenticated' };
   const user = await ctx.store.users.get(session.tenantId, session.userId);
   if (user === undefined) return { kind: 'unauthenticated' };
@@ -44,6 +48,15 @@ export async function authenticateSocket(
   if (device === undefined || key === undefined) return { kind: 'unknown_device' };
   return {
     kind: 'ok',
-    identity: { tenantId: session.tenantId, user, device, signaturePublicKey: key },
+    identity: { tenantId: session.tenantId, sessionHash, user, device, signaturePublicKey: key },
   };
+}
+
+/**
+ * Whether the socket's session still holds: not signed out, not expired, its user not deleted
+ * (deleting a user deletes their sessions).
+ */
+export async function sessionHolds(ctx: AppContext, who: SocketIdentity): Promise<boolean> {
+  const session = await ctx.store.sessions.find(who.sessionHash, ctx.now());
+  return session?.tenantId === who.tenantId && session.userId === who.user.id;
 }

@@ -2,16 +2,19 @@
 // the user's devices), then `join` and the meeting's messages. Every text frame is validated with
 // the protocol schemas; a bad one gets a typed `error` and the socket stays up, until too many bad
 // or too many messages close it. Binary frames are media for the relay. A socket silent for longer
-// than the liveness timeout is timed out: its participant is removed.
+// than the liveness timeout (no message, no pong to the server's WebSocket pings) is timed out:
+// its participant is removed. A socket lives no longer than its session: checked on every `join`
+// and periodically, and ended at once when the session is signed out here (./sockets.ts).
 import type { RawData, WebSocket } from 'ws';
 import type { AppContext } from '../context.ts';
 import { auditBlockedJoin, findTarget } from './admission.ts';
-import { authenticateSocket } from './authenticate.ts';
+import { authenticateSocket, sessionHolds } from './authenticate.ts';
 import { parseEpoch } from './bytes.ts';
 import type { ResolvedRealtimeOptions } from './options.ts';
 import type { Membership, Peer } from './peer.ts';
 import type { Rooms } from './rooms.ts';
 import { SerialQueue } from './serial-queue.ts';
+import type { LiveSocket, Sockets } from './sockets.ts';
 import {
   parseClientMessage,
   type ClientMessage,
@@ -23,6 +26,7 @@ import {
 export interface ConnectionDeps {
   readonly ctx: AppContext;
   readonly rooms: Rooms;
+  readonly sockets: Sockets;
   readonly options: ResolvedRealtimeOptions;
 }
 
@@ -30,6 +34,8 @@ export interface ConnectionDeps {
 export const signalingCloseCodes = {
   abuse: 4400,
   unauthenticated: 4401,
+  /** The session ended while the socket was open (close reason `session_ended`): sign in again. */
+  sessionEnded: 4401,
   unknownDevice: 4403,
   timedOut: 4408,
   serverClosing: 1001,
@@ -49,6 +55,8 @@ export function serveSocket(
 
 class Connection {
   private peer: Peer | undefined;
+  /** This socket in the server's index of signed-in sockets, from `ready` on. */
+  private live: LiveSocket | undefined;
   private helloSeen = false;
   private closed = false;
   private lastSeen = Date.now();
@@ -58,6 +66,8 @@ class Connection {
   private readonly queue: SerialQueue;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
+  private sessionTimer: ReturnType<typeof setInterval> | undefined;
+  private sessionEnded = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -79,6 +89,10 @@ class Connection {
     const { options } = this.deps;
     this.socket.binaryType = 'nodebuffer';
     this.socket.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    // WebSocket-level pongs count as signs of life: browsers answer pings off the page's main
+    // thread and `ws` answers while reading, so a client busy with MLS work (a large commit, a
+    // backlog after a join storm) is not mistaken for a dead one and removed.
+    this.socket.on('pong', () => (this.lastSeen = Date.now()));
     this.socket.once('close', () => this.onClose());
     // 'close' follows every 'error'; without a listener an 'error' would crash the process.
     this.socket.on('error', () => undefined);
@@ -189,6 +203,10 @@ class Connection {
       joining: false,
       send: (out) => this.send(out),
     };
+    this.live = { peer: this.peer, endSession: () => this.endSession() };
+    this.deps.sockets.add(this.live);
+    const every = this.deps.options.sessionCheckIntervalMs;
+    if (every > 0) this.sessionTimer = setInterval(() => void this.checkSession(), every);
     this.send({
       type: 'ready',
       userId: result.identity.user.id,
@@ -206,6 +224,10 @@ class Connection {
       return;
     }
     const { ctx, rooms } = this.deps;
+    if (!(await sessionHolds(ctx, peer.identity))) {
+      this.endSession();
+      return;
+    }
     peer.joining = true;
     try {
       const lookup = await findTarget(ctx, peer.identity, message.meetingId);
@@ -233,11 +255,45 @@ class Connection {
     }
     // The socket may have gone while the join was decided (TS narrowed `membership` above).
     const joined = peer.membership as Membership | undefined;
-    if (this.closed) joined?.room.leave(peer, 'disconnected');
+    if (this.sessionEnded) joined?.room.remove(joined.participantId, 'signed-out');
+    else if (this.closed) joined?.room.leave(peer, 'disconnected');
+  }
+
+  /**
+   * The session behind this socket ended: its participant is removed (told `signed-out`, relay
+   * stopped, MLS Remove proposed), then the socket is closed. Idempotent.
+   */
+  endSession(): void {
+    if (this.closed || this.sessionEnded) return;
+    this.sessionEnded = true;
+    const membership = this.peer?.membership;
+    membership?.room.remove(membership.participantId, 'signed-out');
+    this.shut(
+      signalingCloseCodes.sessionEnded,
+      'session_ended',
+      'Your session ended (signed out or expired): sign in again.',
+      false,
+      'session_ended',
+    );
+  }
+
+  private async checkSession(): Promise<void> {
+    const peer = this.peer;
+    if (this.closed || peer === undefined) return;
+    try {
+      if (!(await sessionHolds(this.deps.ctx, peer.identity))) this.endSession();
+    } catch {
+      // A database hiccup is not a signed-out session; the next check decides.
+      this.deps.ctx.log.error('realtime: session check failed');
+    }
   }
 
   private checkLiveness(): void {
-    if (this.closed || Date.now() - this.lastSeen <= this.deps.options.livenessTimeoutMs) return;
+    if (this.closed) return;
+    if (Date.now() - this.lastSeen <= this.deps.options.livenessTimeoutMs) {
+      if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
+      return;
+    }
     const peer = this.peer;
     if (peer !== undefined) peer.membership?.room.leave(peer, 'timed-out');
     this.shut(signalingCloseCodes.timedOut, undefined, undefined, true);
@@ -248,6 +304,8 @@ class Connection {
     this.closed = true;
     clearTimeout(this.helloTimer);
     clearInterval(this.livenessTimer);
+    clearInterval(this.sessionTimer);
+    if (this.live !== undefined) this.deps.sockets.delete(this.live);
     this.queue.close();
     const peer = this.peer;
     if (peer !== undefined) peer.membership?.room.leave(peer, 'disconnected');
@@ -283,17 +341,21 @@ class Connection {
     if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
   }
 
-  /** Sends a last error (if any) and closes; `hard` drops whatever is queued. */
+  /**
+   * Sends a last error (if any) and closes, with `reason` as the close frame's reason; `hard`
+   * drops whatever is queued.
+   */
   private shut(
     code: number,
     error: SignalingErrorCode | undefined,
     message: string | undefined,
     hard = false,
+    reason?: string,
   ): void {
     if (error !== undefined && message !== undefined)
       this.send({ type: 'error', code: error, message });
     if (hard) this.socket.terminate();
-    else this.socket.close(code);
+    else this.socket.close(code, reason);
     this.onClose();
   }
 }

@@ -1,7 +1,8 @@
 // The server's realtime side (docs/meeting-flow.md): the authenticated signaling WebSocket at
 // `GET /api/realtime`, admission under governance §5, the MLS delivery service of E2EE meetings
 // and calls, server-held media keys for standard ones, chat, and the SFrame media relay on the
-// same socket. Registered on the Fastify app before it listens.
+// same socket. Registered on the Fastify app before it listens. The HTTP routes reach the live
+// rooms and sockets through ./control.ts (roster, removal, sign-out).
 import websocket from '@fastify/websocket';
 import { createMlsCrypto } from '@conclave/crypto/server';
 import type { FastifyInstance } from 'fastify';
@@ -9,17 +10,22 @@ import type { AppContext } from '../context.ts';
 import { authenticate } from '../http/auth.ts';
 import { cookieToken } from './authenticate.ts';
 import { serveSocket, signalingCloseCodes } from './connection.ts';
+import { provideRealtime } from './control.ts';
 import { ExternalSenders } from './mls/external-senders.ts';
 import { resolveRealtimeOptions, type RealtimeOptions } from './options.ts';
+import { recheckTenant } from './recheck.ts';
 import { MediaRelay } from './relay/index.ts';
 import { Rooms } from './rooms.ts';
 import { SIGNALING_PATH } from './signaling.ts';
+import { Sockets } from './sockets.ts';
 
 export { defaultRealtimeOptions, type RealtimeOptions } from './options.ts';
 export { signalingCloseCodes } from './connection.ts';
 
 const USED_KEY_PACKAGE_SWEEP_MS = 60 * 60 * 1000;
 const MEETING_END_ROUTE = '/api/meetings/:id/end';
+/** Changes under this prefix may change who the rules admit to an E2EE meeting. */
+const ADMIN_PREFIX = '/api/admin/';
 
 export async function registerRealtime(
   app: FastifyInstance,
@@ -36,7 +42,9 @@ export async function registerRealtime(
     senders: new ExternalSenders(crypto, ctx.store, ctx.now),
     options: resolved,
   });
-  const deps = { ctx, rooms, options: resolved };
+  const sockets = new Sockets();
+  const deps = { ctx, rooms, sockets, options: resolved };
+  provideRealtime(ctx, rooms, sockets);
 
   await app.register(websocket, {
     options: { maxPayload: resolved.maxMessageBytes, perMessageDeflate: false },
@@ -64,6 +72,19 @@ export async function registerRealtime(
     await rooms
       .end(session.tenantId, meetingId)
       .catch(() => ctx.log.error('realtime: ending a meeting failed'));
+  });
+
+  // An admin change (a user's licence or role, groups, policies, assignments, the tenant's E2EE
+  // settings) may mean someone in a live E2EE meeting is no longer admitted: check them again.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || !request.routeOptions.url?.startsWith(ADMIN_PREFIX)) return;
+    if (reply.statusCode >= 300) return;
+    const session = await authenticate(ctx, request).catch(() => undefined);
+    if (session === undefined) return;
+    const actor = { id: session.user.id, displayName: session.user.displayName };
+    await recheckTenant(ctx, rooms, session.tenantId, actor).catch(() =>
+      ctx.log.error('realtime: re-checking participants after a change failed'),
+    );
   });
 
   const sweep = setInterval(() => {

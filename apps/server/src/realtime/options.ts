@@ -2,10 +2,19 @@
 // shorten the timers.
 
 export interface RealtimeOptions {
-  /** Proposals arriving within this window are sent together, with one commit request. */
+  /**
+   * Proposals are batched into one commit request: the batch is sent once no new proposal has
+   * arrived for this long (a join storm keeps extending it)...
+   */
   readonly batchWindowMs?: number;
-  /** A committer that has not committed after this long is passed over for the next member. */
+  /** ...but never later than this after its first proposal. */
+  readonly maxBatchDelayMs?: number;
+  /**
+   * A committer that has not committed after this long (plus `commitTimeoutPerProposalMs` for
+   * each proposal it was asked to cover) is passed over for the next member.
+   */
   readonly commitTimeoutMs?: number;
+  readonly commitTimeoutPerProposalMs?: number;
   /** How often the delivery service asks for an update commit (key rotation). */
   readonly updateIntervalMs?: number;
   /** A socket silent for this long (no ping, no message) is timed out and removed. */
@@ -17,6 +26,13 @@ export interface RealtimeOptions {
   readonly reconnectGraceMs?: number;
   /** Time allowed between opening the socket and `hello`. */
   readonly helloTimeoutMs?: number;
+  /**
+   * How often a socket checks that its session still holds (signed out elsewhere, expired); a
+   * socket whose session ended is closed and its participant removed. Sign-out and user deletion
+   * through this server act at once; this catches expiry. 0 turns the periodic check off (every
+   * `join` still checks).
+   */
+  readonly sessionCheckIntervalMs?: number;
   /** Canonical commits kept per group for members catching up. */
   readonly keptCommits?: number;
   /** Epochs an Add may go uncommitted before the joiner is turned away. */
@@ -38,11 +54,16 @@ export type ResolvedRealtimeOptions = Required<RealtimeOptions>;
 
 export const defaultRealtimeOptions: ResolvedRealtimeOptions = {
   batchWindowMs: 50,
-  commitTimeoutMs: 2_000,
+  maxBatchDelayMs: 1_000,
+  commitTimeoutMs: 3_000,
+  // A large batch takes the committer longer (KeyPackage checks, the Welcome's encryptions); passing
+  // over a committer that is merely busy makes two members do the same work.
+  commitTimeoutPerProposalMs: 25,
   updateIntervalMs: 5 * 60_000,
   livenessTimeoutMs: 30_000,
   reconnectGraceMs: 30_000,
   helloTimeoutMs: 10_000,
+  sessionCheckIntervalMs: 60_000,
   keptCommits: 256,
   maxProposalAttempts: 3,
   // Commits with a Welcome for a large batch carry the ratchet tree; 4 MiB holds a few thousand

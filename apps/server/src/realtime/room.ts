@@ -2,12 +2,15 @@
 // participant list, chat, and either the MLS delivery service (E2EE) or the server-held media keys
 // (standard). State changes run one at a time in the room's queue; taking someone out of the relay
 // does not wait for it, so a participant who leaves or is removed stops receiving media at once.
+// The organizer (or an admin) may remove a user: out at once, their MLS Remove proposed, and their
+// joins refused while this run of the meeting lasts.
 import { randomUUID } from 'node:crypto';
 import type { MlsCrypto } from '@conclave/crypto/server';
 import type { AppContext } from '../context.ts';
 import {
   auditBlockedJoin,
   decideAdmission,
+  removedByOrganizer,
   type BlockReason,
   type JoinTarget,
 } from './admission.ts';
@@ -17,6 +20,7 @@ import { checkKeyPackage, type CheckedKeyPackage } from './mls/key-packages.ts';
 import { DeliveryService, type DeliveryHost, type MlsJoinInfo } from './mls/delivery-service.ts';
 import type { ResolvedRealtimeOptions } from './options.ts';
 import type { Peer } from './peer.ts';
+import { RemovedUsers } from './removed-users.ts';
 import { sharedWebSocketSink, type LeaveReason, type MediaRelay } from './relay/index.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
@@ -46,11 +50,27 @@ export interface JoinRequest {
 type RemovedReason = ServerMessageOf<'removed'>['reason'];
 /** How someone stops being connected: a reason they are told, or a socket that just went away. */
 type DetachReason = RemovedReason | 'disconnected';
+/** Why the server takes a participant out (rather than them leaving): their MLS Remove follows. */
+export type RemovalReason = 'removed-by-organizer' | 'signed-out' | 'not-admitted';
 
 interface Participant {
   readonly participantId: string;
   readonly peer: Peer;
   readonly relayId: number;
+  readonly joinedAt: number;
+}
+
+/** A connected participant as the live roster shows it. */
+export interface RosterEntry {
+  readonly participantId: string;
+  readonly userId: string;
+  readonly displayName: string;
+  readonly deviceId: string;
+  readonly relayId: number;
+  readonly joinedAt: number;
+  readonly leafIndex: number | undefined;
+  /** The client it joined with (the rules re-check it when they change). */
+  readonly client: Peer['client'];
 }
 
 /** Relay ids are 16 bits: in a standard meeting they are the SFrame sender index (KID S = 16). */
@@ -64,6 +84,14 @@ export class Room {
   private readonly keys: StandardMediaKeys | undefined;
   private nextRelayId = 1;
   private closed = false;
+  private readonly removedUsers: RemovedUsers;
+  /**
+   * E2EE: each participant's MLS leaf as it reported it (`epoch-reached`; 0 for the group's
+   * creator). Kept while a dropped member may resume into the same leaf.
+   */
+  private readonly leaves = new Map<string, number>();
+  /** E2EE members whose socket dropped (they may resume within the grace time), to their user. */
+  private readonly away = new Map<string, string>();
 
   constructor(
     readonly target: JoinTarget,
@@ -76,6 +104,7 @@ export class Room {
       }),
     );
     this.keys = target.endToEndEncryption ? undefined : new StandardMediaKeys();
+    this.removedUsers = new RemovedUsers(deps.ctx.store, target);
   }
 
   /** Admission (governance first), then the group (E2EE) or a fresh media key (standard). */
@@ -94,7 +123,9 @@ export class Room {
           .map((p) => p.participantId),
       );
       const count = connected.size + (ds?.absentMembers(connected, device) ?? 0);
-      const blocked = await decideAdmission(ctx, peer.identity, this.target, peer.client, count);
+      const blocked = (await this.removedUsers.includes(peer.identity.user.id))
+        ? [removedByOrganizer]
+        : await decideAdmission(ctx, peer.identity, this.target, peer.client, count);
       if (blocked !== undefined) {
         peer.send({ type: 'join-blocked', meetingId: this.target.meetingId, reasons: blocked });
         await auditBlockedJoin(
@@ -132,6 +163,8 @@ export class Room {
       };
       if (ds === undefined) {
         this.attach(peer, joiner.participantId, undefined);
+        if (this.removedUsers.knows(joiner.userId))
+          await this.takeOut(joiner.participantId, 'removed-by-organizer');
         return;
       }
       const outcome = await ds.join(
@@ -141,7 +174,61 @@ export class Room {
       );
       if (outcome.kind === 'error')
         peer.send({ type: 'error', code: outcome.code, message: outcome.message });
+      // Removed while this join was being decided: out again, before any media reaches them.
+      else if (this.removedUsers.knows(joiner.userId))
+        await this.takeOut(outcome.participantId, 'removed-by-organizer');
     });
+  }
+
+  /** Connected participants, in the order they joined. */
+  roster(): RosterEntry[] {
+    return [...this.participants.values()].map((p) => ({
+      participantId: p.participantId,
+      userId: p.peer.identity.user.id,
+      displayName: p.peer.identity.user.displayName,
+      deviceId: p.peer.identity.device.id,
+      relayId: p.relayId,
+      joinedAt: p.joinedAt,
+      leafIndex: this.leaves.get(p.participantId),
+      client: p.peer.client,
+    }));
+  }
+
+  /**
+   * The organizer removed `userId` (already recorded in the database): every participant of that
+   * user is out now — the relay stops forwarding to them before this returns — and their MLS
+   * Removes follow in the queue. Their joins are refused from now on. Returns who was taken out.
+   */
+  removeUser(userId: string): string[] {
+    this.removedUsers.add(userId);
+    const removed = [...this.participants.values()]
+      .filter((p) => p.peer.identity.user.id === userId)
+      .map((p) => p.participantId);
+    for (const participantId of removed) this.remove(participantId, 'removed-by-organizer');
+    // A device of theirs that dropped a moment ago would keep its leaf for the grace time: its
+    // Remove is proposed now too (its resume is refused anyway).
+    const away = [...this.away].filter(([, user]) => user === userId).map(([id]) => id);
+    for (const participantId of away) {
+      this.away.delete(participantId);
+      this.leaves.delete(participantId);
+      void this.run(async () => {
+        await this.delivery?.depart(participantId, 'removed');
+      });
+    }
+    return removed;
+  }
+
+  /**
+   * Takes one participant out now (relay first) and tells them why; the group change follows in
+   * the queue. False if they are not connected here.
+   */
+  remove(participantId: string, reason: RemovalReason, reasons?: readonly BlockReason[]): boolean {
+    if (!this.participants.has(participantId)) return false;
+    this.detach(participantId, reason, reasons);
+    void this.run(async () => {
+      await this.delivery?.depart(participantId, 'removed');
+    });
+    return true;
   }
 
   /** A message about this meeting from a participant of it. */
@@ -175,6 +262,8 @@ export class Room {
     return this.run(async () => {
       for (const participantId of [...this.participants.keys()])
         this.detach(participantId, 'meeting-ended');
+      this.leaves.clear();
+      this.away.clear();
       this.deps.relay.endMeeting(this.key);
       const ds = await this.deliveryService();
       await ds?.destroy();
@@ -218,6 +307,7 @@ export class Room {
         options,
         now: ctx.now,
         host: this.host(),
+        log: ctx.log,
       });
     }
     return this.delivery;
@@ -246,13 +336,18 @@ export class Room {
           at: new Date(this.deps.ctx.now()).toISOString(),
         });
         return undefined;
-      case 'group-created':
-        return ds === undefined ? 'not_allowed' : ds.groupCreated(participantId, message);
+      case 'group-created': {
+        if (ds === undefined) return 'not_allowed';
+        const problem = await ds.groupCreated(participantId, message);
+        if (problem === undefined) this.leaves.set(participantId, 0);
+        return problem;
+      }
       case 'commit':
         return ds === undefined ? 'not_allowed' : ds.commit(participantId, message);
       case 'epoch-reached':
         if (ds === undefined) return 'not_allowed';
         await ds.epochReached(participantId, message);
+        this.leaves.set(participantId, message.leafIndex);
         return undefined;
       case 'proposal-rejected':
         if (ds === undefined) return 'not_allowed';
@@ -315,8 +410,14 @@ export class Room {
       peer.send(error('internal', 'The media relay is not accepting participants.'));
       return;
     }
-    const participant: Participant = { participantId, peer, relayId };
+    const participant: Participant = {
+      participantId,
+      peer,
+      relayId,
+      joinedAt: this.deps.ctx.now(),
+    };
     this.participants.set(participantId, participant);
+    this.away.delete(participantId);
     peer.membership = {
       room: this,
       meetingId: this.target.meetingId,
@@ -328,29 +429,52 @@ export class Room {
     peer.send({
       type: 'participants',
       meetingId: this.target.meetingId,
-      participants: [...this.participants.values()].map(describeParticipant),
+      participants: [...this.participants.values()].map((p) => this.describe(p)),
     });
     this.broadcast(
       {
         type: 'participant-joined',
         meetingId: this.target.meetingId,
-        participant: describeParticipant(participant),
+        participant: this.describe(participant),
       },
       participantId,
     );
     this.rotateMediaKey();
   }
 
+  /**
+   * `remove` from inside a queued task (a join that completed after its user was removed): the
+   * departure runs here rather than behind the task that is running.
+   */
+  private async takeOut(participantId: string, reason: RemovalReason): Promise<void> {
+    if (!this.participants.has(participantId)) return;
+    this.detach(participantId, reason);
+    await this.delivery?.depart(participantId, 'removed');
+  }
+
   /** Takes a participant out now: relay first, then the roster; the socket stays open. */
-  private detach(participantId: string, reason: DetachReason): void {
+  private detach(
+    participantId: string,
+    reason: DetachReason,
+    reasons?: readonly BlockReason[],
+  ): void {
     const participant = this.participants.get(participantId);
     if (participant === undefined) return;
     const { peer } = participant;
     peer.membership?.relay.leave(relayReason(reason));
     this.participants.delete(participantId);
     peer.membership = undefined;
-    if (reason !== 'disconnected') {
-      peer.send({ type: 'removed', meetingId: this.target.meetingId, reason });
+    if (reason === 'disconnected') {
+      if (this.target.endToEndEncryption) this.away.set(participantId, peer.identity.user.id);
+    } else {
+      // A dropped member may resume into its leaf; anyone else's leaf is going.
+      this.leaves.delete(participantId);
+      peer.send({
+        type: 'removed',
+        meetingId: this.target.meetingId,
+        reason,
+        ...(reasons === undefined ? {} : { reasons: [...reasons] }),
+      });
     }
     this.broadcast({ type: 'participant-left', meetingId: this.target.meetingId, participantId });
     this.rotateMediaKey();
@@ -374,6 +498,19 @@ export class Room {
       reasons,
       peer.client,
     ).catch(() => this.deps.ctx.log.error('audit of a turned-away joiner failed'));
+  }
+
+  /** How signaling describes a participant; the leaf only once it reported one. */
+  private describe(participant: Participant) {
+    const leafIndex = this.leaves.get(participant.participantId);
+    return {
+      participantId: participant.participantId,
+      userId: participant.peer.identity.user.id,
+      displayName: participant.peer.identity.user.displayName,
+      relayId: participant.relayId,
+      deviceId: participant.peer.identity.device.id,
+      ...(leafIndex === undefined ? {} : { leafIndex }),
+    };
   }
 
   private joinedMessage(participant: Participant, mls: MlsJoinInfo | undefined): ServerMessage {
@@ -420,15 +557,6 @@ export function roomKey(tenantId: string, meetingId: string): string {
   return `${tenantId}/${meetingId}`;
 }
 
-function describeParticipant(participant: Participant) {
-  return {
-    participantId: participant.participantId,
-    userId: participant.peer.identity.user.id,
-    displayName: participant.peer.identity.user.displayName,
-    relayId: participant.relayId,
-  };
-}
-
 function relayReason(reason: DetachReason): LeaveReason {
   switch (reason) {
     case 'left':
@@ -441,6 +569,9 @@ function relayReason(reason: DetachReason): LeaveReason {
       return 'meeting_ended';
     case 'removed':
     case 'commit-failed':
+    case 'removed-by-organizer':
+    case 'signed-out':
+    case 'not-admitted':
       return 'removed';
   }
 }

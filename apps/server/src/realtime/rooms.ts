@@ -25,12 +25,26 @@ export class Rooms {
     return room;
   }
 
-  /** The meeting (or call) ended: its participants are let go and its group state deleted. */
+  /** The live room of a meeting or call, if anyone is (or may resume) in it. */
+  find(tenantId: string, meetingId: string): Room | undefined {
+    return this.rooms.get(roomKey(tenantId, meetingId));
+  }
+
+  /** The tenant's live rooms. */
+  inTenant(tenantId: string): Room[] {
+    return [...this.rooms.values()].filter((room) => room.target.tenantId === tenantId);
+  }
+
+  /**
+   * The meeting (or call) ended: its participants are let go, its group state deleted, and whom
+   * the organizer removed forgotten (a new run admits them again).
+   */
   async end(tenantId: string, meetingId: string): Promise<void> {
     if (this.closed) return;
     const room = this.rooms.get(roomKey(tenantId, meetingId));
     if (room !== undefined) await room.end();
     else await this.deps.ctx.store.realtime.deleteGroup(tenantId, meetingId);
+    await this.deps.ctx.store.removals.clear(tenantId, meetingId);
   }
 
   close(): void {

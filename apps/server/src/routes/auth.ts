@@ -10,6 +10,7 @@ import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { iso, userView } from '../http/views.ts';
 import { verifyPassword } from '../identity/passwords.ts';
+import { realtimeOf } from '../realtime/control.ts';
 import { hashToken, newSessionToken } from '../identity/tokens.ts';
 import { normalizeEmail } from '../storage/repos/users.ts';
 
@@ -80,7 +81,11 @@ export function authRoutes(ctx: AppContext): Route[] {
       access: 'public',
       response: okSchema,
       async handler({ session, request, reply }) {
-        if (session !== undefined) await ctx.store.sessions.delete(session.tokenHash);
+        if (session !== undefined) {
+          await ctx.store.sessions.delete(session.tokenHash);
+          // Its meeting sockets end with it: signed out is out of the meeting too.
+          realtimeOf(ctx).endSession(session.tokenHash);
+        }
         clearSessionCookie(request, reply);
         return { ok: true as const };
       },

@@ -18,6 +18,7 @@ import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { meetingRoutes } from './meetings.ts';
+import { participantRoutes } from './participants.ts';
 
 const groups: ((ctx: AppContext) => Route[])[] = [
   healthRoutes,
@@ -26,6 +27,7 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   deviceRoutes,
   catalogRoutes,
   meetingRoutes,
+  participantRoutes,
   callRoutes,
   tenantRoutes,
   userRoutes,

@@ -277,6 +277,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX mls_used_key_packages_by_expiry ON mls_used_key_packages (expires_at);
     `,
   },
+  // Who the organizer (or an admin) removed from a running meeting: they may not join it again
+  // until it is ended and started again. A row belongs to the run that began at
+  // run_started_at, so a later run ignores it. Repository: repos/removals.ts.
+  {
+    version: 3,
+    name: 'realtime: participants removed from a running meeting',
+    sql: () => `
+      CREATE TABLE meeting_removals (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        run_started_at BIGINT NOT NULL,
+        removed_by TEXT NOT NULL,
+        removed_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, user_id),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction. Returns those applied. */

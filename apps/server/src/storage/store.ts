@@ -10,6 +10,7 @@ import { groupsRepo } from './repos/groups.ts';
 import { meetingsRepo } from './repos/meetings.ts';
 import { compliancePoliciesRepo, encryptionPoliciesRepo } from './repos/policies.ts';
 import { realtimeRepo } from './repos/realtime.ts';
+import { removalsRepo } from './repos/removals.ts';
 import { sessionsRepo } from './repos/sessions.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
@@ -34,6 +35,8 @@ export interface Store {
   audit: ReturnType<typeof auditRepo>;
   /** The realtime side's MLS delivery-service state (apps/server/src/realtime). */
   realtime: ReturnType<typeof realtimeRepo>;
+  /** Users removed from a running meeting, who may not rejoin that run (apps/server/src/realtime). */
+  removals: ReturnType<typeof removalsRepo>;
   /** Runs `work` in one transaction over a store bound to it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -59,6 +62,7 @@ export function createStore(db: SqlDb): Store {
     calls: callsRepo(db),
     audit: auditRepo(db),
     realtime: realtimeRepo(db),
+    removals: removalsRepo(db),
     async transaction(work) {
       try {
         return await db.transaction((tx) => work(createStore(tx)));

@@ -149,6 +149,25 @@ describe('an E2EE meeting', () => {
     noProblems(dave, ...joiners);
   });
 
+  it('gathers joins that keep arriving closer than the batch window into one commit', async () => {
+    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
+    const dave = await participant('dave');
+    await dave.join(meetingId);
+    await dave.reachEpoch(0n);
+    const people: DemoPerson[] = ['alice', 'bob', 'admin'];
+    const joiners = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => participant(people[i % 3] ?? 'alice', `stream-${i}`)),
+    );
+    // One join every 100 ms: 500 ms in all, twice the 250 ms window, within the 1 s maximum.
+    for (const joiner of joiners) {
+      await joiner.join(meetingId);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await converged([dave, ...joiners], 1n, 20_000)).toBe(1n);
+    expect(dave.roster).toHaveLength(7);
+    noProblems(dave, ...joiners);
+  });
+
   it('trusts each joiner’s own epoch-reached over a committer that reports their leaves swapped', async () => {
     const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
     const dave = await participant('dave');

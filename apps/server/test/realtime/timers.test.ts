@@ -71,9 +71,29 @@ describe('delivery-service timers', () => {
     await converged([dave, bob], 1n);
     goSilent(bob);
     bob.behaviour.frozen = true;
+    bob.socket.answersPings = false;
     expect(await bob.socket.closed(5_000)).toBeGreaterThan(0);
     await dave.socket.until(() => dave.roster.length === 1, 8_000, 'bob removed');
     expect(dave.roster).toEqual([dave.deviceId]);
+    goSilent(dave);
+  });
+
+  it('keeps a member that is busy but answers WebSocket pings (no app-level ping for longer than the timeout)', async () => {
+    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
+    const dave = await participant('dave');
+    await dave.join(meetingId);
+    const alice = await participant('alice');
+    await alice.join(meetingId);
+    await converged([dave, alice], 1n);
+    // alice's app is stuck in long work: it sends nothing at all (no ping, no epoch-reached for
+    // the periodic updates), but its socket layer still answers the server's WebSocket pings.
+    goSilent(alice);
+    const send = alice.socket.send.bind(alice.socket);
+    alice.socket.send = () => undefined;
+    await new Promise((resolve) => setTimeout(resolve, 3 * 1_200));
+    expect(alice.socket.open).toBe(true);
+    expect(dave.roster).toHaveLength(2);
+    alice.socket.send = send;
     goSilent(dave);
   });
 

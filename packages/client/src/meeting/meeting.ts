@@ -433,7 +433,7 @@ export class Meeting {
         return this.#onStandardChat(message);
       case 'removed':
         if (message.reason === 'commit-failed' && this.#rejoinPending) return;
-        return this.#end(message.reason);
+        return this.#end(message.reason, message.reasons);
       case 'keyframe-request':
         return this.#onKeyFrameRequest(message.streamId);
       case 'error':
@@ -694,7 +694,7 @@ export class Meeting {
   }
 
   /** Left or removed: no more sending; keys decrypt in-flight frames for the retention time. */
-  #end(reason: RemovedReason): void {
+  #end(reason: RemovedReason, reasons?: readonly BlockReason[]): void {
     if (this.#phase === 'closed' || this.#phase === 'left' || this.#phase === 'removed') return;
     this.#phase = reason === 'left' ? 'left' : 'removed';
     this.#media?.stopSending();
@@ -702,7 +702,8 @@ export class Meeting {
     this.#member.close();
     const keys = this.#keys;
     this.#after(this.#options.retentionMs ?? 10_000, () => keys?.close(), { background: true });
-    if (reason !== 'left') this.#events.emit('removed', { reason });
+    if (reason !== 'left')
+      this.#events.emit('removed', { reason, ...(reasons === undefined ? {} : { reasons }) });
     this.#settle(new ClientError(reason === 'left' ? 'closed' : 'removed'));
     this.#events.emit('connection', { state: 'closed' });
   }

@@ -68,6 +68,12 @@ function matchParticipant(
   if (bound !== undefined) return participants.find((p) => p.relayId === bound);
   const identity = entry.identity;
   if (identity === null) return undefined;
-  const candidates = participants.filter((p) => p.userId === identity.userId);
+  // A server that names each participant's device tells a user's several devices apart; the
+  // credential is the group's word for which device holds the leaf.
+  const candidates = participants.filter(
+    (p) =>
+      p.userId === identity.userId &&
+      (p.deviceId === undefined || p.deviceId === identity.deviceId),
+  );
   return candidates.length === 1 ? candidates[0] : undefined;
 }

@@ -74,7 +74,12 @@ export interface MeetingEvents {
   frame: ReceivedFrame;
   chat: ChatMessage;
   blocked: { readonly reasons: readonly BlockReason[] };
-  removed: { readonly reason: RemovedReason };
+  /**
+   * Out of the meeting, and why: `removed-by-organizer` (joining again is blocked while it runs),
+   * `signed-out` (the session ended), `not-admitted` (the organisation's rules no longer admit this
+   * user; `reasons` says which), `meeting-ended`, `timed-out`, `removed-from-group`, …
+   */
+  removed: { readonly reason: RemovedReason; readonly reasons?: readonly BlockReason[] };
   keyChanged: KeyChange;
   /** The authentication service refused a credential (unknown device, directory mismatch…). */
   refused: RefusedCredential;

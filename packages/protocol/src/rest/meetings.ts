@@ -7,6 +7,7 @@ import {
   meetingDecisionSchema,
   meetingOptionsSchema,
   meetingTypeSchema,
+  reasonSchema,
 } from '../governance.ts';
 import { timestampSchema } from './common.ts';
 
@@ -59,3 +60,13 @@ export const callSchema = z.object({
   createdAt: timestampSchema,
 });
 export const callResponseSchema = z.object({ call: callSchema, decision: callDecisionSchema });
+
+/** A call as one of its two sides sees it: who the other side is and why it is (not) E2EE. */
+export const callSummarySchema = callSchema.extend({
+  direction: z.enum(['outgoing', 'incoming']),
+  other: z.object({ id: z.string(), displayName: z.string() }),
+  reasons: z.array(reasonSchema),
+});
+export type CallSummaryView = z.infer<typeof callSummarySchema>;
+export const callListSchema = z.object({ calls: z.array(callSummarySchema) });
+export const callSummaryResponseSchema = z.object({ call: callSummarySchema });

@@ -7,6 +7,7 @@
 // opaque except for their public header (group id, epoch, content type), which it reads through
 // `@conclave/crypto/server`.
 import { z } from 'zod';
+import { timestampSchema } from '../rest/common.ts';
 
 const base64 = z
   .string()
@@ -53,6 +54,11 @@ export const signalingErrorCodes = [
   'not_allowed',
   /** Too many messages, or too many bad ones: past the limit the socket is closed. */
   'rate_limited',
+  /**
+   * The session behind this socket ended (signed out, expired, its user deleted or signed out
+   * everywhere): the socket is closed (4401) and any meeting it was in left as `signed-out`.
+   */
+  'session_ended',
   'internal',
 ] as const;
 export type SignalingErrorCode = (typeof signalingErrorCodes)[number];
@@ -66,6 +72,11 @@ export const joinBlockedCodes = [
   'MEETING_NOT_STARTED',
   /** The members of the E2EE group refused this participant's credential (authentication service). */
   'REFUSED_BY_MEMBERS',
+  /**
+   * The organizer (or an admin) removed this user from the meeting; they cannot join again until
+   * the meeting is ended and started again.
+   */
+  'REMOVED_BY_ORGANIZER',
 ] as const;
 
 export const clientInfoSchema = z.object({
@@ -147,6 +158,14 @@ const participantSchema = z.object({
   userId: id,
   displayName: z.string(),
   relayId: z.number().int(),
+  /** The device this participant joined from (the one its MLS credential names, in E2EE). */
+  deviceId: id.exactOptional(),
+  /**
+   * E2EE: the MLS leaf this participant reported for itself, when the server knows it at the time
+   * the message is sent. A hint for binding relay ids to leaves: clients still check it against
+   * the group (the credential at that leaf must name this user and device).
+   */
+  leafIndex: z.number().int().min(0).exactOptional(),
 });
 
 const externalSenderSchema = z.object({
@@ -243,19 +262,64 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('participant-left'), meetingId: id, participantId: id }),
   /**
-   * This socket is no longer in the meeting (it may `join` again). `replaced`: the same device
-   * joined from another connection.
+   * This socket is no longer in the meeting. `replaced`: the same device joined from another
+   * connection. `removed-by-organizer`: the organizer or an admin took them out (joining again is
+   * blocked with `REMOVED_BY_ORGANIZER` while the meeting runs). `signed-out`: the session ended
+   * (the socket closes next). `not-admitted`: the organisation's rules no longer admit them to this
+   * meeting (e.g. they were put under compliance recording); `reasons` says why.
    */
   z.object({
     type: z.literal('removed'),
     meetingId: id,
-    reason: z.enum(['left', 'removed', 'timed-out', 'commit-failed', 'meeting-ended', 'replaced']),
+    reason: z.enum([
+      'left',
+      'removed',
+      'timed-out',
+      'commit-failed',
+      'meeting-ended',
+      'replaced',
+      'removed-by-organizer',
+      'signed-out',
+      'not-admitted',
+    ]),
+    reasons: z.array(reasonSchema).exactOptional(),
   }),
   z.object({ type: z.literal('keyframe-request'), meetingId: id, streamId: z.number().int() }),
   z.object({ type: z.literal('pong'), nonce: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+// ---- the live roster over REST ----------------------------------------------------------------
+// `GET /api/meetings/:id/participants` and `POST /api/meetings/:id/participants/:participantId/remove`
+// describe the same participants as the signaling messages above, as the server sees them now.
+
+export const liveParticipantSchema = z.object({
+  participantId: id,
+  userId: id,
+  displayName: z.string(),
+  deviceId: id,
+  relayId: z.number().int(),
+  joinedAt: timestampSchema,
+  /** E2EE: the MLS leaf, once the participant has reported reaching an epoch of the group. */
+  leafIndex: z.number().int().min(0).exactOptional(),
+});
+export type LiveParticipant = z.infer<typeof liveParticipantSchema>;
+
+export const liveRosterSchema = z.object({
+  meetingId: id,
+  endToEndEncryption: z.boolean(),
+  /** Connected now, in the order they joined; empty when nobody is in the meeting. */
+  participants: z.array(liveParticipantSchema),
+});
+
+export const participantRemovedSchema = z.object({
+  /**
+   * Every participant taken out: the one named and any other device of the same user in the
+   * meeting (the user, not the device, may not come back while the meeting runs).
+   */
+  removed: z.array(id),
+});
 
 export type ParseResult<T> =
   { kind: 'ok'; message: T } | { kind: 'error'; code: 'bad_json' | 'bad_message'; message: string };

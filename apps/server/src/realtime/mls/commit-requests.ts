@@ -13,16 +13,20 @@ export interface CommitterCandidate {
 export interface CommitRequestDeps {
   readonly meetingId: string;
   readonly timeoutMs: number;
+  readonly timeoutPerProposalMs: number;
   send(participantId: string, message: ServerMessage): void;
   /** Runs `task` in the room's queue (how the timer gets back in). */
   enqueue(task: () => void): void;
   /** Members that may commit now: connected, and not on their way out. */
   candidates(): Iterable<CommitterCandidate>;
+  /** The committer let the timeout pass; the next member is asked. */
+  timedOut(epoch: bigint): void;
 }
 
 interface InFlight {
   readonly epoch: bigint;
   readonly reason: 'proposals' | 'update';
+  readonly timeoutMs: number;
   committer: string;
   readonly tried: Set<string>;
   timer: ReturnType<typeof setTimeout>;
@@ -42,17 +46,22 @@ export class CommitRequests {
     return this.inFlight !== undefined;
   }
 
-  /** Asks one member to commit `epoch`; nothing if no member can (a later connect asks again). */
-  request(epoch: bigint, reason: 'proposals' | 'update'): void {
+  /**
+   * Asks one member to commit `epoch` (covering `proposals` proposals); nothing if no member can
+   * (a later connect asks again).
+   */
+  request(epoch: bigint, reason: 'proposals' | 'update', proposals = 0): void {
     this.clear();
     const committer = this.pick(new Set());
     if (committer === undefined) return;
+    const timeoutMs = this.deps.timeoutMs + proposals * this.deps.timeoutPerProposalMs;
     const inFlight: InFlight = {
       epoch,
       reason,
+      timeoutMs,
       committer,
       tried: new Set([committer]),
-      timer: this.timer(epoch),
+      timer: this.timer(epoch, timeoutMs),
     };
     this.inFlight = inFlight;
     this.send(inFlight);
@@ -74,7 +83,7 @@ export class CommitRequests {
     }
     inFlight.committer = next;
     inFlight.tried.add(next);
-    inFlight.timer = this.timer(inFlight.epoch);
+    inFlight.timer = this.timer(inFlight.epoch, inFlight.timeoutMs);
     this.send(inFlight);
   }
 
@@ -99,12 +108,14 @@ export class CommitRequests {
     return best?.participantId;
   }
 
-  private timer(epoch: bigint): ReturnType<typeof setTimeout> {
+  private timer(epoch: bigint, timeoutMs: number): ReturnType<typeof setTimeout> {
     return setTimeout(() => {
       this.deps.enqueue(() => {
-        if (this.inFlight?.epoch === epoch) this.next();
+        if (this.inFlight?.epoch !== epoch) return;
+        this.deps.timedOut(epoch);
+        this.next();
       });
-    }, this.deps.timeoutMs);
+    }, timeoutMs);
   }
 
   private send(inFlight: InFlight): void {

@@ -20,6 +20,7 @@ import {
   type MessageHeader,
   type MlsCrypto,
 } from '@conclave/crypto/server';
+import type { Logger } from '../../log.ts';
 import type { Store } from '../../storage/store.ts';
 import { refusedByMembers, type BlockReason, type JoinTarget } from '../admission.ts';
 import { epochText, fromBase64, parseEpoch, toBase64 } from '../bytes.ts';
@@ -73,6 +74,8 @@ export interface DeliveryDeps {
   readonly options: ResolvedRealtimeOptions;
   readonly now: () => number;
   readonly host: DeliveryHost;
+  /** Operator log: epochs, counts and reasons only — never identities or MLS bytes. */
+  readonly log: Logger;
 }
 
 export interface Joiner {
@@ -108,6 +111,8 @@ export class DeliveryService {
   private seq = 0;
   private readonly requests: CommitRequests;
   private batchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the first proposal of the batch being gathered arrived. */
+  private batchStartedAt: number | undefined;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -118,12 +123,18 @@ export class DeliveryService {
     this.requests = new CommitRequests({
       meetingId: target.meetingId,
       timeoutMs: deps.options.commitTimeoutMs,
+      timeoutPerProposalMs: deps.options.commitTimeoutPerProposalMs,
       send: (participantId, message) => deps.host.send(participantId, message),
       enqueue: (task) => deps.host.enqueue(task),
       candidates: () =>
         [...this.members.values()].filter(
           (m) => deps.host.isConnected(m.participantId) && this.pendingRemove(m) === undefined,
         ),
+      timedOut: (epoch) =>
+        deps.log.info('mls committer timed out', {
+          meeting: target.meetingId,
+          epoch: Number(epoch),
+        }),
     });
   }
 
@@ -240,6 +251,7 @@ export class DeliveryService {
     }
     const member = this.members.get(participantId);
     if (member !== undefined) {
+      this.deps.log.info('mls member departed', { meeting: this.target.meetingId, how });
       if (how === 'disconnected' || how === 'replaced') this.startGrace(member);
       else await this.queueRemove(member);
       if (this.requests.committer === participantId) this.requests.next();
@@ -384,6 +396,15 @@ export class DeliveryService {
 
     this.epoch = next;
     this.requests.clear();
+    this.deps.log.info('mls commit accepted', {
+      meeting: meetingId,
+      epoch: Number(next),
+      added: newMembers.length,
+      removed: removed.length,
+      waiting: keep.length,
+      turnedAway: turnedAway.length,
+      members: this.members.size - removed.length + newMembers.length,
+    });
     for (const member of removed) {
       this.stopGrace(member);
       this.members.delete(member.participantId);
@@ -622,12 +643,24 @@ export class DeliveryService {
     this.proposals = this.proposals.filter((q) => q !== p);
   }
 
+  /**
+   * Gathers proposals into one batch: each new one pushes the flush back by the quiet window, up
+   * to the batch's maximum delay. During a join storm this turns a stream of joins into a few
+   * large commits — each commit costs every member a full commit's processing, so their number,
+   * not their size, is what a storm pays for.
+   */
   private scheduleFlush(): void {
-    if (this.batchTimer !== undefined || this.closed) return;
+    if (this.closed) return;
+    const now = this.deps.now();
+    this.batchStartedAt ??= now;
+    const { batchWindowMs, maxBatchDelayMs } = this.deps.options;
+    const delay = Math.max(0, Math.min(batchWindowMs, this.batchStartedAt + maxBatchDelayMs - now));
+    clearTimeout(this.batchTimer);
     this.batchTimer = setTimeout(() => {
       this.batchTimer = undefined;
+      this.batchStartedAt = undefined;
       this.deps.host.enqueue(() => this.flush());
-    }, this.deps.options.batchWindowMs);
+    }, delay);
   }
 
   /**
@@ -685,14 +718,16 @@ export class DeliveryService {
         for (const member of this.members.values()) this.deps.host.send(member.participantId, out);
       }
     }
-    if (this.sentThisEpoch().length > 0) this.requests.request(epoch, 'proposals');
+    const sent = this.sentThisEpoch().length;
+    if (sent > 0) this.requests.request(epoch, 'proposals', sent);
   }
 
   /** A member is back: a commit nobody could be asked for can be asked for now. */
   private afterMemberConnected(): void {
     const committer = this.requests.committer;
     if (!this.requests.open) {
-      if (this.sentThisEpoch().length > 0) this.requests.request(this.epoch, 'proposals');
+      const sent = this.sentThisEpoch().length;
+      if (sent > 0) this.requests.request(this.epoch, 'proposals', sent);
       else if (this.proposals.length > 0) this.scheduleFlush();
     } else if (committer !== undefined && !this.deps.host.isConnected(committer)) {
       this.requests.next();
@@ -748,6 +783,7 @@ export class DeliveryService {
     this.requests.clear();
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
+    this.batchStartedAt = undefined;
     clearTimeout(this.updateTimer);
     for (const member of this.members.values()) this.stopGrace(member);
     await this.deps.store.realtime.deleteGroup(this.target.tenantId, this.target.meetingId);

@@ -15,6 +15,7 @@ import type { Route } from '../../http/route.ts';
 import { userView } from '../../http/views.ts';
 import { hashPassword } from '../../identity/passwords.ts';
 import { createUser } from '../../identity/provisioning.ts';
+import { realtimeOf } from '../../realtime/control.ts';
 import type { UserChanges } from '../../storage/records.ts';
 import { actorOf } from '../actor.ts';
 
@@ -157,6 +158,8 @@ export function userRoutes(ctx: AppContext): Route[] {
           );
           return after;
         });
+        // Signed out everywhere means out of every meeting too, at once.
+        if (passwordHash !== undefined) realtimeOf(ctx).endUserSessions(tenantId, params.id);
         return { user: userView(user) };
       },
     }),
@@ -190,6 +193,7 @@ export function userRoutes(ctx: AppContext): Route[] {
             tx,
           );
         });
+        realtimeOf(ctx).endUserSessions(tenantId, params.id);
         return { ok: true as const };
       },
     }),

@@ -16,6 +16,8 @@ export class SignalingSocket {
   readonly invalid: string[] = [];
   closeCode: number | undefined;
   onMessage: ((message: ServerMessage) => void) | undefined;
+  /** WebSocket-level pongs, as every live client sends; false plays a peer that vanished. */
+  answersPings = true;
   private waiters = new Set<() => void>();
 
   private constructor(readonly ws: WebSocket) {
@@ -37,11 +39,14 @@ export class SignalingSocket {
       this.closeCode = code;
       this.wake();
     });
+    ws.on('ping', (data: Buffer) => {
+      if (this.answersPings) ws.pong(data);
+    });
     ws.on('error', () => undefined);
   }
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<SignalingSocket> {
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false, autoPong: false });
     const socket = new SignalingSocket(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

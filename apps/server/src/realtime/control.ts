@@ -1,0 +1,45 @@
+// What the HTTP routes may ask of the realtime side: the live roster of a meeting, taking a user
+// out of one, and ending the sockets of a session or user that was signed out. The routes are
+// built before the realtime side registers on the app, so they find it through the server's
+// context at request time; a server without realtime answers with an empty room.
+import type { AppContext } from '../context.ts';
+import type { RosterEntry } from './room.ts';
+import type { Rooms } from './rooms.ts';
+import type { Sockets } from './sockets.ts';
+
+export interface RealtimeControl {
+  /** Who is connected to the meeting now, in the order they joined; empty if nobody is. */
+  roster(tenantId: string, meetingId: string): RosterEntry[];
+  /**
+   * Takes every participant of `userId` out of the meeting now and refuses their joins for the
+   * rest of this run (the caller recorded the removal first). Returns the participants removed.
+   */
+  removeUser(tenantId: string, meetingId: string, userId: string): string[];
+  /** A session was signed out: its sockets leave their meetings and close. */
+  endSession(sessionHash: string): void;
+  /** All of a user's sessions ended (deleted, password reset): every socket of theirs closes. */
+  endUserSessions(tenantId: string, userId: string): void;
+}
+
+const controls = new WeakMap<AppContext, RealtimeControl>();
+
+const absent: RealtimeControl = {
+  roster: () => [],
+  removeUser: () => [],
+  endSession: () => undefined,
+  endUserSessions: () => undefined,
+};
+
+export function provideRealtime(ctx: AppContext, rooms: Rooms, sockets: Sockets): void {
+  controls.set(ctx, {
+    roster: (tenantId, meetingId) => rooms.find(tenantId, meetingId)?.roster() ?? [],
+    removeUser: (tenantId, meetingId, userId) =>
+      rooms.find(tenantId, meetingId)?.removeUser(userId) ?? [],
+    endSession: (sessionHash) => void sockets.endSession(sessionHash),
+    endUserSessions: (tenantId, userId) => void sockets.endUser(tenantId, userId),
+  });
+}
+
+export function realtimeOf(ctx: AppContext): RealtimeControl {
+  return controls.get(ctx) ?? absent;
+}

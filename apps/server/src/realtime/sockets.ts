@@ -1,0 +1,64 @@
+// Every signed-in signaling socket of this server, by session and by user: when a session ends
+// here (sign-out, the user deleted or made to sign in again), its sockets are found without a
+// scan and closed at once, their participants removed from their meetings.
+import type { Peer } from './peer.ts';
+
+export interface LiveSocket {
+  readonly peer: Peer;
+  /** The session ended: the participant leaves as `signed-out`, then the socket closes. */
+  endSession(): void;
+}
+
+export class Sockets {
+  private readonly bySession = new Map<string, Set<LiveSocket>>();
+  private readonly byUser = new Map<string, Set<LiveSocket>>();
+
+  add(socket: LiveSocket): void {
+    const { identity } = socket.peer;
+    addTo(this.bySession, identity.sessionHash, socket);
+    addTo(this.byUser, userKey(identity.tenantId, identity.user.id), socket);
+  }
+
+  delete(socket: LiveSocket): void {
+    const { identity } = socket.peer;
+    deleteFrom(this.bySession, identity.sessionHash, socket);
+    deleteFrom(this.byUser, userKey(identity.tenantId, identity.user.id), socket);
+  }
+
+  /** Ends the sockets opened with this session; returns how many there were. */
+  endSession(sessionHash: string): number {
+    return endAll(this.bySession.get(sessionHash));
+  }
+
+  /** Ends every socket of this user, whatever session opened it. */
+  endUser(tenantId: string, userId: string): number {
+    return endAll(this.byUser.get(userKey(tenantId, userId)));
+  }
+}
+
+function userKey(tenantId: string, userId: string): string {
+  return `${tenantId}/${userId}`;
+}
+
+function endAll(sockets: ReadonlySet<LiveSocket> | undefined): number {
+  // A copy: each socket removes itself from the set as it closes.
+  const ending = [...(sockets ?? [])];
+  for (const socket of ending) socket.endSession();
+  return ending.length;
+}
+
+function addTo(index: Map<string, Set<LiveSocket>>, key: string, socket: LiveSocket): void {
+  let set = index.get(key);
+  if (set === undefined) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(socket);
+}
+
+function deleteFrom(index: Map<string, Set<LiveSocket>>, key: string, socket: LiveSocket): void {
+  const set = index.get(key);
+  if (set === undefined) return;
+  set.delete(socket);
+  if (set.size === 0) index.delete(key);
+}
