@@ -3,166 +3,63 @@
 // microphone with SFrame in each page's worker, both show the same security code, a third
 // (headless SDK) participant changes it, chat crosses both ways, and reaching for recording says
 // why it is unavailable.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConclaveClient, MemoryStore, type Meeting } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
-import { startServer, type RunningServer } from '@conclave/server';
-import { launchChromium } from './support/browser.ts';
-import { buildWebApp, distDir } from './support/buildApp.ts';
-import { licensedPerson, signInToken, startedMeeting, type Person } from './support/roomPeople.ts';
+import {
+  audioDecoded,
+  codeOf,
+  expectMovingVideo,
+  settledCode,
+  sharedCode,
+  workerFrames,
+} from './support/media.ts';
+import { licensedPerson, startedMeeting, type Person } from './support/roomPeople.ts';
+import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
 
-const artifacts = fileURLToPath(new URL('../../../test-artifacts/web/', import.meta.url));
-const CODE = /^\d{5} \d{5} \d{5} \d{5}$/;
-
-let dataDir: string;
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let world: RoomWorld;
 let carolClient: ConclaveClient | undefined;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'conclave-room-e2e-'));
-  await mkdir(artifacts, { recursive: true });
-  await buildWebApp();
-  [server, browser] = await Promise.all([
-    startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      webRoot: distDir,
-      log: () => {},
-      passwordCost: { N: 2 ** 10, r: 8, p: 1 },
-      realtime: { batchWindowMs: 20, commitTimeoutMs: 1_500, reconnectGraceMs: 10_000 },
-    }),
-    launchChromium(),
-  ]);
+  world = await startRoomWorld('room');
 });
 
 afterAll(async () => {
   carolClient?.close();
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 async function joinRoom(person: Person, meetingId: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${server.url}/meetings/${meetingId}/room`);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await world.newPage();
+  await page.goto(`${world.url}/meetings/${meetingId}/room`);
+  await world.signIn(page, person);
   await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
   return page;
 }
 
-const codeOf = async (page: Page) =>
-  (await page.locator('.security-code').textContent())?.trim() ?? '';
-
-/** The page's security code once it is a full code different from `not`. */
-async function settledCode(page: Page, not = ''): Promise<string> {
-  await expect.poll(() => codeOf(page), { timeout: 20_000 }).toMatch(CODE);
-  await expect.poll(() => codeOf(page), { timeout: 20_000 }).not.toBe(not);
-  return codeOf(page);
-}
-
-/** A cheap fingerprint of what the tile of `userId` shows now: non-blank pixels and their sum. */
-function sampleTile(
-  page: Page,
-  userId: string,
-): Promise<{ width: number; lit: number; sum: number }> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(
-      `[data-user-id="${id}"][data-kind="camera"] canvas`,
-    );
-    if (!canvas || canvas.width === 0) return { width: 0, lit: 0, sum: 0 };
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let lit = 0;
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const value = data[i]! + data[i + 1]! + data[i + 2]!;
-      if (value > 30) lit++;
-      sum = (sum + value * ((i >> 2) % 251)) % 1_000_000_007;
-    }
-    return { width: canvas.width, lit, sum };
-  }, userId);
-}
-
-async function expectMovingVideo(page: Page, from: Person): Promise<void> {
-  await expect
-    .poll(async () => (await sampleTile(page, from.userId)).lit, { timeout: 20_000 })
-    .toBeGreaterThan(1000);
-  const first = await sampleTile(page, from.userId);
-  await page.waitForTimeout(800);
-  const second = await sampleTile(page, from.userId);
-  expect(second.width).toBeGreaterThan(0);
-  expect(second.sum).not.toBe(first.sum);
-}
-
-const audioDecoded = (page: Page, from: Person) =>
-  page
-    .locator(`.room-audio[data-user-id="${from.userId}"]`)
-    .first()
-    .getAttribute('data-decoded')
-    .then(Number);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `room-${name}.png`), fullPage: true });
-}
-
 describe('the meeting room in two browsers', () => {
   it('carries E2EE video, audio, security codes and chat between two browsers and a headless member', async () => {
-    const adminToken = await signInToken(
-      server.url,
-      server.firstAdmin!.email,
-      server.firstAdmin!.password,
-    );
     const [alice, bob, carol] = (await Promise.all(
-      ['Alice', 'Bob', 'Carol'].map((name) => licensedPerson(server.url, adminToken, name)),
+      ['Alice', 'Bob', 'Carol'].map((name) => licensedPerson(world.url, world.adminToken, name)),
     )) as [Person, Person, Person];
-    const meetingId = await startedMeeting(server.url, alice, [bob, carol], true, 'Board review');
+    const meetingId = await startedMeeting(world.url, alice, [bob, carol], true, 'Board review');
 
     const alicePage = await joinRoom(alice, meetingId);
     const bobPage = await joinRoom(bob, meetingId);
-    onTestFailed(async () => {
-      await alicePage
-        .screenshot({ path: join(artifacts, 'failed-room-alice.png'), fullPage: true })
-        .catch(() => undefined);
-      await bobPage
-        .screenshot({ path: join(artifacts, 'failed-room-bob.png'), fullPage: true })
-        .catch(() => undefined);
-    });
+    world.screenshotsOnFailure({ alice: alicePage, bob: bobPage });
 
     // Both show the same code once both are in the group.
-    await expect
-      .poll(async () => [await codeOf(alicePage), await codeOf(bobPage)].join('|'), {
-        timeout: 20_000,
-      })
-      .toMatch(/^(\d{5} \d{5} \d{5} \d{5})\|\1$/);
-    const codeOfTwo = await codeOf(alicePage);
+    const codeOfTwo = await sharedCode(alicePage, bobPage);
 
     // Each decodes the other's camera — real pixels, and they move — and microphone.
     await expectMovingVideo(alicePage, bob);
     await expectMovingVideo(bobPage, alice);
     await expect.poll(() => audioDecoded(alicePage, bob), { timeout: 10_000 }).toBeGreaterThan(0);
     await expect.poll(() => audioDecoded(bobPage, alice), { timeout: 10_000 }).toBeGreaterThan(0);
-    await screenshot(alicePage, 'two-alice');
+    await world.screenshot(alicePage, 'room-two-alice.png');
 
     // Those frames were protected and decrypted in each page's SFrame worker, not on the page.
-    const workerFrames = (page: Page) =>
-      page.evaluate(
-        () =>
-          (globalThis as { __conclaveRoomStats?: { workerFrames: number } }).__conclaveRoomStats
-            ?.workerFrames ?? 0,
-      );
     expect(await workerFrames(alicePage)).toBeGreaterThan(0);
     expect(await workerFrames(bobPage)).toBeGreaterThan(0);
 
@@ -172,7 +69,7 @@ describe('the meeting room in two browsers', () => {
 
     // A third, headless participant joins: the code changes, the same on both browsers.
     carolClient = await ConclaveClient.connect({
-      server: server.url,
+      server: world.url,
       auth: { token: carol.token },
       store: new MemoryStore(),
       webSocket: nodeWebSocketFactory(),
@@ -208,7 +105,7 @@ describe('the meeting room in two browsers', () => {
     await carolMeeting.leave();
     await settledCode(bobPage, codeOfThree);
     await expect.poll(() => bobPage.locator('.room-person').count(), { timeout: 20_000 }).toBe(2);
-    await screenshot(alicePage, 'alice');
-    await screenshot(bobPage, 'bob');
+    await world.screenshot(alicePage, 'room-alice.png');
+    await world.screenshot(bobPage, 'room-bob.png');
   });
 });

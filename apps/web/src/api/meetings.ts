@@ -2,6 +2,7 @@
 import { request, segment } from './http.ts';
 import type {
   CallResult,
+  CallSummary,
   DirectoryUser,
   Label,
   Meeting,
@@ -65,4 +66,13 @@ export async function listDirectory(): Promise<DirectoryUser[]> {
 
 export async function startCall(callee: string): Promise<CallResult> {
   return request<CallResult>('POST', '/api/calls', { callee });
+}
+
+/** My calls of the last 24 hours, placed or received, newest first. */
+export async function listCalls(): Promise<CallSummary[]> {
+  return (await request<{ calls: CallSummary[] }>('GET', '/api/calls')).calls;
+}
+
+export async function getCall(id: string): Promise<CallSummary> {
+  return (await request<{ call: CallSummary }>('GET', `/api/calls/${segment(id)}`)).call;
 }

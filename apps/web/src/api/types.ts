@@ -27,6 +27,10 @@ export interface CallResult {
   call: z.infer<typeof wire.callSchema>;
   decision: CallDecision;
 }
+/** A call as one side sees it (GET /api/calls, /api/calls/:id), reasons typed by the engine. */
+export type CallSummary = Omit<z.infer<typeof wire.callSummarySchema>, 'reasons'> & {
+  reasons: Reason[];
+};
 
 export type EncryptionPolicy = z.infer<typeof wire.encryptionPolicySchema>;
 export type EncryptionPolicyCreate = z.input<typeof wire.encryptionPolicyCreateSchema>;

@@ -23,6 +23,9 @@ import { SessionContext, type Session } from './session.tsx';
 const MeetingRoomPage = lazy(() =>
   import('../pages/MeetingRoomPage.tsx').then((m) => ({ default: m.MeetingRoomPage })),
 );
+const CallRoomPage = lazy(() =>
+  import('../pages/CallRoomPage.tsx').then((m) => ({ default: m.CallRoomPage })),
+);
 
 type SessionState =
   | { kind: 'checking' }
@@ -53,6 +56,18 @@ function PageFor({ route, user }: { route: Route; user: User }) {
       );
     case 'calls':
       return <CallsPage />;
+    case 'call':
+      return (
+        <Suspense
+          fallback={
+            <p className="loading" role="status">
+              Loading the call…
+            </p>
+          }
+        >
+          <CallRoomPage id={route.id} />
+        </Suspense>
+      );
     case 'settings':
       return <SettingsPage />;
     case 'admin':

@@ -39,7 +39,11 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
           ? 'page'
           : ['meeting', 'schedule', 'room'].includes(route.kind) && 'location',
     },
-    { to: '/calls', label: 'Calls', current: route.kind === 'calls' && 'page' },
+    {
+      to: '/calls',
+      label: 'Calls',
+      current: route.kind === 'calls' ? 'page' : route.kind === 'call' && 'location',
+    },
     { to: '/settings', label: 'My settings', current: route.kind === 'settings' && 'page' },
   ];
   if (isAdmin) {

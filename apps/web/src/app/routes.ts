@@ -33,6 +33,7 @@ export type Route =
   | { kind: 'meeting'; id: string }
   | { kind: 'room'; id: string }
   | { kind: 'calls' }
+  | { kind: 'call'; id: string }
   | { kind: 'settings' }
   | { kind: 'admin' }
   | { kind: 'adminSection'; section: AdminSection }
@@ -64,8 +65,11 @@ export function matchRoute(pathname: string): Route {
       if (parts.length === 2) return { kind: 'meeting', id };
       return third === 'room' ? { kind: 'room', id } : notFound;
     }
-    case 'calls':
-      return parts.length === 1 ? { kind: 'calls' } : notFound;
+    case 'calls': {
+      if (parts.length === 1) return { kind: 'calls' };
+      const id = second === undefined ? null : decode(second);
+      return id === null || parts.length > 2 ? notFound : { kind: 'call', id };
+    }
     case 'settings':
       return parts.length === 1 ? { kind: 'settings' } : notFound;
     case 'admin':
@@ -91,6 +95,8 @@ export function hrefOf(route: Route): string {
       return `/meetings/${encodeURIComponent(route.id)}/room`;
     case 'calls':
       return '/calls';
+    case 'call':
+      return `/calls/${encodeURIComponent(route.id)}`;
     case 'settings':
       return '/settings';
     case 'admin':

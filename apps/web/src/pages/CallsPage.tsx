@@ -1,29 +1,86 @@
-// Start a 1:1 call and see whether it is end-to-end encrypted, and if not, why (§6).
-import { useState, type FormEvent } from 'react';
+// Start a 1:1 call (then go to its room), and see the calls of the last day — an incoming one
+// with a Join button. The list is polled while the page is open: there is no ringing channel.
+import { useEffect, useState, type FormEvent } from 'react';
 import { useAction, useResource } from '../app/hooks.ts';
-import { Link } from '../app/router.tsx';
+import { hrefOf } from '../app/routes.ts';
+import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
-import { listDirectory, startCall } from '../api/meetings.ts';
-import type { CallResult } from '../api/types.ts';
+import { listCalls, listDirectory, startCall } from '../api/meetings.ts';
+import type { CallSummary } from '../api/types.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { SelectField } from '../components/fields.tsx';
 import { LockIcon } from '../components/LockIcon.tsx';
-import { Loaded, Page } from '../components/Page.tsx';
-import { ReasonList } from '../components/ReasonList.tsx';
+import { Loaded, Page, Section } from '../components/Page.tsx';
 
-function CallResultView({ result, calleeName }: { result: CallResult; calleeName: string }) {
-  const encrypted = result.call.endToEndEncryption.enabled;
+const POLL_MS = 3_000;
+/** How long an unanswered call reads "is calling you" rather than "called you". */
+const RINGING_MS = 2 * 60_000;
+
+function callLine(call: CallSummary, now: number): string {
+  const name = call.other.displayName;
+  if (call.direction === 'outgoing') return `You called ${name}`;
+  return now - Date.parse(call.createdAt) < RINGING_MS
+    ? `${name} is calling you`
+    : `${name} called you`;
+}
+
+function RecentCalls() {
+  const calls = useResource(listCalls, []);
+  const { reload } = calls;
+  useEffect(() => {
+    const timer = setInterval(reload, POLL_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+  const now = Date.now();
   return (
-    <div className={`notice ${encrypted ? 'notice-success' : 'notice-info'}`} role="status">
-      <p className="notice-title">
-        {encrypted ? <LockIcon label="" /> : null} Call with {calleeName}:{' '}
-        {encrypted ? 'end-to-end encrypted.' : 'standard encryption (not end-to-end encrypted).'}
-      </p>
-      <ReasonList
-        reasons={result.decision.reasons}
-        title={encrypted ? undefined : 'Why it is not end-to-end encrypted:'}
-      />
-    </div>
+    <Section title="Recent calls">
+      <Loaded resource={calls}>
+        {(rows) => (
+          <DataTable
+            caption="Calls of the last 24 hours, newest first"
+            rows={rows}
+            rowKey={(call) => call.id}
+            empty="No calls in the last 24 hours. Calls to you appear here while this page is open."
+            columns={[
+              {
+                header: 'Call',
+                rowHeader: true,
+                cell: (call) => (
+                  <span className={`call-line call-${call.direction}`}>{callLine(call, now)}</span>
+                ),
+              },
+              {
+                header: 'When',
+                cell: (call) => new Date(call.createdAt).toLocaleTimeString(),
+              },
+              {
+                header: 'Encryption',
+                cell: (call) =>
+                  call.endToEndEncryption.enabled ? (
+                    <span className="e2ee-on">
+                      <LockIcon label="" /> End-to-end encrypted
+                    </span>
+                  ) : (
+                    <span className="e2ee-off">Standard</span>
+                  ),
+              },
+              {
+                header: 'Action',
+                cell: (call) => (
+                  <Link
+                    to={hrefOf({ kind: 'call', id: call.id })}
+                    className={`button ${call.direction === 'incoming' ? 'button-primary' : ''}`}
+                  >
+                    Join
+                  </Link>
+                ),
+              },
+            ]}
+          />
+        )}
+      </Loaded>
+    </Section>
   );
 }
 
@@ -31,7 +88,6 @@ export function CallsPage() {
   const { user } = useSession();
   const directory = useResource(listDirectory, []);
   const [callee, setCallee] = useState('');
-  const [result, setResult] = useState<{ result: CallResult; calleeName: string } | null>(null);
   const action = useAction();
 
   return (
@@ -50,9 +106,9 @@ export function CallsPage() {
           const chosen = callee || others[0]?.id || '';
           const submit = (event: FormEvent) => {
             event.preventDefault();
-            const name = others.find((person) => person.id === chosen)?.displayName ?? chosen;
             void action.run(async () => {
-              setResult({ result: await startCall(chosen), calleeName: name });
+              const { call } = await startCall(chosen);
+              navigate(hrefOf({ kind: 'call', id: call.id }));
             });
           };
           if (others.length === 0)
@@ -73,7 +129,7 @@ export function CallsPage() {
         }}
       </Loaded>
       <ErrorMessage error={action.error} />
-      {result ? <CallResultView result={result.result} calleeName={result.calleeName} /> : null}
+      <RecentCalls />
     </Page>
   );
 }

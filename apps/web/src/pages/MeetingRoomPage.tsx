@@ -27,8 +27,11 @@ export function MeetingRoomPage({ id }: { id: string }) {
           session ? (
             <RoomView
               session={session}
-              meeting={meeting}
-              names={namesFor(meeting, catalog.status === 'ready' ? catalog.data : null)}
+              target={{
+                kind: 'meeting',
+                meeting,
+                names: namesFor(meeting, catalog.status === 'ready' ? catalog.data : null),
+              }}
             />
           ) : null
         }

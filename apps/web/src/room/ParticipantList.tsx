@@ -1,14 +1,49 @@
 // Who is in the meeting. In an E2EE meeting this is the MLS group itself (each leaf's user and
 // device key fingerprint), not the server's list; in a standard meeting it is the server's list.
+// The organizer and admins may remove someone (after asking once more): the server takes them out
+// at once, the group rekeys, and they cannot come back while the meeting runs.
 import type { RosterMember } from '@conclave/client';
+import { useState } from 'react';
+import { useSession } from '../app/session.tsx';
+import { ApiError, request, segment } from '../api/http.ts';
+import { ConfirmButton } from '../components/ConfirmButton.tsx';
+
+/** Set for meetings (calls have no organizer to remove anyone). */
+export interface Removal {
+  readonly meetingId: string;
+  readonly organizerId: string;
+}
 
 export function ParticipantList({
   roster,
   e2ee,
+  removal,
 }: {
   roster: readonly RosterMember[];
   e2ee: boolean;
+  removal?: Removal | undefined;
 }) {
+  const { user } = useSession();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const mayRemove =
+    removal !== undefined && (user.id === removal.organizerId || user.role === 'admin');
+
+  async function remove(meetingId: string, participantId: string): Promise<void> {
+    setBusy(participantId);
+    setProblem(null);
+    try {
+      await request<unknown>(
+        'POST',
+        `/api/meetings/${segment(meetingId)}/participants/${segment(participantId)}/remove`,
+      );
+    } catch (error) {
+      setProblem(error instanceof ApiError ? error.message : 'The participant was not removed.');
+    } finally {
+      setBusy(null);
+    }
+  }
+
   return (
     <section className="room-panel" aria-labelledby="room-people">
       <h2 id="room-people">Participants ({roster.length})</h2>
@@ -17,20 +52,45 @@ export function ParticipantList({
           From the encrypted group. Compare a fingerprint with its owner to be sure of a device.
         </p>
       ) : null}
+      {problem ? (
+        <p className="error-box" role="alert">
+          {problem}
+        </p>
+      ) : null}
       <ul className="room-people">
-        {roster.map((member) => (
-          <li key={`${member.leafIndex}:${member.deviceId ?? ''}`} className="room-person">
-            <span className="room-person-name">
-              {member.displayName ?? 'Unknown member'}
-              {member.self ? ' (you)' : ''}
-            </span>
-            {member.fingerprint ? (
-              <code className="fingerprint" aria-label="Key fingerprint">
-                {member.fingerprint}
-              </code>
-            ) : null}
-          </li>
-        ))}
+        {roster.map((member) => {
+          const name = member.displayName ?? 'Unknown member';
+          const removable = mayRemove && !member.self && member.userId !== removal.organizerId;
+          return (
+            <li key={`${member.leafIndex}:${member.deviceId ?? ''}`} className="room-person">
+              <span className="room-person-name">
+                {name}
+                {member.self ? ' (you)' : ''}
+              </span>
+              {member.fingerprint ? (
+                <code className="fingerprint" aria-label="Key fingerprint">
+                  {member.fingerprint}
+                </code>
+              ) : null}
+              {removable ? (
+                <ConfirmButton
+                  label="Remove"
+                  question={`Remove ${name} from this meeting? They cannot rejoin while it runs.`}
+                  busy={busy !== null && busy === member.participantId}
+                  refusal={
+                    member.participantId === undefined
+                      ? 'This member is not yet matched to a connection; try again in a moment.'
+                      : null
+                  }
+                  onConfirm={() => {
+                    if (member.participantId !== undefined)
+                      void remove(removal.meetingId, member.participantId);
+                  }}
+                />
+              ) : null}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

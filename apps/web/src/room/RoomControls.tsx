@@ -2,12 +2,16 @@
 // reached for, says why it is unavailable instead of silently doing nothing.
 import { useState } from 'react';
 import type { IncompatibleOption } from '@conclave/policy';
-import type { Meeting } from '../api/types.ts';
 import { LockIcon } from '../components/LockIcon.tsx';
-import { featureUnavailableSentence, type MeetingNames } from '../model/e2eeWords.ts';
+import { featureUnavailableSentence } from '../model/e2eeWords.ts';
 import { optionName } from '../model/names.ts';
+import type { RoomTarget } from './roomTarget.ts';
 
-function featureAnswer(meeting: Meeting, option: IncompatibleOption, names: MeetingNames): string {
+function featureAnswer(target: RoomTarget, option: IncompatibleOption): string {
+  if (target.kind === 'call') {
+    return `${optionName(option)} is not available in a 1:1 call: a call has none of a meeting's services.`;
+  }
+  const { meeting, names } = target;
   const state = meeting.endToEndEncryption;
   if (state.enabled) return `${featureUnavailableSentence(option, state, names)}.`;
   if (meeting.features[option]?.enabled) {
@@ -17,8 +21,7 @@ function featureAnswer(meeting: Meeting, option: IncompatibleOption, names: Meet
 }
 
 export interface RoomControlsProps {
-  meeting: Meeting;
-  names: MeetingNames;
+  target: RoomTarget;
   microphoneOn: boolean;
   cameraOn: boolean;
   sharing: boolean;
@@ -30,7 +33,11 @@ export interface RoomControlsProps {
 
 export function RoomControls(props: RoomControlsProps) {
   const [asked, setAsked] = useState<IncompatibleOption | null>(null);
-  const { meeting, names } = props;
+  const { target } = props;
+  const recordingUnavailable =
+    target.kind === 'call' ||
+    target.meeting.endToEndEncryption.enabled ||
+    !target.meeting.features.recording?.enabled;
   return (
     <div className="room-controls-wrap">
       <div className="room-controls" role="toolbar" aria-label="Meeting controls">
@@ -61,7 +68,7 @@ export function RoomControls(props: RoomControlsProps) {
         <button
           type="button"
           className="button"
-          aria-disabled={meeting.endToEndEncryption.enabled || !meeting.features.recording?.enabled}
+          aria-disabled={recordingUnavailable}
           onClick={() => setAsked('recording')}
         >
           <LockIcon label="Unavailable" /> Record
@@ -71,7 +78,7 @@ export function RoomControls(props: RoomControlsProps) {
         </button>
       </div>
       <p className="feature-answer room-feature-answer" role="status" aria-live="polite">
-        {asked ? featureAnswer(meeting, asked, names) : ''}
+        {asked ? featureAnswer(target, asked) : ''}
       </p>
     </div>
   );

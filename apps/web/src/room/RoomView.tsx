@@ -4,14 +4,13 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.tsx';
 import { hrefOf } from '../app/routes.ts';
-import type { Meeting } from '../api/types.ts';
-import type { MeetingNames } from '../model/e2eeWords.ts';
 import { hasE2eeMedia } from './capabilities.ts';
 import { ChatPanel } from './ChatPanel.tsx';
 import { ParticipantList } from './ParticipantList.tsx';
 import { RoomControls } from './RoomControls.tsx';
 import type { RoomSession } from './roomSession.ts';
-import { Shield } from './Shield.tsx';
+import { backTo, plannedE2ee, type RoomTarget } from './roomTarget.ts';
+import { Shield, StandardEncryption } from './Shield.tsx';
 import { Tiles } from './Tiles.tsx';
 import './room.css';
 
@@ -24,19 +23,13 @@ function useTick(ms: number): void {
   }, [ms]);
 }
 
-export function RoomView({
-  session,
-  meeting,
-  names,
-}: {
-  session: RoomSession;
-  meeting: Meeting;
-  names: MeetingNames;
-}) {
+export function RoomView({ session, target }: { session: RoomSession; target: RoomTarget }) {
   const room = useSyncExternalStore(session.subscribe, session.snapshot);
   useTick(1000);
-  const e2ee = room.e2ee ?? meeting.endToEndEncryption.enabled;
-  const back = <Link to={hrefOf({ kind: 'meeting', id: meeting.id })}>Back to the meeting</Link>;
+  const e2ee = room.e2ee ?? plannedE2ee(target);
+  const noun = target.kind;
+  const { route, label } = backTo(target);
+  const back = <Link to={hrefOf(route)}>{label}</Link>;
   const { phase } = room;
 
   if (phase.kind === 'lobby' || phase.kind === 'joining' || phase.kind === 'failed') {
@@ -45,8 +38,8 @@ export function RoomView({
       <div className="room-lobby">
         <p>
           {e2ee
-            ? 'This meeting is end-to-end encrypted: audio, video and chat are encrypted in this browser with keys the server never has.'
-            : 'This is a standard meeting: media is encrypted on the way to the server, which could read it.'}
+            ? `This ${noun} is end-to-end encrypted: audio, video and chat are encrypted in this browser with keys the server never has.`
+            : `This is a standard ${noun}: media is encrypted on the way to the server, which could read it.`}
         </p>
         {unsupported ? (
           <p className="notice notice-warning">
@@ -77,7 +70,7 @@ export function RoomView({
   if (phase.kind === 'blocked') {
     return (
       <div className="room-lobby error-box" role="alert">
-        <h2>You cannot join this meeting</h2>
+        <h2>You cannot join this {noun}</h2>
         <ul className="room-blocked-reasons">
           {phase.reasons.map((reason) => (
             <li key={reason.code} data-code={reason.code}>
@@ -102,7 +95,11 @@ export function RoomView({
   return (
     <div className="room">
       <div className="room-main">
-        {e2ee ? <Shield code={room.securityCode} changes={room.codeChanges} /> : null}
+        {e2ee ? (
+          <Shield code={room.securityCode} changes={room.codeChanges} />
+        ) : (
+          <StandardEncryption noun={noun} />
+        )}
         <Tiles
           streams={room.streams}
           receiver={session.receiver}
@@ -111,8 +108,7 @@ export function RoomView({
         />
         {room.notice ? <p className="notice notice-warning">{room.notice}</p> : null}
         <RoomControls
-          meeting={meeting}
-          names={names}
+          target={target}
           microphoneOn={room.microphoneOn}
           cameraOn={room.cameraOn}
           sharing={room.sharing}
@@ -123,7 +119,15 @@ export function RoomView({
         />
       </div>
       <aside className="room-side">
-        <ParticipantList roster={room.roster} e2ee={e2ee} />
+        <ParticipantList
+          roster={room.roster}
+          e2ee={e2ee}
+          removal={
+            target.kind === 'meeting'
+              ? { meetingId: target.meeting.id, organizerId: target.meeting.organizer }
+              : undefined
+          }
+        />
         <ChatPanel lines={room.chat} e2ee={e2ee} onSend={(text) => session.sendChat(text)} />
       </aside>
     </div>

@@ -1,5 +1,6 @@
 // The E2EE shield: the 20-digit security code every member of the current MLS epoch shows. It
 // flashes when the code changes (someone joined or left), so people know to compare it again.
+// A standard meeting shows a plain notice in its place.
 export function Shield({ code, changes }: { code: string | undefined; changes: number }) {
   return (
     <div className="room-shield" role="status" aria-live="polite">
@@ -16,6 +17,19 @@ export function Shield({ code, changes }: { code: string | undefined; changes: n
         <span key={changes} className="security-code" aria-label="Security code">
           {code ?? 'waiting for the group…'}
         </span>
+      </span>
+    </div>
+  );
+}
+
+/** What a standard meeting shows where an E2EE one shows the shield: plainly, no code to compare. */
+export function StandardEncryption({ noun = 'meeting' }: { noun?: 'meeting' | 'call' }) {
+  return (
+    <div className="room-standard" role="status">
+      <span className="room-shield-title">Standard encryption</span>
+      <span className="room-shield-hint">
+        This {noun} is not end-to-end encrypted: audio, video and chat are encrypted on the way to
+        the server, which can read them.
       </span>
     </div>
   );

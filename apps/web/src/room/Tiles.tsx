@@ -1,6 +1,7 @@
 // The video stage: this browser's own camera, then one tile per remote video stream (drawn by the
 // receiver on a canvas) with the sender's name. Each tile says how many frames it decoded, and a
 // sender's audio is shown as a line under their tile, so "is anything arriving?" has an answer.
+// A stream that stopped (receiver.ts: quiet for a while) reads as "Camera off" or "muted".
 import { useEffect, useRef } from 'react';
 import type { Receiver, RemoteStream } from './receiver.ts';
 
@@ -15,6 +16,22 @@ function LocalTile({ stream, cameraOn }: { stream: MediaStream | null; cameraOn:
       {cameraOn ? null : <p className="room-tile-off">Camera off</p>}
       <figcaption>You</figcaption>
     </figure>
+  );
+}
+
+/** The line under a tile about someone's microphone. */
+function AudioLine({ audio }: { audio: RemoteStream }) {
+  const state = !audio.live ? 'muted' : audio.decoded > 0 ? 'audio arriving' : 'audio waiting';
+  return (
+    <span
+      className="room-audio"
+      data-decoded={audio.decoded}
+      data-live={audio.live}
+      data-user-id={audio.sender.userId}
+    >
+      {' '}
+      · {state}
+    </span>
   );
 }
 
@@ -34,24 +51,17 @@ function RemoteTile({
       className={stream.kind === 'screen' ? 'room-tile room-tile-screen' : 'room-tile'}
       data-user-id={stream.sender.userId}
       data-kind={stream.kind}
+      data-live={stream.live}
     >
       <canvas
         ref={(canvas) => receiver.attach(stream.streamId, canvas)}
         aria-label={`Video of ${label}`}
         data-decoded={stream.decoded}
       />
+      {stream.live ? null : <p className="room-tile-off">Camera off</p>}
       <figcaption>
         {label}
-        {audio ? (
-          <span
-            className="room-audio"
-            data-decoded={audio.decoded}
-            data-user-id={audio.sender.userId}
-          >
-            {' '}
-            · audio {audio.decoded > 0 ? 'arriving' : 'waiting'}
-          </span>
-        ) : null}
+        {audio ? <AudioLine audio={audio} /> : null}
       </figcaption>
     </figure>
   );
@@ -93,14 +103,7 @@ export function Tiles({
           <p className="room-tile-off">No video</p>
           <figcaption>
             {stream.sender.displayName ?? 'Someone'}
-            <span
-              className="room-audio"
-              data-decoded={stream.decoded}
-              data-user-id={stream.sender.userId}
-            >
-              {' '}
-              · audio {stream.decoded > 0 ? 'arriving' : 'waiting'}
-            </span>
+            <AudioLine audio={stream} />
           </figcaption>
         </figure>
       ))}

@@ -2,10 +2,15 @@
 // encoded frame and hands it to the relay. Camera and screen use VP8, the microphone Opus (the
 // codecs this Chromium is known to have). A paused track is still read (so its frames are
 // released) but nothing is encoded: mute means no media leaves the browser.
+//
+// Screen capture only delivers a frame when the screen changes. Receivers take a stream that has
+// been quiet for two seconds as stopped (receiver.ts), so a still screen's last frame is encoded
+// again at a steady pace: a share ends on the other side when it stops, not when nothing moves.
 import type { MediaKind, Meeting } from '@conclave/client';
 import { framesOf } from './trackProcessor.ts';
 
 const KEY_FRAME_INTERVAL_US = 2_000_000;
+const SCREEN_REPEAT_MS = 500;
 
 export interface Publisher {
   readonly kind: MediaKind;
@@ -43,6 +48,8 @@ export function publishTrack(
           error: () => undefined,
         });
   let configured = false;
+  let repeat: ReturnType<typeof setInterval> | undefined;
+  let still: { frame: VideoFrame; at: number } | undefined;
 
   const publisher: Publisher = {
     kind,
@@ -52,6 +59,9 @@ export function publishTrack(
     },
     stop: () => {
       stopped = true;
+      clearInterval(repeat);
+      still?.frame.close();
+      still = undefined;
       track.stop();
       if (encoder.state !== 'closed') encoder.close();
     },
@@ -91,6 +101,27 @@ export function publishTrack(
     }
   };
 
+  /** Keeps a copy of the newest screen frame, to be repeated while the screen stands still. */
+  const remember = (frame: VideoFrame | AudioData) => {
+    if (kind !== 'screen' || stopped || !(frame instanceof VideoFrame)) return;
+    still?.frame.close();
+    still = { frame: frame.clone(), at: performance.now() };
+  };
+
+  const repeatStill = () => {
+    if (still === undefined || stopped || publisher.paused || encoder.state === 'closed') return;
+    const elapsedMs = performance.now() - still.at;
+    if (elapsedMs < SCREEN_REPEAT_MS) return;
+    const again = new VideoFrame(still.frame, {
+      timestamp: still.frame.timestamp + Math.round(elapsedMs * 1000),
+    });
+    try {
+      encode(again);
+    } finally {
+      again.close();
+    }
+  };
+
   const pump = async () => {
     const reader = framesOf<VideoFrame | AudioData>(track).getReader();
     while (!stopped) {
@@ -98,12 +129,14 @@ export function publishTrack(
       if (done) break;
       try {
         if (!publisher.paused && encoder.state !== 'closed') encode(value);
+        remember(value);
       } finally {
         value.close();
       }
     }
     await reader.cancel().catch(() => undefined);
   };
+  if (kind === 'screen') repeat = setInterval(repeatStill, SCREEN_REPEAT_MS);
   pump().catch(() => undefined);
   return publisher;
 }

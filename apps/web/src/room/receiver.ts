@@ -2,6 +2,10 @@
 // per sender and kind); video is drawn on the tile's canvas, audio is scheduled on one
 // AudioContext. A decoder error or a stream that starts mid-way waits for a key frame and asks
 // the sender for one, instead of feeding the decoder frames it cannot use.
+//
+// Nothing on the wire says "muted", "camera off" or "stopped sharing": a publisher that stops
+// simply stops sending (publisher.ts). So a stream that has been quiet for a while is shown as
+// such — audio as muted, a camera tile blanked — and a quiet screen share is dropped, its tile gone.
 import type { MediaKind, Meeting, ReceivedFrame, SenderInfo } from '@conclave/client';
 
 export interface RemoteStream {
@@ -10,13 +14,32 @@ export interface RemoteStream {
   readonly sender: SenderInfo;
   /** Frames decoded so far (what the tile shows as flowing). */
   decoded: number;
+  /** False once no frame has arrived for `quietAfterMs`: the sender muted or stopped the camera. */
+  live: boolean;
 }
+
+export interface ReceiverTiming {
+  /** How long without a frame before a stream counts as stopped. */
+  readonly quietAfterMs: number;
+  /** How often streams are checked for quiet. */
+  readonly checkEveryMs: number;
+  readonly now: () => number;
+}
+
+// Camera and microphone send many frames a second and the screen publisher repeats its last
+// frame (publisher.ts), so two seconds of nothing is a stop, not a slow frame.
+const defaultTiming: ReceiverTiming = {
+  quietAfterMs: 2_000,
+  checkEveryMs: 500,
+  now: () => performance.now(),
+};
 
 interface StreamState extends RemoteStream {
   sender: SenderInfo;
   decoder: VideoDecoder | AudioDecoder;
   needsKeyFrame: boolean;
   canvas: HTMLCanvasElement | null;
+  lastFrameAt: number;
 }
 
 export class Receiver {
@@ -25,17 +48,22 @@ export class Receiver {
   readonly #streams = new Map<number, StreamState>();
   readonly #onStreams: (streams: readonly RemoteStream[]) => void;
   readonly #off: () => void;
+  readonly #timing: ReceiverTiming;
+  readonly #quietCheck: ReturnType<typeof setInterval>;
   #playAt = 0;
 
   constructor(
     meeting: Meeting,
     audio: AudioContext,
     onStreams: (streams: readonly RemoteStream[]) => void,
+    timing: ReceiverTiming = defaultTiming,
   ) {
     this.#meeting = meeting;
     this.#audio = audio;
     this.#onStreams = onStreams;
+    this.#timing = timing;
     this.#off = meeting.on('frame', (frame) => this.#onFrame(frame));
+    this.#quietCheck = setInterval(() => this.#checkQuiet(), timing.checkEveryMs);
   }
 
   get streams(): readonly RemoteStream[] {
@@ -60,7 +88,28 @@ export class Receiver {
     if (changed) this.#onStreams(this.streams);
   }
 
+  /** Marks streams that stopped sending; a stopped screen share is dropped altogether. */
+  #checkQuiet(): void {
+    const now = this.#timing.now();
+    let changed = false;
+    for (const [id, stream] of this.#streams) {
+      if (!stream.live || now - stream.lastFrameAt < this.#timing.quietAfterMs) continue;
+      changed = true;
+      if (stream.kind === 'screen') {
+        if (stream.decoder.state !== 'closed') stream.decoder.close();
+        this.#streams.delete(id);
+        continue;
+      }
+      stream.live = false;
+      // A frozen last picture would read as "still here": the tile goes blank instead.
+      const canvas = stream.canvas;
+      canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+    }
+    if (changed) this.#onStreams(this.streams);
+  }
+
   close(): void {
+    clearInterval(this.#quietCheck);
     this.#off();
     for (const stream of this.#streams.values()) {
       if (stream.decoder.state !== 'closed') stream.decoder.close();
@@ -76,6 +125,11 @@ export class Receiver {
       this.#onStreams(this.streams);
     } else if (stream.decoder.state === 'closed') {
       this.#makeDecoder(stream);
+    }
+    stream.lastFrameAt = this.#timing.now();
+    if (!stream.live) {
+      stream.live = true;
+      this.#onStreams(this.streams);
     }
     stream.sender = frame.sender;
     if (stream.needsKeyFrame && !frame.keyFrame) return;
@@ -102,8 +156,10 @@ export class Receiver {
       kind: frame.mediaKind,
       sender: frame.sender,
       decoded: 0,
+      live: true,
       needsKeyFrame: frame.mediaKind !== 'audio',
       canvas: null,
+      lastFrameAt: this.#timing.now(),
       decoder: undefined as unknown as VideoDecoder,
     };
     this.#makeDecoder(state);

@@ -72,11 +72,16 @@ const removedWords: Record<string, string> = {
   'meeting-ended': 'The meeting has ended.',
   'removed-from-group': 'You were removed from the encrypted group.',
   removed: 'You were removed from the meeting.',
+  'removed-by-organizer': 'You were removed from this meeting by the organizer.',
+  'signed-out': 'You were signed out.',
+  'not-admitted': "Your organisation's rules no longer allow you in this meeting.",
 };
 
 export class RoomSession {
   readonly #meetingId: string;
   readonly #userId: string;
+  /** What the words call it: the SDK joins a meeting and a 1:1 call alike, by id. */
+  readonly #noun: 'meeting' | 'call';
   #snapshot: RoomSnapshot = initial;
   readonly #listeners = new Set<() => void>();
   #client: ConclaveClient | undefined;
@@ -87,9 +92,10 @@ export class RoomSession {
   #chatIds = 0;
   #closed = false;
 
-  constructor(meetingId: string, userId: string) {
+  constructor(meetingId: string, userId: string, noun: 'meeting' | 'call' = 'meeting') {
     this.#meetingId = meetingId;
     this.#userId = userId;
+    this.#noun = noun;
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -180,13 +186,13 @@ export class RoomSession {
 
   #failed(error: unknown): void {
     this.#stopMedia();
+    this.#client?.close();
+    this.#client = undefined;
     if (error instanceof ClientError && error.code === 'join_blocked') {
       this.#update({ phase: { kind: 'blocked', reasons: error.reasons } });
       return;
     }
     this.#update({ phase: { kind: 'failed', message: failureSentence(error) } });
-    this.#client?.close();
-    this.#client = undefined;
   }
 
   #addChat(from: string, text: string, own: boolean, e2ee: boolean): void {
@@ -247,7 +253,7 @@ export class RoomSession {
     this.#stopMedia();
     await this.#meeting?.leave().catch(() => undefined);
     this.#client?.close();
-    this.#update({ phase: { kind: 'ended', message: 'You left the meeting.' } });
+    this.#update({ phase: { kind: 'ended', message: `You left the ${this.#noun}.` } });
   }
 
   #stopMedia(): void {
