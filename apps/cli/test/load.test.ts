@@ -1,5 +1,6 @@
-// `conclave load`: N headless participants (SDK clients in a worker process) against a server the
+// `conclave load`: N headless participants (SDK clients in worker processes) against a server the
 // command starts in its own process; the JSON summary is the last stdout line.
+import { availableParallelism } from 'node:os';
 import type { Clock } from '@conclave/client';
 import { describe, expect, it } from 'vitest';
 import { distribution } from '../src/headless/load-runner.ts';
@@ -8,6 +9,7 @@ import { runCli, tempDir } from './helpers/cli.ts';
 
 interface LoadJson {
   participants: number;
+  workers: number;
   admitted: number;
   decrypting: number;
   e2ee: boolean;
@@ -49,6 +51,7 @@ describe('conclave load', () => {
     const { json } = await load(['--participants', '8', '--e2ee', '--duration', '3'], 90_000);
     expect(json).toMatchObject({
       participants: 8,
+      workers: 1,
       admitted: 8,
       decrypting: 8,
       e2ee: true,
@@ -77,6 +80,9 @@ describe('conclave load', () => {
     const { json, ms } = await load(['--participants', '50', '--e2ee', '--duration', '2'], 120_000);
     expect(json).toMatchObject({ participants: 50, admitted: 50, securityCodesAgree: true });
     expect(json.media.description).toContain('lighter mode: 4 of 50');
+    // By default, one worker process per 25 participants, at most one per core — one core is left
+    // to the server this command started.
+    expect(json.workers).toBe(Math.max(1, Math.min(availableParallelism() - 1, 2)));
     expect(json.convergedMs).not.toBeNull();
     expect(json.convergedMs!).toBeLessThan(60_000);
     // Every participant, senders included, decrypted frames from the (other) senders.
@@ -85,12 +91,40 @@ describe('conclave load', () => {
     expect(ms).toBeLessThan(100_000);
   });
 
-  it('refuses a participant count out of range with a usage error', async () => {
+  it('12 E2EE participants in 2 worker processes converge as one meeting', async () => {
+    const { json } = await load(
+      ['--participants', '12', '--e2ee', '--workers', '2', '--duration', '2'],
+      90_000,
+    );
+    expect(json).toMatchObject({
+      participants: 12,
+      workers: 2,
+      admitted: 12,
+      securityCodesAgree: true,
+      failures: [],
+    });
+    expect(json.securityCode).toMatch(/^(\d{5} ){3}\d{5}$/);
+    expect(json.epochs.min).not.toBeNull();
+    expect(json.epochs.min).toBe(json.epochs.max);
+    expect(json.convergedMs).not.toBeNull();
+    // The 4 senders are the first accounts, all in worker 1; everyone, in both workers, decrypts.
+    expect(json.media.description).toContain('spread over 2 worker processes');
+    expect(json.media.description).toContain('the senders in worker 1');
+    expect(json.frames.decrypted).toBeGreaterThan(0);
+    expect(json.decrypting).toBe(12);
+  });
+
+  it('refuses a participant or worker count out of range with a usage error', async () => {
     const config = await tempDir('load-usage');
     try {
       const result = await runCli(['load', '--participants', '0'], { configDir: config.path });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('--participants');
+      const workers = await runCli(['load', '--participants', '4', '--workers', '0'], {
+        configDir: config.path,
+      });
+      expect(workers.code).toBe(2);
+      expect(workers.stderr).toContain('--workers');
     } finally {
       await config.remove();
     }

@@ -1,7 +1,8 @@
 // `conclave load --participants N`: N headless participants in one meeting — against a server
 // started in this process (self-contained), or a running one with `--server` (needs an admin
-// sign-in) — then join latency, convergence on one security code, frames by outcome, and the
-// server's CPU and memory.
+// sign-in), the participants split over worker processes to use every core — then join latency,
+// convergence on one security code, frames by outcome, and the server's CPU and memory.
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { connect } from '../api/session.ts';
@@ -17,6 +18,7 @@ interface LoadFlags {
   e2ee?: boolean;
   duration: number;
   senders?: number;
+  workers?: number;
   server?: string;
   json?: boolean;
 }
@@ -24,6 +26,7 @@ interface LoadFlags {
 /** Above this many participants, only a few send media unless `--senders` says otherwise. */
 const ALL_SEND_UP_TO = 8;
 const DEFAULT_SENDERS = 4;
+const MAX_WORKERS = 64;
 
 export function registerLoadCommand(program: Command): void {
   const command = withJson(
@@ -44,6 +47,11 @@ export function registerLoadCommand(program: Command): void {
         participantCount,
       )
       .option(
+        '--workers <n>',
+        `how many processes run the participants, so their MLS work uses every core (default: one per 25 participants, at most one per core — one core fewer when the server runs in this process; ${availableParallelism()} cores here)`,
+        workerCount,
+      )
+      .option(
         '--server <url>',
         'use this running server (needs an admin sign-in); default: start one in this process',
       ),
@@ -52,6 +60,7 @@ export function registerLoadCommand(program: Command): void {
     command,
     'conclave load --participants 8 --e2ee --duration 3 --json',
     'conclave load --participants 50 --e2ee --senders 4',
+    'conclave load --participants 200 --e2ee --workers 2',
   );
 }
 
@@ -68,6 +77,7 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     e2ee: flags.e2ee === true,
     durationMs: flags.duration * 1000,
     senders,
+    ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     ...(remote === undefined ? {} : { remote }),
     progress,
   });
@@ -86,12 +96,19 @@ function participantCount(value: string): number {
   return parsed;
 }
 
+function workerCount(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > MAX_WORKERS)
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_WORKERS}.`);
+  return parsed;
+}
+
 const ms = (value: number | null) => (value === null ? 'n/a' : `${value} ms`);
 const dist = (d: Distribution) => `p50 ${ms(d.p50)}, p95 ${ms(d.p95)}, max ${ms(d.max)}`;
 
 function formatLoad(r: LoadReport): string[] {
   const lines = [
-    `Participants: ${r.admitted} of ${r.participants} admitted (${r.e2ee ? 'end-to-end encrypted' : 'standard encryption'}), ${r.decrypting} decrypted media`,
+    `Participants: ${r.admitted} of ${r.participants} admitted (${r.e2ee ? 'end-to-end encrypted' : 'standard encryption'}), ${r.decrypting} decrypted media; ${r.workers} worker process${r.workers === 1 ? '' : 'es'}`,
     `Media: ${r.media.description}`,
     `Join latency (join request → first decrypted frame): ${dist(r.joinMs)}`,
     `Keys in place after: ${dist(r.keysMs)}`,

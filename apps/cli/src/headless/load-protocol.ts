@@ -1,6 +1,11 @@
-// Messages between `conclave load` and its participant worker process (IPC). The participants
-// run in a process of their own so that, with the server in the command's process, the server's
-// CPU and memory can be measured apart from the N clients' work — and the two use both cores.
+// Messages between `conclave load` and its participant worker processes (IPC). The participants
+// run in processes of their own so that, with the server in the command's process, the server's
+// CPU and memory can be measured apart from the clients' work — and so that the clients, real MLS
+// members, use every core instead of sharing one event loop.
+//
+// A run, per worker: start → ready (clients connected) → go (the storm, at the same moment in every
+// worker) → status… → measure (converged, or given up) → report → leave → the worker exits.
+import type { WorkerStatus } from './convergence.ts';
 import type { ParticipantReport } from './participant.ts';
 
 export interface LoadAccount {
@@ -12,24 +17,21 @@ export interface StartLoad {
   readonly type: 'start';
   readonly server: string;
   readonly meetingId: string;
+  /** This worker's share of the accounts. */
   readonly accounts: readonly LoadAccount[];
-  /** The first `senders` accounts send audio and video; all receive. */
+  /** The first `senders` of this worker's accounts send audio and video; all receive. */
   readonly senders: number;
-  readonly durationMs: number;
   readonly joinTimeoutMs: number;
 }
 
+export type ParentMessage =
+  | StartLoad
+  | { readonly type: 'go' }
+  | { readonly type: 'measure'; readonly durationMs: number }
+  | { readonly type: 'leave' };
+
 export type WorkerMessage =
-  | {
-      readonly type: 'progress';
-      readonly joined: number;
-      readonly failed: number;
-      readonly total: number;
-    }
-  | { readonly type: 'converged'; readonly ms: number | null }
-  | {
-      readonly type: 'result';
-      readonly reports: readonly ParticipantReport[];
-      readonly convergedMs: number | null;
-    }
+  | { readonly type: 'ready' }
+  | { readonly type: 'status'; readonly status: WorkerStatus }
+  | { readonly type: 'report'; readonly reports: readonly ParticipantReport[] }
   | { readonly type: 'error'; readonly message: string };

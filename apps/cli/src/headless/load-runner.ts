@@ -1,15 +1,13 @@
 // `conclave load`: provision N participants on a server (remote, or one started in this process),
-// run them in a worker process as one meeting, and summarise: admissions, join latency,
+// run them in worker processes as one meeting, and summarise: admissions, join latency,
 // convergence on one security code, frames by outcome, and the server's CPU and memory.
-import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../api/client.ts';
 import type { SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
-import type { StartLoad, WorkerMessage } from './load-protocol.ts';
+import { runStorm, splitAccounts, type Share } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
 import { provisionLoad } from './provision.ts';
@@ -19,6 +17,8 @@ export interface LoadOptions {
   readonly e2ee: boolean;
   readonly durationMs: number;
   readonly senders: number;
+  /** Worker processes the participants are split over; default: `defaultWorkers(…)`. */
+  readonly workers?: number;
   /** An admin session on a remote server; undefined: start a server in this process. */
   readonly remote?: ApiClient;
   readonly progress: ProgressBar;
@@ -32,6 +32,8 @@ export interface Distribution {
 
 export interface LoadReport {
   readonly participants: number;
+  /** The worker processes the participants ran in. */
+  readonly workers: number;
   readonly admitted: number;
   /** Admitted participants that decrypted at least one frame. */
   readonly decrypting: number;
@@ -71,7 +73,22 @@ export type ServerFigures =
     }
   | { readonly source: 'remote'; readonly note: string };
 
+/** A process per 25 participants, at most one per core. */
+/**
+ * One worker per 25 participants, up to the cores left for them: all of them against a remote
+ * server, one fewer when the server runs in this process. (Measured on 2 cores with the server
+ * here: a second worker made storms slower, the server and both workers fighting for two cores.)
+ */
+export function defaultWorkers(participants: number, serverInProcess: boolean): number {
+  const cores = Math.max(1, availableParallelism() - (serverInProcess ? 1 : 0));
+  return Math.max(1, Math.min(cores, Math.ceil(participants / 25)));
+}
+
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const workers =
+    options.workers ?? defaultWorkers(options.participants, options.remote === undefined);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new CliError('usage', 'the number of worker processes must be a whole number from 1');
   const local = options.remote === undefined ? await startLocalServer() : undefined;
   try {
     const admin = options.remote ?? local!.admin;
@@ -86,18 +103,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     options.progress.finish();
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
-    const { reports, convergedMs } = await runWorker(
+    const shares = splitAccounts(provisioned.accounts, options.senders, workers);
+    const { reports, convergedMs } = await runStorm(
       {
-        type: 'start',
         server: admin.server,
         meetingId: provisioned.meetingId,
-        accounts: provisioned.accounts,
-        senders: options.senders,
-        durationMs: options.durationMs,
+        shares,
         joinTimeoutMs: Math.max(60_000, options.participants * 2_000),
+        durationMs: options.durationMs,
       },
       options.progress,
-      options.durationMs,
     );
     const elapsedMs = Date.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
@@ -110,14 +125,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
           }
         : {
             source: 'in-process',
-            note: 'process.cpuUsage()/memoryUsage() of this process, which runs the server; the participants run in a separate worker process',
+            note: `process.cpuUsage()/memoryUsage() of this process, which runs the server; the participants run in ${workerProcesses(shares.length)} of their own`,
             cpuMs: Math.round((cpu.user + cpu.system) / 1000),
             cpuPercentOfOneCore:
               Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 1000) / 10,
             rssMb: Math.round(memory.rss / 2 ** 20),
             heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
           };
-    return summarise(options, reports, convergedMs, server);
+    return summarise(options, shares, reports, convergedMs, server);
   } finally {
     await local?.stop();
   }
@@ -157,61 +172,9 @@ async function startLocalServer(): Promise<{ admin: ApiClient; stop: () => Promi
   }
 }
 
-function runWorker(
-  start: StartLoad,
-  progress: ProgressBar,
-  durationMs: number,
-): Promise<{ reports: readonly ParticipantReport[]; convergedMs: number | null }> {
-  const worker = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
-  const child = fork(worker, [], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr
-    ?.setEncoding('utf8')
-    .on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4_000)));
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      child.kill('SIGKILL');
-      reject(new CliError('failed', message));
-    };
-    child.on('message', (message: WorkerMessage) => {
-      switch (message.type) {
-        case 'progress':
-          progress.update('joining', message.joined + message.failed, message.total);
-          return;
-        case 'converged':
-          progress.finish();
-          progress.line(
-            message.ms === null
-              ? 'The participants did not converge on one epoch in time.'
-              : `Converged in ${(message.ms / 1000).toFixed(1)} s; media for ${durationMs / 1000} s…`,
-          );
-          return;
-        case 'result':
-          settled = true;
-          resolve({ reports: message.reports, convergedMs: message.convergedMs });
-          return;
-        case 'error':
-          fail(`the participant worker failed: ${message.message}`);
-          return;
-      }
-    });
-    child.on('exit', (code) =>
-      fail(
-        `the participant worker exited (${code ?? 'signal'})${stderr === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' / ')}`}`,
-      ),
-    );
-    child.send(start);
-  });
-}
-
 function summarise(
   options: LoadOptions,
+  shares: readonly Share[],
   reports: readonly ParticipantReport[],
   convergedMs: number | null,
   server: ServerFigures,
@@ -229,6 +192,7 @@ function summarise(
   const senders = Math.min(options.senders, options.participants);
   return {
     participants: options.participants,
+    workers: shares.length,
     admitted: admitted.length,
     decrypting: admitted.filter((r) => r.frames.decrypted > 0).length,
     e2ee: options.e2ee,
@@ -252,19 +216,33 @@ function summarise(
       dropped: sum((r) => r.frames.droppedTotal),
       droppedByReason,
     },
-    media: {
-      senders,
-      description:
-        senders === options.participants
-          ? `all ${senders} participants send audio (50 frames/s) and video (30 frames/s) and receive`
-          : `lighter mode: ${senders} of ${options.participants} participants send audio (50 frames/s) and video (30 frames/s); all receive and run the full MLS member role`,
-    },
+    media: { senders, description: describeMedia(options.participants, senders, shares) },
     server,
     durationSeconds: options.durationMs / 1000,
     failures: reports
       .filter((r) => !r.joined)
       .map((r) => ({ userId: r.userId, error: r.error ?? 'unknown' })),
   };
+}
+
+/** Who sends what, and where the participants ran: senders are the first accounts, so with
+ *  several workers they sit in the first ones, which do all the media encryption. */
+function describeMedia(participants: number, senders: number, shares: readonly Share[]): string {
+  const sending = shares.flatMap((share, i) => (share.senders > 0 ? [i + 1] : []));
+  const where =
+    shares.length === 1
+      ? `in ${workerProcesses(1)}`
+      : `spread over ${workerProcesses(shares.length)}` +
+        (sending.length === 0 || sending.length === shares.length
+          ? ''
+          : ` (the senders in worker${sending.length === 1 ? '' : 's'} ${sending.join(', ')})`);
+  return senders === participants
+    ? `all ${senders} participants send audio (50 frames/s) and video (30 frames/s) and receive, ${where}`
+    : `lighter mode: ${senders} of ${participants} participants send audio (50 frames/s) and video (30 frames/s); all receive and run the full MLS member role, ${where}`;
+}
+
+function workerProcesses(count: number): string {
+  return count === 1 ? 'one worker process' : `${count} worker processes`;
 }
 
 /** Nearest-rank percentiles. */

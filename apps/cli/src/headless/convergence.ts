@@ -1,0 +1,105 @@
+// When has a load run's join storm settled? Each worker process compacts its participants into a
+// status (how many sit at each epoch, security code and roster size), and the parent judges all
+// workers' statuses together: agreement inside each worker says nothing about agreement between
+// them.
+
+/** One participant as the judgement sees it. */
+export type ParticipantState =
+  | { readonly kind: 'joining' }
+  | { readonly kind: 'failed' }
+  | {
+      readonly kind: 'joined';
+      readonly epoch: string | null;
+      readonly securityCode: string | null;
+      readonly rosterLength: number;
+    };
+
+export interface ConvergenceKey {
+  readonly epoch: string | null;
+  /** Null in standard meetings, which have no security code. */
+  readonly securityCode: string | null;
+  readonly rosterLength: number;
+}
+
+/** A worker's participants, compacted: small enough to send on every change. */
+export interface WorkerStatus {
+  readonly total: number;
+  readonly joining: number;
+  /** Not joining and not in the meeting: the join failed, or the participant was put out. */
+  readonly failed: number;
+  /** The joined participants, counted per key. */
+  readonly keys: readonly (ConvergenceKey & { readonly count: number })[];
+}
+
+export function workerStatus(participants: readonly ParticipantState[]): WorkerStatus {
+  let joining = 0;
+  let failed = 0;
+  const keys = new Map<string, ConvergenceKey & { count: number }>();
+  for (const p of participants) {
+    switch (p.kind) {
+      case 'joining':
+        joining++;
+        break;
+      case 'failed':
+        failed++;
+        break;
+      case 'joined': {
+        const id = keyId(p);
+        const known = keys.get(id);
+        if (known === undefined)
+          keys.set(id, {
+            epoch: p.epoch,
+            securityCode: p.securityCode,
+            rosterLength: p.rosterLength,
+            count: 1,
+          });
+        else known.count++;
+        break;
+      }
+    }
+  }
+  return { total: participants.length, joining, failed, keys: [...keys.values()] };
+}
+
+/**
+ * Converged: no participant in any worker is still joining, at least one joined, and every joined
+ * participant in every worker is at one key whose roster lists exactly everyone joined. A worker
+ * that has not reported yet (undefined) means not converged.
+ */
+export function judgeConvergence(statuses: readonly (WorkerStatus | undefined)[]): boolean {
+  const keys = new Map<string, ConvergenceKey & { count: number }>();
+  for (const status of statuses) {
+    if (status === undefined || status.joining > 0) return false;
+    for (const key of status.keys) {
+      const id = keyId(key);
+      const known = keys.get(id);
+      if (known === undefined) keys.set(id, { ...key });
+      else known.count += key.count;
+    }
+  }
+  if (keys.size !== 1) return false;
+  const [only] = keys.values();
+  return only!.count > 0 && only!.rosterLength === only!.count;
+}
+
+/** The participants counted by a set of statuses: joined, failed and still joining. */
+export function tally(statuses: readonly (WorkerStatus | undefined)[]): {
+  joined: number;
+  failed: number;
+  joining: number;
+} {
+  let joined = 0;
+  let failed = 0;
+  let joining = 0;
+  for (const status of statuses) {
+    if (status === undefined) continue;
+    failed += status.failed;
+    joining += status.joining;
+    for (const key of status.keys) joined += key.count;
+  }
+  return { joined, failed, joining };
+}
+
+function keyId(key: ConvergenceKey): string {
+  return JSON.stringify([key.epoch, key.securityCode, key.rosterLength]);
+}

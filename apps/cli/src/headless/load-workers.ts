@@ -1,0 +1,271 @@
+// The participant side of `conclave load`, seen from the command: the accounts split over several
+// worker processes (so the N MLS clients use every core), one join storm started in all of them at
+// once, and one convergence judgement across them. A worker that dies fails the run and takes the
+// others down with it: no process outlives the run.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CliError } from '../errors.ts';
+import { judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
+import type { LoadAccount, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
+import type { ParticipantReport } from './participant.ts';
+import type { ProgressBar } from './progress-bar.ts';
+
+/** One worker's accounts, and how many of its first ones send media. */
+export type Share = Pick<StartLoad, 'accounts' | 'senders'>;
+
+export interface StormPlan {
+  readonly server: string;
+  readonly meetingId: string;
+  /** A worker process each (see `splitAccounts`). */
+  readonly shares: readonly Share[];
+  /** Each join's own deadline; convergence is then awaited as long again. */
+  readonly joinTimeoutMs: number;
+  readonly durationMs: number;
+}
+
+export interface StormResult {
+  /** In the order of the shares' accounts. */
+  readonly reports: readonly ParticipantReport[];
+  /** From the `go` to every worker until all joined agreed on one epoch, code and roster. */
+  readonly convergedMs: number | null;
+}
+
+export interface StormOptions {
+  /** The worker module; a test may put a stand-in here. */
+  readonly workerPath?: string;
+  /** How long the workers get to leave the meeting once the reports are in. */
+  readonly leaveTimeoutMs?: number;
+}
+
+/**
+ * Contiguous, nearly equal shares, never an empty one; the senders are the first `senders`
+ * accounts overall, whichever shares they land in.
+ */
+export function splitAccounts(
+  accounts: readonly LoadAccount[],
+  senders: number,
+  workers: number,
+): Share[] {
+  const count = Math.max(1, Math.min(workers, accounts.length));
+  const shares: Share[] = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const size = Math.floor(accounts.length / count) + (i < accounts.length % count ? 1 : 0);
+    shares.push({
+      accounts: accounts.slice(offset, offset + size),
+      senders: Math.max(0, Math.min(size, senders - offset)),
+    });
+    offset += size;
+  }
+  return shares;
+}
+
+export async function runStorm(
+  plan: StormPlan,
+  progress: ProgressBar,
+  options: StormOptions = {},
+): Promise<StormResult> {
+  const shares = plan.shares;
+  const total = shares.reduce((n, share) => n + share.accounts.length, 0);
+  const pool = new WorkerPool(
+    options.workerPath ?? fileURLToPath(new URL('./load-worker.ts', import.meta.url)),
+    shares.length,
+  );
+  try {
+    progress.line(
+      `Connecting ${total} participants in ${shares.length} worker process${shares.length === 1 ? '' : 'es'}…`,
+    );
+    shares.forEach((share, i) =>
+      pool.send(i, {
+        type: 'start',
+        server: plan.server,
+        meetingId: plan.meetingId,
+        ...share,
+        joinTimeoutMs: plan.joinTimeoutMs,
+      }),
+    );
+    await pool.collect('ready');
+    const convergedMs = await pool.storm(plan.joinTimeoutMs, (done) =>
+      progress.update('joining', done, total),
+    );
+    progress.finish();
+    progress.line(
+      convergedMs === null
+        ? 'The participants did not converge on one epoch in time.'
+        : `Converged in ${(convergedMs / 1000).toFixed(1)} s; media for ${plan.durationMs / 1000} s…`,
+    );
+    pool.broadcast({ type: 'measure', durationMs: plan.durationMs });
+    const reports = await pool.collect('report');
+    pool.broadcast({ type: 'leave' });
+    await pool.exited(options.leaveTimeoutMs ?? 60_000);
+    return { reports: reports.flatMap((r) => r.reports), convergedMs };
+  } finally {
+    await pool.close();
+  }
+}
+
+type Collected = Extract<WorkerMessage, { type: 'ready' | 'report' }>;
+
+class WorkerPool {
+  readonly #children: ChildProcess[];
+  readonly #statuses: (WorkerStatus | undefined)[];
+  readonly #received = new Map<Collected['type'], (Collected | undefined)[]>();
+  #onMessage: (() => void) | undefined;
+  #leaving = false;
+  #closing = false;
+  #failure: CliError | undefined;
+  #onFailure: ((error: CliError) => void) | undefined;
+
+  constructor(workerPath: string, count: number) {
+    this.#statuses = Array.from({ length: count }, () => undefined);
+    this.#children = Array.from({ length: count }, (_, i) => this.#fork(workerPath, i, count));
+  }
+
+  send(index: number, message: ParentMessage): void {
+    this.#children[index]?.send(message);
+  }
+
+  broadcast(message: ParentMessage): void {
+    for (const child of this.#children) child.send(message);
+  }
+
+  /** One message of this type from every worker, in worker order. */
+  collect<T extends Collected['type']>(type: T): Promise<Extract<Collected, { type: T }>[]> {
+    return this.#until(() => {
+      const got = this.#received.get(type) ?? [];
+      if (got.filter((m) => m !== undefined).length < this.#children.length) return undefined;
+      return got as Extract<Collected, { type: T }>[];
+    });
+  }
+
+  /** Starts the storm in every worker at once; resolves with how long it took to converge. */
+  async storm(joinTimeoutMs: number, onJoins: (done: number) => void): Promise<number | null> {
+    this.broadcast({ type: 'go' });
+    const began = Date.now();
+    let done = -1;
+    let deadline = began + 2 * joinTimeoutMs;
+    let settled = false;
+    const timer = setInterval(() => this.#onMessage?.(), 100);
+    try {
+      return await this.#until(() => {
+        const count = tally(this.#statuses);
+        if (count.joined + count.failed !== done) {
+          done = count.joined + count.failed;
+          onJoins(done);
+        }
+        if (judgeConvergence(this.#statuses)) return { ms: Date.now() - began };
+        if (!settled && this.#statuses.every((s) => s !== undefined && s.joining === 0)) {
+          // Every join has ended: convergence gets the join timeout once more.
+          settled = true;
+          deadline = Math.min(deadline, Date.now() + joinTimeoutMs);
+        }
+        return Date.now() >= deadline ? { ms: null } : undefined;
+      }).then((r) => r.ms);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Waits until every worker has exited on its own; after `timeoutMs`, stops waiting. */
+  async exited(timeoutMs: number): Promise<void> {
+    this.#leaving = true;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      const timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer.unref();
+    });
+    await Promise.race([
+      this.#until(() => (this.#children.every(hasExited) ? true : undefined)),
+      timeout,
+    ]);
+  }
+
+  /** Kills every worker still running and waits until they are gone. Idempotent. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await Promise.all(
+      this.#children
+        .filter((child) => !hasExited(child))
+        .map((child) => {
+          const gone = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          return gone;
+        }),
+    );
+  }
+
+  /** Re-checks `ready` on every worker message until it answers; rejects if a worker fails. */
+  #until<T>(ready: () => T | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const failure = this.#failure;
+        if (failure !== undefined) return finish(() => reject(failure));
+        const value = ready();
+        if (value !== undefined) finish(() => resolve(value));
+      };
+      const finish = (settle: () => void) => {
+        this.#onMessage = undefined;
+        this.#onFailure = undefined;
+        settle();
+      };
+      this.#onMessage = check;
+      this.#onFailure = (error) => finish(() => reject(error));
+      check();
+    });
+  }
+
+  #fork(workerPath: string, index: number, count: number): ChildProcess {
+    const child = fork(workerPath, [], {
+      execArgv: ['--import', import.meta.resolve('tsx')],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const name =
+      count === 1 ? 'the participant worker' : `participant worker ${index + 1} of ${count}`;
+    let stderr = '';
+    child.stderr
+      ?.setEncoding('utf8')
+      .on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4_000)));
+    child.on('message', (message: WorkerMessage) => {
+      switch (message.type) {
+        case 'status':
+          this.#statuses[index] = message.status;
+          break;
+        case 'ready':
+        case 'report': {
+          const got = this.#received.get(message.type) ?? [];
+          got[index] = message;
+          this.#received.set(message.type, got);
+          break;
+        }
+        case 'error':
+          this.#fail(`${name} failed: ${message.message}`);
+          return;
+      }
+      this.#onMessage?.();
+    });
+    child.on('error', (error) => this.#fail(`${name} could not run: ${error.message}`));
+    child.on('exit', (code, signal) => {
+      if (this.#closing) return;
+      if (this.#leaving && code === 0) {
+        this.#onMessage?.();
+        return;
+      }
+      const tail = stderr.trim().split('\n').slice(-3).join(' / ');
+      this.#fail(
+        `${name} exited (${code ?? signal ?? 'unknown'})${tail === '' ? '' : `: ${tail}`}`,
+      );
+    });
+    return child;
+  }
+
+  #fail(message: string): void {
+    if (this.#failure !== undefined) return;
+    const others = this.#children.length > 1 ? ' (the other workers were stopped)' : '';
+    this.#failure = new CliError('failed', `${message}${others}`);
+    this.#onFailure?.(this.#failure);
+    void this.close();
+  }
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}

@@ -1,0 +1,69 @@
+// A stand-in for load-worker.ts in tests: it speaks the parent's protocol without any SDK client,
+// so the parent's orchestration (the start together, the judgement across workers, a dying
+// worker) is tested in real processes and in well under a second. What it does is set by its
+// first account's userId:
+//   `agree:<securityCode>:<rosterLength>` — on `go`, all its participants are joined at epoch 1
+//      with that code and roster size;
+//   `crash` — on `go`, exits with code 3.
+// It writes a file named after its pid into the folder given as `server`, so a test can check
+// that no worker outlives the run.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParentMessage, StartLoad, WorkerMessage } from '../src/headless/load-protocol.ts';
+
+let start: StartLoad | undefined;
+
+const send = (message: WorkerMessage) => process.send?.(message);
+
+process.on('disconnect', () => process.exit(1));
+process.on('message', (message: ParentMessage) => {
+  switch (message.type) {
+    case 'start':
+      start = message;
+      writeFileSync(join(message.server, String(process.pid)), '');
+      send({ type: 'ready' });
+      return;
+    case 'go': {
+      const accounts = start?.accounts ?? [];
+      const [mode, securityCode, rosterLength] = (accounts[0]?.userId ?? '').split(':');
+      if (mode === 'crash') process.exit(3);
+      send({
+        type: 'status',
+        status: {
+          total: accounts.length,
+          joining: 0,
+          failed: 0,
+          keys: [
+            {
+              epoch: '1',
+              securityCode: securityCode ?? null,
+              rosterLength: Number(rosterLength),
+              count: accounts.length,
+            },
+          ],
+        },
+      });
+      return;
+    }
+    case 'measure':
+      send({
+        type: 'report',
+        reports: (start?.accounts ?? []).map((a, i) => ({
+          userId: a.userId,
+          displayName: `${a.userId} #${i}`,
+          joined: true,
+          sendsMedia: i < (start?.senders ?? 0),
+          epochs: 1,
+          roster: [],
+          sent: { audioSent: 0, videoSent: 0, keyFramesSent: 0, notSent: 0 },
+          frames: { sent: 0, received: 0, decrypted: 0, dropped: {}, droppedTotal: 0 },
+          bySender: [],
+          chat: { sent: 0, received: 0 },
+          reconnects: 0,
+        })),
+      });
+      return;
+    case 'leave':
+      process.exit(0);
+  }
+});
