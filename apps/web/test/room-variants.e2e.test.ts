@@ -2,7 +2,9 @@
 // standard meeting (no shield, no code, says it is not end-to-end encrypted, video both ways,
 // Record does not blame E2EE); joins governance §5 refuses (compliance recording, a browser
 // without E2EE media, the tenant's participant cap), each showing its reason and starting no
-// media; screen sharing that arrives and goes away; mute and camera off as the other side sees them.
+// media; screen sharing that arrives and goes away; mute and camera off as the other side sees them,
+// from what the sender announced (within a second, not after seconds of silence), also by someone
+// who joins after the mute.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeReason } from '@conclave/policy';
@@ -61,6 +63,12 @@ const withoutE2eeMedia = () => {
   }
 };
 
+/**
+ * How soon the other side shows an announced change. The silence fallback needs 2 s of no frames,
+ * so anything seen within this came from the announcement.
+ */
+const PROMPTLY = 1_000;
+
 /** One browser profile per person, signed in once: its page moves from room to room. */
 const pageOf = new Map<Person, Page>();
 
@@ -117,7 +125,17 @@ describe('a standard meeting in two browsers', () => {
       .poll(() => alicePage.locator('.room-lobby').textContent())
       .toContain('This is a standard meeting');
     await joinRoom(alicePage);
+    // Alice mutes before Bob arrives: the server hands Bob her announced state when he joins, so
+    // he reads "muted" at once although no audio of hers ever reached him.
+    await alicePage.getByRole('button', { name: 'Mute' }).click();
+    await alicePage.getByRole('button', { name: 'Unmute' }).waitFor();
     await joinRoom(bobPage);
+    const aliceHeard = audioLine(bobPage, alice);
+    await expect.poll(() => aliceHeard.textContent(), { timeout: 10_000 }).toContain('muted');
+    expect(await aliceHeard.getAttribute('data-source')).toBe('announced');
+    expect(await audioDecoded(bobPage, alice)).toBe(0);
+    await alicePage.getByRole('button', { name: 'Unmute' }).click();
+    await expect.poll(() => audioDecoded(bobPage, alice), { timeout: 10_000 }).toBeGreaterThan(0);
 
     await expectMovingVideo(alicePage, bob);
     await expectMovingVideo(bobPage, alice);
@@ -209,9 +227,12 @@ describe('an end-to-end encrypted meeting', () => {
     expect(await tileOf(bobPage, alice, 'camera').count()).toBe(1);
     await world.screenshot(bobPage, 'room-screen-share.png');
 
+    // Announced, the end of the share takes the tile away at once (silence alone would not: a
+    // share announced on that goes quiet keeps its tile, marked as not arriving).
+    expect(await screenTile.getAttribute('data-announced')).toBe('on');
     await alicePage.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect.poll(() => screenTile.count(), { timeout: PROMPTLY }).toBe(0);
     await alicePage.getByRole('button', { name: 'Share screen' }).waitFor();
-    await expect.poll(() => screenTile.count(), { timeout: 10_000 }).toBe(0);
     expect(await tileOf(bobPage, alice, 'camera').count()).toBe(1);
   });
 
@@ -222,9 +243,14 @@ describe('an end-to-end encrypted meeting', () => {
     await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('audio arriving');
 
     await alicePage.getByRole('button', { name: 'Mute' }).click();
+    // "muted" is only ever said because the sender said so (silence reads "no audio arriving").
+    await expect.poll(() => heard.textContent(), { timeout: PROMPTLY }).toContain('muted');
+    expect(await heard.getAttribute('data-source')).toBe('announced');
     await alicePage.getByRole('button', { name: 'Unmute' }).waitFor();
-    await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('muted');
-    // Muted means no audio frames reach Bob, not just a label.
+    // Muted means no audio frames reach Bob, not just a label: two quiet seconds mark the stream
+    // as not live (the words stay "muted": what she said outranks what arrives), then none come.
+    await expect.poll(() => heard.getAttribute('data-live'), { timeout: 10_000 }).toBe('false');
+    expect(await heard.textContent()).toContain('muted');
     const whileMuted = await audioDecoded(bobPage, alice);
     await bobPage.waitForTimeout(1_000);
     expect(await audioDecoded(bobPage, alice)).toBe(whileMuted);
@@ -237,7 +263,8 @@ describe('an end-to-end encrypted meeting', () => {
 
     const camera = tileOf(bobPage, alice, 'camera');
     await alicePage.getByRole('button', { name: 'Stop camera' }).click();
-    await expect.poll(() => camera.textContent(), { timeout: 10_000 }).toContain('Camera off');
+    await expect.poll(() => camera.textContent(), { timeout: PROMPTLY }).toContain('Camera off');
+    expect(await camera.getAttribute('data-announced')).toBe('off');
     expect(await litPixels(bobPage, alice, 'camera')).toBe(0);
     await world.screenshot(bobPage, 'room-camera-off.png');
 

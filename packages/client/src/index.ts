@@ -1,12 +1,15 @@
 // @conclave/client — the Conclave SDK for browsers and Node: sign in, register this device's
 // identity, join meetings as an MLS member (E2EE) or with the server's media key (standard),
-// publish and receive SFrame-protected frames, chat. Node-only helpers are in `./node`.
+// publish and receive SFrame-protected frames, chat, announce what media is on. Node-only helpers
+// are in `./node`.
 export { ConclaveClient, SDK_VERSION, type ConnectOptions } from './client.ts';
 export { Meeting } from './meeting/meeting.ts';
 export type {
   ChatMessage,
   JoinOptions,
   KeyChange,
+  MediaState,
+  MediaStateChange,
   MeetingEvents,
   MeetingPhase,
   MeetingStats,

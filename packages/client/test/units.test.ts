@@ -1,4 +1,4 @@
-// The SDK's parts on their own: encodings, ordering, the participant table and sender binding,
+// The SDK's parts on their own: encodings (chat and media-state payloads), ordering, the participant table and sender binding,
 // the signaling connection and reconnect policy on a manual clock, stores, the directory and the
 // authentication service's refresh, the server-key pin and device restore.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -20,8 +20,10 @@ import { loadOrRegisterDevice } from '../src/identity/device.ts';
 import { LiveDirectory } from '../src/identity/directory.ts';
 import { checkServerKey } from '../src/identity/pins.ts';
 import { SenderBinding } from '../src/media/sender-binding.ts';
+import { decodeAppPayload, encodeAppPayload } from '../src/meeting/app-payload.ts';
 import { decodeChat, encodeChat } from '../src/meeting/chat.ts';
 import { Connector } from '../src/meeting/connector.ts';
+import { MediaStates, mergeMediaState, NOTHING_ON } from '../src/meeting/media-state.ts';
 import { ParticipantTable } from '../src/meeting/participants.ts';
 import { SerialQueue } from '../src/meeting/serial-queue.ts';
 import { FileStore } from '../src/node.ts';
@@ -78,6 +80,69 @@ describe('chat payload', () => {
       expect(decodeChat(new TextEncoder().encode(bad))).toBeUndefined();
     }
     expect(decodeChat(Uint8Array.of(0xff, 0xfe))).toBeUndefined();
+  });
+});
+
+describe('media-state payload', () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const muted = { microphone: false, camera: true, screen: false };
+
+  it('is its own kind beside chat, which keeps its first shape', () => {
+    const media = encodeAppPayload({ kind: 'media', state: muted, leafIndex: 2 });
+    expect(JSON.parse(new TextDecoder().decode(media))).toEqual({
+      v: 1,
+      kind: 'media',
+      leaf: 2,
+      mic: false,
+      cam: true,
+      screen: false,
+    });
+    expect(decodeAppPayload(media)).toEqual({ kind: 'media', state: muted, leafIndex: 2 });
+    // Chat from a client that predates kinds, and a media state as such a client would read it.
+    expect(decodeAppPayload(utf8('{"v":1,"text":"hi","leaf":0}'))).toEqual({
+      kind: 'chat',
+      text: 'hi',
+      leafIndex: 0,
+    });
+    expect(JSON.parse(new TextDecoder().decode(encodeChat({ text: 'x', leafIndex: 1 })))).toEqual({
+      v: 1,
+      text: 'x',
+      leaf: 1,
+    });
+    expect(decodeChat(media)).toBeUndefined();
+    for (const bad of [
+      '{"v":1,"kind":"media","leaf":0,"mic":1,"cam":true,"screen":false}',
+      '{"v":1,"kind":"media","leaf":0,"mic":true,"cam":true}',
+      '{"v":1,"kind":"media","leaf":-1,"mic":true,"cam":true,"screen":true}',
+      '{"v":1,"kind":"poll","leaf":0,"text":"x"}',
+      '{"v":2,"kind":"media","leaf":0,"mic":true,"cam":true,"screen":true}',
+      'null',
+    ]) {
+      expect(decodeAppPayload(utf8(bad))).toBeUndefined();
+    }
+  });
+
+  it('merges partial updates and refuses what is not a boolean', () => {
+    expect(mergeMediaState(NOTHING_ON, { camera: true })).toEqual({
+      microphone: false,
+      camera: true,
+      screen: false,
+    });
+    expect(mergeMediaState(muted, {})).toEqual(muted);
+    expect(() => mergeMediaState(NOTHING_ON, { screen: 1 as unknown as boolean })).toThrow(
+      ClientError,
+    );
+  });
+
+  it('reports a participant’s state only when it is news', () => {
+    const states = new MediaStates();
+    const at = (n: number, state = muted) => ({ participantId: 'p', userId: 'u', state, at: n });
+    expect(states.record(at(1))).toEqual(at(1));
+    expect(states.record(at(2))).toBeUndefined();
+    expect(states.get('p')?.at).toBe(1);
+    expect(states.record(at(3, NOTHING_ON))?.state).toEqual(NOTHING_ON);
+    states.keepOnly(new Set(['q']));
+    expect(states.get('p')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 // One live meeting (or call) on this server: who is connected, their relay memberships, the
-// participant list, chat, and either the MLS delivery service (E2EE) or the server-held media keys
+// participant list, chat, announced media state (standard meetings), and either the MLS delivery service (E2EE) or the server-held media keys
 // (standard). State changes run one at a time in the room's queue; taking someone out of the relay
 // does not wait for it, so a participant who leaves or is removed stops receiving media at once.
 // The organizer (or an admin) may remove a user: out at once, their MLS Remove proposed, and their
@@ -48,6 +48,7 @@ export interface JoinRequest {
 }
 
 type RemovedReason = ServerMessageOf<'removed'>['reason'];
+type MediaState = ServerMessageOf<'media-state'>['state'];
 /** How someone stops being connected: a reason they are told, or a socket that just went away. */
 type DetachReason = RemovedReason | 'disconnected';
 /** Why the server takes a participant out (rather than them leaving): their MLS Remove follows. */
@@ -92,6 +93,11 @@ export class Room {
   private readonly leaves = new Map<string, number>();
   /** E2EE members whose socket dropped (they may resume within the grace time), to their user. */
   private readonly away = new Map<string, string>();
+  /**
+   * Standard meetings: each connected participant's last `media-state`, handed to whoever joins
+   * later (in memory only; E2EE members say theirs inside the group, where the server cannot read).
+   */
+  private readonly mediaStates = new Map<string, MediaState>();
 
   constructor(
     readonly target: JoinTarget,
@@ -336,6 +342,11 @@ export class Room {
           at: new Date(this.deps.ctx.now()).toISOString(),
         });
         return undefined;
+      case 'media-state':
+        if (ds !== undefined) return 'not_allowed';
+        this.mediaStates.set(participantId, message.state);
+        this.broadcast(this.mediaStateMessage(participantId, message.state), participantId);
+        return undefined;
       case 'group-created': {
         if (ds === undefined) return 'not_allowed';
         const problem = await ds.groupCreated(participantId, message);
@@ -431,6 +442,7 @@ export class Room {
       meetingId: this.target.meetingId,
       participants: [...this.participants.values()].map((p) => this.describe(p)),
     });
+    for (const [from, state] of this.mediaStates) peer.send(this.mediaStateMessage(from, state));
     this.broadcast(
       {
         type: 'participant-joined',
@@ -463,6 +475,7 @@ export class Room {
     const { peer } = participant;
     peer.membership?.relay.leave(relayReason(reason));
     this.participants.delete(participantId);
+    this.mediaStates.delete(participantId);
     peer.membership = undefined;
     if (reason === 'disconnected') {
       if (this.target.endToEndEncryption) this.away.set(participantId, peer.identity.user.id);
@@ -487,6 +500,7 @@ export class Room {
     const { peer } = participant;
     peer.membership?.relay.leave('removed');
     this.participants.delete(participantId);
+    this.mediaStates.delete(participantId);
     peer.membership = undefined;
     peer.send({ type: 'join-blocked', meetingId: this.target.meetingId, reasons });
     this.broadcast({ type: 'participant-left', meetingId: this.target.meetingId, participantId });
@@ -511,6 +525,10 @@ export class Room {
       deviceId: participant.peer.identity.device.id,
       ...(leafIndex === undefined ? {} : { leafIndex }),
     };
+  }
+
+  private mediaStateMessage(from: string, state: MediaState): ServerMessage {
+    return { type: 'media-state', meetingId: this.target.meetingId, from, state };
   }
 
   private joinedMessage(participant: Participant, mls: MlsJoinInfo | undefined): ServerMessage {

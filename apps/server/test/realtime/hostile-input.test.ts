@@ -167,6 +167,11 @@ describe('garbage on the signaling socket', () => {
       },
       'app-message': { type: 'app-message', meetingId, epoch, message: 'AAAA' },
       chat: { type: 'chat', meetingId, text: 'hi' },
+      'media-state': {
+        type: 'media-state',
+        meetingId,
+        state: { microphone: true, camera: false, screen: false },
+      },
       ping: { type: 'ping', nonce: 1 },
     };
     let sent = 0;

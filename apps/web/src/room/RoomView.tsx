@@ -102,6 +102,8 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
         )}
         <Tiles
           streams={room.streams}
+          roster={room.roster}
+          media={room.media}
           receiver={session.receiver}
           local={room.local}
           cameraOn={room.cameraOn}

@@ -1,9 +1,12 @@
 // The video stage: this browser's own camera, then one tile per remote video stream (drawn by the
-// receiver on a canvas) with the sender's name. Each tile says how many frames it decoded, and a
-// sender's audio is shown as a line under their tile, so "is anything arriving?" has an answer.
-// A stream that stopped (receiver.ts: quiet for a while) reads as "Camera off" or "muted".
+// receiver on a canvas) with the sender's name, then a tile for each person heard or announced
+// but not seen. Each tile says how many frames it decoded, and a person's microphone is a line
+// under their tile, so "is anything arriving?" has an answer. "Muted" and "Camera off" are what
+// the person announced (stage.ts); a stream that stops arriving says so instead.
+import type { MediaState, RosterMember } from '@conclave/client';
 import { useEffect, useRef } from 'react';
 import type { Receiver, RemoteStream } from './receiver.ts';
+import { stageOf, type AudioStatus, type VideoTile } from './stage.ts';
 
 function LocalTile({ stream, cameraOn }: { stream: MediaStream | null; cameraOn: boolean }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -20,48 +23,43 @@ function LocalTile({ stream, cameraOn }: { stream: MediaStream | null; cameraOn:
 }
 
 /** The line under a tile about someone's microphone. */
-function AudioLine({ audio }: { audio: RemoteStream }) {
-  const state = !audio.live ? 'muted' : audio.decoded > 0 ? 'audio arriving' : 'audio waiting';
+function AudioLine({ audio, userId }: { audio: AudioStatus; userId: string | undefined }) {
   return (
     <span
       className="room-audio"
       data-decoded={audio.decoded}
       data-live={audio.live}
-      data-user-id={audio.sender.userId}
+      data-source={audio.source}
+      data-user-id={userId}
     >
       {' '}
-      · {state}
+      · {audio.words}
     </span>
   );
 }
 
-function RemoteTile({
-  stream,
-  audio,
-  receiver,
-}: {
-  stream: RemoteStream;
-  audio: RemoteStream | undefined;
-  receiver: Receiver;
-}) {
-  const name = stream.sender.displayName ?? 'Someone';
-  const label = stream.kind === 'screen' ? `${name}'s screen` : name;
+const announcedOf = (stream: RemoteStream) =>
+  stream.announced === undefined ? 'unknown' : stream.announced ? 'on' : 'off';
+
+function RemoteTile({ tile, receiver }: { tile: VideoTile; receiver: Receiver }) {
+  const { stream } = tile;
   return (
     <figure
       className={stream.kind === 'screen' ? 'room-tile room-tile-screen' : 'room-tile'}
       data-user-id={stream.sender.userId}
       data-kind={stream.kind}
       data-live={stream.live}
+      data-announced={announcedOf(stream)}
     >
       <canvas
         ref={(canvas) => receiver.attach(stream.streamId, canvas)}
-        aria-label={`Video of ${label}`}
+        aria-label={`Video of ${tile.name}`}
         data-decoded={stream.decoded}
       />
-      {stream.live ? null : <p className="room-tile-off">Camera off</p>}
+      {tile.overlay === null ? null : <p className="room-tile-off">{tile.overlay}</p>}
       <figcaption>
-        {label}
-        {audio ? <AudioLine audio={audio} /> : null}
+        {tile.name}
+        {tile.audio ? <AudioLine audio={tile.audio} userId={stream.sender.userId} /> : null}
       </figcaption>
     </figure>
   );
@@ -69,41 +67,39 @@ function RemoteTile({
 
 export function Tiles({
   streams,
+  roster,
+  media,
   receiver,
   local,
   cameraOn,
 }: {
   streams: readonly RemoteStream[];
+  roster: readonly RosterMember[];
+  media: ReadonlyMap<string, MediaState>;
   receiver: Receiver | undefined;
   local: MediaStream | null;
   cameraOn: boolean;
 }) {
-  const videos = streams.filter((s) => s.kind !== 'audio');
-  const audioOf = (relayId: number) =>
-    streams.find((s) => s.kind === 'audio' && s.sender.relayId === relayId);
-  // Someone heard but not seen (camera never started) still gets a line.
-  const audioOnly = streams.filter(
-    (s) => s.kind === 'audio' && !videos.some((v) => v.sender.relayId === s.sender.relayId),
-  );
+  const { videos, voices } = stageOf(streams, roster, media);
   return (
     <div className="room-stage">
       <LocalTile stream={local} cameraOn={cameraOn} />
       {receiver
-        ? videos.map((stream) => (
-            <RemoteTile
-              key={stream.streamId}
-              stream={stream}
-              audio={stream.kind === 'camera' ? audioOf(stream.sender.relayId) : undefined}
-              receiver={receiver}
-            />
+        ? videos.map((tile) => (
+            <RemoteTile key={tile.stream.streamId} tile={tile} receiver={receiver} />
           ))
         : null}
-      {audioOnly.map((stream) => (
-        <figure key={stream.streamId} className="room-tile room-tile-audio">
-          <p className="room-tile-off">No video</p>
+      {voices.map((voice) => (
+        <figure
+          key={voice.key}
+          className="room-tile room-tile-audio"
+          data-user-id={voice.userId}
+          data-kind="voice"
+        >
+          <p className="room-tile-off">{voice.overlay}</p>
           <figcaption>
-            {stream.sender.displayName ?? 'Someone'}
-            <AudioLine audio={stream} />
+            {voice.name}
+            {voice.audio ? <AudioLine audio={voice.audio} userId={voice.userId} /> : null}
           </figcaption>
         </figure>
       ))}

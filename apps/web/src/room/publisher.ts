@@ -3,9 +3,11 @@
 // codecs this Chromium is known to have). A paused track is still read (so its frames are
 // released) but nothing is encoded: mute means no media leaves the browser.
 //
-// Screen capture only delivers a frame when the screen changes. Receivers take a stream that has
-// been quiet for two seconds as stopped (receiver.ts), so a still screen's last frame is encoded
-// again at a steady pace: a share ends on the other side when it stops, not when nothing moves.
+// Screen capture only delivers a frame when the screen changes, so a still screen's last frame is
+// encoded again at a steady pace. The end of a share is announced now (roomSession.ts), but the
+// repeat is still needed: a key frame asked for by someone who just joined (or whose decoder
+// failed) can only be made from a frame, and the receivers of older clients, which never hear an
+// announcement, still take two quiet seconds as the end of the share (receiver.ts).
 import type { MediaKind, Meeting } from '@conclave/client';
 import { framesOf } from './trackProcessor.ts';
 

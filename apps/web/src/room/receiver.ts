@@ -3,10 +3,19 @@
 // AudioContext. A decoder error or a stream that starts mid-way waits for a key frame and asks
 // the sender for one, instead of feeding the decoder frames it cannot use.
 //
-// Nothing on the wire says "muted", "camera off" or "stopped sharing": a publisher that stops
-// simply stops sending (publisher.ts). So a stream that has been quiet for a while is shown as
-// such — audio as muted, a camera tile blanked — and a quiet screen share is dropped, its tile gone.
-import type { MediaKind, Meeting, ReceivedFrame, SenderInfo } from '@conclave/client';
+// Whether a sender's camera is off or its screen share ended is what the sender announced
+// (`media-state`, see roomSession.ts): a camera announced off is blanked at once and draws nothing
+// more, a screen share announced over is dropped at once. A stream announced on that goes quiet is
+// only marked as not arriving (a stalled network is not a mute). Senders that never announce
+// (older clients) fall back to silence: quiet for a while, a camera tile is blanked and a screen
+// share dropped.
+import type {
+  MediaKind,
+  MediaStateChange,
+  Meeting,
+  ReceivedFrame,
+  SenderInfo,
+} from '@conclave/client';
 
 export interface RemoteStream {
   readonly streamId: number;
@@ -14,8 +23,10 @@ export interface RemoteStream {
   readonly sender: SenderInfo;
   /** Frames decoded so far (what the tile shows as flowing). */
   decoded: number;
-  /** False once no frame has arrived for `quietAfterMs`: the sender muted or stopped the camera. */
+  /** False once no frame has arrived for `quietAfterMs`. */
   live: boolean;
+  /** Whether the sender said this kind is on; undefined if it never said (an older client). */
+  announced: boolean | undefined;
 }
 
 export interface ReceiverTiming {
@@ -27,7 +38,7 @@ export interface ReceiverTiming {
 }
 
 // Camera and microphone send many frames a second and the screen publisher repeats its last
-// frame (publisher.ts), so two seconds of nothing is a stop, not a slow frame.
+// frame (publisher.ts), so two seconds of nothing is a stop or a stall, not a slow frame.
 const defaultTiming: ReceiverTiming = {
   quietAfterMs: 2_000,
   checkEveryMs: 500,
@@ -47,7 +58,7 @@ export class Receiver {
   readonly #audio: AudioContext;
   readonly #streams = new Map<number, StreamState>();
   readonly #onStreams: (streams: readonly RemoteStream[]) => void;
-  readonly #off: () => void;
+  readonly #offs: (() => void)[];
   readonly #timing: ReceiverTiming;
   readonly #quietCheck: ReturnType<typeof setInterval>;
   #playAt = 0;
@@ -62,7 +73,10 @@ export class Receiver {
     this.#audio = audio;
     this.#onStreams = onStreams;
     this.#timing = timing;
-    this.#off = meeting.on('frame', (frame) => this.#onFrame(frame));
+    this.#offs = [
+      meeting.on('frame', (frame) => this.#onFrame(frame)),
+      meeting.on('media-state', (change) => this.#onMediaState(change)),
+    ];
     this.#quietCheck = setInterval(() => this.#checkQuiet(), timing.checkEveryMs);
   }
 
@@ -88,29 +102,58 @@ export class Receiver {
     if (changed) this.#onStreams(this.streams);
   }
 
-  /** Marks streams that stopped sending; a stopped screen share is dropped altogether. */
+  /**
+   * Marks streams that stopped arriving. Only for a sender that never announced is a quiet screen
+   * share taken as ended and dropped; one announced on keeps its tile, marked as not arriving.
+   */
   #checkQuiet(): void {
     const now = this.#timing.now();
     let changed = false;
-    for (const [id, stream] of this.#streams) {
+    for (const stream of this.#streams.values()) {
       if (!stream.live || now - stream.lastFrameAt < this.#timing.quietAfterMs) continue;
       changed = true;
-      if (stream.kind === 'screen') {
-        if (stream.decoder.state !== 'closed') stream.decoder.close();
-        this.#streams.delete(id);
+      if (stream.kind === 'screen' && stream.announced === undefined) {
+        this.#drop(stream);
         continue;
       }
       stream.live = false;
       // A frozen last picture would read as "still here": the tile goes blank instead.
-      const canvas = stream.canvas;
-      canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+      blank(stream.canvas);
     }
     if (changed) this.#onStreams(this.streams);
   }
 
+  /** A sender said what it has on: a camera turned off goes blank, an ended share goes away. */
+  #onMediaState(change: MediaStateChange): void {
+    let changed = false;
+    for (const stream of this.#streams.values()) {
+      if (stream.sender.participantId !== change.participantId) continue;
+      const announced = onOf(change.state, stream.kind);
+      if (announced === stream.announced) continue;
+      changed = true;
+      stream.announced = announced;
+      if (announced) continue;
+      if (stream.kind === 'screen') this.#drop(stream);
+      else if (stream.kind === 'camera') blank(stream.canvas);
+    }
+    if (changed) this.#onStreams(this.streams);
+  }
+
+  /** What `sender` announced for `kind`, as the SDK last heard it. */
+  #announcedOf(sender: SenderInfo, kind: MediaKind): boolean | undefined {
+    const id = sender.participantId;
+    const state = id === undefined ? undefined : this.#meeting.mediaStateOf(id)?.state;
+    return state === undefined ? undefined : onOf(state, kind);
+  }
+
+  #drop(stream: StreamState): void {
+    if (stream.decoder.state !== 'closed') stream.decoder.close();
+    this.#streams.delete(stream.streamId);
+  }
+
   close(): void {
     clearInterval(this.#quietCheck);
-    this.#off();
+    for (const off of this.#offs) off();
     for (const stream of this.#streams.values()) {
       if (stream.decoder.state !== 'closed') stream.decoder.close();
     }
@@ -120,6 +163,9 @@ export class Receiver {
   #onFrame(frame: ReceivedFrame): void {
     let stream = this.#streams.get(frame.streamId);
     if (stream === undefined) {
+      // A share announced over gets no tile back from frames still in flight.
+      if (frame.mediaKind === 'screen' && this.#announcedOf(frame.sender, 'screen') === false)
+        return;
       stream = this.#open(frame);
       this.#streams.set(frame.streamId, stream);
       this.#onStreams(this.streams);
@@ -132,6 +178,7 @@ export class Receiver {
       this.#onStreams(this.streams);
     }
     stream.sender = frame.sender;
+    stream.announced ??= this.#announcedOf(frame.sender, stream.kind);
     if (stream.needsKeyFrame && !frame.keyFrame) return;
     stream.needsKeyFrame = false;
     const type = frame.keyFrame ? 'key' : 'delta';
@@ -157,6 +204,7 @@ export class Receiver {
       sender: frame.sender,
       decoded: 0,
       live: true,
+      announced: this.#announcedOf(frame.sender, frame.mediaKind),
       needsKeyFrame: frame.mediaKind !== 'audio',
       canvas: null,
       lastFrameAt: this.#timing.now(),
@@ -181,7 +229,8 @@ export class Receiver {
       const decoder = new VideoDecoder({
         output: (video) => {
           state.decoded++;
-          draw(state.canvas, video);
+          // Frames still in flight after "camera off" must not bring the picture back.
+          if (state.announced !== false) draw(state.canvas, video);
           video.close();
         },
         error: () => this.#recover(state),
@@ -217,6 +266,14 @@ export class Receiver {
       data.close();
     }
   }
+}
+
+function onOf(state: MediaStateChange['state'], kind: MediaKind): boolean {
+  return kind === 'audio' ? state.microphone : kind === 'camera' ? state.camera : state.screen;
+}
+
+function blank(canvas: HTMLCanvasElement | null): void {
+  canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
 }
 
 function draw(canvas: HTMLCanvasElement | null, video: VideoFrame): void {

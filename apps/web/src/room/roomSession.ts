@@ -1,9 +1,11 @@
 // One visit to a meeting room, outside React: sign the SDK in with the session cookie, join,
-// capture and publish, receive, chat. The page renders its snapshot (useSyncExternalStore).
+// capture and publish, announce what is on (microphone, camera, screen), receive, chat. The page
+// renders its snapshot (useSyncExternalStore).
 import {
   ClientError,
   ConclaveClient,
   type BlockReason,
+  type MediaState,
   type Meeting,
   type RosterMember,
 } from '@conclave/client';
@@ -44,6 +46,8 @@ export interface RoomSnapshot {
   readonly roster: readonly RosterMember[];
   readonly ownFingerprint: string | undefined;
   readonly streams: readonly RemoteStream[];
+  /** What each other participant announced it has on, by participant id. */
+  readonly media: ReadonlyMap<string, MediaState>;
   readonly chat: readonly ChatLine[];
   readonly local: MediaStream | null;
   readonly microphoneOn: boolean;
@@ -60,6 +64,7 @@ const initial: RoomSnapshot = {
   roster: [],
   ownFingerprint: undefined,
   streams: [],
+  media: new Map(),
   chat: [],
   local: null,
   microphoneOn: true,
@@ -89,6 +94,9 @@ export class RoomSession {
   #receiver: Receiver | undefined;
   #audio: AudioContext | undefined;
   readonly #publishers = new Map<'audio' | 'camera' | 'screen', Publisher>();
+  /** Whether this visit captured a microphone and a camera at all. */
+  #microphone = false;
+  #camera = false;
   #chatIds = 0;
   #closed = false;
 
@@ -140,10 +148,14 @@ export class RoomSession {
       this.#meeting = meeting;
       this.#listen(meeting);
       this.#receiver = new Receiver(meeting, this.#audio, (streams) => this.#update({ streams }));
-      await meeting.join();
-      this.#update({ phase: { kind: 'joined' }, e2ee: meeting.e2ee, roster: meeting.roster });
       const [audioTrack] = local.getAudioTracks();
       const [videoTrack] = local.getVideoTracks();
+      // Said as soon as the meeting is joined (the SDK keeps it until then), before media flows.
+      this.#microphone = audioTrack !== undefined;
+      this.#camera = videoTrack !== undefined;
+      this.#announce({ microphone: this.#microphone, camera: this.#camera, screen: false });
+      await meeting.join();
+      this.#update({ phase: { kind: 'joined' }, e2ee: meeting.e2ee, roster: meeting.roster });
       // The tracks are cloned: the page's own preview keeps the original.
       if (audioTrack)
         this.#publishers.set('audio', publishTrack(meeting, 'audio', audioTrack.clone()));
@@ -168,6 +180,17 @@ export class RoomSession {
       for (const member of roster) if (member.relayId !== undefined) relays.add(member.relayId);
       this.#receiver?.keepOnly(relays);
     });
+    const media = () => {
+      const known = new Map<string, MediaState>();
+      for (const { participantId } of meeting.participants) {
+        const state = meeting.mediaStateOf(participantId)?.state;
+        if (state !== undefined && participantId !== meeting.participantId)
+          known.set(participantId, state);
+      }
+      this.#update({ media: known });
+    };
+    meeting.on('media-state', media);
+    meeting.on('participants', media);
     meeting.on('chat', (message) =>
       this.#addChat(message.from.displayName ?? 'Someone', message.text, false, message.e2ee),
     );
@@ -207,10 +230,19 @@ export class RoomSession {
     this.#addChat('You', text, true, meeting.e2ee === true);
   }
 
+  /**
+   * The others are told what is on, so their pages need not guess from silence. Announced only for
+   * a track this visit has: without a microphone there is nothing to unmute.
+   */
+  #announce(change: Partial<MediaState>): void {
+    this.#meeting?.setMediaState(change).catch(() => undefined);
+  }
+
   setMicrophone(on: boolean): void {
     const publisher = this.#publishers.get('audio');
     if (publisher) publisher.paused = !on;
     this.#update({ microphoneOn: on });
+    if (this.#microphone) this.#announce({ microphone: on });
   }
 
   setCamera(on: boolean): void {
@@ -221,6 +253,7 @@ export class RoomSession {
     }
     for (const track of this.#snapshot.local?.getVideoTracks() ?? []) track.enabled = on;
     this.#update({ cameraOn: on });
+    if (this.#camera) this.#announce({ camera: on });
   }
 
   async toggleScreen(): Promise<void> {
@@ -231,6 +264,7 @@ export class RoomSession {
       current.stop();
       this.#publishers.delete('screen');
       this.#update({ sharing: false });
+      this.#announce({ screen: false });
       return;
     }
     try {
@@ -238,12 +272,17 @@ export class RoomSession {
       const [track] = screen.getVideoTracks();
       if (!track) return;
       track.addEventListener('ended', () => {
-        this.#publishers.get('screen')?.stop();
+        const publisher = this.#publishers.get('screen');
+        // Stopped from the button already (which stops the track too): said once is enough.
+        if (publisher === undefined) return;
+        publisher.stop();
         this.#publishers.delete('screen');
         this.#update({ sharing: false });
+        this.#announce({ screen: false });
       });
       this.#publishers.set('screen', publishTrack(meeting, 'screen', track));
       this.#update({ sharing: true, notice: null });
+      this.#announce({ screen: true });
     } catch {
       this.#update({ notice: 'Screen sharing did not start: the browser did not allow it.' });
     }

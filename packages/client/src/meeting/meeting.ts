@@ -1,6 +1,7 @@
 // One meeting from this client's side: the signaling connection (and its resumption), the MLS
-// member role (E2EE) or the server-held media key (standard), media, chat, and the typed events
-// an application renders. Inbound messages and frames go through one serial queue.
+// member role (E2EE) or the server-held media key (standard), media, chat, announced media state,
+// and the typed events an application renders. Inbound messages and frames go through one serial
+// queue.
 import {
   acceptChangedKey,
   keyFingerprint,
@@ -33,6 +34,7 @@ import {
   type MediaKind,
   type ServerMessage,
 } from '../wire.ts';
+import { decodeAppPayload, encodeAppPayload } from './app-payload.ts';
 import {
   encodeChat,
   MAX_CHAT_LENGTH,
@@ -44,11 +46,14 @@ import { Connector } from './connector.ts';
 import { deferred, type Deferred } from './deferred.ts';
 import { findingEvents } from './findings.ts';
 import { MediaKeys } from './media-keys.ts';
+import { MediaStates, mergeMediaState, NOTHING_ON, readE2eeMediaState } from './media-state.ts';
 import { ParticipantTable, type Participant } from './participants.ts';
 import { e2eeRoster, standardRoster, type RosterMember } from './roster.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
   JoinOptions,
+  MediaState,
+  MediaStateChange,
   MeetingDeps,
   MeetingEvents,
   MeetingPhase,
@@ -76,6 +81,12 @@ export class Meeting {
   #epochs = 0;
   #standardEpoch: bigint | undefined;
   readonly #chat = { sent: 0, received: 0, dropped: 0 };
+  readonly #mediaStates = new MediaStates();
+  readonly #mediaStateCounts = { sent: 0, received: 0, dropped: 0 };
+  /** What this participant says it has on; undefined until the application first says it. */
+  #ownMedia: MediaState | undefined;
+  #ownMediaAt = 0;
+  #announcing = false;
   #timers = new Set<TimerHandle>();
   #rejoinPending = false;
   #rejoins = 0;
@@ -195,6 +206,7 @@ export class Meeting {
         };
       }),
       chat: { ...this.#chat },
+      mediaState: { ...this.#mediaStateCounts },
       epochs: this.#epochs,
       epoch: this.epoch,
       reconnects: this.#connector.reconnects,
@@ -348,6 +360,34 @@ export class Meeting {
     this.#chat.sent++;
   }
 
+  /**
+   * Says what this participant has on, so the others need not guess from silence (a stalled
+   * network is not a mute). Fields left out keep their last value (off before the first call).
+   * E2EE meetings: an MLS application message, said again after every epoch change because new
+   * members cannot read older ones; standard meetings: `media-state` through the server, which
+   * hands the last one to whoever joins later. Before the meeting is joined the state is kept and
+   * said once it is. Rejects `invalid_argument` for a field that is not a boolean.
+   */
+  async setMediaState(change: Partial<MediaState>): Promise<void> {
+    this.#ownMedia = mergeMediaState(this.#ownMedia ?? NOTHING_ON, change);
+    this.#ownMediaAt = this.#deps.clock.now();
+    await this.#queue.run(() => this.#sendMediaState());
+  }
+
+  /**
+   * The media state `participantId` last announced (this participant's own included), or undefined
+   * if it said none (an older client, or nothing received yet).
+   */
+  mediaStateOf(participantId: string): MediaStateChange | undefined {
+    if (participantId === this.#participantId) {
+      const own = this.#ownMedia;
+      return own === undefined
+        ? undefined
+        : { participantId, userId: this.#deps.user.id, state: own, at: this.#ownMediaAt };
+    }
+    return this.#mediaStates.get(participantId);
+  }
+
   /** The user's explicit decision to trust a device's new key, after a `keyChanged` event. */
   async acceptChangedKey(identity: MemberIdentity): Promise<void> {
     await this.#deps.directory.refresh();
@@ -420,17 +460,21 @@ export class Meeting {
         return this.#onBlocked(message.reasons);
       case 'participants':
         this.#participants.replace(message.participants);
+        this.#mediaStates.keepOnly(new Set(message.participants.map((p) => p.participantId)));
         return this.#participantsChanged();
       case 'participant-joined':
         this.#participants.add(message.participant);
         return this.#participantsChanged();
       case 'participant-left':
         this.#participants.remove(message.participantId);
+        this.#mediaStates.forget(message.participantId);
         return this.#participantsChanged();
       case 'media-key':
         return this.#onMediaKey(message);
       case 'chat':
         return this.#onStandardChat(message);
+      case 'media-state':
+        return this.#onStandardMediaState(message);
       case 'removed':
         if (message.reason === 'commit-failed' && this.#rejoinPending) return;
         return this.#end(message.reason, message.reasons);
@@ -505,9 +549,13 @@ export class Meeting {
       e2ee: message.endToEndEncryption,
       resumed,
     });
-    if (!message.endToEndEncryption) return;
-    if (message.mls === undefined) return this.#fail(new ClientError('protocol'));
-    await this.#joinGroup(message.mls);
+    if (message.endToEndEncryption) {
+      if (message.mls === undefined) return this.#fail(new ClientError('protocol'));
+      await this.#joinGroup(message.mls);
+    }
+    // A standard joiner (or a resumed member) is a new participant to the others, who forgot its
+    // state when it left; a fresh E2EE member has no leaf yet and says it with its first epoch.
+    this.#announceAgain();
   }
 
   async #joinGroup(mls: MlsJoinInfo): Promise<void> {
@@ -599,6 +647,7 @@ export class Meeting {
     this.#events.emit('roster', this.roster);
     this.#events.emit('securityCode', change.securityCode);
     this.#settle();
+    this.#announceAgain();
   }
 
   async #onMediaKey(message: Extract<ServerMessage, { type: 'media-key' }>): Promise<void> {
@@ -627,13 +676,76 @@ export class Meeting {
   }
 
   #onApplication(data: Uint8Array, from: string): void {
-    const chat = readE2eeChat(data, from, this.#chatLookups());
+    const payload = decodeAppPayload(data);
+    if (payload?.kind === 'media') {
+      const change = readE2eeMediaState(payload, from, this.#chatLookups());
+      if (change === undefined) this.#mediaStateCounts.dropped++;
+      else this.#onMediaState(change);
+      return;
+    }
+    const chat =
+      payload === undefined ? undefined : readE2eeChat(payload, from, this.#chatLookups());
     if (chat === undefined) {
       this.#chat.dropped++;
       return;
     }
     this.#chat.received++;
     this.#events.emit('chat', chat);
+  }
+
+  #onStandardMediaState(message: Extract<ServerMessage, { type: 'media-state' }>): void {
+    if (this.#e2ee !== false || message.from === this.#participantId) return;
+    this.#onMediaState({
+      participantId: message.from,
+      userId: this.#participants.byId(message.from)?.userId,
+      state: message.state,
+      at: this.#deps.clock.now(),
+    });
+  }
+
+  #onMediaState(change: MediaStateChange): void {
+    this.#mediaStateCounts.received++;
+    const news = this.#mediaStates.record(change);
+    if (news !== undefined) this.#events.emit('media-state', news);
+  }
+
+  /**
+   * Says this participant's media state again, behind whatever is queued already: a burst of
+   * commits waiting in the queue costs one message, at the epoch they end in.
+   */
+  #announceAgain(): void {
+    if (this.#ownMedia === undefined || this.#announcing) return;
+    this.#announcing = true;
+    this.#queue
+      .run(() => {
+        this.#announcing = false;
+        return this.#sendMediaState();
+      })
+      .catch((error: unknown) => this.#report(error));
+  }
+
+  /** Runs in the queue. Not joined (yet, or any more): nothing is sent; a later join says it. */
+  async #sendMediaState(): Promise<void> {
+    const state = this.#ownMedia;
+    if (state === undefined || this.#participantId === undefined) return;
+    if (this.#phase !== 'joined' && this.#phase !== 'joining') return;
+    let sent: boolean;
+    if (this.#e2ee === true) {
+      const leafIndex = this.#member.leafIndex;
+      if (leafIndex === undefined) return;
+      const { epoch, message } = await this.#member.encrypt(
+        encodeAppPayload({ kind: 'media', state, leafIndex }),
+      );
+      sent = this.#connector.send({
+        type: 'app-message',
+        meetingId: this.id,
+        epoch: epoch.toString(),
+        message: toBase64(message),
+      });
+    } else {
+      sent = this.#connector.send({ type: 'media-state', meetingId: this.id, state });
+    }
+    if (sent) this.#mediaStateCounts.sent++;
   }
 
   #onStandardChat(message: Extract<ServerMessage, { type: 'chat' }>): void {

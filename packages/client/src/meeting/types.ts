@@ -42,6 +42,23 @@ export interface ChatMessage {
   readonly receivedAt: number;
 }
 
+/** Whether a participant's microphone, camera and screen share are on, as they said it. */
+export interface MediaState {
+  readonly microphone: boolean;
+  readonly camera: boolean;
+  readonly screen: boolean;
+}
+
+/** A participant's announced media state, as this client last received it. */
+export interface MediaStateChange {
+  readonly participantId: string;
+  /** E2EE: the user of the MLS leaf that sent it; standard: the server's participant list. */
+  readonly userId: string | undefined;
+  readonly state: MediaState;
+  /** When this client received it (the injected clock). */
+  readonly at: number;
+}
+
 export interface KeyChange {
   /** A member device whose key differs from the pinned one, or the server's external sender. */
   readonly subject: 'device' | 'server';
@@ -73,6 +90,11 @@ export interface MeetingEvents {
   epoch: { readonly epoch: bigint; readonly leafIndex: number };
   frame: ReceivedFrame;
   chat: ChatMessage;
+  /**
+   * Another participant said what it has on (`setMediaState`), or repeated it: after every epoch
+   * change in E2EE meetings, and to a joiner in standard ones. Not emitted for this participant.
+   */
+  'media-state': MediaStateChange;
   blocked: { readonly reasons: readonly BlockReason[] };
   /**
    * Out of the meeting, and why: `removed-by-organizer` (joining again is blocked while it runs),
@@ -119,6 +141,15 @@ export interface MeetingStats {
     readonly displayName?: string;
   })[];
   readonly chat: { readonly sent: number; readonly received: number; readonly dropped: number };
+  /**
+   * Media-state announcements sent (each repetition counts) and received; E2EE ones whose claimed
+   * sender does not check out are dropped.
+   */
+  readonly mediaState: {
+    readonly sent: number;
+    readonly received: number;
+    readonly dropped: number;
+  };
   /** Epochs entered (E2EE) or media keys installed (standard). */
   readonly epochs: number;
   readonly epoch: bigint | undefined;

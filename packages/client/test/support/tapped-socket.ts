@@ -93,6 +93,11 @@ export class Tap {
     this.#socket?.send(bytes);
   }
 
+  /** Sends a text message as this client, bypassing the SDK (a member misbehaving). */
+  sendText(text: string): void {
+    this.#socket?.send(text);
+  }
+
   /** A network failure: the connection is gone without a closing handshake. */
   cut(): void {
     this.#socket?.terminate();

@@ -50,7 +50,10 @@ export const signalingErrorCodes = [
   'bad_commit',
   /** An MLS message (group-created, app-message) that does not fit the group. */
   'bad_mls_message',
-  /** A message of the other kind of meeting (`chat` in E2EE, `app-message` in standard, …). */
+  /**
+   * A message of the other kind of meeting (`chat` or `media-state` in E2EE, `app-message` in
+   * standard, …).
+   */
   'not_allowed',
   /** Too many messages, or too many bad ones: past the limit the socket is closed. */
   'rate_limited',
@@ -86,6 +89,16 @@ export const clientInfoSchema = z.object({
   e2eeMedia: z.boolean(),
 });
 export type ClientInfo = z.infer<typeof clientInfoSchema>;
+
+/**
+ * Whether a participant's microphone, camera and screen share are on, in their own words. Standard
+ * meetings carry it as `media-state`; E2EE meetings inside an MLS application message instead.
+ */
+export const mediaStateSchema = z.object({
+  microphone: z.boolean(),
+  camera: z.boolean(),
+  screen: z.boolean(),
+});
 
 // ---- client → server -------------------------------------------------------------------------
 
@@ -140,6 +153,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('app-message'), meetingId: id, epoch, message: base64 }),
   /** Plain chat in a standard meeting (the server may read it: it is not E2EE). */
   z.object({ type: z.literal('chat'), meetingId: id, text: z.string().min(1).max(4000) }),
+  /**
+   * Standard meetings: this participant's media state, whole (not a change). The server relays it
+   * to the others and keeps the last one, in memory, for whoever joins later.
+   */
+  z.object({ type: z.literal('media-state'), meetingId: id, state: mediaStateSchema }),
   z.object({ type: z.literal('leave'), meetingId: id }),
   z.object({ type: z.literal('ping'), nonce: z.number().int() }),
 ]);
@@ -242,6 +260,16 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     displayName: z.string(),
     text: z.string(),
     at: z.string(),
+  }),
+  /**
+   * Standard meetings: participant `from` said its media state. A joiner gets the last one of each
+   * participant already there, right after `participants`.
+   */
+  z.object({
+    type: z.literal('media-state'),
+    meetingId: id,
+    from: id,
+    state: mediaStateSchema,
   }),
   /** Standard meetings: the server-held media key for `epoch` (never sent in E2EE meetings). */
   z.object({ type: z.literal('media-key'), meetingId: id, epoch, key: base64 }),

@@ -1,0 +1,102 @@
+// The stage's words: "muted" and "Camera off" only when the person announced it; silence alone
+// (an older client, or a stall) reads as nothing arriving; people heard from but not seen get a tile.
+import type { MediaState, RosterMember } from '@conclave/client';
+import { describe, expect, it } from 'vitest';
+import type { RemoteStream } from './receiver.ts';
+import { audioStatus, stageOf, videoOverlay } from './stage.ts';
+
+const stream = (
+  kind: RemoteStream['kind'],
+  relayId: number,
+  over: Partial<RemoteStream> = {},
+): RemoteStream => ({
+  streamId: (relayId << 2) | (kind === 'audio' ? 1 : kind === 'camera' ? 2 : 3),
+  kind,
+  sender: { relayId, leafIndex: relayId, participantId: `p${relayId}`, displayName: `n${relayId}` },
+  decoded: 5,
+  live: true,
+  announced: undefined,
+  ...over,
+});
+
+const member = (relayId: number, self = false): RosterMember => ({
+  leafIndex: relayId,
+  userId: `u${relayId}`,
+  deviceId: null,
+  displayName: `n${relayId}`,
+  fingerprint: null,
+  self,
+  relayId,
+  participantId: `p${relayId}`,
+});
+
+const on = (microphone: boolean, camera: boolean): MediaState => ({
+  microphone,
+  camera,
+  screen: false,
+});
+
+describe('the microphone line', () => {
+  it('says muted only when announced, and nothing arriving otherwise', () => {
+    expect(audioStatus(false, undefined)).toMatchObject({ words: 'muted', source: 'announced' });
+    expect(audioStatus(false, stream('audio', 1))).toMatchObject({ words: 'muted' });
+    expect(audioStatus(true, stream('audio', 1, { live: false }))).toMatchObject({
+      words: 'no audio arriving',
+      source: 'announced',
+    });
+    // An older client that went quiet: not claimed to be muted.
+    expect(audioStatus(undefined, stream('audio', 1, { live: false }))).toMatchObject({
+      words: 'no audio arriving',
+      source: 'frames',
+    });
+    expect(audioStatus(undefined, stream('audio', 1))).toMatchObject({ words: 'audio arriving' });
+    expect(audioStatus(true, stream('audio', 1, { decoded: 0 }))).toMatchObject({
+      words: 'audio waiting',
+    });
+    expect(audioStatus(true, undefined)).toMatchObject({ words: 'audio waiting' });
+    expect(audioStatus(undefined, undefined)).toBeUndefined();
+  });
+});
+
+describe('the picture', () => {
+  it('is "Camera off" only when announced', () => {
+    expect(videoOverlay(stream('camera', 1, { announced: false, live: false }))).toBe('Camera off');
+    expect(videoOverlay(stream('camera', 1, { live: false }))).toBe('No video arriving');
+    expect(videoOverlay(stream('camera', 1, { announced: true, live: false }))).toBe(
+      'No video arriving',
+    );
+    expect(videoOverlay(stream('screen', 1, { announced: true, live: false }))).toBe(
+      'Screen not arriving',
+    );
+    expect(videoOverlay(stream('camera', 1, { announced: true }))).toBeNull();
+  });
+});
+
+describe('the stage', () => {
+  it('puts the microphone under the camera, and gives people not seen a tile of their own', () => {
+    const roster = [member(1, true), member(2), member(3), member(4), member(5)];
+    const streams = [
+      stream('camera', 2),
+      stream('audio', 2),
+      stream('screen', 2),
+      stream('audio', 4),
+      stream('audio', 9),
+    ];
+    // 2 is seen and muted; 3 joined with camera and microphone off (no stream at all); 4 is heard
+    // only; 5 never announced and sends nothing; 9 is heard but not on the list yet.
+    const media = new Map([
+      ['p2', on(false, true)],
+      ['p3', on(false, false)],
+    ]);
+    const { videos, voices } = stageOf(streams, roster, media);
+    expect(videos.map((v) => [v.name, v.overlay, v.audio?.words])).toEqual([
+      ['n2', null, 'muted'],
+      ["n2's screen", null, undefined],
+    ]);
+    expect(voices.map((v) => [v.name, v.overlay, v.audio?.words, v.audio?.source])).toEqual([
+      ['n3', 'Camera off', 'muted', 'announced'],
+      ['n4', 'No video', 'audio arriving', 'frames'],
+      ['n9', 'No video', 'audio arriving', 'frames'],
+    ]);
+  });
+});
