@@ -1,12 +1,17 @@
 // Runs tasks one after another, in the order they were queued. Every inbound server message and
 // media frame of a meeting goes through one queue: MLS state moves one message at a time, and a
-// frame that arrived after a commit is decrypted after that commit was applied.
+// frame that arrived after a commit is decrypted after that commit was applied. Each task first
+// takes a fair turn (fair-turns.ts), so a long backlog lets sockets, timers and the page breathe.
+import { fairTurn } from './fair-turns.ts';
 
 export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();
 
   run<T>(task: () => Promise<T> | T): Promise<T> {
-    const result = this.#tail.then(task);
+    const result = this.#tail.then(async () => {
+      await fairTurn();
+      return task();
+    });
     this.#tail = result.catch(() => undefined);
     return result;
   }
