@@ -429,3 +429,52 @@ describe('a standard meeting', () => {
     expect(chats).toEqual(['hi:false']);
   });
 });
+
+describe('a client that falls behind', () => {
+  it('sheds media frames past its queue bound (counted as backlog) and keeps control and MLS flowing', async () => {
+    const meetingId = server.createMeeting({ e2ee: true });
+    const [alice, bob] = await people('alice', 'bob');
+    const [a, b] = (await joinAll([alice!, bob!], meetingId)) as [Meeting, Meeting];
+    await until([a, b], () => a.epoch === b.epoch && b.roster.length === 2, 10_000, 'joined');
+    const reasons: string[] = [];
+    b.on('dropped', (d) => reasons.push(d.reason));
+    const header = encodeEnvelopeHeader({
+      mediaKind: 'audio',
+      keyFrame: true,
+      layer: 0,
+      streamId: 7,
+      sender: a.relayId!,
+      timestampUs: 1,
+    });
+    const frame = new Uint8Array([
+      ...header,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      12,
+      13,
+      14,
+      15,
+      16,
+    ]);
+    // 1,000 frames land in one go, before bob's queue runs any of them.
+    const end = server.participant(meetingId, bob!.userId).conn!.end;
+    for (let i = 0; i < 1_000; i++) end.send(frame);
+    await until([a, b], () => reasons.length >= 1_000, 10_000, 'all frames accounted for');
+    const backlog = reasons.filter((r) => r === 'backlog').length;
+    expect(backlog).toBe(1_000 - 256);
+    expect(b.stats().frames.dropped.backlog).toBe(backlog);
+    // Still a working member: chat (an MLS application message) crosses afterwards.
+    const chat = new Promise<string>((resolve) => b.on('chat', (m) => resolve(m.text)));
+    await a.sendChat('still here');
+    expect(await chat).toBe('still here');
+  });
+});

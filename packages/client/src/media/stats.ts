@@ -24,7 +24,12 @@ export type FrameDropReason =
   | 'too_old'
   | 'auth_failed'
   | 'suite_not_allowed'
-  | 'closed';
+  | 'closed'
+  /**
+   * This client was behind: more frames waited in its queue than it could process, so a new one
+   * was dropped rather than queued without bound (MLS work and memory come first).
+   */
+  | 'backlog';
 
 export interface SenderCounters {
   readonly relayId: number;

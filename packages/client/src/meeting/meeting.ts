@@ -61,6 +61,13 @@ import type {
   RemovedReason,
 } from './types.ts';
 
+/**
+ * Media frames one meeting lets wait behind its MLS and signaling work (about a second of four
+ * senders' audio and video); past it a client that has fallen behind drops frames, counted as
+ * `backlog`, instead of growing its queue without bound.
+ */
+const MAX_QUEUED_FRAMES = 256;
+
 export class Meeting {
   readonly id: string;
   readonly #events = new Emitter<MeetingEvents>();
@@ -81,6 +88,8 @@ export class Meeting {
   #epochs = 0;
   #standardEpoch: bigint | undefined;
   readonly #chat = { sent: 0, received: 0, dropped: 0 };
+  /** Media frames waiting in the queue (bounded: MAX_QUEUED_FRAMES). */
+  #queuedFrames = 0;
   readonly #mediaStates = new MediaStates();
   readonly #mediaStateCounts = { sent: 0, received: 0, dropped: 0 };
   /** What this participant says it has on; undefined until the application first says it. */
@@ -406,7 +415,21 @@ export class Meeting {
         .catch((error: unknown) => this.#report(error));
     });
     c.on('binary', (bytes) => {
-      this.#queue.run(() => this.#onBinary(bytes)).catch((error: unknown) => this.#report(error));
+      const media = mediaMessageFamily(bytes) !== 'control';
+      if (media && this.#queuedFrames >= MAX_QUEUED_FRAMES) {
+        // Behind (a slow device, or a backlog of MLS work): shed media, never control or MLS.
+        this.#media?.stats.received(undefined);
+        this.#media?.stats.dropped('backlog', undefined);
+        this.#events.emit('dropped', { reason: 'backlog', relayId: undefined });
+        return;
+      }
+      if (media) this.#queuedFrames++;
+      this.#queue
+        .run(() => {
+          if (media) this.#queuedFrames--;
+          return this.#onBinary(bytes);
+        })
+        .catch((error: unknown) => this.#report(error));
     });
     c.on('dropped', () => {
       if (this.#phase !== 'joined' && this.#phase !== 'joining') return;
