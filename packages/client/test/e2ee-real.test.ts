@@ -17,52 +17,29 @@ import {
   proposeExternalAdd,
   type MeetingState,
 } from '@conclave/crypto/member';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JoinOptions, Meeting, ReceivedFrame } from '../src/index.ts';
 import { fromBase64, toBase64 } from '../src/bytes.ts';
 import { ENVELOPE_HEADER_BYTES, encodeEnvelopeHeader } from '../src/wire.ts';
 import { codes, until } from './support/people.ts';
 import {
   realPerson,
-  startRealServer,
-  startedMeeting,
   type RealPerson,
-  type RealServer,
+  realServerForFile,
+  startedMeeting,
+  startRealServer,
+  type Tapped,
 } from './support/real-server.ts';
-import { Tap } from './support/tapped-socket.ts';
 
-let server: RealServer;
-const everyone: RealPerson[] = [];
-
-beforeAll(async () => {
-  server = await startRealServer();
-});
-afterAll(async () => {
-  for (const p of everyone) p.client.close();
-  await server?.stop();
-});
-
-interface Tapped extends RealPerson {
-  readonly tap: Tap;
-}
-
-async function people(...names: string[]): Promise<Tapped[]> {
-  const out: Tapped[] = [];
-  for (const name of names) {
-    const tap = new Tap();
-    const p = { ...(await realPerson(server, name, { webSocket: tap.factory })), tap };
-    everyone.push(p);
-    out.push(p);
-  }
-  return out;
-}
+const world = realServerForFile();
+const people = (...names: string[]): Promise<Tapped[]> => world.people(...names);
 
 async function meetingOf(
   e2ee: boolean,
   ...names: string[]
 ): Promise<{ id: string; people: Tapped[] }> {
   const list = await people(...names);
-  return { id: await startedMeeting(server, list[0]!, list.slice(1), e2ee), people: list };
+  return { id: await startedMeeting(world.server, list[0]!, list.slice(1), e2ee), people: list };
 }
 
 async function joinEach(
@@ -296,7 +273,7 @@ describe('an E2EE meeting on the real server', () => {
       m.on('refused', (r) => refused.push(`${r.reason}:${r.identity?.userId}`));
 
     // The attacker holds the server's database, hence its external-sender key, and the socket.
-    const db = new Database(join(server.dataDir, 'conclave.sqlite'), {
+    const db = new Database(join(world.server.dataDir, 'conclave.sqlite'), {
       readonly: true,
       fileMustExist: true,
     });

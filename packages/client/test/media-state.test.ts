@@ -9,45 +9,15 @@ import {
   encryptApplicationMessage,
   type MeetingState,
 } from '@conclave/crypto/member';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MediaState, MediaStateChange, Meeting } from '../src/index.ts';
 import { toBase64 } from '../src/bytes.ts';
 import { encodeAppPayload } from '../src/meeting/app-payload.ts';
 import { until } from './support/people.ts';
-import {
-  realPerson,
-  startRealServer,
-  startedMeeting,
-  type RealPerson,
-  type RealServer,
-} from './support/real-server.ts';
-import { Tap } from './support/tapped-socket.ts';
+import { realServerForFile, startedMeeting, type Tapped } from './support/real-server.ts';
 
-let server: RealServer;
-const everyone: RealPerson[] = [];
-
-beforeAll(async () => {
-  server = await startRealServer();
-});
-afterAll(async () => {
-  for (const p of everyone) p.client.close();
-  await server?.stop();
-});
-
-interface Tapped extends RealPerson {
-  readonly tap: Tap;
-}
-
-async function people(...names: string[]): Promise<Tapped[]> {
-  const out: Tapped[] = [];
-  for (const name of names) {
-    const tap = new Tap();
-    const p = { ...(await realPerson(server, name, { webSocket: tap.factory })), tap };
-    everyone.push(p);
-    out.push(p);
-  }
-  return out;
-}
+const world = realServerForFile();
+const people = (...names: string[]): Promise<Tapped[]> => world.people(...names);
 
 function heard(meeting: Meeting): MediaStateChange[] {
   const changes: MediaStateChange[] = [];
@@ -65,7 +35,7 @@ describe('media state in an E2EE meeting', () => {
   it('reaches the others as MLS, reaches a later member after its epoch, is not chat, and a forged leaf claim is dropped', async () => {
     const list = await people('alice', 'bob', 'carol');
     const [alice, bob, carol] = list as [Tapped, Tapped, Tapped];
-    const id = await startedMeeting(server, alice, [bob, carol], true);
+    const id = await startedMeeting(world.server, alice, [bob, carol], true);
     const a = await alice.client.join(id);
     const b = await bob.client.join(id);
     await until([a, b], () => a.epoch === 1n && b.epoch === 1n, 15_000, 'epoch 1');
@@ -157,10 +127,10 @@ describe('media state in an E2EE meeting', () => {
 });
 
 describe('media state in a standard meeting', () => {
-  it('goes through the server, which hands the last state to whoever joins later', async () => {
+  it('goes through the world.server, which hands the last state to whoever joins later', async () => {
     const list = await people('erin', 'frank', 'grace');
     const [erin, frank, grace] = list as [Tapped, Tapped, Tapped];
-    const id = await startedMeeting(server, erin, [frank, grace], false);
+    const id = await startedMeeting(world.server, erin, [frank, grace], false);
     const e = await erin.client.join(id);
     const f = await frank.client.join(id);
     const atFrank = heard(f);

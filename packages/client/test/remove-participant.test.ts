@@ -6,44 +6,13 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { bootstrapAdmin } from '@conclave/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientError, type Meeting, type MeetingEvents } from '../src/index.ts';
 import { codes, until } from './support/people.ts';
-import {
-  api,
-  realPerson,
-  startRealServer,
-  startedMeeting,
-  type RealPerson,
-  type RealServer,
-} from './support/real-server.ts';
-import { Tap } from './support/tapped-socket.ts';
+import { api, realServerForFile, startedMeeting, type Tapped } from './support/real-server.ts';
 
-let server: RealServer;
-const everyone: RealPerson[] = [];
-
-beforeAll(async () => {
-  server = await startRealServer();
-});
-afterAll(async () => {
-  for (const p of everyone) p.client.close();
-  await server?.stop();
-});
-
-interface Tapped extends RealPerson {
-  readonly tap: Tap;
-}
-
-async function people(...names: string[]): Promise<Tapped[]> {
-  const out: Tapped[] = [];
-  for (const name of names) {
-    const tap = new Tap();
-    const p = { ...(await realPerson(server, name, { webSocket: tap.factory })), tap };
-    everyone.push(p);
-    out.push(p);
-  }
-  return out;
-}
+const world = realServerForFile();
+const people = (...names: string[]): Promise<Tapped[]> => world.people(...names);
 
 /** The HTTP status and body, without throwing on a refusal. */
 async function call(
@@ -51,7 +20,7 @@ async function call(
   method: string,
   path: string,
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${world.server.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}` },
   });
@@ -84,8 +53,8 @@ interface AuditEntry {
 
 async function audit(kind: string): Promise<AuditEntry[]> {
   const answer = await api<{ entries: AuditEntry[] }>(
-    server,
-    server.adminToken,
+    world.server,
+    world.server.adminToken,
     'GET',
     `/api/admin/audit?kind=${kind}&limit=200`,
   );
@@ -101,7 +70,7 @@ describe('removing a participant from an E2EE meeting', () => {
       Tapped,
       Tapped,
     ];
-    const id = await startedMeeting(server, organizer, [alice, bob], true);
+    const id = await startedMeeting(world.server, organizer, [alice, bob], true);
     const o = await organizer.client.join(id);
     const a = await alice.client.join(id);
     const b = await bob.client.join(id);
@@ -117,7 +86,7 @@ describe('removing a participant from an E2EE meeting', () => {
     // The live roster: organizer and participants may read it; each member's leaf is the one its
     // own group state holds.
     const roster = await api<Roster>(
-      server,
+      world.server,
       organizer.token,
       'GET',
       `/api/meetings/${id}/participants`,
@@ -133,7 +102,7 @@ describe('removing a participant from an E2EE meeting', () => {
       expect(Date.parse(entry?.joinedAt ?? '')).not.toBeNaN();
     }
     const seenByAlice = await api<Roster>(
-      server,
+      world.server,
       alice.token,
       'GET',
       `/api/meetings/${id}/participants`,
@@ -156,7 +125,7 @@ describe('removing a participant from an E2EE meeting', () => {
 
     const removed = nextRemoved(b);
     const answer = await api<{ removed: string[] }>(
-      server,
+      world.server,
       organizer.token,
       'POST',
       `/api/meetings/${id}/participants/${b.participantId}/remove`,
@@ -216,7 +185,7 @@ describe('removing a participant from an E2EE meeting', () => {
     // The removal lasts as long as this run of the meeting: ending it forgets it (an ended
     // meeting cannot be started again, so nobody is let back in by it).
     const stored = () => {
-      const db = new Database(join(server.dataDir, 'conclave.sqlite'), { readonly: true });
+      const db = new Database(join(world.server.dataDir, 'conclave.sqlite'), { readonly: true });
       try {
         return db.prepare('SELECT user_id FROM meeting_removals WHERE meeting_id = ?').all(id);
       } finally {
@@ -225,7 +194,7 @@ describe('removing a participant from an E2EE meeting', () => {
     };
     expect(stored()).toEqual([{ user_id: bob.userId }]);
     const ended = [nextRemoved(o), nextRemoved(a)];
-    await api(server, organizer.token, 'POST', `/api/meetings/${id}/end`);
+    await api(world.server, organizer.token, 'POST', `/api/meetings/${id}/end`);
     expect(await Promise.all(ended)).toEqual([
       { reason: 'meeting-ended' },
       { reason: 'meeting-ended' },
@@ -239,18 +208,18 @@ describe('removing a participant from an E2EE meeting', () => {
       Tapped,
       Tapped,
     ];
-    const id = await startedMeeting(server, organizer, [alice, invitee], false);
+    const id = await startedMeeting(world.server, organizer, [alice, invitee], false);
     const o = await organizer.client.join(id);
     const a = await alice.client.join(id);
     await until([o, a], () => o.participants.length === 2 && a.participants.length === 2);
 
     const other = await bootstrapAdmin({
-      dataDir: server.dataDir,
+      dataDir: world.server.dataDir,
       email: 'admin@other-tenant.example',
       tenant: 'Other tenant',
       passwordCost: { N: 1024, r: 8, p: 1 },
     });
-    const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
+    const signIn = await fetch(`${world.server.url}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: other.email, password: other.password }),
@@ -273,7 +242,7 @@ describe('removing a participant from an E2EE meeting', () => {
     expect((await call(invitee.token, 'GET', `/api/meetings/${id}/participants`)).status).toBe(403);
     // An admin may remove, but not the organizer from their own meeting.
     const organizerOut = await call(
-      server.adminToken,
+      world.server.adminToken,
       'POST',
       `/api/meetings/${id}/participants/${o.participantId}/remove`,
     );
@@ -282,7 +251,12 @@ describe('removing a participant from an E2EE meeting', () => {
 
     // An admin removing alice: the standard meeting keeps going for the organizer.
     const removed = nextRemoved(a);
-    const byAdmin = await api<{ removed: string[] }>(server, server.adminToken, 'POST', remove);
+    const byAdmin = await api<{ removed: string[] }>(
+      world.server,
+      world.server.adminToken,
+      'POST',
+      remove,
+    );
     expect(byAdmin.removed).toEqual([a.participantId]);
     expect((await removed).reason).toBe('removed-by-organizer');
     await until([o], () => o.participants.length === 1, 5_000, 'alice gone from the list');
@@ -301,7 +275,7 @@ describe('revoked sessions leave at once', () => {
       Tapped,
       Tapped,
     ];
-    const id = await startedMeeting(server, organizer, [alice, carol], true);
+    const id = await startedMeeting(world.server, organizer, [alice, carol], true);
     const meetings = [
       await organizer.client.join(id),
       await alice.client.join(id),
@@ -312,7 +286,7 @@ describe('revoked sessions leave at once', () => {
     const before = o.securityCode;
 
     const removed = nextRemoved(c);
-    await api(server, carol.token, 'POST', '/api/auth/sign-out');
+    await api(world.server, carol.token, 'POST', '/api/auth/sign-out');
     expect(await removed).toEqual({ reason: 'signed-out' });
     expect(c.phase).toBe('removed');
     // The socket was closed by the server after telling why.
@@ -338,13 +312,13 @@ describe('revoked sessions leave at once', () => {
 
   it('an admin resetting a user’s password signs them out of every meeting', async () => {
     const [organizer, dave] = (await people('organizer4', 'dave4')) as [Tapped, Tapped];
-    const id = await startedMeeting(server, organizer, [dave], true);
+    const id = await startedMeeting(world.server, organizer, [dave], true);
     const o = await organizer.client.join(id);
     const d = await dave.client.join(id);
     await until([o, d], () => o.epoch === 1n && d.epoch === 1n, 15_000, 'epoch 1');
 
     const removed = nextRemoved(d);
-    await api(server, server.adminToken, 'PATCH', `/api/admin/users/${dave.userId}`, {
+    await api(world.server, world.server.adminToken, 'PATCH', `/api/admin/users/${dave.userId}`, {
       password: 'a-new-password-for-dave',
     });
     expect(await removed).toEqual({ reason: 'signed-out' });

@@ -5,8 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '@conclave/server';
+import { afterAll, beforeAll } from 'vitest';
 import { ConclaveClient, MemoryStore, type Clock, type WebSocketFactory } from '../../src/index.ts';
 import { nodeWebSocketFactory } from '../../src/node.ts';
+import { Tap } from './tapped-socket.ts';
 
 export interface RealServer {
   readonly url: string;
@@ -135,4 +137,48 @@ export async function startedMeeting(
     throw new Error('the meeting did not get the E2EE state asked for');
   await api(server, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
   return meeting.id;
+}
+
+/** A participant whose socket the test can watch and tamper with. */
+export interface Tapped extends RealPerson {
+  readonly tap: Tap;
+}
+
+export interface RealServerForFile {
+  /** The file's server (started before its first test). */
+  readonly server: RealServer;
+  /** Licensed people signed in on it, each with a tapped socket; closed after the file. */
+  people(...names: string[]): Promise<Tapped[]>;
+}
+
+/** One real server for a test file: started before its tests, stopped (and clients closed) after. */
+export function realServerForFile(realtime: Record<string, number> = {}): RealServerForFile {
+  let server: RealServer | undefined;
+  const everyone: RealPerson[] = [];
+  beforeAll(async () => {
+    server = await startRealServer(realtime);
+  });
+  afterAll(async () => {
+    for (const p of everyone) p.client.close();
+    await server?.stop();
+  });
+  const started = (): RealServer => {
+    if (server === undefined) throw new Error('the real server starts in beforeAll');
+    return server;
+  };
+  return {
+    get server() {
+      return started();
+    },
+    async people(...names) {
+      const out: Tapped[] = [];
+      for (const name of names) {
+        const tap = new Tap();
+        const p = { ...(await realPerson(started(), name, { webSocket: tap.factory })), tap };
+        everyone.push(p);
+        out.push(p);
+      }
+      return out;
+    },
+  };
 }
