@@ -6,7 +6,7 @@ import { encryptionPolicies } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
 import type { EncryptionPolicy } from '../../api/types.ts';
 import { useAction, useResource, type Action } from '../../app/hooks.ts';
-import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { DeleteButton } from '../../components/DeleteButton.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
@@ -191,22 +191,16 @@ export function EncryptionPoliciesPage() {
                     >
                       Edit
                     </button>
-                    <ConfirmButton
-                      label="Delete"
-                      question={`Delete the policy '${policy.name}'?`}
-                      busy={remove.busy}
+                    <DeleteButton
+                      thing={`the policy '${policy.name}'`}
+                      action={remove}
+                      remove={() => encryptionPolicies.remove(policy.name)}
+                      setStatus={setStatus}
+                      after={() => policies.reload()}
                       refusal={
                         policy.name === globalPolicyName
                           ? 'The Global policy is built in and is the org-wide default when no other is assigned; it cannot be deleted. Change its settings instead.'
                           : null
-                      }
-                      onConfirm={() =>
-                        void remove
-                          .run(() => encryptionPolicies.remove(policy.name))
-                          .then((ok) => {
-                            if (ok) setStatus(`Deleted the policy '${policy.name}'.`);
-                            policies.reload();
-                          })
                       }
                     />
                   </div>

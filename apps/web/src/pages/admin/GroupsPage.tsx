@@ -5,7 +5,7 @@ import { ApiError } from '../../api/http.ts';
 import type { Group } from '../../api/types.ts';
 import { useAction } from '../../app/hooks.ts';
 import { usePeople, userName, type People } from '../../app/people.ts';
-import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { DeleteButton } from '../../components/DeleteButton.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
@@ -163,19 +163,15 @@ export function GroupsPage() {
                         >
                           Manage
                         </button>
-                        <ConfirmButton
-                          label="Delete"
-                          question={`Delete the group '${g.name}'?`}
-                          busy={remove.busy}
-                          onConfirm={() =>
-                            void remove
-                              .run(() => groups.remove(g.id))
-                              .then((ok) => {
-                                if (ok) setStatus(`Deleted the group '${g.name}'.`);
-                                if (selected === g.id) setSelected(null);
-                                people.reload();
-                              })
-                          }
+                        <DeleteButton
+                          thing={`the group '${g.name}'`}
+                          action={remove}
+                          remove={() => groups.remove(g.id)}
+                          setStatus={setStatus}
+                          after={(deleted) => {
+                            if (deleted && selected === g.id) setSelected(null);
+                            people.reload();
+                          }}
                         />
                       </div>
                     ),

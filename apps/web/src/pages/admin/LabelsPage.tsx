@@ -4,7 +4,7 @@ import { labels } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
 import type { Label } from '../../api/types.ts';
 import { useAction, useResource, type Action } from '../../app/hooks.ts';
-import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { DeleteButton } from '../../components/DeleteButton.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
@@ -165,18 +165,12 @@ export function LabelsPage() {
                     >
                       Edit
                     </button>
-                    <ConfirmButton
-                      label="Delete"
-                      question={`Delete the label '${l.name}'?`}
-                      busy={remove.busy}
-                      onConfirm={() =>
-                        void remove
-                          .run(() => labels.remove(l.id))
-                          .then((ok) => {
-                            if (ok) setStatus(`Deleted the label '${l.name}'.`);
-                            list.reload();
-                          })
-                      }
+                    <DeleteButton
+                      thing={`the label '${l.name}'`}
+                      action={remove}
+                      remove={() => labels.remove(l.id)}
+                      setStatus={setStatus}
+                      after={() => list.reload()}
                     />
                   </div>
                 ),

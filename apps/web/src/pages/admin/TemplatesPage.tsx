@@ -5,7 +5,7 @@ import { templates } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
 import type { Template } from '../../api/types.ts';
 import { useAction, useResource, type Action } from '../../app/hooks.ts';
-import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { DeleteButton } from '../../components/DeleteButton.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { CheckboxField, SelectField, TextField } from '../../components/fields.tsx';
@@ -194,18 +194,12 @@ export function TemplatesPage() {
                     >
                       Edit
                     </button>
-                    <ConfirmButton
-                      label="Delete"
-                      question={`Delete the template '${t.name}'?`}
-                      busy={remove.busy}
-                      onConfirm={() =>
-                        void remove
-                          .run(() => templates.remove(t.id))
-                          .then((ok) => {
-                            if (ok) setStatus(`Deleted the template '${t.name}'.`);
-                            list.reload();
-                          })
-                      }
+                    <DeleteButton
+                      thing={`the template '${t.name}'`}
+                      action={remove}
+                      remove={() => templates.remove(t.id)}
+                      setStatus={setStatus}
+                      after={() => list.reload()}
                     />
                   </div>
                 ),
