@@ -4,34 +4,14 @@
 // whoever leaves or fails is removed by a committed Remove (and stops getting media at once).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditEntries,
-  startDeployment,
-  startedMeeting,
-  type Deployment,
-  type DemoPerson,
-} from './support/deployment.ts';
-import { converged, TestParticipant } from './support/mls-client.ts';
+import { describe, expect, it } from 'vitest';
+import { auditEntries, startedMeeting, type DemoPerson } from './support/deployment.ts';
+import { deploymentForFile } from './support/file-deployment.ts';
+import { converged, type TestParticipant } from './support/mls-client.ts';
 
-let world: Deployment;
-
-beforeAll(async () => {
-  // A wide batch window, so joiners sent together land in one batch even on a busy machine.
-  world = await startDeployment({ batchWindowMs: 250 });
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-async function participant(
-  person: keyof Deployment['people'],
-  name?: string,
-): Promise<TestParticipant> {
-  const p = await TestParticipant.create(world.people[person], name ?? person);
-  await p.connect(world.wsUrl);
-  return p;
-}
+// A wide batch window, so joiners sent together land in one batch even on a busy machine.
+const world = deploymentForFile({ batchWindowMs: 250 });
+const participant = (person: DemoPerson, name?: string) => world.participant(person, name);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,29 +2,25 @@
 // or a hang: the socket stays up (until too much abuse closes it) and the server keeps serving.
 // KeyPackages are verified and single use; one naming another user is refused.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable-next-line no-restricted-imports -- the test forges a KeyPackage as a client would */
 import { generateKeyPackage } from '@conclave/crypto/member';
-import {
-  startDeployment,
-  startedMeeting,
-  type Deployment,
-  type DemoPerson,
-} from './support/deployment.ts';
+import { startDeployment, startedMeeting, type DemoPerson } from './support/deployment.ts';
+import { deploymentForFile } from './support/file-deployment.ts';
 import { converged, TestParticipant } from './support/mls-client.ts';
 import { SignalingSocket } from './support/socket.ts';
 
-let world: Deployment;
+const world = deploymentForFile({
+  maxBadMessages: 400,
+  messageBurst: 2_000,
+  messagesPerSecond: 2_000,
+});
+const participant = (person: DemoPerson) => world.participant(person);
 let meetingId: string;
 let dave: TestParticipant;
 let alice: TestParticipant;
 
 beforeAll(async () => {
-  world = await startDeployment({
-    maxBadMessages: 400,
-    messageBurst: 2_000,
-    messagesPerSecond: 2_000,
-  });
   meetingId = await startedMeeting(world.people.dave, { e2ee: true });
   dave = await participant('dave');
   await dave.join(meetingId);
@@ -32,15 +28,6 @@ beforeAll(async () => {
   await alice.join(meetingId);
   await converged([dave, alice], 1n);
 });
-afterAll(async () => {
-  await world?.close();
-});
-
-async function participant(person: DemoPerson): Promise<TestParticipant> {
-  const p = await TestParticipant.create(world.people[person]);
-  await p.connect(world.wsUrl);
-  return p;
-}
 
 /** Resolves once nothing new has arrived on `socket` for 300 ms. */
 async function quiet(socket: SignalingSocket): Promise<void> {

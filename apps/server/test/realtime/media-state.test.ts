@@ -2,29 +2,12 @@
 // validated, relayed to the others (not echoed), kept in memory for whoever joins later (right
 // after `participants`), and forgotten when its participant goes. E2EE meetings: refused, since
 // members say it inside the group where the server cannot read it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startDeployment,
-  startedMeeting,
-  type Deployment,
-  type DemoPerson,
-} from './support/deployment.ts';
-import { TestParticipant } from './support/mls-client.ts';
+import { describe, expect, it } from 'vitest';
+import { startedMeeting, type DemoPerson } from './support/deployment.ts';
+import { deploymentForFile } from './support/file-deployment.ts';
 
-let world: Deployment;
-
-beforeAll(async () => {
-  world = await startDeployment();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-async function participant(who: DemoPerson): Promise<TestParticipant> {
-  const p = await TestParticipant.create(world.people[who]);
-  await p.connect(world.wsUrl);
-  return p;
-}
+const world = deploymentForFile();
+const participant = (who: DemoPerson) => world.participant(who);
 
 const muted = { microphone: false, camera: true, screen: false };
 

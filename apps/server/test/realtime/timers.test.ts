@@ -1,33 +1,32 @@
 // The delivery service's clocks, shortened: the periodic update commit (key rotation), a silent
 // socket timed out and removed, a dropped socket's grace time (resume inside it, Remove after it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startDeployment,
-  startedMeeting,
-  type Deployment,
-  type DemoPerson,
-} from './support/deployment.ts';
-import { converged, TestParticipant } from './support/mls-client.ts';
+import { describe, expect, it } from 'vitest';
+import { startedMeeting, type DemoPerson } from './support/deployment.ts';
+import { deploymentForFile } from './support/file-deployment.ts';
+import { converged, type TestParticipant } from './support/mls-client.ts';
 
-let world: Deployment;
-
-beforeAll(async () => {
-  world = await startDeployment({
-    updateIntervalMs: 400,
-    livenessTimeoutMs: 1_200,
-    reconnectGraceMs: 1_500,
-  });
-});
-afterAll(async () => {
-  await world?.close();
+const world = deploymentForFile({
+  updateIntervalMs: 400,
+  livenessTimeoutMs: 1_200,
+  reconnectGraceMs: 1_500,
 });
 
 /** A participant that pings every 200 ms, as a live client does. */
 async function participant(person: DemoPerson): Promise<TestParticipant> {
-  const p = await TestParticipant.create(world.people[person]);
-  await p.connect(world.wsUrl);
+  const p = await world.participant(person);
   keepAlive(p);
   return p;
+}
+
+/** dave's E2EE meeting with `other` in it too, both at epoch 1. */
+async function daveAnd(other: DemoPerson): Promise<[TestParticipant, TestParticipant, string]> {
+  const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
+  const dave = await participant('dave');
+  await dave.join(meetingId);
+  const second = await participant(other);
+  await second.join(meetingId);
+  await converged([dave, second], 1n);
+  return [dave, second, meetingId];
 }
 
 const pingers = new Map<TestParticipant, ReturnType<typeof setInterval>>();
@@ -45,12 +44,7 @@ function goSilent(p: TestParticipant): void {
 
 describe('delivery-service timers', () => {
   it('asks for an update commit periodically; members rotate into new epochs without any membership change', async () => {
-    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
-    const dave = await participant('dave');
-    await dave.join(meetingId);
-    const alice = await participant('alice');
-    await alice.join(meetingId);
-    await converged([dave, alice], 1n);
+    const [dave, alice] = await daveAnd('alice');
     const code = dave.securityCode;
     const later = await converged([dave, alice], 3n);
     expect(later).toBeGreaterThanOrEqual(3n);
@@ -63,12 +57,7 @@ describe('delivery-service timers', () => {
   });
 
   it('times out a silent member and removes it from the group', async () => {
-    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
-    const dave = await participant('dave');
-    await dave.join(meetingId);
-    const bob = await participant('bob');
-    await bob.join(meetingId);
-    await converged([dave, bob], 1n);
+    const [dave, bob] = await daveAnd('bob');
     goSilent(bob);
     bob.behaviour.frozen = true;
     bob.socket.answersPings = false;
@@ -79,12 +68,7 @@ describe('delivery-service timers', () => {
   });
 
   it('keeps a member that is busy but answers WebSocket pings (no app-level ping for longer than the timeout)', async () => {
-    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
-    const dave = await participant('dave');
-    await dave.join(meetingId);
-    const alice = await participant('alice');
-    await alice.join(meetingId);
-    await converged([dave, alice], 1n);
+    const [dave, alice] = await daveAnd('alice');
     // alice's app is stuck in long work: it sends nothing at all (no ping, no epoch-reached for
     // the periodic updates), but its socket layer still answers the server's WebSocket pings.
     goSilent(alice);
@@ -98,12 +82,7 @@ describe('delivery-service timers', () => {
   });
 
   it('keeps a dropped member for the grace time: it resumes inside it, and is removed after it', async () => {
-    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
-    const dave = await participant('dave');
-    await dave.join(meetingId);
-    const alice = await participant('alice');
-    await alice.join(meetingId);
-    await converged([dave, alice], 1n);
+    const [dave, alice, meetingId] = await daveAnd('alice');
 
     // alice's connection drops; she comes back on a new socket and resumes her state.
     goSilent(alice);
