@@ -175,13 +175,11 @@ const participant = (relayId: number, userId: string) => ({
 });
 
 describe('ParticipantTable', () => {
-  it('follows the full list and the increments, and finds a joiner only when it is unambiguous', () => {
+  it('follows the full list and the increments', () => {
     const table = new ParticipantTable();
     table.replace([participant(1, 'alice'), participant(2, 'bob')]);
     table.add(participant(3, 'bob'));
     expect(table.byRelay(3)?.userId).toBe('bob');
-    expect(table.joinerFor(identity('bob'), new Set(['p2']))).toBe('p3');
-    expect(table.joinerFor(identity('bob'), new Set())).toBeUndefined();
     table.remove('p2');
     expect(table.byRelay(2)).toBeUndefined();
     expect(table.all().map((p) => p.relayId)).toEqual([1, 3]);

@@ -114,8 +114,6 @@ export class Meeting {
       clock: deps.clock,
       keys: () => this.#requireKeys().ring,
       send: (message) => void this.#connector.send(message),
-      participantFor: (identity) =>
-        this.#participants.joinerFor(identity, this.#participantsInGroup()),
       observer: {
         epoch: (change) => this.#onEpoch(change),
         findings: (events) => this.#onFindings(events),
@@ -862,13 +860,6 @@ export class Meeting {
       callback();
     }, ms);
     this.#timers.add(options.background === true ? inBackground(timer) : timer);
-  }
-
-  #participantsInGroup(): Set<string> {
-    const ids = new Set<string>();
-    for (const member of this.roster)
-      if (member.participantId !== undefined) ids.add(member.participantId);
-    return ids;
   }
 
   #report(error: unknown): void {

@@ -121,8 +121,9 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   /** The first participant of an E2EE meeting created the group (epoch 0) as the server asked. */
   z.object({ type: z.literal('group-created'), meetingId: id, groupId: base64 }),
   /**
-   * A commit for `epoch`. `proposals` lists the server proposal ids it covers; `added` maps each
-   * server-proposed joiner to the leaf index the commit gave them (the server cannot see the tree).
+   * A commit for `epoch`, only when the server asked this member (`commit-request`). `commit` is an
+   * MLS PublicMessage: the server reads from it which of its proposals it applies and so where
+   * each joiner lands — nothing about the tree is taken from the committer's word.
    */
   z.object({
     type: z.literal('commit'),
@@ -130,16 +131,9 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     epoch,
     commit: base64,
     welcome: base64.exactOptional(),
-    proposals: z.array(id).max(1000),
-    added: z.array(z.object({ participantId: id, leafIndex: z.number().int().min(0) })).max(1000),
   }),
-  /** This member processed the Welcome / commit and is now at `epoch`, at `leafIndex`. */
-  z.object({
-    type: z.literal('epoch-reached'),
-    meetingId: id,
-    epoch,
-    leafIndex: z.number().int().min(0),
-  }),
+  /** This member processed the Welcome / commit and is now at `epoch`. */
+  z.object({ type: z.literal('epoch-reached'), meetingId: id, epoch }),
   /** This member rejected a server proposal (e.g. the authentication service refused it). */
   z.object({
     type: z.literal('proposal-rejected'),
@@ -295,6 +289,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
    * blocked with `REMOVED_BY_ORGANIZER` while the meeting runs). `signed-out`: the session ended
    * (the socket closes next). `not-admitted`: the organisation's rules no longer admit them to this
    * meeting (e.g. they were put under compliance recording); `reasons` says why.
+   * `protocol-violation`: this member did what no member may (committed unasked, or proposed a
+   * change only the server may propose); it is removed from the group and the event is audited.
    */
   z.object({
     type: z.literal('removed'),
@@ -309,6 +305,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
       'removed-by-organizer',
       'signed-out',
       'not-admitted',
+      'protocol-violation',
     ]),
     reasons: z.array(reasonSchema).exactOptional(),
   }),

@@ -34,6 +34,13 @@ interface InFlight {
 
 export class CommitRequests {
   private inFlight: InFlight | undefined;
+  /**
+   * Everyone asked to commit `askedEpoch`, across requests: a member asked a while ago may still
+   * be working on its commit (a busy device in a join storm), and committing what it was asked to
+   * is no offence. Anyone else committing that epoch is.
+   */
+  private askedEpoch: bigint | undefined;
+  private readonly askedMembers = new Set<string>();
 
   constructor(private readonly deps: CommitRequestDeps) {}
 
@@ -44,6 +51,11 @@ export class CommitRequests {
 
   get open(): boolean {
     return this.inFlight !== undefined;
+  }
+
+  /** Whether `participantId` was asked to commit `epoch` (first, or as a fallback). */
+  asked(participantId: string, epoch: bigint): boolean {
+    return this.askedEpoch === epoch && this.askedMembers.has(participantId);
   }
 
   /**
@@ -119,6 +131,11 @@ export class CommitRequests {
   }
 
   private send(inFlight: InFlight): void {
+    if (this.askedEpoch !== inFlight.epoch) {
+      this.askedEpoch = inFlight.epoch;
+      this.askedMembers.clear();
+    }
+    this.askedMembers.add(inFlight.committer);
     this.deps.send(inFlight.committer, {
       type: 'commit-request',
       meetingId: this.deps.meetingId,

@@ -15,6 +15,7 @@ import {
   encodeServerIdentity,
   proposeExternalAdd,
   proposeExternalRemove,
+  proposalReference,
   readMessageHeader,
   type ExternalSenderKeyPair,
   type MessageHeader,
@@ -31,7 +32,7 @@ import type {
   ServerMessageOf,
   SignalingErrorCode,
 } from '../signaling.ts';
-import { checkCommit, sameBytes } from './commit-check.ts';
+import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts';
 import { CommitRequests } from './commit-requests.ts';
 import {
   fromStoredMember,
@@ -65,6 +66,11 @@ export interface DeliveryHost {
   reannounce(participantId: string, mls: MlsJoinInfo): void;
   /** The first participant created the group (for the audit log). */
   groupCreated(participantId: string): Promise<void>;
+  /**
+   * A member did what no member may: the room takes it out now, tells it why and audits it (its
+   * MLS Remove follows from the delivery service).
+   */
+  expel(participantId: string, violation: CommitViolation): Promise<void>;
 }
 
 export interface DeliveryDeps {
@@ -155,7 +161,10 @@ export class DeliveryService {
         // Nobody is connected after a restart: each member has the grace time to resume.
         service.startGrace(restored);
       }
-      service.proposals = stored.proposals.map(fromStoredProposal);
+      const refOf = (message: Uint8Array) => proposalReference(deps.crypto, message);
+      service.proposals = await Promise.all(
+        stored.proposals.map((p) => fromStoredProposal(p, refOf)),
+      );
       service.seq = Math.max(0, ...stored.proposals.map((p) => p.seq)) + 1;
       if (service.created) service.resetUpdateTimer();
     }
@@ -316,6 +325,9 @@ export class DeliveryService {
       this.sendRejection(participantId, message.epoch, 'not-member');
       return undefined;
     }
+    const refs = new Map(
+      this.sentThisEpoch().flatMap((p) => (p.flushed === undefined ? [] : [[p.flushed.ref, p]])),
+    );
     const check = checkCommit(
       {
         groupId: this.groupId,
@@ -325,7 +337,13 @@ export class DeliveryService {
       },
       author,
       message,
+      this.requests.asked(participantId, this.epoch),
+      refs,
     );
+    if (check.kind === 'violation') {
+      await this.expel(author, check.violation);
+      return undefined;
+    }
     if (check.kind === 'reject') {
       // A losing commit's Welcome is dropped here: it is never stored or sent.
       this.sendRejection(participantId, message.epoch, check.reason);
@@ -456,32 +474,18 @@ export class DeliveryService {
   }
 
   /**
-   * A member reports the epoch it reached and its leaf: the truth about its own leaf index, which
-   * corrects the committer's `added` (two joiners of one batch reported in swapped order trade
-   * places; a leaf held by a member that reported it itself is not taken over).
+   * A member reports the epoch it reached: it is known to follow the group (committers are picked
+   * among such members first). Where it sits in the tree is not its to say: the accepted commits
+   * placed it (./commit-check.ts).
    */
-  async epochReached(
-    participantId: string,
-    message: ClientMessageOf<'epoch-reached'>,
-  ): Promise<void> {
+  epochReached(participantId: string, message: ClientMessageOf<'epoch-reached'>): void {
     const member = this.members.get(participantId);
-    const epoch = parseEpoch(message.epoch);
-    if (member === undefined || epoch === undefined) return;
-    const wasConfirmed = member.confirmed;
-    member.confirmed = true;
-    if (epoch !== this.epoch || member.leafIndex === message.leafIndex || wasConfirmed) return;
-    const holder = [...this.members.values()].find(
-      (m) => m !== member && m.leafIndex === message.leafIndex,
-    );
-    if (holder?.confirmed === true) return;
-    const { tenantId, meetingId } = this.target;
-    if (holder !== undefined) holder.leafIndex = member.leafIndex;
-    member.leafIndex = message.leafIndex;
-    await this.deps.store.transaction(async (tx) => {
-      for (const changed of holder === undefined ? [member] : [member, holder]) {
-        await tx.realtime.putMember(tenantId, meetingId, toStoredMember(changed));
-      }
-    });
+    if (member !== undefined && parseEpoch(message.epoch) !== undefined) member.confirmed = true;
+  }
+
+  /** The member's leaf, as the group's accepted commits placed it; undefined for a non-member. */
+  leafOf(participantId: string): number | undefined {
+    return this.members.get(participantId)?.leafIndex;
   }
 
   /** A member's authentication service refused a joiner: the joiner is turned away. */
@@ -598,6 +602,17 @@ export class DeliveryService {
     ]);
   }
 
+  /** Out with a member that broke the rules: taken out by the room, its Remove proposed. */
+  private async expel(member: Member, violation: CommitViolation): Promise<void> {
+    this.deps.log.info('mls member expelled', {
+      meeting: this.target.meetingId,
+      epoch: Number(this.epoch),
+      violation,
+    });
+    await this.deps.host.expel(member.participantId, violation);
+    await this.depart(member.participantId, 'removed');
+  }
+
   private pendingRemove(member: Member): Proposal | undefined {
     return this.proposals.find(
       (p) => p.kind === 'remove' && p.participantId === member.participantId,
@@ -702,7 +717,7 @@ export class DeliveryService {
         p.leafIndex = leaf;
         message = await proposeExternalRemove(this.deps.crypto, this.deps.sender, target, leaf);
       }
-      p.flushed = { epoch, message };
+      p.flushed = { epoch, message, ref: await proposalReference(this.deps.crypto, message) };
     }
     if (fresh.length > 0) {
       await this.deps.store.transaction(async (tx) => {
