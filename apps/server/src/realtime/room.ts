@@ -15,6 +15,7 @@ import {
   type JoinTarget,
 } from './admission.ts';
 import { epochText, toBase64 } from './bytes.ts';
+import { systemClock } from './clock.ts';
 import type { ExternalSenders } from './mls/external-senders.ts';
 import { checkKeyPackage, type CheckedKeyPackage } from './mls/key-packages.ts';
 import { DeliveryService, type DeliveryHost, type MlsJoinInfo } from './mls/delivery-service.ts';
@@ -304,7 +305,7 @@ export class Room {
         store: ctx.store,
         sender: await senders.forTenant(this.target.tenantId),
         options,
-        now: ctx.now,
+        clock: systemClock(ctx.now),
         host: this.host(),
         log: ctx.log,
       });

@@ -3,6 +3,7 @@
 // themselves (./commit-check.ts), never from what a member says; pending proposals are the
 // server's own Add/Remove proposals, each signed for the epoch it was last sent in.
 import { fromBase64, toBase64 } from '../bytes.ts';
+import type { TimerHandle } from '../clock.ts';
 import type { StoredMember, StoredProposal } from '../../storage/repos/realtime.ts';
 
 export interface Member {
@@ -13,7 +14,7 @@ export interface Member {
   /** Reported an epoch itself (epoch-reached, group-created) or resumed: known to be in the group. */
   confirmed: boolean;
   /** Running while the member's socket is gone: when it fires, the member is removed. */
-  grace: ReturnType<typeof setTimeout> | undefined;
+  grace: TimerHandle | undefined;
 }
 
 export interface Proposal {
