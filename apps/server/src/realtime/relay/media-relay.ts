@@ -237,7 +237,8 @@ export class MediaRelay {
         from.subscribe(control);
         return { kind: 'accepted' };
       case 'removed':
-        return this.rejectControl('not_allowed'); // only the relay says who is removed
+      case 'frame_refused':
+        return this.rejectControl('not_allowed'); // only the relay says these
     }
   }
 
