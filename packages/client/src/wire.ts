@@ -13,6 +13,9 @@ export {
   encodeEnvelopeHeader,
   mediaKinds,
   mediaMessageFamily,
+  streamIdOf,
+  streamOwner,
   type EnvelopeFields,
+  type FrameRefusedReason,
   type MediaKind,
 } from '@conclave/protocol';

@@ -6,6 +6,7 @@ import {
   type Clock,
   type ConclaveClient,
   type FrameDropReason,
+  type FrameRefusedReason,
   type JoinOptions,
   type Meeting,
   type MeetingEvents,
@@ -41,7 +42,10 @@ export interface ParticipantReport {
   }[];
   readonly sent: SyntheticMediaStats;
   readonly frames: {
+    /** Frames the relay took (handed to it, less those it refused). */
     readonly sent: number;
+    /** Frames the relay refused and forwarded to nobody, by its reason. */
+    readonly refused: Partial<Record<FrameRefusedReason, number>>;
     readonly received: number;
     readonly decrypted: number;
     readonly dropped: Partial<Record<FrameDropReason, number>>;
@@ -189,6 +193,7 @@ export class HeadlessParticipant {
       frames: stats?.frames ?? {
         sent: 0,
         notSent: 0,
+        refused: {},
         received: 0,
         decrypted: 0,
         dropped: {},

@@ -9,6 +9,8 @@ import {
   decodeEnvelope,
   encodeEnvelopeHeader,
   ENVELOPE_HEADER_BYTES,
+  streamIdOf,
+  type FrameRefusedReason,
   type MediaKind,
 } from '../wire.ts';
 import type { FrameProtector } from './frame-protector.ts';
@@ -82,11 +84,12 @@ const CONTEXT: Record<MediaKind, MediaContextId> = {
   camera: MediaContext.camera,
   screen: MediaContext.screen,
 };
-const KIND_CODE: Record<MediaKind, number> = { audio: 1, camera: 2, screen: 3 };
-
-/** A meeting-scoped stream id no other participant uses: the relay id and the kind. */
+/**
+ * This participant's stream of `kind`: assigned by the server with the relay id, and the only one
+ * the relay forwards for it (docs/media.md).
+ */
 export function streamIdFor(relayId: number, kind: MediaKind): number {
-  return ((relayId << 2) | KIND_CODE[kind]) >>> 0;
+  return streamIdOf(relayId, kind);
 }
 
 export class MediaSession {
@@ -105,6 +108,14 @@ export class MediaSession {
 
   resumeSending(): void {
     this.#sending = true;
+  }
+
+  /**
+   * The relay refused `frames` frames this participant sent (it says so at most once per stream
+   * and reason per second): they count as refused, no longer as sent.
+   */
+  refusedByRelay(reason: FrameRefusedReason, frames: number): void {
+    this.stats.refused(reason, frames);
   }
 
   async publish(
