@@ -76,6 +76,12 @@ export type ParticipantEvent =
   | { readonly event: 'removed'; readonly reason: string }
   | { readonly event: 'key-changed'; readonly userId?: string; readonly fingerprint: string }
   | { readonly event: 'refused'; readonly userId?: string; readonly reason: string }
+  | {
+      readonly event: 'frames-refused';
+      readonly mediaKind: string;
+      readonly reason: string;
+      readonly frames: number;
+    }
   | { readonly event: 'chat'; readonly from?: string; readonly text: string };
 
 export interface HeadlessOptions {
@@ -243,6 +249,9 @@ export class HeadlessParticipant {
         ...(r.identity === undefined ? {} : { userId: r.identity.userId }),
         reason: r.reason,
       }),
+    );
+    on('frameRefused', (r) =>
+      emit({ event: 'frames-refused', mediaKind: r.mediaKind, reason: r.reason, frames: r.frames }),
     );
     on('chat', (c) =>
       emit({
