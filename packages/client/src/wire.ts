@@ -7,6 +7,7 @@ export {
 } from '@conclave/protocol';
 export {
   ENVELOPE_HEADER_BYTES,
+  MAX_ENVELOPE_BYTES,
   decodeControl,
   decodeEnvelope,
   encodeControl,

@@ -9,6 +9,7 @@ import {
   decodeEnvelope,
   encodeEnvelopeHeader,
   ENVELOPE_HEADER_BYTES,
+  MAX_ENVELOPE_BYTES,
   streamIdOf,
   type FrameRefusedReason,
   type MediaKind,
@@ -36,7 +37,9 @@ export type PublishResult =
         | 'backpressure'
         | 'closed'
         | 'counter_exhausted'
-        | 'unknown_kid';
+        | 'unknown_kid'
+        /** Over the envelope limit (256 KiB): the relay would refuse it. Encode it smaller. */
+        | 'too_large';
     };
 
 export interface SenderInfo {
@@ -156,7 +159,10 @@ export class MediaSession {
       const reason = protectedFrame.reason === 'no_epoch' ? 'no_keys' : protectedFrame.reason;
       return { kind: 'not_sent', reason };
     }
-    const envelope = new Uint8Array(ENVELOPE_HEADER_BYTES + protectedFrame.frame.length);
+    // The relay refuses a longer envelope without telling anyone: not sent, and said here.
+    const size = ENVELOPE_HEADER_BYTES + protectedFrame.frame.length;
+    if (size > MAX_ENVELOPE_BYTES) return { kind: 'not_sent', reason: 'too_large' };
+    const envelope = new Uint8Array(size);
     envelope.set(header);
     envelope.set(protectedFrame.frame, ENVELOPE_HEADER_BYTES);
     if (!this.#o.send(envelope)) return { kind: 'not_sent', reason: 'not_connected' };
