@@ -418,6 +418,15 @@ export class Room {
             meetingId: this.target.meetingId,
             streamId: notice.streamId,
           });
+        } else if (notice.kind === 'frame_refused') {
+          peer.send({
+            type: 'frame-refused',
+            meetingId: this.target.meetingId,
+            streamId: notice.streamId,
+            mediaKind: notice.mediaKind,
+            reason: notice.reason,
+            frames: notice.frames,
+          });
         }
       }),
     );

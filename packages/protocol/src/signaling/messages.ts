@@ -7,6 +7,8 @@
 // opaque except for their public header (group id, epoch, content type), which it reads through
 // `@conclave/crypto/server`.
 import { z } from 'zod';
+import { frameRefusedReasons } from '../media/control.ts';
+import { mediaKinds } from '../media/kinds.ts';
 import { timestampSchema } from '../rest/common.ts';
 
 const base64 = z
@@ -310,6 +312,20 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     reasons: z.array(reasonSchema).exactOptional(),
   }),
   z.object({ type: z.literal('keyframe-request'), meetingId: id, streamId: z.number().int() }),
+  /**
+   * The relay refused media frames this participant sent and forwarded them to nobody: their
+   * `sender` was not this participant's relay id (`spoofed_sender`), or their stream is not one of
+   * its own (`stream_not_owned`; its streams are `relayId × 4 + kind`, docs/media.md). At most one
+   * per stream and reason per second; `frames` counts the frames refused since the previous one.
+   */
+  z.object({
+    type: z.literal('frame-refused'),
+    meetingId: id,
+    streamId: z.number().int().min(0),
+    mediaKind: z.enum(mediaKinds),
+    reason: z.enum(frameRefusedReasons),
+    frames: z.number().int().min(1),
+  }),
   z.object({ type: z.literal('pong'), nonce: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

@@ -232,12 +232,13 @@ export class TestParticipant {
     });
   }
 
-  /** Sends one media frame (opaque filler: the relay never decrypts) carrying `seq`. */
+  /**
+   * Sends one media frame (opaque filler: the relay never decrypts) carrying `seq`, on this
+   * participant's own audio stream.
+   */
   sendFrame(seq: number): void {
     if (this.relayId === undefined) throw new Error(`${this.name} has no relay id`);
-    this.socket.sendRaw(
-      frame({ sender: this.relayId, streamId: this.relayId * 10, mediaKind: 'audio', seq }),
-    );
+    this.socket.sendRaw(frame({ sender: this.relayId, mediaKind: 'audio', seq }));
   }
 
   get epoch(): bigint | undefined {
