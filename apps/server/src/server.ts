@@ -12,6 +12,7 @@ import { seedDemo } from './identity/demo.ts';
 import type { DemoSignIn } from './identity/demo.ts';
 import { defaultAdminEmail, ensureAdmin } from './identity/first-run.ts';
 import type { Credentials } from './identity/first-run.ts';
+import { requireStrongPassword } from './identity/password-rule.ts';
 import { defaultCost } from './identity/passwords.ts';
 import type { ScryptCost } from './identity/passwords.ts';
 import { createLogger, stderrSink } from './log.ts';
@@ -160,9 +161,7 @@ export async function bootstrapAdmin(options: BootstrapAdminOptions): Promise<Cr
   if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) {
     throw new ServerError('INVALID_INPUT', 'Give an email address for the admin.');
   }
-  if (options.password !== undefined && options.password.length < 10) {
-    throw new ServerError('INVALID_INPUT', 'Use a password of at least 10 characters.');
-  }
+  if (options.password !== undefined) requireStrongPassword(options.password);
   const location = resolveLocation(options);
   const now = Date.now;
   const store = await openStore(location, now);

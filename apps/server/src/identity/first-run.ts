@@ -3,6 +3,7 @@
 // as a hash.
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Store } from '../storage/store.ts';
+import { requireStrongPassword } from './password-rule.ts';
 import { hashPassword, generatePassword } from './passwords.ts';
 import type { ScryptCost } from './passwords.ts';
 import { createTenant, createUser } from './provisioning.ts';
@@ -32,6 +33,7 @@ export async function ensureAdmin(
   request: { email: string; password?: string | undefined; tenantName?: string | undefined },
 ): Promise<Credentials> {
   const { store, audit, now, cost } = deps;
+  if (request.password !== undefined) requireStrongPassword(request.password);
   const password = request.password ?? generatePassword();
   const existing = await store.users.findCredentials(request.email);
   if (existing !== undefined) {

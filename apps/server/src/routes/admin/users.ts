@@ -13,6 +13,7 @@ import { conflict, notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
 import { userView } from '../../http/views.ts';
+import { requireStrongPassword } from '../../identity/password-rule.ts';
 import { hashPassword } from '../../identity/passwords.ts';
 import { createUser } from '../../identity/provisioning.ts';
 import { realtimeOf } from '../../realtime/control.ts';
@@ -106,6 +107,7 @@ export function userRoutes(ctx: AppContext): Route[] {
       async handler({ session, params, body }) {
         const { tenantId } = session;
         const { password, ...fields } = body;
+        if (password !== undefined) requireStrongPassword(password);
         // Hash outside the transaction: scrypt takes a while and must not hold a lock.
         const passwordHash =
           password === undefined ? undefined : await hashPassword(password, ctx.passwordCost);

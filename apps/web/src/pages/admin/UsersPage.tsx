@@ -84,8 +84,8 @@ function UserFields({
           autoComplete="new-password"
           hint={
             isNew
-              ? 'At least 10 characters. Leave empty to have a one-time password generated.'
-              : 'Leave empty to keep the current password.'
+              ? 'At least 12 characters, not a common password. Leave empty to have a one-time password generated.'
+              : 'At least 12 characters, not a common password. Leave empty to keep the current one.'
           }
           error={hints['password']}
         />
