@@ -9,6 +9,7 @@ import type { AppContext, SignInLimits } from './context.ts';
 import { buildApp } from './http/app.ts';
 import { defaultWebRoot } from './http/web-app.ts';
 import { seedDemo } from './identity/demo.ts';
+import { knownDeviceTtlMs } from './identity/sign-in.ts';
 import type { DemoSignIn } from './identity/demo.ts';
 import { defaultAdminEmail, ensureAdmin } from './identity/first-run.ts';
 import type { Credentials } from './identity/first-run.ts';
@@ -114,6 +115,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
     const sweep = setInterval(() => {
       store.sessions.deleteExpired(now()).catch(() => log.error('session sweep failed'));
+      store.knownDevices
+        .deleteUnusedSince(now() - knownDeviceTtlMs)
+        .catch(() => log.error('known-device sweep failed'));
     }, sessionSweepMs);
     sweep.unref();
 

@@ -118,6 +118,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/admin/templates/{id}': { id: 'sensitive' },
         '/api/admin/labels/{id}': { id: 'highly-confidential' },
         '/api/admin/users/{id}': { id: alice },
+        '/api/admin/users/{id}/unlock': { id: alice },
         '/api/admin/groups/{id}': { id: 'finance' },
         '/api/admin/groups/{id}/members': { id: 'finance' },
         '/api/admin/groups/{id}/members/{userId}': { id: 'finance', userId: alice },

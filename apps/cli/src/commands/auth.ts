@@ -10,6 +10,7 @@ import {
   readCredentials,
   writeCredentials,
 } from '../config/credentials.ts';
+import { readDeviceToken, writeDeviceToken } from '../config/known-devices.ts';
 import { CliError } from '../errors.ts';
 import { readPassword } from '../input/password.ts';
 import { emit, formatFields, printJson, printLines, progress } from '../output/print.ts';
@@ -57,14 +58,19 @@ async function signInAction(flags: SignInFlags): Promise<void> {
   const password = await readPassword(flags, `Password for ${flags.email}: `);
   progress(flags, `Signing in to ${server}…`);
   const api = new ApiClient({ server });
+  const deviceToken = await readDeviceToken(server, flags.email);
   const response = await api.post<SignInResponse>('/api/auth/sign-in', {
     email: flags.email,
     password,
+    ...(deviceToken === undefined ? {} : { deviceToken }),
   });
   if (typeof response.token !== 'string' || response.token === '') {
     throw new CliError('server', `the server at ${server} answered the sign-in without a token`);
   }
   const user = response.user;
+  if (typeof response.deviceToken === 'string' && response.deviceToken !== '') {
+    await writeDeviceToken(server, flags.email, response.deviceToken);
+  }
   const path = await writeCredentials({
     server,
     token: response.token,

@@ -41,6 +41,7 @@ export async function ensureAdmin(
     await store.transaction(async (tx) => {
       await tx.users.update(existing.tenantId, existing.id, { role: 'admin', passwordHash });
       await tx.sessions.deleteForUser(existing.tenantId, existing.id);
+      await tx.knownDevices.deleteForUser(existing.tenantId, existing.id);
       await audit.record(
         {
           tenantId: existing.tenantId,

@@ -297,6 +297,24 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  // Browsers and CLIs that signed in before (identity/sign-in.ts): a password attempt from one of
+  // them is limited per device, so an attack on the account does not shut its owner out. Stored
+  // by the SHA-256 of the token only, like sessions. Repository: repos/known-devices.ts.
+  {
+    version: 4,
+    name: 'sign-in: known devices',
+    sql: () => `
+      CREATE TABLE known_devices (
+        token_hash TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT NOT NULL,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX known_devices_by_user ON known_devices (tenant_id, user_id, last_used_at);
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction. Returns those applied. */

@@ -15,6 +15,7 @@ import type { Route } from '../../http/route.ts';
 import { userView } from '../../http/views.ts';
 import { requireStrongPassword } from '../../identity/password-rule.ts';
 import { hashPassword } from '../../identity/passwords.ts';
+import { liftSignInLimit } from '../../identity/sign-in.ts';
 import { createUser } from '../../identity/provisioning.ts';
 import { realtimeOf } from '../../realtime/control.ts';
 import type { UserChanges } from '../../storage/records.ts';
@@ -133,8 +134,11 @@ export function userRoutes(ctx: AppContext): Route[] {
               throw conflict('A user with this email address already exists.');
           }
           await tx.users.update(tenantId, params.id, changes);
-          // A new password ends the user's sessions everywhere.
-          if (passwordHash !== undefined) await tx.sessions.deleteForUser(tenantId, params.id);
+          // A new password ends the user's sessions everywhere, and forgets their devices.
+          if (passwordHash !== undefined) {
+            await tx.sessions.deleteForUser(tenantId, params.id);
+            await tx.knownDevices.deleteForUser(tenantId, params.id);
+          }
           const after = await tx.users.get(tenantId, params.id);
           if (after === undefined) throw notFound('user');
           const changed: Record<string, unknown> = {};
@@ -163,6 +167,28 @@ export function userRoutes(ctx: AppContext): Route[] {
         // Signed out everywhere means out of every meeting too, at once.
         if (passwordHash !== undefined) realtimeOf(ctx).endUserSessions(tenantId, params.id);
         return { user: userView(user) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: `${base}/:id/unlock`,
+      summary:
+        'Lift the sign-in limit that failed attempts put on a user, so they can sign in at once',
+      access: 'admin',
+      params: idParams,
+      response: okSchema,
+      async handler({ session, params }) {
+        const { tenantId } = session;
+        const user = await store.users.get(tenantId, params.id);
+        if (user === undefined) throw notFound('user');
+        await liftSignInLimit(ctx, user);
+        await audit.record({
+          tenantId,
+          actor: actorOf(session),
+          kind: 'user.sign-in-unlocked',
+          subject: subject(params.id),
+        });
+        return { ok: true as const };
       },
     }),
     route({

@@ -26,6 +26,13 @@ const toRecord = (row: Row, groups: string[]): UserRecord => ({
   createdAt: row.created_at,
 });
 
+export interface SignInAccount {
+  tenantId: string;
+  tenantName: string;
+  id: string;
+  passwordHash: string;
+}
+
 /** Emails are unique across all tenants (sign-in names only an email) and compared lowercased. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -87,6 +94,29 @@ export function usersRepo(db: SqlDb) {
         [normalizeEmail(email)],
       );
       return row && { tenantId: row.tenant_id, id: row.id, passwordHash: row.password_hash };
+    },
+    /**
+     * Every account with this email, in every tenant, with its tenant's name: sign-in starts from
+     * an email alone. Its answer never leaves the server (identity/sign-in.ts).
+     */
+    async signInAccounts(email: string): Promise<SignInAccount[]> {
+      const rows = await db.all<{
+        tenant_id: string;
+        tenant_name: string;
+        id: string;
+        password_hash: string;
+      }>(
+        `SELECT u.tenant_id, t.name AS tenant_name, u.id, u.password_hash
+         FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
+         WHERE u.email = ? ORDER BY t.created_at, u.tenant_id`,
+        [normalizeEmail(email)],
+      );
+      return rows.map((row) => ({
+        tenantId: row.tenant_id,
+        tenantName: row.tenant_name,
+        id: row.id,
+        passwordHash: row.password_hash,
+      }));
     },
     async update(tenantId: string, id: string, changes: UserChanges): Promise<boolean> {
       const sets: string[] = [];
