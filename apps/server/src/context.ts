@@ -29,6 +29,8 @@ export interface AppContext {
   signInLimits: SignInLimits;
   sessionTtlMs: number;
   passwordCost: ScryptCost;
+  /** Reverse proxies whose X-Forwarded-* headers are believed (CONCLAVE_TRUSTED_PROXIES). */
+  trustedProxies?: readonly string[];
   /** The built browser app to serve at `/` (apps/web/dist); undefined serves the API only. */
   webRoot?: string;
 }

@@ -7,6 +7,7 @@ import { resolveLocation } from './config.ts';
 import { defaultSignInLimits } from './context.ts';
 import type { AppContext, SignInLimits } from './context.ts';
 import { buildApp } from './http/app.ts';
+import { parseTrustedProxies } from './http/trusted-proxies.ts';
 import { defaultWebRoot } from './http/web-app.ts';
 import { seedDemo } from './identity/demo.ts';
 import { knownDeviceTtlMs } from './identity/sign-in.ts';
@@ -48,6 +49,11 @@ export interface StartServerOptions {
   webRoot?: string | false;
   /** Realtime (signaling, MLS delivery) timers and limits; tests shorten them. */
   realtime?: RealtimeOptions;
+  /**
+   * Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: IP addresses or CIDR
+   * ranges. Default: $CONCLAVE_TRUSTED_PROXIES (comma-separated), else none.
+   */
+  trustedProxies?: readonly string[];
 }
 
 export interface RunningServer {
@@ -85,6 +91,9 @@ async function firstRun(
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const location = resolveLocation(options);
+  const trustedProxies = parseTrustedProxies(
+    options.trustedProxies ?? process.env.CONCLAVE_TRUSTED_PROXIES,
+  );
   const now = options.now ?? Date.now;
   const log = createLogger(options.log ?? stderrSink, now);
   const cost = options.passwordCost ?? defaultCost;
@@ -103,6 +112,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       signInLimits: options.signInLimits ?? defaultSignInLimits,
       sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
       passwordCost: cost,
+      trustedProxies,
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
     const app = await buildApp(ctx, allRoutes(ctx));

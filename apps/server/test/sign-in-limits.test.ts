@@ -1,6 +1,7 @@
 // Sign-in limiting (issue 9, item 6) against a real server: an attempt is counted before the
 // password check, so a parallel burst cannot outrun the limit; an account under attack stays open
-// to its owner on a device that signed in before; and an admin can lift the limit.
+// to its owner on a device that signed in before; an admin can lift the limit; and a client
+// address comes from X-Forwarded-For only when the request came through a trusted proxy.
 import { auditListSchema, okSchema, userResponseSchema } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src/index.ts';
@@ -242,5 +243,76 @@ describe('an account under attack', () => {
     expect((unknown.body as { error: unknown }).error).toEqual(
       (known.body as { error: unknown }).error,
     );
+  });
+});
+
+describe('client addresses behind a reverse proxy', () => {
+  const burst = async (url: string, forwardedFor: string) => {
+    for (let i = 0; i < 3; i += 1) {
+      const reply = await attempt(
+        url,
+        { email: `user${i}@example.com`, password: 'not-the-password' },
+        { 'x-forwarded-for': forwardedFor },
+      );
+      expect(reply.status, reply.text).toBe(401);
+    }
+  };
+  const limits = {
+    perIp: { limit: 3, windowMs: 60_000 },
+    perEmail: { limit: 10, windowMs: 60_000 },
+  };
+
+  it('reads X-Forwarded-For from a trusted proxy: each client has its own limit', async () => {
+    const world = await started({ signInLimits: limits, trustedProxies: ['127.0.0.1'] });
+    try {
+      await burst(world.server.url, '203.0.113.7');
+      const again = { email: 'other@example.com', password: 'not-the-password' };
+      const headers = (ip: string) => ({ 'x-forwarded-for': ip });
+      fails(await attempt(world.server.url, again, headers('203.0.113.7')), 429, 'RATE_LIMITED');
+      fails(
+        await attempt(world.server.url, again, headers('203.0.113.8')),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from anyone else, so it cannot dodge the limit', async () => {
+    const world = await started({ signInLimits: limits });
+    try {
+      await burst(world.server.url, '203.0.113.7');
+      fails(
+        await attempt(
+          world.server.url,
+          { email: 'other@example.com', password: 'not-the-password' },
+          { 'x-forwarded-for': '198.51.100.99' },
+        ),
+        429,
+        'RATE_LIMITED',
+      );
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('refuses a malformed CONCLAVE_TRUSTED_PROXIES with a sentence', async () => {
+    const database = sqliteDatabase();
+    try {
+      await expect(
+        startServer({
+          port: 0,
+          ...database.location,
+          log: () => undefined,
+          trustedProxies: ['10.0.0.0/8', 'not-an-address'],
+        }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/^CONCLAVE_TRUSTED_PROXIES/) as unknown,
+      });
+    } finally {
+      await database.drop();
+    }
   });
 });
