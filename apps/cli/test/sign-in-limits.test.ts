@@ -3,10 +3,11 @@
 // elsewhere; `conclave user unlock` lifts the limit for a person on a new machine.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { bootstrapAdmin } from '@conclave/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.ts';
 import type { CliResult } from './helpers/cli.ts';
-import { startTestServer } from './helpers/server.ts';
+import { startTestServer, testPasswordCost } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -88,5 +89,54 @@ describe('sign-in while the account is under attack', () => {
     );
     expect(unlock.stdout).toContain('pat@example.org can sign in again at once.');
     ok(await signInFrom(newMachine.path));
+  });
+});
+
+describe('an email in two organizations', () => {
+  it('asks which organization when the password opens both, and signs in to the one named', async () => {
+    const other = await bootstrapAdmin({
+      dataDir: server.dataDir,
+      email: 'admin@other.example',
+      tenant: 'Other organization',
+      passwordCost: testPasswordCost,
+    });
+    const otherConfig = await tempDir('other-admin');
+    const twin = await tempDir('twin');
+    try {
+      ok(await signInFrom(otherConfig.path, other.email, other.password));
+      ok(
+        await runCli(['user', 'new', person.email, '--password-stdin'], {
+          configDir: otherConfig.path,
+          stdin: person.password,
+        }),
+      );
+      const ambiguous = await signInFrom(twin.path);
+      expect(ambiguous.code, ambiguous.stderr).toBe(4);
+      expect(ambiguous.stderr).toContain('ORGANIZATION_REQUIRED');
+      expect(ambiguous.stderr).toContain('Other organization');
+      const named = ok(
+        await runCli(
+          [
+            'sign-in',
+            '--server',
+            server.url,
+            '--email',
+            person.email,
+            '--organization',
+            'other organization',
+            '--password-stdin',
+          ],
+          { configDir: twin.path, stdin: person.password },
+        ),
+      );
+      expect(named.stdout).toContain(`as ${person.email} (user)`);
+      const whoami = ok(await runCli(['whoami', '--json'], { configDir: twin.path }));
+      const me = JSON.parse(whoami.stdout) as { user: { tenantId: string } };
+      const admin = ok(await runCli(['whoami', '--json'], { configDir: otherConfig.path }));
+      expect(me.user.tenantId).toBe((JSON.parse(admin.stdout) as typeof me).user.tenantId);
+    } finally {
+      await otherConfig.remove();
+      await twin.remove();
+    }
   });
 });

@@ -4,7 +4,7 @@
 // address comes from X-Forwarded-For only when the request came through a trusted proxy.
 import { auditListSchema, okSchema, userResponseSchema } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../src/index.ts';
+import { bootstrapAdmin, startServer } from '../src/index.ts';
 import type { StartServerOptions } from '../src/index.ts';
 import { defaultCost } from '../src/identity/passwords.ts';
 import { fastPasswords, sqliteDatabase } from './support/databases.ts';
@@ -243,6 +243,108 @@ describe('an account under attack', () => {
     expect((unknown.body as { error: unknown }).error).toEqual(
       (known.body as { error: unknown }).error,
     );
+  });
+});
+
+describe('an email that accounts in two organisations have', () => {
+  let world: Awaited<ReturnType<typeof started>>;
+  let adminA: Session;
+  let adminB: Session;
+  const users: Record<string, { a?: string; b?: string }> = {};
+
+  const create = async (admin: Session, email: string, password: string) =>
+    ok(
+      await admin.call('POST', '/api/admin/users', { email, displayName: 'Twin', password }),
+      userResponseSchema,
+      201,
+    ).user.id;
+
+  beforeAll(async () => {
+    world = await started({
+      signInLimits: {
+        perIp: { limit: 1000, windowMs: 15 * 60_000 },
+        perEmail: { limit: 10, windowMs: 15 * 60_000 },
+      },
+    });
+    adminA = await signIn(
+      world.server.url,
+      world.server.firstAdmin?.email ?? '',
+      world.server.firstAdmin?.password ?? '',
+    );
+    const b = await bootstrapAdmin({
+      ...world.database.location,
+      email: 'admin@b.example',
+      tenant: 'Organisation B',
+      passwordCost: fastPasswords,
+    });
+    adminB = await signIn(world.server.url, b.email, b.password);
+    // `twin` is in both organisations; `single` only in A. The attacker in A sees no difference.
+    users.twin = {
+      a: await create(adminA, 'twin@example.com', 'twin-password-in-a'),
+      b: await create(adminB, 'twin@example.com', 'twin-password-in-b'),
+    };
+    users.single = { a: await create(adminA, 'single@example.com', 'single-password-in-a') };
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it("does not let one organisation's unlock open the other's account, nor tell that it exists", async () => {
+    const answers: Record<string, unknown[]> = {};
+    for (const name of ['twin', 'single']) {
+      const email = `${name}@example.com`;
+      const seen: unknown[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        const reply = await attempt(world.server.url, { email, password: `guess-${i}-abcdefg` });
+        seen.push(reply.status, reply.body);
+      }
+      ok(await adminA.call('POST', `/api/admin/users/${users[name]?.a}/unlock`), okSchema);
+      for (let i = 0; i < 3; i += 1) {
+        const reply = await attempt(world.server.url, { email, password: `after-${i}-abcdefg` });
+        seen.push(reply.status, reply.body);
+      }
+      answers[name] = seen;
+    }
+    expect(answers.twin).toEqual(answers.single);
+
+    // A's unlock left B's account limited: even its own password does not reach it now…
+    fails(
+      await attempt(world.server.url, {
+        email: 'twin@example.com',
+        password: 'twin-password-in-b',
+      }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
+    // …until B's admin lifts it.
+    ok(await adminB.call('POST', `/api/admin/users/${users.twin?.b}/unlock`), okSchema);
+    const reply = await attempt(world.server.url, {
+      email: 'twin@example.com',
+      password: 'twin-password-in-b',
+    });
+    expect(reply.status, reply.text).toBe(200);
+    expect((reply.body as { user: { id: string } }).user.id).toBe(users.twin?.b);
+  });
+
+  it('has bootstrapAdmin ask which organisation for such an email, and act only there', async () => {
+    const at = { ...world.database.location, passwordCost: fastPasswords };
+    await expect(bootstrapAdmin({ ...at, email: 'twin@example.com' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    const promoted = await bootstrapAdmin({
+      ...at,
+      email: 'twin@example.com',
+      tenant: 'Organisation B',
+    });
+    const reply = await attempt(world.server.url, promoted);
+    expect(reply.status, reply.text).toBe(200);
+    expect((reply.body as { user: { id: string; role: string } }).user).toMatchObject({
+      id: users.twin?.b,
+      role: 'admin',
+    });
+    // A's account kept its password and role.
+    const inA = await signIn(world.server.url, 'twin@example.com', 'twin-password-in-a');
+    expect(inA.userId).toBe(users.twin?.a);
   });
 });
 

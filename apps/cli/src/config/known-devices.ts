@@ -1,7 +1,7 @@
-// The known-device tokens `conclave sign-in` got back, one per server and email, in a small JSON
-// file beside the credentials (mode 0600). Unlike the session it survives `sign-out`: it is what
-// lets this machine sign in while someone is guessing the account's password elsewhere. It is no
-// session: without the password it opens nothing.
+// The known-device tokens `conclave sign-in` got back, one per server, email and organization
+// (when one was named), in a small JSON file beside the credentials (mode 0600). Unlike the
+// session it survives `sign-out`: it is what lets this machine sign in while someone is guessing
+// the account's password elsewhere. It is no session: without the password it opens nothing.
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configDir } from './credentials.ts';
@@ -10,7 +10,18 @@ export function knownDevicesPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'known-devices.json');
 }
 
-const keyOf = (server: string, email: string) => `${server} ${email.trim().toLowerCase()}`;
+/** Which account a token belongs to, as far as the CLI knows: where, who, and which organization. */
+export interface DeviceKey {
+  server: string;
+  email: string;
+  organization?: string | undefined;
+}
+
+const keyOf = ({ server, email, organization }: DeviceKey) =>
+  [server, email, organization]
+    .filter((part) => part !== undefined)
+    .map((part) => part.trim().toLowerCase())
+    .join(' ');
 
 async function readAll(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
   try {
@@ -28,21 +39,19 @@ async function readAll(env: NodeJS.ProcessEnv): Promise<Record<string, string>> 
 }
 
 export async function readDeviceToken(
-  server: string,
-  email: string,
+  key: DeviceKey,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
-  return (await readAll(env))[keyOf(server, email)];
+  return (await readAll(env))[keyOf(key)];
 }
 
 export async function writeDeviceToken(
-  server: string,
-  email: string,
+  key: DeviceKey,
   token: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const all = await readAll(env);
-  all[keyOf(server, email)] = token;
+  all[keyOf(key)] = token;
   const path = knownDevicesPath(env);
   await mkdir(configDir(env), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;

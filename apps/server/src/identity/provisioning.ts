@@ -58,7 +58,8 @@ export async function createUser(
   const id = randomUUID();
   const user = await store.transaction(async (tx) => {
     // Checked first: on PostgreSQL a failed INSERT would abort the whole transaction.
-    if ((await tx.users.findCredentials(input.email)) !== undefined) {
+    // Within this tenant only: whether another tenant has the address is none of its business.
+    if ((await tx.users.idByEmail(tenantId, input.email)) !== undefined) {
       throw conflict('A user with this email address already exists.');
     }
     await tx.users.create(tenantId, {

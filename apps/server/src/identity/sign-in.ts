@@ -11,6 +11,11 @@
 // A device that signed in to the account before (the browser's cookie, the CLI's stored token)
 // skips the email and account limits and has its own: an attack on an account does not lock out
 // its owner. An admin can lift an account's limits.
+//
+// Emails are unique per organisation only: the password is checked against every account with
+// the email (side by side), or those of the organisation the caller names. One match signs in;
+// several ask which organisation (ORGANIZATION_REQUIRED, only to a caller who knows the password
+// of each); none is INVALID_CREDENTIALS, the same answer as for an email nobody has.
 import type { AppContext } from '../context.ts';
 import { ServerError } from '../errors.ts';
 import { createBackoffLimiter, createRateLimiter } from '../http/rate-limit.ts';
@@ -36,6 +41,11 @@ export interface SignInInput {
   password: string;
   /** A known-device token: the browser's cookie or the CLI's stored one. */
   deviceToken?: string | undefined;
+  /**
+   * The organisation, by id or name (any case), for an email that accounts in several have: only
+   * its accounts are tried.
+   */
+  organization?: string | undefined;
   /** The client's address (from X-Forwarded-For only behind a trusted proxy). */
   address: string;
 }
@@ -79,6 +89,31 @@ function invalidCredentials(): ServerError {
   return new ServerError('INVALID_CREDENTIALS', 'Wrong email or password.');
 }
 
+function inOrganization(
+  accounts: SignInAccount[],
+  organization: string | undefined,
+): SignInAccount[] {
+  if (organization === undefined) return accounts;
+  const wanted = organization.trim().toLowerCase();
+  return accounts.filter(
+    (a) => a.tenantId === organization.trim() || a.tenantName.trim().toLowerCase() === wanted,
+  );
+}
+
+function organizationRequired(accounts: readonly SignInAccount[]): ServerError {
+  const names = accounts.map((a) => a.tenantName);
+  const listed = accounts.map((a) =>
+    names.filter((name) => name === a.tenantName).length > 1
+      ? `${a.tenantName} (id ${a.tenantId})`
+      : a.tenantName,
+  );
+  return new ServerError(
+    'ORGANIZATION_REQUIRED',
+    'This email address and password belong to accounts in several organisations; say which one to sign in to.',
+    { fields: [{ path: '$.organization', message: `One of: ${listed.join(', ')}.` }] },
+  );
+}
+
 /** The account a presented device token signed in to, if it is one of `accounts`. */
 async function knownDevice(
   ctx: AppContext,
@@ -105,7 +140,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
   guard.perAddress.hit(input.address);
 
   const email = normalizeEmail(input.email);
-  const accounts = await ctx.store.users.signInAccounts(email);
+  const accounts = inOrganization(await ctx.store.users.signInAccounts(email), input.organization);
   const device = await knownDevice(ctx, input.deviceToken, accounts);
 
   // Reserved attempts; any left unsettled (an unexpected error) is released, never leaked.
@@ -157,12 +192,14 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
       else candidate.attempt.failed();
       return results[i] === true;
     });
-    const [match] = matches;
+    const [match, ...others] = matches;
     if (match === undefined) {
       gate?.failed();
       throw invalidCredentials();
     }
     gate?.succeeded();
+    // The caller knows the password of each of these accounts: they may learn which they are.
+    if (others.length > 0) throw organizationRequired(matches.map((m) => m.account));
 
     const user = await ctx.store.users.get(match.account.tenantId, match.account.id);
     if (user === undefined) throw invalidCredentials();

@@ -31,6 +31,7 @@ export function authRoutes(ctx: AppContext): Route[] {
           email: body.email,
           password: body.password,
           deviceToken: body.deviceToken ?? presentedDeviceToken(request),
+          organization: body.organization,
           address: request.ip,
         });
 

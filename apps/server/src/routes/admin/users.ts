@@ -128,9 +128,9 @@ export function userRoutes(ctx: AppContext): Route[] {
               'This is the last admin of the organisation; make someone else admin first.',
             );
           }
-          if (body.email !== undefined && body.email.toLowerCase() !== before.email) {
-            const taken = await tx.users.findCredentials(body.email);
-            if (taken !== undefined)
+          if (body.email !== undefined) {
+            const taken = await tx.users.idByEmail(tenantId, body.email);
+            if (taken !== undefined && taken !== params.id)
               throw conflict('A user with this email address already exists.');
           }
           await tx.users.update(tenantId, params.id, changes);

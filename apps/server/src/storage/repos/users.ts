@@ -33,7 +33,10 @@ export interface SignInAccount {
   passwordHash: string;
 }
 
-/** Emails are unique across all tenants (sign-in names only an email) and compared lowercased. */
+/**
+ * Emails are unique within a tenant (another tenant may have the same one) and compared
+ * lowercased. Only sign-in looks an email up across tenants (signInAccounts).
+ */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function usersRepo(db: SqlDb) {
@@ -85,15 +88,13 @@ export function usersRepo(db: SqlDb) {
         groups.set(m.user_id, [...(groups.get(m.user_id) ?? []), m.group_id]);
       return rows.map((row) => toRecord(row, groups.get(row.id) ?? []));
     },
-    /** The one lookup not scoped by tenant: sign-in starts from an email alone. */
-    async findCredentials(
-      email: string,
-    ): Promise<{ tenantId: string; id: string; passwordHash: string } | undefined> {
-      const row = await db.get<{ tenant_id: string; id: string; password_hash: string }>(
-        'SELECT tenant_id, id, password_hash FROM users WHERE email = ?',
-        [normalizeEmail(email)],
+    /** The user of this tenant with this email (compared lowercased), if any. */
+    async idByEmail(tenantId: string, email: string): Promise<string | undefined> {
+      const row = await db.get<{ id: string }>(
+        'SELECT id FROM users WHERE tenant_id = ? AND email = ?',
+        [tenantId, normalizeEmail(email)],
       );
-      return row && { tenantId: row.tenant_id, id: row.id, passwordHash: row.password_hash };
+      return row?.id;
     },
     /**
      * Every account with this email, in every tenant, with its tenant's name: sign-in starts from
