@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { scrubSecrets } from '../src/audit/audit-log.ts';
 import { createBackoffLimiter, createRateLimiter } from '../src/http/rate-limit.ts';
+import { parseTrustedProxies } from '../src/http/trusted-proxies.ts';
 import {
   defaultCost,
   generatePassword,
@@ -85,6 +86,22 @@ describe('back-off limiter', () => {
     limiter.reset('k');
     reserve(limiter).failed();
     expect(limiter.reserve('k').limited).toBe(true);
+  });
+});
+
+describe('CONCLAVE_TRUSTED_PROXIES', () => {
+  it('reads a comma-separated list of addresses, CIDR ranges and named ranges', () => {
+    expect(parseTrustedProxies(undefined)).toEqual([]);
+    expect(parseTrustedProxies(' ')).toEqual([]);
+    expect(parseTrustedProxies('10.0.0.5, 10.0.1.0/24,,fd00::/8 ,loopback')).toEqual([
+      '10.0.0.5',
+      '10.0.1.0/24',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['10.0.0.0/33', '::1/129', 'proxy.example', '10.0.0.1/8/8', '10.0.0.0/x']) {
+      expect(() => parseTrustedProxies(bad), bad).toThrow(/is not an IP address or a CIDR range/);
+    }
   });
 });
 
