@@ -1,6 +1,8 @@
 // The authentication service's view of the directory: `GET /api/directory/users`, fetched when a
-// meeting starts and again (at most once per `refreshIntervalMs`, see ./authenticator.ts) when a
-// credential does not match what it holds — a device registered, or re-keyed, after we looked.
+// meeting starts and again when a credential does not match what it holds — a device registered,
+// or re-keyed, after we looked. Re-reads are throttled (at most one fetch per `refreshIntervalMs`,
+// so a flood of unknown credentials costs one fetch a second), and a caller that needs fresher
+// data waits for the next allowed fetch rather than judging on a stale copy (./authenticator.ts).
 // Only this tenant's devices are ever admitted.
 import type { Directory, DirectoryAnswer, MemberIdentity } from '@conclave/crypto/member';
 import { fromBase64 } from '../bytes.ts';
@@ -12,6 +14,12 @@ interface Entry {
   readonly key: Uint8Array;
 }
 
+/** One fetch of the directory: when it left, and its answer once it came. */
+interface Fetch {
+  readonly startedAt: number;
+  readonly done: Promise<void>;
+}
+
 export class LiveDirectory implements Directory {
   readonly #rest: Pick<RestClient, 'directory'>;
   readonly #tenantId: string;
@@ -19,8 +27,11 @@ export class LiveDirectory implements Directory {
   readonly #refreshIntervalMs: number;
   #devices = new Map<string, Entry>();
   #names = new Map<string, string>();
-  #fetchedAt = Number.NEGATIVE_INFINITY;
-  #inFlight: Promise<void> | undefined;
+  /** When the last fetch (finished or not) left: the throttle counts from there. */
+  #lastStart = Number.NEGATIVE_INFINITY;
+  #inFlight: Fetch | undefined;
+  /** The next throttled fetch, shared by everyone waiting for it. */
+  #next: Fetch | undefined;
 
   constructor(options: {
     rest: Pick<RestClient, 'directory'>;
@@ -34,12 +45,28 @@ export class LiveDirectory implements Directory {
     this.#refreshIntervalMs = options.refreshIntervalMs ?? 1_000;
   }
 
-  /** Fetches the directory now (coalesced with a fetch already running). */
+  /** Fetches the directory now, unthrottled (coalesced with a fetch already running). */
   refresh(): Promise<void> {
-    this.#inFlight ??= this.#fetch().finally(() => {
-      this.#inFlight = undefined;
-    });
-    return this.#inFlight;
+    return this.#start().done;
+  }
+
+  /**
+   * Resolves once the view comes from a fetch that left at or after `since` (the moment the caller
+   * found its copy stale): a fetch already on its way before then cannot know what appeared since,
+   * so it is waited out, then the next fetch is made as soon as the throttle allows — at most one
+   * interval later. Everyone waiting meanwhile shares that one fetch. Rejects if it fails.
+   */
+  async refreshSince(since: number): Promise<void> {
+    for (;;) {
+      const running = this.#inFlight;
+      if (running !== undefined) {
+        if (running.startedAt >= since) return running.done;
+        await running.done.catch(() => undefined);
+        continue;
+      }
+      this.#next ??= this.#throttled();
+      return this.#next.done;
+    }
   }
 
   displayName(userId: string): string | undefined {
@@ -58,14 +85,35 @@ export class LiveDirectory implements Directory {
     return { kind: 'admitted', signaturePublicKey: entry.key };
   }
 
-  /** Whether a refresh is allowed now (not more than once per interval). */
-  mayRefresh(): boolean {
-    return this.#clock.now() - this.#fetchedAt >= this.#refreshIntervalMs;
+  /** A fetch that leaves once the interval since the last one has passed. */
+  #throttled(): Fetch {
+    const wait = this.#lastStart + this.#refreshIntervalMs - this.#clock.now();
+    const startedAt = this.#clock.now() + Math.max(0, wait);
+    const done = new Promise<void>((resolve) => {
+      if (wait <= 0) resolve();
+      else this.#clock.setTimeout(resolve, wait);
+    }).then(() => {
+      this.#next = undefined;
+      return this.#start().done;
+    });
+    return { startedAt, done };
   }
 
-  async #fetch(): Promise<void> {
-    this.#fetchedAt = this.#clock.now();
-    this.#load(await this.#rest.directory());
+  #start(): Fetch {
+    if (this.#inFlight !== undefined) return this.#inFlight;
+    const startedAt = this.#clock.now();
+    this.#lastStart = startedAt;
+    const fetch: Fetch = {
+      startedAt,
+      done: this.#rest
+        .directory()
+        .then((view) => this.#load(view))
+        .finally(() => {
+          if (this.#inFlight === fetch) this.#inFlight = undefined;
+        }),
+    };
+    this.#inFlight = fetch;
+    return fetch;
   }
 
   #load(view: DirectoryView): void {

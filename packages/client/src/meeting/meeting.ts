@@ -110,7 +110,7 @@ export class Meeting {
       meetingId,
       crypto: deps.mlsCrypto,
       device: deps.device,
-      authenticator: refreshingAuthenticator(deps.directory, deps.pins),
+      authenticator: refreshingAuthenticator(deps.directory, deps.pins, deps.clock),
       clock: deps.clock,
       keys: () => this.#requireKeys().ring,
       send: (message) => void this.#connector.send(message),
