@@ -4,10 +4,19 @@
 // so a flood of unknown credentials costs one fetch a second), and a caller that needs fresher
 // data waits for the next allowed fetch rather than judging on a stale copy (./authenticator.ts).
 // Only this tenant's devices are ever admitted.
+//
+// Once the meeting is joined it also reads who the meeting may contain
+// (`GET /api/directory/admissions/:id`: organizer, invitees, everyone admitted; a call's two
+// sides), with every fetch, and answers `not_admitted` for a device of anyone else — unreadable
+// list included (fail closed). The server is trusted for that list; it is what the server says,
+// made visible and enforced by every member.
 import type { Directory, DirectoryAnswer, MemberIdentity } from '@conclave/crypto/member';
 import { fromBase64 } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
-import type { DirectoryView, RestClient } from '../rest/rest-client.ts';
+import type { AdmissionView, DirectoryView, RestClient } from '../rest/rest-client.ts';
+
+/** Someone the meeting may contain, as the admission list names them. */
+export type AdmittedPerson = AdmissionView['users'][number];
 
 interface Entry {
   readonly userId: string;
@@ -20,13 +29,19 @@ interface Fetch {
   readonly done: Promise<void>;
 }
 
+type DirectoryRest = Pick<RestClient, 'directory'> & Partial<Pick<RestClient, 'admissions'>>;
+
 export class LiveDirectory implements Directory {
-  readonly #rest: Pick<RestClient, 'directory'>;
+  readonly #rest: DirectoryRest;
   readonly #tenantId: string;
   readonly #clock: Clock;
   readonly #refreshIntervalMs: number;
   #devices = new Map<string, Entry>();
   #names = new Map<string, string>();
+  /** The meeting or call whose admission list is read with the directory, once joined. */
+  #target: string | undefined;
+  /** Who it may contain, by user id; undefined until read (then nobody is admitted). */
+  #admitted: Map<string, AdmittedPerson> | undefined;
   /** When the last fetch (finished or not) left: the throttle counts from there. */
   #lastStart = Number.NEGATIVE_INFINITY;
   #inFlight: Fetch | undefined;
@@ -34,7 +49,7 @@ export class LiveDirectory implements Directory {
   #next: Fetch | undefined;
 
   constructor(options: {
-    rest: Pick<RestClient, 'directory'>;
+    rest: DirectoryRest;
     tenantId: string;
     clock: Clock;
     refreshIntervalMs?: number;
@@ -69,8 +84,26 @@ export class LiveDirectory implements Directory {
     }
   }
 
+  /**
+   * From now on, only users meeting or call `id` may contain are admitted; reads its list now
+   * (with the directory). A failed read leaves nobody admitted until a later refresh succeeds.
+   */
+  async admitFrom(id: string): Promise<void> {
+    if (this.#target === id) return;
+    this.#target = id;
+    this.#admitted = undefined;
+    // A fetch already on its way did not ask for the list: a new one does.
+    await this.#inFlight?.done.catch(() => undefined);
+    await this.refresh();
+  }
+
   displayName(userId: string): string | undefined {
-    return this.#names.get(userId);
+    return this.#names.get(userId) ?? this.#admitted?.get(userId)?.displayName;
+  }
+
+  /** The person the admission list names (with their email), once it was read. */
+  admitted(userId: string): AdmittedPerson | undefined {
+    return this.#admitted?.get(userId);
   }
 
   signatureKey(identity: MemberIdentity): Uint8Array | undefined {
@@ -82,6 +115,8 @@ export class LiveDirectory implements Directory {
     if (identity.tenantId !== this.#tenantId) return { kind: 'unknown_device' };
     const entry = this.#devices.get(identity.deviceId);
     if (entry === undefined || entry.userId !== identity.userId) return { kind: 'unknown_device' };
+    if (this.#target !== undefined && this.#admitted?.has(identity.userId) !== true)
+      return { kind: 'not_admitted' };
     return { kind: 'admitted', signaturePublicKey: entry.key };
   }
 
@@ -103,11 +138,15 @@ export class LiveDirectory implements Directory {
     if (this.#inFlight !== undefined) return this.#inFlight;
     const startedAt = this.#clock.now();
     this.#lastStart = startedAt;
+    const target = this.#target;
+    const admissions = this.#rest.admissions?.bind(this.#rest);
     const fetch: Fetch = {
       startedAt,
-      done: this.#rest
-        .directory()
-        .then((view) => this.#load(view))
+      done: Promise.all([
+        this.#rest.directory(),
+        target === undefined || admissions === undefined ? undefined : admissions(target),
+      ])
+        .then(([view, admitted]) => this.#load(view, target, admitted))
         .finally(() => {
           if (this.#inFlight === fetch) this.#inFlight = undefined;
         }),
@@ -116,7 +155,11 @@ export class LiveDirectory implements Directory {
     return fetch;
   }
 
-  #load(view: DirectoryView): void {
+  #load(
+    view: DirectoryView,
+    target: string | undefined,
+    admitted: AdmissionView | undefined,
+  ): void {
     const devices = new Map<string, Entry>();
     const names = new Map<string, string>();
     for (const user of view.users) {
@@ -128,5 +171,11 @@ export class LiveDirectory implements Directory {
     }
     this.#devices = devices;
     this.#names = names;
+    if (target !== undefined && target === this.#target) {
+      this.#admitted =
+        admitted === undefined || admitted.id !== target
+          ? undefined
+          : new Map(admitted.users.map((person) => [person.userId, person]));
+    }
   }
 }

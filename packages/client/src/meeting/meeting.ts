@@ -572,6 +572,9 @@ export class Meeting {
       e2ee: message.endToEndEncryption,
       resumed,
     });
+    // Who the meeting may contain, read before any credential of its group is judged. Unreadable:
+    // nobody else is admitted until a later refresh reads it (fail closed).
+    await this.#deps.directory.admitFrom(this.id).catch(() => undefined);
     if (message.endToEndEncryption) {
       if (message.mls === undefined) return this.#fail(new ClientError('protocol'));
       await this.#joinGroup(message.mls);
