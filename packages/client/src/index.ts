@@ -13,10 +13,11 @@ export type {
   MeetingEvents,
   MeetingPhase,
   MeetingStats,
+  NewDevice,
   RefusedCredential,
   RemovedReason,
 } from './meeting/types.ts';
-export type { RosterMember } from './meeting/roster.ts';
+export type { DeviceNote, RosterMember } from './meeting/roster.ts';
 export type { Participant } from './meeting/participants.ts';
 export type { ReconnectPolicy } from './meeting/connector.ts';
 export {

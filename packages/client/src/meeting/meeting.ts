@@ -44,11 +44,12 @@ import {
 } from './chat.ts';
 import { Connector } from './connector.ts';
 import { deferred, type Deferred } from './deferred.ts';
+import { DeviceSightings } from './device-sightings.ts';
 import { findingEvents } from './findings.ts';
 import { MediaKeys } from './media-keys.ts';
 import { MediaStates, mergeMediaState, NOTHING_ON, readE2eeMediaState } from './media-state.ts';
 import { ParticipantTable, type Participant } from './participants.ts';
-import { e2eeRoster, standardRoster, type RosterMember } from './roster.ts';
+import { e2eeRoster, standardRoster, type RosterMember, type RosterPeople } from './roster.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
   JoinOptions,
@@ -75,6 +76,7 @@ export class Meeting {
   readonly #options: JoinOptions;
   readonly #queue = new SerialQueue();
   readonly #participants = new ParticipantTable();
+  readonly #sightings = new DeviceSightings();
   readonly #member: MemberSession;
   readonly #connector: Connector;
   readonly #ready: Deferred = deferred();
@@ -180,16 +182,22 @@ export class Meeting {
   }
 
   get roster(): RosterMember[] {
+    const directory = this.#deps.directory;
+    const people: RosterPeople = {
+      displayName: (userId) => directory.displayName(userId),
+      email: (userId) => directory.admitted(userId)?.email,
+    };
     if (this.#e2ee === true) {
       return e2eeRoster(
         this.#member.roster,
         this.#participants,
-        (userId) => this.#deps.directory.displayName(userId),
+        people,
         (leaf) => this.#binding?.relayOf(leaf),
         this.#participantId,
+        (entry, entries) => this.#sightings.note(entry, entries),
       );
     }
-    return standardRoster(this.#participants.all(), this.#relayId);
+    return standardRoster(this.#participants.all(), this.#relayId, people);
   }
 
   get participants(): Participant[] {
@@ -670,7 +678,9 @@ export class Meeting {
     this.#binding?.setRoster(change.roster);
     if (this.#phase === 'joining') this.#phase = 'joined';
     this.#events.emit('epoch', { epoch: change.epoch, leafIndex: change.leafIndex });
-    this.#events.emit('roster', this.roster);
+    const roster = this.roster;
+    this.#events.emit('roster', roster);
+    for (const device of this.#sightings.news(roster)) this.#events.emit('newDevice', device);
     this.#events.emit('securityCode', change.securityCode);
     this.#settle();
     this.#announceAgain();
@@ -695,6 +705,7 @@ export class Meeting {
   }
 
   #onFindings(findings: readonly AuthEvent[]): void {
+    this.#sightings.record(findings, this.#deps.pins);
     for (const finding of findingEvents(findings)) {
       if (finding.event === 'keyChanged') this.#events.emit('keyChanged', finding.payload);
       else this.#events.emit('refused', finding.payload);
