@@ -9,6 +9,7 @@ import {
   type Meeting,
   type RosterMember,
 } from '@conclave/client';
+import { alertOfKeyChange, alertOfNewDevice, alertOfRefusal, type RoomAlert } from './alerts.ts';
 import { webClientInfo } from './capabilities.ts';
 import { IndexedDbStore } from './deviceStore.ts';
 import { publishTrack, type Publisher } from './publisher.ts';
@@ -54,6 +55,11 @@ export interface RoomSnapshot {
   readonly cameraOn: boolean;
   readonly sharing: boolean;
   readonly notice: string | null;
+  /**
+   * What the authentication service reported, newest last, until dismissed: refused credentials,
+   * changed keys, devices new to this browser. Never only a console line.
+   */
+  readonly alerts: readonly RoomAlert[];
 }
 
 const initial: RoomSnapshot = {
@@ -71,6 +77,7 @@ const initial: RoomSnapshot = {
   cameraOn: true,
   sharing: false,
   notice: null,
+  alerts: [],
 };
 
 const removedWords: Record<string, string> = {
@@ -98,6 +105,7 @@ export class RoomSession {
   #microphone = false;
   #camera = false;
   #chatIds = 0;
+  #alertIds = 0;
   #closed = false;
 
   constructor(meetingId: string, userId: string, noun: 'meeting' | 'call' = 'meeting') {
@@ -199,12 +207,25 @@ export class RoomSession {
         this.#publishers.get(mediaKind)?.requestKeyFrame();
       }
     });
+    meeting.on('refused', (refused) => this.#alert(alertOfRefusal(refused, this.#noun)));
+    meeting.on('keyChanged', (change) => this.#alert(alertOfKeyChange(change)));
+    meeting.on('newDevice', (device) => this.#alert(alertOfNewDevice(device)));
     meeting.on('removed', ({ reason }) => {
       this.#stopMedia();
       this.#update({
         phase: { kind: 'ended', message: removedWords[reason] ?? 'You left the meeting.' },
       });
     });
+  }
+
+  #alert(alert: Omit<RoomAlert, 'id'>): void {
+    // One line per thing said: a refusal repeated for the same device adds nothing.
+    if (this.#snapshot.alerts.some((a) => a.key === alert.key)) return;
+    this.#update({ alerts: [...this.#snapshot.alerts, { ...alert, id: ++this.#alertIds }] });
+  }
+
+  dismissAlert(id: number): void {
+    this.#update({ alerts: this.#snapshot.alerts.filter((a) => a.id !== id) });
   }
 
   #failed(error: unknown): void {

@@ -706,7 +706,7 @@ export class Meeting {
 
   #onFindings(findings: readonly AuthEvent[]): void {
     this.#sightings.record(findings, this.#deps.pins);
-    for (const finding of findingEvents(findings)) {
+    for (const finding of findingEvents(findings, (id) => this.#deps.directory.displayName(id))) {
       if (finding.event === 'keyChanged') this.#events.emit('keyChanged', finding.payload);
       else this.#events.emit('refused', finding.payload);
     }

@@ -64,6 +64,8 @@ export interface KeyChange {
   /** A member device whose key differs from the pinned one, or the server's external sender. */
   readonly subject: 'device' | 'server';
   readonly identity?: MemberIdentity;
+  /** The directory's name for the device's person. */
+  readonly displayName?: string;
   readonly fingerprint: string;
   readonly pinnedFingerprint?: string;
 }
@@ -85,8 +87,14 @@ export interface NewDevice {
 }
 
 export interface RefusedCredential {
+  /**
+   * `unknown_device` (the directory does not know it), `not_admitted` (its person is not one the
+   * meeting may contain), `directory_key_mismatch`, `unsupported_credential`, `bad_identity`.
+   */
   readonly reason: string;
   readonly identity?: MemberIdentity;
+  /** The directory's name for the credential's person, when it knows them. */
+  readonly displayName?: string;
   readonly fingerprint: string;
 }
 
