@@ -36,7 +36,7 @@ export {
 } from './media/frame-protector.ts';
 export type { FrameCounters, FrameDropReason, SenderCounters } from './media/stats.ts';
 export { ClientError, type BlockReason, type ClientErrorCode } from './errors.ts';
-export { MemoryStore, type KeyValueStore } from './store/key-value.ts';
+export { MemoryStore, type CryptoKeyStore, type KeyValueStore } from './store/key-value.ts';
 export { systemClock, type Clock, type TimerHandle } from './clock.ts';
 export { realtimeUrl, type WebSocketFactory, type WebSocketLike } from './transport/websocket.ts';
 export type { Auth } from './rest/rest-client.ts';
