@@ -5,6 +5,7 @@ import {
   ClientError,
   ConclaveClient,
   type BlockReason,
+  type MediaKind,
   type MediaState,
   type Meeting,
   type RosterMember,
@@ -87,6 +88,14 @@ const removedWords: Record<string, string> = {
   'removed-by-organizer': 'You were removed from this meeting by the organizer.',
   'signed-out': 'You were signed out.',
   'not-admitted': "Your organisation's rules no longer allow you in this meeting.",
+};
+
+const refusedWords: Record<MediaKind, string> = {
+  audio:
+    'The server is refusing your microphone: the others cannot hear you. Leave and join again.',
+  camera: 'The server is refusing your camera: the others cannot see it. Leave and join again.',
+  screen:
+    'The server is refusing your screen share: the others cannot see it. Leave and join again.',
 };
 
 export class RoomSession {
@@ -210,6 +219,12 @@ export class RoomSession {
     meeting.on('refused', (refused) => this.#alert(alertOfRefusal(refused, this.#noun)));
     meeting.on('keyChanged', (change) => this.#alert(alertOfKeyChange(change)));
     meeting.on('newDevice', (device) => this.#alert(alertOfNewDevice(device)));
+    // The relay forwards a participant's frames only on the streams the server assigned it; if it
+    // refuses ours, the others do not see or hear it, and the user should know.
+    meeting.on('frameRefused', ({ mediaKind }) => {
+      const notice = refusedWords[mediaKind];
+      if (this.#snapshot.notice !== notice) this.#update({ notice });
+    });
     meeting.on('removed', ({ reason }) => {
       this.#stopMedia();
       this.#update({
