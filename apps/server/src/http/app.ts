@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ServerError } from '../errors.ts';
 import { authenticate, requireAccess } from './auth.ts';
-import { toErrorResponse } from './errors.ts';
+import { toErrorResponse, toFrameworkErrorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
 import { isAppShellRequest, registerWebApp, sendAppShell } from './web-app.ts';
@@ -23,8 +23,8 @@ export async function buildApp(
     logger: false,
     bodyLimit: BODY_LIMIT,
     // Errors Fastify raises before routing (a malformed URL) get the contract's body too.
-    frameworkErrors: (error, _request, reply) => {
-      const { status, body } = toErrorResponse(error);
+    frameworkErrors: (error, request, reply) => {
+      const { status, body } = toFrameworkErrorResponse(error, request.url);
       void (reply as FastifyReply).code(status).send(body);
     },
   });
