@@ -26,6 +26,11 @@ export interface AppContext {
   signInLimits: SignInLimits;
   sessionTtlMs: number;
   passwordCost: ScryptCost;
+  /**
+   * Origins besides the server's own whose pages may make state-changing requests
+   * (CONCLAVE_ALLOWED_ORIGINS; http/origin.ts). Undefined: none.
+   */
+  allowedOrigins?: readonly string[];
   /** The built browser app to serve at `/` (apps/web/dist); undefined serves the API only. */
   webRoot?: string;
 }

@@ -7,6 +7,7 @@ import { resolveLocation } from './config.ts';
 import { defaultSignInLimits } from './context.ts';
 import type { AppContext, SignInLimits } from './context.ts';
 import { buildApp } from './http/app.ts';
+import { parseAllowedOrigins } from './http/origin.ts';
 import { defaultWebRoot } from './http/web-app.ts';
 import { seedDemo } from './identity/demo.ts';
 import type { DemoSignIn } from './identity/demo.ts';
@@ -44,6 +45,11 @@ export interface StartServerOptions {
   sessionTtlMs?: number;
   /** The built web app to serve at `/`. Default: apps/web/dist when built; false: API only. */
   webRoot?: string | false;
+  /**
+   * Origins besides the server's own whose pages may change things (https://app.example.com).
+   * Default: $CONCLAVE_ALLOWED_ORIGINS (comma-separated), else none.
+   */
+  allowedOrigins?: string[];
   /** Realtime (signaling, MLS delivery) timers and limits; tests shorten them. */
   realtime?: RealtimeOptions;
 }
@@ -83,6 +89,8 @@ async function firstRun(
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const location = resolveLocation(options);
+  const allowedOrigins =
+    options.allowedOrigins ?? parseAllowedOrigins(process.env.CONCLAVE_ALLOWED_ORIGINS);
   const now = options.now ?? Date.now;
   const log = createLogger(options.log ?? stderrSink, now);
   const cost = options.passwordCost ?? defaultCost;
@@ -101,6 +109,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       signInLimits: options.signInLimits ?? defaultSignInLimits,
       sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
       passwordCost: cost,
+      allowedOrigins,
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
     const app = await buildApp(ctx, allRoutes(ctx));

@@ -10,6 +10,8 @@ export const errorCodes = [
   'INVALID_CREDENTIALS',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  /** A state-changing request (or the realtime socket) from a page of another site. */
+  'ORIGIN_NOT_ALLOWED',
   'NOT_FOUND',
   'CONFLICT',
   'MEETING_REJECTED',
@@ -30,6 +32,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   INVALID_CREDENTIALS: 401,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  ORIGIN_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   MEETING_REJECTED: 409,

@@ -10,6 +10,7 @@ import { ServerError } from '../errors.ts';
 import { authenticate, requireAccess } from './auth.ts';
 import { toErrorResponse, toFrameworkErrorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { refuseCrossSite } from './origin.ts';
 import type { Route } from './route.ts';
 import { isAppShellRequest, registerWebApp, sendAppShell } from './web-app.ts';
 
@@ -30,6 +31,8 @@ export async function buildApp(
   });
 
   await app.register(cookie);
+  // Cross-site requests are refused by origin, not left to SameSite alone (./origin.ts).
+  app.addHook('onRequest', refuseCrossSite(ctx.allowedOrigins ?? []));
 
   // JSON only (anything else is 415), parsed here: an empty body is "no body" (so a bodiless POST
   // with a JSON content type is not an error), and a parse failure is the typed INVALID_JSON.
