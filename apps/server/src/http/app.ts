@@ -11,6 +11,7 @@ import { authenticate, requireAccess } from './auth.ts';
 import { toErrorResponse, toFrameworkErrorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { refuseCrossSite } from './origin.ts';
+import { securityHeaders } from './security-headers.ts';
 import type { Route } from './route.ts';
 import { isAppShellRequest, registerWebApp, sendAppShell } from './web-app.ts';
 
@@ -33,6 +34,8 @@ export async function buildApp(
   await app.register(cookie);
   // Cross-site requests are refused by origin, not left to SameSite alone (./origin.ts).
   app.addHook('onRequest', refuseCrossSite(ctx.allowedOrigins ?? []));
+  // CSP, nosniff, no framing, referrer policy, HSTS over TLS (./security-headers.ts).
+  app.addHook('onSend', securityHeaders);
 
   // JSON only (anything else is 415), parsed here: an empty body is "no body" (so a bodiless POST
   // with a JSON content type is not an error), and a parse failure is the typed INVALID_JSON.
