@@ -3,11 +3,13 @@
 // not the only guard: every state-changing request carrying the cookie must come from the server's
 // own origin (or one listed in CONCLAVE_ALLOWED_ORIGINS). The CLI and the SDK, which send a bearer
 // token and no Origin, keep working.
+import cookie from '@fastify/cookie';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { meResponseSchema, userListSchema, userResponseSchema } from '@conclave/protocol';
 import { startServer, type RunningServer } from '../src/index.ts';
-import { parseAllowedOrigins } from '../src/http/origin.ts';
+import { parseAllowedOrigins, refuseCrossSite } from '../src/http/origin.ts';
 import { fastPasswords, sqliteDatabase, type TestDatabase } from './support/databases.ts';
 import { fails, ok, signIn, type Reply, type Session } from './support/http.ts';
 
@@ -216,6 +218,33 @@ describe('the realtime socket', () => {
     expect(await upgrade({ cookie: cookie(), origin: own })).toBe(101);
     expect(await upgrade({ cookie: cookie(), origin: 'https://app.example.com' })).toBe(101);
     expect(await upgrade({})).toBe(101);
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  async function behindProxy(trustProxy: boolean): Promise<number> {
+    const app = Fastify({ trustProxy });
+    await app.register(cookie);
+    app.addHook('onRequest', refuseCrossSite([]));
+    app.post('/change', () => 'changed');
+    const reply = await app.inject({
+      method: 'POST',
+      url: '/change',
+      headers: {
+        host: '127.0.0.1:8080',
+        'x-forwarded-host': 'meet.example.com',
+        'x-forwarded-proto': 'https',
+        origin: 'https://meet.example.com',
+        cookie: 'conclave_session=x',
+      },
+    });
+    await app.close();
+    return reply.statusCode;
+  }
+
+  it('takes its own origin from X-Forwarded-Host only when it trusts the proxy', async () => {
+    expect(await behindProxy(true)).toBe(200);
+    expect(await behindProxy(false)).toBe(403);
   });
 });
 

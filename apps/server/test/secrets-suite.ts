@@ -170,6 +170,12 @@ export function defineSecretsSuite(name: string, database: () => TestDatabase): 
 
     it('reads the sealed key back after a restart', async () => {
       expect(await keyAsSeen(await start())).toBe(serverKey);
+      if (location.databaseUrl === undefined) {
+        // While the server runs, SQLite's -wal and -shm exist: the owner's alone too.
+        for (const file of ['conclave.sqlite-wal', 'conclave.sqlite-shm']) {
+          expect(modeOf(join(dataDir, file)).toString(8), file).toBe('600');
+        }
+      }
     });
 
     it('refuses to start with a wrong or missing secret key, saying what is wrong and never the key', async () => {

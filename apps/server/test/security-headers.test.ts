@@ -54,7 +54,7 @@ describe('security headers', () => {
       expect(policy, path).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(response.headers.get('x-frame-options'), path).toBe('DENY');
-      expect(response.headers.get('referrer-policy'), path).toBe('same-origin');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
       // Plain http: no HSTS.
       expect(response.headers.get('strict-transport-security'), path).toBeNull();
     }

@@ -35,9 +35,9 @@ export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply)
   void reply.header('content-security-policy', contentSecurityPolicy(request.host));
   void reply.header('x-content-type-options', 'nosniff');
   void reply.header('x-frame-options', 'DENY');
-  // same-origin rather than no-referrer: under no-referrer a browser sends `Origin: null` with the
-  // app's own POSTs, which the cross-site check (./origin.ts) must refuse. Nothing leaves the site.
-  void reply.header('referrer-policy', 'same-origin');
+  // The app's own fetches still carry Origin and Sec-Fetch-Site, which the cross-site check
+  // (./origin.ts) reads; no Referer is needed, and none leaves for another site.
+  void reply.header('referrer-policy', 'no-referrer');
   if (request.protocol === 'https') {
     void reply.header('strict-transport-security', `max-age=${oneYear}`);
   }
