@@ -14,12 +14,12 @@ import {
   externalSenderInfo,
   generateExternalSender,
   proposeExternalAdd,
+  proposeExternalRemove,
   type MlsCrypto,
   type MlsProviderName,
 } from '../../packages/crypto/src/server.ts';
 import {
   commitPending,
-  commitRemove,
   commitUpdate,
   createAuthenticator,
   createDevice,
@@ -175,10 +175,12 @@ async function measure(provider: MlsProviderName, n: number, bench: Bench): Prom
     exporter += await timeMs(() => exportSFrameBaseKey(host.state!));
   exporter /= exporterRuns;
 
-  // Remove a member nobody tracks, committed by the host, processed by a tracked member.
+  // Remove a member nobody tracks (the server proposes it), committed by the host, processed by a
+  // tracked member.
   let removal: CommitResult | undefined;
+  await proposeRemove(crypto, server, tracked, victimLeaf(host.state, tracked, 99)!);
   const removeCommit = await timeMs(async () => {
-    removal = await commitRemove(host.ctx, host.state!, [victimLeaf(host.state!, tracked, 99)!]);
+    removal = await commitPending(host.ctx, host.state!);
   });
   const processCommit = await applyEverywhere(tracked, host, expectCommit(removal));
 
@@ -192,12 +194,10 @@ async function measure(provider: MlsProviderName, n: number, bench: Bench): Prom
       expectCommit(await commitUpdate(committer.ctx, committer.state!)),
     );
     const victim = victimLeaf(host.state, tracked, round);
-    if (victim !== undefined)
-      await applyEverywhere(
-        tracked,
-        host,
-        expectCommit(await commitRemove(host.ctx, host.state, [victim])),
-      );
+    if (victim !== undefined) {
+      await proposeRemove(crypto, server, tracked, victim);
+      await applyEverywhere(tracked, host, expectCommit(await commitPending(host.ctx, host.state)));
+    }
   }
   const late = everyone[n]!;
   const lateBundle = await generateKeyPackage(crypto, late.device);
@@ -224,12 +224,23 @@ async function propose(
   keyPackage: Uint8Array,
 ): Promise<void> {
   const group = to[0]!.state!;
-  const proposal = await proposeExternalAdd(
-    crypto,
-    server,
-    { groupId: groupId(group), epoch: epoch(group) },
-    keyPackage,
-  );
+  const target = { groupId: groupId(group), epoch: epoch(group) };
+  await deliverProposal(to, await proposeExternalAdd(crypto, server, target, keyPackage));
+}
+
+/** The server's Remove of `leaf` (members never remove each other), delivered to `to`. */
+async function proposeRemove(
+  crypto: MlsCrypto,
+  server: Awaited<ReturnType<typeof generateExternalSender>>,
+  to: Member[],
+  leaf: number,
+): Promise<void> {
+  const group = to[0]!.state!;
+  const target = { groupId: groupId(group), epoch: epoch(group) };
+  await deliverProposal(to, await proposeExternalRemove(crypto, server, target, leaf));
+}
+
+async function deliverProposal(to: Member[], proposal: Uint8Array): Promise<void> {
   for (const m of to) {
     const r = await receiveMessage(m.ctx, m.state!, proposal);
     if (r.kind !== 'proposal_pending') throw new Error(`proposal ${r.kind}`);

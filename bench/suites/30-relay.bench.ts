@@ -8,7 +8,11 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
-import { decodeControl, encodeEnvelope } from '../../packages/protocol/src/media/index.ts';
+import {
+  decodeControl,
+  encodeEnvelope,
+  streamIdOf,
+} from '../../packages/protocol/src/media/index.ts';
 import {
   MediaRelay,
   attachWebSocket,
@@ -32,6 +36,8 @@ const IN_FLIGHT = 4;
 const WARM_UP_MS = 700;
 const MEASURE_MS = 3_000;
 const ROUNDS = 2;
+/** The sender is relay id 1; the relay binds its camera stream to it. */
+const CAMERA = streamIdOf(1, 'camera');
 
 type Mode = 'raw' | 'relay';
 
@@ -155,7 +161,7 @@ async function measure(server: ServerProcess, mode: Mode): Promise<Measurement> 
           mediaKind: 'camera',
           keyFrame,
           layer: 0,
-          streamId: 1,
+          streamId: CAMERA, // the sender's own: the relay refuses any other
           sender: 1,
           timestampUs: seq * 33_333,
         },
@@ -246,6 +252,8 @@ export async function run(bench: Bench): Promise<void> {
     }
     const stats = (await server.ask('stats')).stats;
     const dropped = Object.values(stats.dropped).reduce((sum, n) => sum + n, 0);
+    const refused = Object.values(stats.rejected).reduce((sum, n) => sum + n, 0);
+    if (refused > 0) throw new Error(`the relay refused ${refused} of the sender's frames`);
     const stalls = [...results.raw, ...results.relay].reduce((sum, m) => sum + m.stalls, 0);
     bench.progress(
       `relay: ${stats.framesReceived} frames in, ${dropped} deliveries dropped, ` +

@@ -56,7 +56,7 @@ process.on('message', (message: ParentMessage) => {
           epochs: 1,
           roster: [],
           sent: { audioSent: 0, videoSent: 0, keyFramesSent: 0, notSent: 0 },
-          frames: { sent: 0, received: 0, decrypted: 0, dropped: {}, droppedTotal: 0 },
+          frames: { sent: 0, refused: {}, received: 0, decrypted: 0, dropped: {}, droppedTotal: 0 },
           bySender: [],
           chat: { sent: 0, received: 0 },
           reconnects: 0,

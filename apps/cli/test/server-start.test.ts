@@ -135,6 +135,33 @@ describe('conclave server start', () => {
       await config.remove();
     }
   });
+
+  it('admin bootstrap refuses a weak password with WEAK_PASSWORD and a sentence (exit 2)', async () => {
+    const data = await tempDir('bootstrap-weak');
+    const config = await tempDir('bootstrap-weak-config');
+    try {
+      const result = await runCli(
+        [
+          'admin',
+          'bootstrap',
+          '--email',
+          'root@example.org',
+          '--password-stdin',
+          '--data-dir',
+          data.path,
+        ],
+        { configDir: config.path, stdin: ' '.repeat(10) },
+      );
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain('WEAK_PASSWORD');
+      expect(result.stderr).toContain('A password cannot be empty or only spaces.');
+      expect(result.stderr).not.toMatch(/\n\s+at |node_modules/);
+    } finally {
+      await data.remove();
+      await config.remove();
+    }
+  });
+
   it('server rotate-secret-key replaces the key file; a wrong CONCLAVE_SECRET_KEY is a clear refusal', async () => {
     const data = await tempDir('rotate');
     const config = await tempDir('rotate-config');

@@ -1,17 +1,20 @@
 // What every route group receives: storage, the audit log, the clock and the logger. Built once
 // per running server; tests build it with a fake clock.
 import type { AuditLog } from './audit/audit-log.ts';
-import type { RateLimit } from './http/rate-limit.ts';
+import type { BackoffLimit, RateLimit } from './http/rate-limit.ts';
 import type { ScryptCost } from './identity/passwords.ts';
 import type { Logger } from './log.ts';
 import type { ExternalSenderVault } from './secrets/at-rest.ts';
 import type { Store } from './storage/store.ts';
 
 export interface SignInLimits {
-  /** Sign-in attempts per client IP address. */
+  /** Sign-in attempts per client IP address, in a fixed window. */
   perIp: RateLimit;
-  /** Failed sign-ins per email address. */
-  perEmail: RateLimit;
+  /**
+   * Failed sign-ins per email address, per account and per known device, each on its own: free
+   * up to `limit`, then a growing delay (identity/sign-in.ts).
+   */
+  perEmail: BackoffLimit;
 }
 
 export const defaultSignInLimits: SignInLimits = {
@@ -34,6 +37,8 @@ export interface AppContext {
    * (CONCLAVE_ALLOWED_ORIGINS; http/origin.ts). Undefined: none.
    */
   allowedOrigins?: readonly string[];
+  /** Reverse proxies whose X-Forwarded-* headers are believed (CONCLAVE_TRUSTED_PROXIES). */
+  trustedProxies?: readonly string[];
   /** The built browser app to serve at `/` (apps/web/dist); undefined serves the API only. */
   webRoot?: string;
 }

@@ -8,11 +8,14 @@ import { defaultSignInLimits } from './context.ts';
 import type { AppContext, SignInLimits } from './context.ts';
 import { buildApp } from './http/app.ts';
 import { parseAllowedOrigins } from './http/origin.ts';
+import { parseTrustedProxies } from './http/trusted-proxies.ts';
 import { defaultWebRoot } from './http/web-app.ts';
 import { seedDemo } from './identity/demo.ts';
+import { knownDeviceTtlMs } from './identity/sign-in.ts';
 import type { DemoSignIn } from './identity/demo.ts';
 import { defaultAdminEmail, ensureAdmin } from './identity/first-run.ts';
 import type { Credentials } from './identity/first-run.ts';
+import { requireStrongPassword } from './identity/password-rule.ts';
 import { defaultCost } from './identity/passwords.ts';
 import type { ScryptCost } from './identity/passwords.ts';
 import { createLogger, stderrSink } from './log.ts';
@@ -60,6 +63,11 @@ export interface StartServerOptions {
   secretKey?: string;
   /** Realtime (signaling, MLS delivery) timers and limits; tests shorten them. */
   realtime?: RealtimeOptions;
+  /**
+   * Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: IP addresses or CIDR
+   * ranges. Default: $CONCLAVE_TRUSTED_PROXIES (comma-separated), else none.
+   */
+  trustedProxies?: readonly string[];
 }
 
 export interface RunningServer {
@@ -99,6 +107,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const location = resolveLocation(options);
   const allowedOrigins =
     options.allowedOrigins ?? parseAllowedOrigins(process.env.CONCLAVE_ALLOWED_ORIGINS);
+  const trustedProxies = parseTrustedProxies(
+    options.trustedProxies ?? process.env.CONCLAVE_TRUSTED_PROXIES,
+  );
   const now = options.now ?? Date.now;
   const log = createLogger(options.log ?? stderrSink, now);
   const cost = options.passwordCost ?? defaultCost;
@@ -124,6 +135,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       passwordCost: cost,
       externalSenderVault,
       allowedOrigins,
+      trustedProxies,
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
     const app = await buildApp(ctx, allRoutes(ctx));
@@ -136,6 +148,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
     const sweep = setInterval(() => {
       store.sessions.deleteExpired(now()).catch(() => log.error('session sweep failed'));
+      store.knownDevices
+        .deleteUnusedSince(now() - knownDeviceTtlMs)
+        .catch(() => log.error('known-device sweep failed'));
     }, sessionSweepMs);
     sweep.unref();
 
@@ -183,9 +198,7 @@ export async function bootstrapAdmin(options: BootstrapAdminOptions): Promise<Cr
   if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) {
     throw new ServerError('INVALID_INPUT', 'Give an email address for the admin.');
   }
-  if (options.password !== undefined && options.password.length < 10) {
-    throw new ServerError('INVALID_INPUT', 'Use a password of at least 10 characters.');
-  }
+  if (options.password !== undefined) requireStrongPassword(options.password);
   const location = resolveLocation(options);
   const now = Date.now;
   const store = await openStore(location, now);

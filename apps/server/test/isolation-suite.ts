@@ -15,6 +15,8 @@ import {
   labelResponseSchema,
   assignmentListSchema,
   callResponseSchema,
+  meResponseSchema,
+  signInResponseSchema,
 } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmin } from '../src/index.ts';
@@ -118,6 +120,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/admin/templates/{id}': { id: 'sensitive' },
         '/api/admin/labels/{id}': { id: 'highly-confidential' },
         '/api/admin/users/{id}': { id: alice },
+        '/api/admin/users/{id}/unlock': { id: alice },
         '/api/admin/groups/{id}': { id: 'finance' },
         '/api/admin/groups/{id}/members': { id: 'finance' },
         '/api/admin/groups/{id}/members/{userId}': { id: 'finance', userId: alice },
@@ -256,6 +259,76 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
       );
       for (const id of aIds) expect(audit).not.toContain(id);
       expect(audit).not.toContain('NoE2EE');
+    });
+
+    it('lets each organisation have its own user with an email the other uses, and tells neither', async () => {
+      const email = 'shared@example.com';
+      const tenantA = ok(await org.admin.call('GET', '/api/me'), meResponseSchema).user.tenantId;
+      const inA = { email, displayName: 'Shared A', password: 'shared-password-of-a' };
+      const inB = { email, displayName: 'Shared B', password: 'shared-password-of-b' };
+      const a = ok(await org.admin.call('POST', '/api/admin/users', inA), userResponseSchema, 201);
+      const b = ok(await other.call('POST', '/api/admin/users', inB), userResponseSchema, 201);
+      // Unique within an organisation, compared without case.
+      fails(
+        await other.call('POST', '/api/admin/users', { ...inB, email: 'SHARED@example.com' }),
+        409,
+        'CONFLICT',
+      );
+      // Taking an address another organisation uses is no conflict either.
+      ok(
+        await other.call('PATCH', `/api/admin/users/${otherUser}`, {
+          email: org.users.alice.email,
+        }),
+        userResponseSchema,
+      );
+
+      // Each password signs in to its own account.
+      const anonymous = client(org.server.url);
+      const signInAs = (body: Record<string, string>) =>
+        anonymous('POST', '/api/auth/sign-in', body);
+      const asA = ok(await signInAs({ email, password: inA.password }), signInResponseSchema);
+      expect(asA.user).toMatchObject({ id: a.user.id, tenantId: tenantA });
+      const asB = ok(await signInAs({ email, password: inB.password }), signInResponseSchema);
+      expect(asB.user.id).toBe(b.user.id);
+      const wrong = fails(
+        await signInAs({ email, password: 'neither-password-at-all' }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+      const unknown = fails(
+        await signInAs({ email: 'no-such-person@example.com', password: 'neither-password' }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+      expect(wrong).toEqual(unknown);
+
+      // The same password in both: which organisation? Named by name or id, it signs in there.
+      ok(
+        await other.call('PATCH', `/api/admin/users/${b.user.id}`, { password: inA.password }),
+        userResponseSchema,
+      );
+      const which = fails(
+        await signInAs({ email, password: inA.password }),
+        400,
+        'ORGANIZATION_REQUIRED',
+      );
+      expect(which.fields?.map((f) => f.path)).toEqual(['$.organization']);
+      expect(which.fields?.[0]?.message).toContain('Other organisation');
+      const named = ok(
+        await signInAs({ email, password: inA.password, organization: 'other ORGANISATION' }),
+        signInResponseSchema,
+      );
+      expect(named.user.id).toBe(b.user.id);
+      const byId = ok(
+        await signInAs({ email, password: inA.password, organization: tenantA }),
+        signInResponseSchema,
+      );
+      expect(byId.user.id).toBe(a.user.id);
+      fails(
+        await signInAs({ email, password: inA.password, organization: 'No such organisation' }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
     });
   });
 }

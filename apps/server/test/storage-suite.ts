@@ -153,12 +153,83 @@ export function defineStorageSuite(name: string, open: () => Promise<StorageFixt
       ).rejects.toSatisfy((error: unknown) => db.isForeignKeyViolation(error));
     });
 
-    it('keeps emails unique across tenants, compared without case', async () => {
+    it('keeps emails unique within a tenant, compared without case; another tenant may have the same', async () => {
       await expect(
-        store.users.create(b, user(randomUUID(), `ALICE-${alice}@EXAMPLE.COM`)),
+        store.users.create(a, user(randomUUID(), `ALICE-${alice}@EXAMPLE.COM`)),
       ).rejects.toSatisfy((error: unknown) => db.isUniqueViolation(error));
-      const found = await store.users.findCredentials(` alice-${alice}@example.com `);
-      expect(found).toMatchObject({ tenantId: a, id: alice });
+      const twin = randomUUID();
+      await store.users.create(b, user(twin, `ALICE-${alice}@EXAMPLE.COM`));
+      const found = await store.users.signInAccounts(` alice-${alice}@example.com `);
+      const byName = [...found].sort((p, q) => p.tenantName.localeCompare(q.tenantName));
+      expect(byName.map((f) => [f.tenantId, f.tenantName, f.id])).toEqual([
+        [a, 'Tenant A', alice],
+        [b, 'Tenant B', twin],
+      ]);
+      expect(await store.users.idByEmail(a, `ALICE-${alice}@example.com`)).toBe(alice);
+      expect(await store.users.idByEmail(b, ` alice-${alice}@example.com`)).toBe(twin);
+      expect(await store.users.idByEmail(b, `bruno-${alice}@example.com`)).toBeUndefined();
+      expect(await store.users.delete(b, twin)).toBe(true);
+    });
+
+    it('moves users to per-tenant emails (migration 5) keeping every row that refers to them', async () => {
+      const old = await open();
+      try {
+        expect(
+          await migrate(
+            old.db,
+            now,
+            migrations.filter((m) => m.version <= 4),
+          ),
+        ).toEqual([1, 2, 3, 4]);
+        const before = createStore(old.db);
+        const t = (await createTenant(before, 'Old tenant', now())).id;
+        const u = (await createTenant(before, 'Other old tenant', now())).id;
+        const [x, y] = [randomUUID(), randomUUID()];
+        await before.users.create(t, user(x, 'x@example.com'));
+        await before.users.create(t, user(y, 'y@example.com'));
+        await before.groups.create(t, { id: 'g', name: 'G', members: [x, y], createdAt: now() });
+        await before.sessions.create('old-session', {
+          tenantId: t,
+          userId: x,
+          createdAt: now(),
+          expiresAt: now() + 60_000,
+        });
+        await before.knownDevices.create('old-device', { tenantId: t, userId: y, now: now() });
+        await before.meetings.create(t, meeting('old-meeting', x, null));
+        // The old rule: one email across all tenants.
+        await expect(before.users.create(u, user(randomUUID(), 'x@example.com'))).rejects.toSatisfy(
+          (error: unknown) => old.db.isUniqueViolation(error),
+        );
+
+        expect(await migrate(old.db, now)).toEqual([5]);
+        const after = createStore(old.db);
+        const users = (await after.users.list(t)).sort((p, q) => p.email.localeCompare(q.email));
+        expect(users.map((row) => [row.id, row.email, row.groups])).toEqual([
+          [x, 'x@example.com', ['g']],
+          [y, 'y@example.com', ['g']],
+        ]);
+        expect(await after.sessions.find('old-session', now())).toMatchObject({ userId: x });
+        expect(await after.knownDevices.find('old-device', 0)).toEqual({ tenantId: t, userId: y });
+        expect((await after.meetings.get(t, 'old-meeting'))?.organizer).toBe(x);
+        // The new rule, and the references still enforced and cascading.
+        await after.users.create(u, user(randomUUID(), 'X@example.com'));
+        await expect(after.users.create(t, user(randomUUID(), 'x@example.com'))).rejects.toSatisfy(
+          (error: unknown) => old.db.isUniqueViolation(error),
+        );
+        await expect(
+          old.db.run('INSERT INTO group_members (tenant_id, group_id, user_id) VALUES (?, ?, ?)', [
+            t,
+            'g',
+            'nobody',
+          ]),
+        ).rejects.toSatisfy((error: unknown) => old.db.isForeignKeyViolation(error));
+        expect(await after.users.delete(t, x)).toBe(true);
+        expect(await after.sessions.find('old-session', now())).toBeUndefined();
+        expect(await after.meetings.get(t, 'old-meeting')).toBeUndefined();
+        expect((await after.groups.get(t, 'g'))?.members).toEqual([y]);
+      } finally {
+        await old.close();
+      }
     });
 
     it('finds a session only until it expires, by token hash', async () => {

@@ -2,7 +2,8 @@
 // conversion, secret scrubbing in audit details and log lines.
 import { describe, expect, it } from 'vitest';
 import { scrubSecrets } from '../src/audit/audit-log.ts';
-import { createRateLimiter } from '../src/http/rate-limit.ts';
+import { createBackoffLimiter, createRateLimiter } from '../src/http/rate-limit.ts';
+import { parseTrustedProxies } from '../src/http/trusted-proxies.ts';
 import {
   defaultCost,
   generatePassword,
@@ -26,6 +27,81 @@ describe('rate limiter', () => {
     expect(limiter.check('k')).toEqual({ limited: true, retryAfterMs: 1 });
     now += 1;
     expect(limiter.check('k')).toEqual({ limited: false });
+  });
+});
+
+describe('back-off limiter', () => {
+  const reserve = (limiter: ReturnType<typeof createBackoffLimiter>, key = 'k') => {
+    const reservation = limiter.reserve(key);
+    if (reservation.limited) throw new Error(`limited for ${reservation.retryAfterMs} ms`);
+    return reservation.attempt;
+  };
+
+  it('counts attempts in flight, so a burst cannot pass the limit', () => {
+    const now = 0;
+    const limiter = createBackoffLimiter({ limit: 3, windowMs: 60_000 }, () => now);
+    const inFlight = [reserve(limiter), reserve(limiter), reserve(limiter)];
+    expect(limiter.reserve('k')).toEqual({ limited: true, retryAfterMs: 2_000 });
+    // A success is not counted: its place is free again.
+    inFlight[0]?.succeeded();
+    expect(limiter.reserve('k').limited).toBe(false);
+    expect(limiter.reserve('other').limited).toBe(false);
+  });
+
+  it('doubles the wait after each further failure, up to half the window, then forgets', () => {
+    let now = 0;
+    const limiter = createBackoffLimiter({ limit: 2, windowMs: 60_000 }, () => now);
+    reserve(limiter).failed();
+    reserve(limiter).failed();
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const refused = limiter.reserve('k');
+      if (!refused.limited) throw new Error('not limited');
+      waits.push(refused.retryAfterMs);
+      now += refused.retryAfterMs - 1;
+      expect(limiter.reserve('k').limited).toBe(true);
+      now += 1;
+      reserve(limiter).failed();
+    }
+    expect(waits).toEqual([2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    // Attacking at the slowest pace never earns a fresh allowance…
+    now += 30_000;
+    reserve(limiter).failed();
+    expect(limiter.reserve('k')).toEqual({ limited: true, retryAfterMs: 30_000 });
+    // …a quiet window does.
+    now += 60_000;
+    reserve(limiter).failed();
+    reserve(limiter).failed();
+    expect(limiter.reserve('k')).toEqual({ limited: true, retryAfterMs: 2_000 });
+  });
+
+  it('forgets failures when reset, and settles each attempt once', () => {
+    const now = 0;
+    const limiter = createBackoffLimiter({ limit: 1, windowMs: 60_000 }, () => now);
+    const attempt = reserve(limiter);
+    attempt.failed();
+    attempt.failed();
+    attempt.succeeded();
+    expect(limiter.reserve('k').limited).toBe(true);
+    limiter.reset('k');
+    reserve(limiter).failed();
+    expect(limiter.reserve('k').limited).toBe(true);
+  });
+});
+
+describe('CONCLAVE_TRUSTED_PROXIES', () => {
+  it('reads a comma-separated list of addresses, CIDR ranges and named ranges', () => {
+    expect(parseTrustedProxies(undefined)).toEqual([]);
+    expect(parseTrustedProxies(' ')).toEqual([]);
+    expect(parseTrustedProxies('10.0.0.5, 10.0.1.0/24,,fd00::/8 ,loopback')).toEqual([
+      '10.0.0.5',
+      '10.0.1.0/24',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['10.0.0.0/33', '::1/129', 'proxy.example', '10.0.0.1/8/8', '10.0.0.0/x']) {
+      expect(() => parseTrustedProxies(bad), bad).toThrow(/is not an IP address or a CIDR range/);
+    }
   });
 });
 

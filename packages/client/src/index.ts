@@ -34,6 +34,7 @@ export {
   type FrameProtectorOptions,
 } from './media/frame-protector.ts';
 export type { FrameCounters, FrameDropReason, SenderCounters } from './media/stats.ts';
+export type { FrameRefusedReason } from './wire.ts';
 export { ClientError, type BlockReason, type ClientErrorCode } from './errors.ts';
 export { MemoryStore, type KeyValueStore } from './store/key-value.ts';
 export { systemClock, type Clock, type TimerHandle } from './clock.ts';

@@ -7,12 +7,16 @@ export {
 } from '@conclave/protocol';
 export {
   ENVELOPE_HEADER_BYTES,
+  MAX_ENVELOPE_BYTES,
   decodeControl,
   decodeEnvelope,
   encodeControl,
   encodeEnvelopeHeader,
   mediaKinds,
   mediaMessageFamily,
+  streamIdOf,
+  streamOwner,
   type EnvelopeFields,
+  type FrameRefusedReason,
   type MediaKind,
 } from '@conclave/protocol';

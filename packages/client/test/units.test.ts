@@ -19,6 +19,8 @@ import { refreshingAuthenticator } from '../src/identity/authenticator.ts';
 import { loadOrRegisterDevice } from '../src/identity/device.ts';
 import { LiveDirectory } from '../src/identity/directory.ts';
 import { checkServerKey } from '../src/identity/pins.ts';
+import type { FrameProtector } from '../src/media/frame-protector.ts';
+import { MediaSession } from '../src/media/media-session.ts';
 import { SenderBinding } from '../src/media/sender-binding.ts';
 import { decodeAppPayload, encodeAppPayload } from '../src/meeting/app-payload.ts';
 import { decodeChat, encodeChat } from '../src/meeting/chat.ts';
@@ -27,6 +29,7 @@ import { MediaStates, mergeMediaState, NOTHING_ON } from '../src/meeting/media-s
 import { ParticipantTable } from '../src/meeting/participants.ts';
 import { SerialQueue } from '../src/meeting/serial-queue.ts';
 import { FileStore } from '../src/node.ts';
+import { ENVELOPE_HEADER_BYTES, MAX_ENVELOPE_BYTES } from '../src/wire.ts';
 import type { DirectoryView, RestClient } from '../src/rest/rest-client.ts';
 import { SignalingConnection } from '../src/transport/signaling.ts';
 import { ManualClock, flush } from './support/manual-clock.ts';
@@ -155,6 +158,39 @@ describe('stream ids', () => {
   });
 });
 
+describe('MediaSession', () => {
+  it('does not send an envelope the relay would refuse as too large, and says why', async () => {
+    const sent: Uint8Array[] = [];
+    // A protector that adds nothing, so the envelope is the header plus exactly the data.
+    const ring = {
+      currentEpoch: 0n,
+      protect: (_context: number, plaintext: Uint8Array) =>
+        Promise.resolve({ kind: 'ok', frame: plaintext, kid: 0n, ctr: 0n }),
+    } as unknown as FrameProtector;
+    const session = new MediaSession({
+      clock: new ManualClock(),
+      ring: () => ring,
+      binding: new SenderBinding('standard', new ParticipantTable()),
+      relayId: () => 1,
+      send: (bytes) => sent.push(bytes) > 0,
+      bufferedAmount: () => 0,
+      describe: (relayId, leafIndex) => ({ relayId, leafIndex }),
+    });
+    const largest = MAX_ENVELOPE_BYTES - ENVELOPE_HEADER_BYTES;
+    expect(await session.publish('screen', new Uint8Array(largest), { keyFrame: true })).toEqual({
+      kind: 'sent',
+      streamId: streamIdFor(1, 'screen'),
+      bytes: MAX_ENVELOPE_BYTES,
+    });
+    expect(await session.publish('screen', new Uint8Array(largest + 1))).toEqual({
+      kind: 'not_sent',
+      reason: 'too_large',
+    });
+    expect(sent.map((bytes) => bytes.length)).toEqual([MAX_ENVELOPE_BYTES]);
+    expect(session.stats.totals).toMatchObject({ sent: 1, notSent: 1 });
+  });
+});
+
 const identity = (userId: string, deviceId = `${userId}-device`): MemberIdentity => ({
   tenantId: 't',
   userId,
@@ -175,13 +211,11 @@ const participant = (relayId: number, userId: string) => ({
 });
 
 describe('ParticipantTable', () => {
-  it('follows the full list and the increments, and finds a joiner only when it is unambiguous', () => {
+  it('follows the full list and the increments', () => {
     const table = new ParticipantTable();
     table.replace([participant(1, 'alice'), participant(2, 'bob')]);
     table.add(participant(3, 'bob'));
     expect(table.byRelay(3)?.userId).toBe('bob');
-    expect(table.joinerFor(identity('bob'), new Set(['p2']))).toBe('p3');
-    expect(table.joinerFor(identity('bob'), new Set())).toBeUndefined();
     table.remove('p2');
     expect(table.byRelay(2)).toBeUndefined();
     expect(table.all().map((p) => p.relayId)).toEqual([1, 3]);

@@ -8,6 +8,8 @@ export const errorCodes = [
   'INVALID_JSON',
   'INVALID_SCENARIO',
   'INVALID_CREDENTIALS',
+  'WEAK_PASSWORD',
+  'ORGANIZATION_REQUIRED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   /** A state-changing request (or the realtime socket) from a page of another site. */
@@ -30,6 +32,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   INVALID_JSON: 400,
   INVALID_SCENARIO: 400,
   INVALID_CREDENTIALS: 401,
+  WEAK_PASSWORD: 400,
+  ORGANIZATION_REQUIRED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   ORIGIN_NOT_ALLOWED: 403,

@@ -39,6 +39,8 @@ export interface SignInResponse {
   token: string;
   expiresAt: string;
   user: User;
+  /** Sent back with later sign-ins from this machine (config/known-devices.ts). */
+  deviceToken?: string;
 }
 
 export interface DirectoryUser {

@@ -10,6 +10,7 @@ import {
   readCredentials,
   writeCredentials,
 } from '../config/credentials.ts';
+import { readDeviceToken, writeDeviceToken } from '../config/known-devices.ts';
 import { CliError } from '../errors.ts';
 import { readPassword } from '../input/password.ts';
 import { emit, formatFields, printJson, printLines, progress } from '../output/print.ts';
@@ -18,6 +19,7 @@ import type { ServerCommandFlags } from './define.ts';
 
 interface SignInFlags extends ServerCommandFlags {
   email: string;
+  organization?: string;
   passwordStdin?: boolean;
 }
 
@@ -28,6 +30,10 @@ export function registerAuthCommands(program: Command): void {
       .description('sign in to a Conclave server and store the session for later commands')
       .requiredOption('--email <email>', 'your email address')
       .option(
+        '--organization <name-or-id>',
+        'the organization to sign in to, when your email address is in several',
+      )
+      .option(
         '--password-stdin',
         'read the password from stdin (else CONCLAVE_PASSWORD, else a prompt)',
       ),
@@ -36,6 +42,7 @@ export function registerAuthCommands(program: Command): void {
     signIn,
     'conclave sign-in --server http://127.0.0.1:8080 --email admin@example.org',
     'printf %s "$PASSWORD" | conclave sign-in --email admin@example.org --password-stdin',
+    'conclave sign-in --email pat@example.org --organization "Contoso"',
   );
 
   const signOut = withJson(
@@ -57,14 +64,21 @@ async function signInAction(flags: SignInFlags): Promise<void> {
   const password = await readPassword(flags, `Password for ${flags.email}: `);
   progress(flags, `Signing in to ${server}…`);
   const api = new ApiClient({ server });
+  const device = { server, email: flags.email, organization: flags.organization };
+  const deviceToken = await readDeviceToken(device);
   const response = await api.post<SignInResponse>('/api/auth/sign-in', {
     email: flags.email,
     password,
+    ...(flags.organization === undefined ? {} : { organization: flags.organization }),
+    ...(deviceToken === undefined ? {} : { deviceToken }),
   });
   if (typeof response.token !== 'string' || response.token === '') {
     throw new CliError('server', `the server at ${server} answered the sign-in without a token`);
   }
   const user = response.user;
+  if (typeof response.deviceToken === 'string' && response.deviceToken !== '') {
+    await writeDeviceToken(device, response.deviceToken);
+  }
   const path = await writeCredentials({
     server,
     token: response.token,

@@ -119,7 +119,7 @@ function formatLoad(r: LoadReport): string[] {
       `Security codes agree: ${r.securityCodesAgree === true ? `yes (${r.securityCode})` : 'NO'}`,
     );
   lines.push(
-    `Frames: ${r.frames.sent} sent, ${r.frames.received} received, ${r.frames.decrypted} decrypted, ${r.frames.dropped} dropped (${formatDrops(r.frames.droppedByReason)})`,
+    `Frames: ${r.frames.sent} sent${r.frames.refused > 0 ? ` (${r.frames.refused} more refused by the relay)` : ''}, ${r.frames.received} received, ${r.frames.decrypted} decrypted, ${r.frames.dropped} dropped (${formatDrops(r.frames.droppedByReason)})`,
   );
   const s = r.server;
   lines.push(

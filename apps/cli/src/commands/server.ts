@@ -219,7 +219,8 @@ function startFailure(error: unknown, options: StartServerOptions): Error {
 /** The server package's own errors carry a stable code and a message safe to show as-is. */
 function refusal(error: unknown): Error {
   if (error instanceof Error && error.name === 'ServerError' && 'code' in error) {
-    const kind = error.code === 'INVALID_INPUT' ? 'invalid_input' : 'failed';
+    const kind =
+      error.code === 'INVALID_INPUT' || error.code === 'WEAK_PASSWORD' ? 'invalid_input' : 'failed';
     return new CliError(kind, `${error.message} [${String(error.code)}]`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));

@@ -157,6 +157,19 @@ export function registerUserCommands(program: Command): void {
   });
   example(remove, 'conclave user remove alice@example.org');
 
+  const unlock = withServer(
+    user
+      .command('unlock')
+      .description('lift the sign-in limit that failed attempts put on a user (audited)')
+      .argument('<user>', 'email, display name or id'),
+  ).action(async (ref: string, flags: ServerCommandFlags) => {
+    const { api } = await connect(flags);
+    const found = await resolveUser(api, ref);
+    const response = await api.post<unknown>(`${userPath(found.id)}/unlock`);
+    emit(flags, response, () => `${found.email} can sign in again at once.`);
+  });
+  example(unlock, 'conclave user unlock alice@example.org');
+
   const licence = program
     .command('licence')
     .alias('license')

@@ -51,6 +51,8 @@ export interface LoadReport {
   readonly convergedMs: number | null;
   readonly frames: {
     readonly sent: number;
+    /** Frames the relay refused (not the sender's stream or relay id); none in a healthy run. */
+    readonly refused: number;
     readonly received: number;
     readonly decrypted: number;
     readonly dropped: number;
@@ -211,6 +213,7 @@ function summarise(
     convergedMs,
     frames: {
       sent: sum((r) => r.frames.sent),
+      refused: sum((r) => Object.values(r.frames.refused).reduce((n, m) => n + (m ?? 0), 0)),
       received: sum((r) => r.frames.received),
       decrypted: sum((r) => r.frames.decrypted),
       dropped: sum((r) => r.frames.droppedTotal),

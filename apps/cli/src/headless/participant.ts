@@ -6,6 +6,7 @@ import {
   type Clock,
   type ConclaveClient,
   type FrameDropReason,
+  type FrameRefusedReason,
   type JoinOptions,
   type Meeting,
   type MeetingEvents,
@@ -41,7 +42,10 @@ export interface ParticipantReport {
   }[];
   readonly sent: SyntheticMediaStats;
   readonly frames: {
+    /** Frames the relay took (handed to it, less those it refused). */
     readonly sent: number;
+    /** Frames the relay refused and forwarded to nobody, by its reason. */
+    readonly refused: Partial<Record<FrameRefusedReason, number>>;
     readonly received: number;
     readonly decrypted: number;
     readonly dropped: Partial<Record<FrameDropReason, number>>;
@@ -72,6 +76,12 @@ export type ParticipantEvent =
   | { readonly event: 'removed'; readonly reason: string }
   | { readonly event: 'key-changed'; readonly userId?: string; readonly fingerprint: string }
   | { readonly event: 'refused'; readonly userId?: string; readonly reason: string }
+  | {
+      readonly event: 'frames-refused';
+      readonly mediaKind: string;
+      readonly reason: string;
+      readonly frames: number;
+    }
   | { readonly event: 'chat'; readonly from?: string; readonly text: string };
 
 export interface HeadlessOptions {
@@ -189,6 +199,7 @@ export class HeadlessParticipant {
       frames: stats?.frames ?? {
         sent: 0,
         notSent: 0,
+        refused: {},
         received: 0,
         decrypted: 0,
         dropped: {},
@@ -238,6 +249,9 @@ export class HeadlessParticipant {
         ...(r.identity === undefined ? {} : { userId: r.identity.userId }),
         reason: r.reason,
       }),
+    );
+    on('frameRefused', (r) =>
+      emit({ event: 'frames-refused', mediaKind: r.mediaKind, reason: r.reason, frames: r.frames }),
     );
     on('chat', (c) =>
       emit({

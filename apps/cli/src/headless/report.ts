@@ -38,6 +38,11 @@ export function formatParticipant(
       ? `Sent in ${seconds} s: ${s.audioSent} audio and ${s.videoSent} video frames (${s.keyFramesSent} key frames), ${s.notSent} not sent`
       : 'Sent: nothing (receive only)',
   );
+  const refused = Object.values(report.frames.refused).reduce((sum, n) => sum + (n ?? 0), 0);
+  if (refused > 0)
+    lines.push(
+      `Refused by the relay: ${refused} frames, forwarded to nobody (${formatDrops(report.frames.refused)})`,
+    );
   lines.push(
     `Received: ${report.frames.received} frames, ${report.frames.decrypted} decrypted, ${report.frames.droppedTotal} dropped (${formatDrops(report.frames.dropped)})`,
   );

@@ -24,6 +24,8 @@ export async function buildApp(
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
+    // Client address and protocol from X-Forwarded-* only via a trusted proxy (trusted-proxies.ts).
+    trustProxy: ctx.trustedProxies?.length ? [...ctx.trustedProxies] : false,
     // Errors Fastify raises before routing (a malformed URL) get the contract's body too.
     frameworkErrors: (error, request, reply) => {
       const { status, body } = toFrameworkErrorResponse(error, request.url);

@@ -3,10 +3,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ServerError } from '../errors.ts';
+import { knownDeviceTtlMs } from '../identity/sign-in.ts';
 import { hashToken } from '../identity/tokens.ts';
 import type { Access, Session } from './route.ts';
 
 export const SESSION_COOKIE = 'conclave_session';
+/** A device that signed in before (identity/sign-in.ts); sent to /api/auth only. */
+export const DEVICE_COOKIE = 'conclave_device';
+
+const tokenPattern = /^[A-Za-z0-9_-]{16,128}$/;
 
 function presentedToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -15,7 +20,23 @@ function presentedToken(request: FastifyRequest): string | undefined {
     return match?.[1];
   }
   const cookie = request.cookies[SESSION_COOKIE];
-  return cookie !== undefined && /^[A-Za-z0-9_-]{16,128}$/.test(cookie) ? cookie : undefined;
+  return cookie !== undefined && tokenPattern.test(cookie) ? cookie : undefined;
+}
+
+/** The browser's known-device cookie, if it has a well-formed one. */
+export function presentedDeviceToken(request: FastifyRequest): string | undefined {
+  const cookie = request.cookies[DEVICE_COOKIE];
+  return cookie !== undefined && tokenPattern.test(cookie) ? cookie : undefined;
+}
+
+export function setDeviceCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  reply.setCookie(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    path: '/api/auth',
+    maxAge: knownDeviceTtlMs / 1000,
+  });
 }
 
 export async function authenticate(

@@ -2,7 +2,9 @@
 // password, a new organisation) by bootstrapAdmin. The password is reported once and stored only
 // as a hash.
 import type { AuditLog } from '../audit/audit-log.ts';
+import { ServerError } from '../errors.ts';
 import type { Store } from '../storage/store.ts';
+import { requireStrongPassword } from './password-rule.ts';
 import { hashPassword, generatePassword } from './passwords.ts';
 import type { ScryptCost } from './passwords.ts';
 import { createTenant, createUser } from './provisioning.ts';
@@ -24,21 +26,41 @@ interface Deps {
 
 /**
  * Makes `email` an admin with a fresh password: in the named organisation (created if new), else
- * in the first one (created if the database is empty). An existing user with that email is
- * promoted and gets the new password; their sessions end.
+ * where a user has that email, else in the first organisation (created if the database is
+ * empty). An existing user is promoted and gets the new password; their sessions end. Without a
+ * name, an email that users of several organisations have is refused: the operator names one.
  */
 export async function ensureAdmin(
   deps: Deps,
   request: { email: string; password?: string | undefined; tenantName?: string | undefined },
 ): Promise<Credentials> {
   const { store, audit, now, cost } = deps;
+  if (request.password !== undefined) requireStrongPassword(request.password);
   const password = request.password ?? generatePassword();
-  const existing = await store.users.findCredentials(request.email);
+  const named =
+    request.tenantName === undefined
+      ? undefined
+      : await store.tenants.findByName(request.tenantName);
+  let existing: { tenantId: string; id: string } | undefined;
+  if (named !== undefined) {
+    const id = await store.users.idByEmail(named.id, request.email);
+    existing = id === undefined ? undefined : { tenantId: named.id, id };
+  } else if (request.tenantName === undefined) {
+    const accounts = await store.users.signInAccounts(request.email);
+    if (accounts.length > 1) {
+      throw new ServerError(
+        'INVALID_INPUT',
+        'Users of several organisations have this email address; name the organisation.',
+      );
+    }
+    existing = accounts[0];
+  }
   if (existing !== undefined) {
     const passwordHash = await hashPassword(password, cost);
     await store.transaction(async (tx) => {
       await tx.users.update(existing.tenantId, existing.id, { role: 'admin', passwordHash });
       await tx.sessions.deleteForUser(existing.tenantId, existing.id);
+      await tx.knownDevices.deleteForUser(existing.tenantId, existing.id);
       await audit.record(
         {
           tenantId: existing.tenantId,
@@ -53,9 +75,8 @@ export async function ensureAdmin(
     return { email: request.email, password };
   }
   const tenant =
-    (request.tenantName === undefined
-      ? await store.tenants.first()
-      : await store.tenants.findByName(request.tenantName)) ??
+    named ??
+    (request.tenantName === undefined ? await store.tenants.first() : undefined) ??
     (await createTenant(store, request.tenantName ?? defaultTenantName, now()));
   await createUser(
     store,

@@ -1,6 +1,7 @@
 // Password hashing with scrypt (node:crypto): a random salt per password, parameters stored with
 // the hash so they can be raised later, and a constant-time comparison.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { checkPassword } from './password-rule.ts';
 
 export interface ScryptCost {
   N: number;
@@ -52,7 +53,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A password for a person to type once and change: 20 characters, about 119 bits. */
+/**
+ * A password for a person to type once and change: 20 characters, about 119 bits. Drawn again in
+ * the (astronomically unlikely) case that it does not meet the password rule.
+ */
 export function generatePassword(): string {
-  return randomBytes(15).toString('base64url');
+  for (;;) {
+    const password = randomBytes(15).toString('base64url');
+    if (checkPassword(password).ok) return password;
+  }
 }

@@ -4,6 +4,7 @@ import { builtInGlobalPolicy, defaultTenantE2eeSettings } from '@conclave/policy
 import { ServerError, conflict } from '../errors.ts';
 import type { Role, TenantRecord, UserRecord } from '../storage/records.ts';
 import type { Store } from '../storage/store.ts';
+import { requireStrongPassword } from './password-rule.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 import type { ScryptCost } from './passwords.ts';
 
@@ -38,7 +39,7 @@ export interface NewUserInput {
 
 /**
  * Creates a user; returns it and, when the password was generated, that password (to be shown
- * once). The hash is computed before any transaction so no lock is held while scrypt runs.
+ * once). A given password must meet the rule (WEAK_PASSWORD otherwise). The hash is computed before any transaction so no lock is held while scrypt runs.
  */
 export async function createUser(
   store: Store,
@@ -51,12 +52,14 @@ export async function createUser(
     alongside?: (tx: Store, user: UserRecord) => Promise<void>;
   },
 ): Promise<{ user: UserRecord; generatedPassword?: string }> {
+  if (input.password !== undefined) requireStrongPassword(input.password);
   const generatedPassword = input.password === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(input.password ?? generatedPassword ?? '', options.cost);
   const id = randomUUID();
   const user = await store.transaction(async (tx) => {
     // Checked first: on PostgreSQL a failed INSERT would abort the whole transaction.
-    if ((await tx.users.findCredentials(input.email)) !== undefined) {
+    // Within this tenant only: whether another tenant has the address is none of its business.
+    if ((await tx.users.idByEmail(tenantId, input.email)) !== undefined) {
       throw conflict('A user with this email address already exists.');
     }
     await tx.users.create(tenantId, {

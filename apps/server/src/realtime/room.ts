@@ -15,6 +15,7 @@ import {
   type JoinTarget,
 } from './admission.ts';
 import { epochText, toBase64 } from './bytes.ts';
+import { systemClock } from './clock.ts';
 import type { ExternalSenders } from './mls/external-senders.ts';
 import { checkKeyPackage, type CheckedKeyPackage } from './mls/key-packages.ts';
 import { DeliveryService, type DeliveryHost, type MlsJoinInfo } from './mls/delivery-service.ts';
@@ -86,11 +87,6 @@ export class Room {
   private nextRelayId = 1;
   private closed = false;
   private readonly removedUsers: RemovedUsers;
-  /**
-   * E2EE: each participant's MLS leaf as it reported it (`epoch-reached`; 0 for the group's
-   * creator). Kept while a dropped member may resume into the same leaf.
-   */
-  private readonly leaves = new Map<string, number>();
   /** E2EE members whose socket dropped (they may resume within the grace time), to their user. */
   private readonly away = new Map<string, string>();
   /**
@@ -195,7 +191,7 @@ export class Room {
       deviceId: p.peer.identity.device.id,
       relayId: p.relayId,
       joinedAt: p.joinedAt,
-      leafIndex: this.leaves.get(p.participantId),
+      leafIndex: this.delivery?.leafOf(p.participantId),
       client: p.peer.client,
     }));
   }
@@ -216,7 +212,6 @@ export class Room {
     const away = [...this.away].filter(([, user]) => user === userId).map(([id]) => id);
     for (const participantId of away) {
       this.away.delete(participantId);
-      this.leaves.delete(participantId);
       void this.run(async () => {
         await this.delivery?.depart(participantId, 'removed');
       });
@@ -268,7 +263,6 @@ export class Room {
     return this.run(async () => {
       for (const participantId of [...this.participants.keys()])
         this.detach(participantId, 'meeting-ended');
-      this.leaves.clear();
       this.away.clear();
       this.deps.relay.endMeeting(this.key);
       const ds = await this.deliveryService();
@@ -311,7 +305,7 @@ export class Room {
         store: ctx.store,
         sender: await senders.forTenant(this.target.tenantId),
         options,
-        now: ctx.now,
+        clock: systemClock(ctx.now),
         host: this.host(),
         log: ctx.log,
       });
@@ -349,16 +343,13 @@ export class Room {
         return undefined;
       case 'group-created': {
         if (ds === undefined) return 'not_allowed';
-        const problem = await ds.groupCreated(participantId, message);
-        if (problem === undefined) this.leaves.set(participantId, 0);
-        return problem;
+        return ds.groupCreated(participantId, message);
       }
       case 'commit':
         return ds === undefined ? 'not_allowed' : ds.commit(participantId, message);
       case 'epoch-reached':
         if (ds === undefined) return 'not_allowed';
-        await ds.epochReached(participantId, message);
-        this.leaves.set(participantId, message.leafIndex);
+        ds.epochReached(participantId, message);
         return undefined;
       case 'proposal-rejected':
         if (ds === undefined) return 'not_allowed';
@@ -384,6 +375,19 @@ export class Room {
       reannounce: (participantId, mls) => {
         const participant = this.participants.get(participantId);
         if (participant !== undefined) participant.peer.send(this.joinedMessage(participant, mls));
+      },
+      expel: async (participantId, violation) => {
+        const participant = this.participants.get(participantId);
+        if (participant === undefined) return;
+        const { identity } = participant.peer;
+        this.detach(participantId, 'protocol-violation');
+        await this.deps.ctx.audit.record({
+          tenantId: this.target.tenantId,
+          actor: { id: identity.user.id, displayName: identity.user.displayName },
+          kind: 'e2ee.member.expelled',
+          subject: `${this.target.kind}:${this.target.meetingId}`,
+          details: { device: identity.device.id, violation },
+        });
       },
       groupCreated: async (participantId) => {
         const participant = this.participants.get(participantId);
@@ -413,6 +417,15 @@ export class Room {
             type: 'keyframe-request',
             meetingId: this.target.meetingId,
             streamId: notice.streamId,
+          });
+        } else if (notice.kind === 'frame_refused') {
+          peer.send({
+            type: 'frame-refused',
+            meetingId: this.target.meetingId,
+            streamId: notice.streamId,
+            mediaKind: notice.mediaKind,
+            reason: notice.reason,
+            frames: notice.frames,
           });
         }
       }),
@@ -480,8 +493,6 @@ export class Room {
     if (reason === 'disconnected') {
       if (this.target.endToEndEncryption) this.away.set(participantId, peer.identity.user.id);
     } else {
-      // A dropped member may resume into its leaf; anyone else's leaf is going.
-      this.leaves.delete(participantId);
       peer.send({
         type: 'removed',
         meetingId: this.target.meetingId,
@@ -514,9 +525,9 @@ export class Room {
     ).catch(() => this.deps.ctx.log.error('audit of a turned-away joiner failed'));
   }
 
-  /** How signaling describes a participant; the leaf only once it reported one. */
+  /** How signaling describes a participant; the leaf once a commit placed it in the group. */
   private describe(participant: Participant) {
-    const leafIndex = this.leaves.get(participant.participantId);
+    const leafIndex = this.delivery?.leafOf(participant.participantId);
     return {
       participantId: participant.participantId,
       userId: participant.peer.identity.user.id,
@@ -590,6 +601,7 @@ function relayReason(reason: DetachReason): LeaveReason {
     case 'removed-by-organizer':
     case 'signed-out':
     case 'not-admitted':
+    case 'protocol-violation':
       return 'removed';
   }
 }

@@ -4,6 +4,7 @@
 import type { Dialect, SqlDb } from './sql.ts';
 
 interface DialectDdl {
+  dialect: Dialect;
   /** A column definition for an increasing integer primary key. */
   autoIncrementKey: string;
   /** Statements that make `table` reject every UPDATE and DELETE. */
@@ -12,6 +13,7 @@ interface DialectDdl {
 
 const ddl: Record<Dialect, DialectDdl> = {
   sqlite: {
+    dialect: 'sqlite',
     autoIncrementKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
     appendOnly: (table) => `
       CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
@@ -20,6 +22,7 @@ const ddl: Record<Dialect, DialectDdl> = {
       BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
   },
   postgres: {
+    dialect: 'postgres',
     autoIncrementKey: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
     appendOnly: (table) => `
       CREATE FUNCTION ${table}_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -35,6 +38,12 @@ export interface Migration {
   version: number;
   name: string;
   sql(d: DialectDdl): string;
+  /**
+   * SQLite: the migration rebuilds a table that others refer to (the only way to drop a column
+   * constraint there), so foreign keys are off while it runs — a DROP TABLE would otherwise
+   * cascade — and checked before it commits.
+   */
+  rebuildsReferencedTable?: true;
 }
 
 /** Both assignment tables share one shape: a user, a group at a rank, or the whole tenant. */
@@ -297,10 +306,73 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  // Browsers and CLIs that signed in before (identity/sign-in.ts): a password attempt from one of
+  // them is limited per device, so an attack on the account does not shut its owner out. Stored
+  // by the SHA-256 of the token only, like sessions. Repository: repos/known-devices.ts.
+  {
+    version: 4,
+    name: 'sign-in: known devices',
+    sql: () => `
+      CREATE TABLE known_devices (
+        token_hash TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT NOT NULL,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX known_devices_by_user ON known_devices (tenant_id, user_id, last_used_at);
+    `,
+  },
+  // An email is unique within its organisation only (it was unique across all of them, so one
+  // tenant's admin could learn which addresses another tenant has, and take them first). Sign-in
+  // checks the password against every account with the email (identity/sign-in.ts).
+  {
+    version: 5,
+    name: 'users: an email is unique within its tenant',
+    rebuildsReferencedTable: true,
+    sql: (d) =>
+      d.dialect === 'postgres'
+        ? `
+      ALTER TABLE users DROP CONSTRAINT users_email_key;
+      ALTER TABLE users ADD CONSTRAINT users_email_per_tenant UNIQUE (tenant_id, email);
+      CREATE INDEX users_by_email ON users (email);
+    `
+        : `
+      CREATE TABLE users_new (
+        tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
+        id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+        premium INTEGER NOT NULL,
+        e2ee_calls INTEGER NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        CONSTRAINT users_email_per_tenant UNIQUE (tenant_id, email)
+      );
+      INSERT INTO users_new (tenant_id, id, email, display_name, role, premium, e2ee_calls,
+                             password_hash, created_at)
+        SELECT tenant_id, id, email, display_name, role, premium, e2ee_calls, password_hash,
+               created_at
+        FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_new RENAME TO users;
+      CREATE INDEX users_by_email ON users (email);
+    `,
+  },
 ];
 
-/** Applies every migration not yet recorded, each in its own transaction. Returns those applied. */
-export async function migrate(db: SqlDb, now: () => number): Promise<number[]> {
+/**
+ * Applies every migration of `list` not yet recorded, each in its own transaction. Returns those
+ * applied. Tests pass a prefix of the list to build an older schema.
+ */
+export async function migrate(
+  db: SqlDb,
+  now: () => number,
+  list: readonly Migration[] = migrations,
+): Promise<number[]> {
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -312,16 +384,26 @@ export async function migrate(db: SqlDb, now: () => number): Promise<number[]> {
     ),
   );
   const done: number[] = [];
-  for (const migration of migrations) {
+  for (const migration of list) {
     if (applied.has(migration.version)) continue;
-    await db.transaction(async (tx) => {
-      await tx.exec(migration.sql(ddl[db.dialect]));
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
-        migration.version,
-        migration.name,
-        now(),
-      ]);
-    });
+    // PRAGMA foreign_keys has no effect inside a transaction: it is switched around it.
+    const keysOff = migration.rebuildsReferencedTable === true && db.dialect === 'sqlite';
+    if (keysOff) await db.exec('PRAGMA foreign_keys = OFF');
+    try {
+      await db.transaction(async (tx) => {
+        await tx.exec(migration.sql(ddl[db.dialect]));
+        if (keysOff && (await tx.all('PRAGMA foreign_key_check')).length > 0) {
+          throw new Error(`migration ${migration.version} would break a foreign key`);
+        }
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+          migration.version,
+          migration.name,
+          now(),
+        ]);
+      });
+    } finally {
+      if (keysOff) await db.exec('PRAGMA foreign_keys = ON');
+    }
     done.push(migration.version);
   }
   return done;

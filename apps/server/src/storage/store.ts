@@ -7,6 +7,7 @@ import { callsRepo } from './repos/calls.ts';
 import { labelsRepo, templatesRepo } from './repos/catalog.ts';
 import { devicesRepo } from './repos/devices.ts';
 import { groupsRepo } from './repos/groups.ts';
+import { knownDevicesRepo } from './repos/known-devices.ts';
 import { meetingsRepo } from './repos/meetings.ts';
 import { compliancePoliciesRepo, encryptionPoliciesRepo } from './repos/policies.ts';
 import { realtimeRepo } from './repos/realtime.ts';
@@ -24,6 +25,8 @@ export interface Store {
   groups: ReturnType<typeof groupsRepo>;
   sessions: ReturnType<typeof sessionsRepo>;
   devices: ReturnType<typeof devicesRepo>;
+  /** Browsers and CLIs that signed in to an account before (identity/sign-in.ts). */
+  knownDevices: ReturnType<typeof knownDevicesRepo>;
   encryptionPolicies: ReturnType<typeof encryptionPoliciesRepo>;
   encryptionAssignments: AssignmentsRepo;
   compliancePolicies: ReturnType<typeof compliancePoliciesRepo>;
@@ -52,6 +55,7 @@ export function createStore(db: SqlDb): Store {
     groups: groupsRepo(db),
     sessions: sessionsRepo(db),
     devices: devicesRepo(db),
+    knownDevices: knownDevicesRepo(db),
     encryptionPolicies: encryptionPoliciesRepo(db),
     encryptionAssignments: assignmentsRepo(db, 'encryption_policy_assignments'),
     compliancePolicies: compliancePoliciesRepo(db),

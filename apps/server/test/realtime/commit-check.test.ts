@@ -1,11 +1,15 @@
-// What the delivery service accepts as an epoch's commit, judged from public data only, against a
-// real commit and Welcome made by a real MLS member.
+// What the delivery service accepts as an epoch's commit, judged from public data only, against
+// real commits and Welcomes made by a real MLS member: only a member it asked, only its own
+// proposals (by reference), and joiners placed where the commit itself puts them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   externalSenderInfo,
   generateExternalSender,
+  proposalReference,
   proposeExternalAdd,
+  proposeExternalRemove,
   type MemberIdentity,
+  type MlsCrypto,
 } from '@conclave/crypto/server';
 /* eslint-disable no-restricted-imports -- the test plays the MLS member that commits */
 import {
@@ -19,7 +23,10 @@ import {
   receiveMessage,
   staticDirectory,
   type KeyPackageBundle,
+  type MeetingContext,
+  type MeetingState,
 } from '@conclave/crypto/member';
+import { commitWithInlineProposals } from '../../../../packages/crypto/test/mls/member-forgery.ts';
 /* eslint-enable no-restricted-imports */
 import { checkCommit, type GroupView } from '../../src/realtime/mls/commit-check.ts';
 import type { Member, Proposal } from '../../src/realtime/mls/group.ts';
@@ -30,10 +37,16 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const groupId = new Uint8Array(16).fill(7);
 
+let crypto: MlsCrypto;
+let ctx: MeetingContext;
+/** Alice's group at epoch 1 (alice, bob, carol), before the server's proposals of that epoch. */
+let atOne: MeetingState;
 let group: GroupView;
 let alice: Member;
 let commit: ClientMessageOf<'commit'>;
 let proposalBytes: Uint8Array;
+/** Epoch 1: alice, bob, carol; the server proposed bob's Remove and dave's Add; alice committed. */
+let churn: { view: GroupView; commit: ClientMessageOf<'commit'> };
 
 function member(name: string, leafIndex: number): Member {
   return {
@@ -46,12 +59,13 @@ function member(name: string, leafIndex: number): Member {
   };
 }
 
-function addProposal(
+async function addProposal(
   name: string,
   seq: number,
+  epoch: bigint,
   bundle: KeyPackageBundle,
   message: Uint8Array,
-): Proposal {
+): Promise<Proposal> {
   return {
     proposalId: `add-${name}`,
     seq,
@@ -62,31 +76,39 @@ function addProposal(
     leafIndex: null,
     keyPackage: bundle.publicBytes,
     keyPackageRef: hex(bundle.ref),
-    flushed: { epoch: 0n, message },
+    flushed: { epoch, message, ref: await proposalReference(crypto, message) },
     attempts: 0,
     departed: false,
   };
 }
 
+const refsOf = (view: GroupView) =>
+  new Map(view.proposals.flatMap((p) => (p.flushed ? [[p.flushed.ref, p] as const] : [])));
+
+const check = (view: GroupView, author: Member, message: ClientMessageOf<'commit'>, asked = true) =>
+  checkCommit(view, author, message, asked, refsOf(view));
+
 beforeAll(async () => {
-  const crypto = await mlsCrypto();
+  crypto = await mlsCrypto();
   const server = await generateExternalSender(crypto, { tenantId: 't', serverId: 'conclave' });
   const identity = (name: string): MemberIdentity => ({
     tenantId: 't',
     userId: name,
     deviceId: `d-${name}`,
   });
-  const [a, b, c] = await Promise.all(
-    ['alice', 'bob', 'carol'].map((n) => createDevice(crypto, identity(n))),
+  const devices = await Promise.all(
+    ['alice', 'bob', 'carol', 'dave'].map((n) => createDevice(crypto, identity(n))),
   );
-  if (a === undefined || b === undefined || c === undefined) throw new Error('devices');
-  const ctx = createMeetingContext({
+  const [a, b, c, d] = devices;
+  if (a === undefined || b === undefined || c === undefined || d === undefined)
+    throw new Error('devices');
+  ctx = createMeetingContext({
     crypto,
     authenticator: createAuthenticator({
       directory: staticDirectory({
-        devices: [a, b, c].map((d) => ({
-          identity: d.identity,
-          signaturePublicKey: d.keyPair.publicKey,
+        devices: devices.map((device) => ({
+          identity: device.identity,
+          signaturePublicKey: device.keyPair.publicKey,
         })),
       }),
       pins: new InMemoryPinStore(),
@@ -94,7 +116,7 @@ beforeAll(async () => {
     server: externalSenderInfo(server),
   });
   let state = await createMeeting(ctx, a, { groupId });
-  const bundles = await Promise.all([b, c].map((d) => generateKeyPackage(crypto, d)));
+  const bundles = await Promise.all([b, c].map((device) => generateKeyPackage(crypto, device)));
   const proposals: Proposal[] = [];
   for (const [i, bundle] of bundles.entries()) {
     const message = await proposeExternalAdd(
@@ -104,9 +126,8 @@ beforeAll(async () => {
       bundle.publicBytes,
     );
     if (i === 0) proposalBytes = message;
-    const received = await receiveMessage(ctx, state, message);
-    state = received.state;
-    proposals.push(addProposal(i === 0 ? 'bob' : 'carol', i, bundle, message));
+    state = (await receiveMessage(ctx, state, message)).state;
+    proposals.push(await addProposal(i === 0 ? 'bob' : 'carol', i, 0n, bundle, message));
   }
   const result = await commitPending(ctx, state);
   if (result.kind !== 'commit' || result.welcome === undefined) throw new Error('no commit');
@@ -118,17 +139,64 @@ beforeAll(async () => {
     epoch: '0',
     commit: b64(result.commit),
     welcome: b64(result.welcome),
-    proposals: ['add-bob', 'add-carol'],
-    added: [
-      { participantId: 'p-bob', leafIndex: 1 },
-      { participantId: 'p-carol', leafIndex: 2 },
-    ],
+  };
+
+  // Epoch 1: the server removes bob (leaf 1) and adds dave in one batch.
+  atOne = result.state;
+  let next = result.state;
+  const bob = member('bob', 1);
+  const removeBob = await proposeExternalRemove(crypto, server, { groupId, epoch: 1n }, 1);
+  next = (await receiveMessage(ctx, next, removeBob)).state;
+  const daveBundle = await generateKeyPackage(crypto, d);
+  const addDave = await proposeExternalAdd(
+    crypto,
+    server,
+    { groupId, epoch: 1n },
+    daveBundle.publicBytes,
+  );
+  next = (await receiveMessage(ctx, next, addDave)).state;
+  const churned = await commitPending(ctx, next);
+  if (churned.kind !== 'commit' || churned.welcome === undefined) throw new Error('no commit');
+  churn = {
+    view: {
+      groupId,
+      epoch: 1n,
+      members: new Map([alice, bob, member('carol', 2)].map((m) => [m.participantId, m])),
+      proposals: [
+        {
+          proposalId: 'rm-bob',
+          seq: 3,
+          kind: 'remove',
+          participantId: bob.participantId,
+          userId: bob.userId,
+          deviceId: bob.deviceId,
+          leafIndex: 1,
+          keyPackage: null,
+          keyPackageRef: null,
+          flushed: {
+            epoch: 1n,
+            message: removeBob,
+            ref: await proposalReference(crypto, removeBob),
+          },
+          attempts: 0,
+          departed: false,
+        },
+        await addProposal('dave', 4, 1n, daveBundle, addDave),
+      ],
+    },
+    commit: {
+      type: 'commit',
+      meetingId: 'm',
+      epoch: '1',
+      commit: b64(churned.commit),
+      welcome: b64(churned.welcome),
+    },
   };
 });
 
 describe('checkCommit', () => {
-  it('accepts the commit with its joiners on the leftmost blank leaves, in either order', () => {
-    const accepted = checkCommit(group, alice, commit);
+  it('accepts the asked member’s commit and places joiners on the leftmost blank leaves, in the commit’s order', () => {
+    const accepted = check(group, alice, commit);
     expect(accepted.kind).toBe('accept');
     if (accepted.kind !== 'accept') return;
     expect(accepted.added.map((a) => [a.proposal.participantId, a.leafIndex])).toEqual([
@@ -136,107 +204,78 @@ describe('checkCommit', () => {
       ['p-carol', 2],
     ]);
     expect(accepted.uncovered).toEqual([]);
-    const swapped = {
-      ...commit,
-      added: [
-        { participantId: 'p-bob', leafIndex: 2 },
-        { participantId: 'p-carol', leafIndex: 1 },
-      ],
-    };
-    expect(checkCommit(group, alice, swapped).kind).toBe('accept');
+  });
+
+  it('places joiners after Removes: a removed leaf is the first one given out again', () => {
+    const accepted = check(churn.view, alice, churn.commit);
+    expect(accepted.kind).toBe('accept');
+    if (accepted.kind !== 'accept') return;
+    expect(accepted.covered.map((p) => p.proposalId).sort()).toEqual(['add-dave', 'rm-bob']);
+    // bob's leaf 1 is blank after the Remove: dave takes it (carol keeps 2).
+    expect(accepted.added.map((a) => [a.proposal.participantId, a.leafIndex])).toEqual([
+      ['p-dave', 1],
+    ]);
   });
 
   it('answers other epochs with stale or future, and refuses what does not fit', () => {
-    expect(checkCommit({ ...group, epoch: 1n }, alice, commit)).toEqual({
+    expect(check({ ...group, epoch: 1n }, alice, commit)).toEqual({
       kind: 'reject',
       reason: 'stale-epoch',
     });
-    expect(checkCommit(group, alice, { ...commit, epoch: '1' })).toEqual({
+    expect(check(group, alice, { ...commit, epoch: '1' })).toEqual({
       kind: 'reject',
       reason: 'future-epoch',
     });
     const invalid = (change: Partial<ClientMessageOf<'commit'>>, view: GroupView = group) =>
-      checkCommit(view, alice, { ...commit, ...change }).kind;
-    // Leaf 5 is not a leaf this commit can give; two joiners on one leaf; a joiner left out.
-    expect(
-      invalid({
-        added: [
-          { participantId: 'p-bob', leafIndex: 1 },
-          { participantId: 'p-carol', leafIndex: 5 },
-        ],
-      }),
-    ).toBe('invalid');
-    expect(
-      invalid({
-        added: [
-          { participantId: 'p-bob', leafIndex: 1 },
-          { participantId: 'p-carol', leafIndex: 1 },
-        ],
-      }),
-    ).toBe('invalid');
-    expect(invalid({ added: [{ participantId: 'p-bob', leafIndex: 1 }] })).toBe('invalid');
-    // A proposal of another epoch or listed twice; a Welcome missing, or naming someone not covered.
-    expect(invalid({ proposals: ['add-bob', 'add-zoe'] })).toBe('invalid');
-    expect(invalid({ proposals: ['add-bob', 'add-bob', 'add-carol'] })).toBe('invalid');
+      check(view, alice, { ...commit, ...change }).kind;
+    // A Welcome missing, or not a Welcome.
     const { welcome: _welcome, ...withoutWelcome } = commit;
-    expect(checkCommit(group, alice, withoutWelcome).kind).toBe('invalid');
-    expect(
-      invalid({ proposals: ['add-bob'], added: [{ participantId: 'p-bob', leafIndex: 1 }] }),
-    ).toBe('invalid');
+    expect(check(group, alice, withoutWelcome).kind).toBe('invalid');
+    expect(invalid({ welcome: b64(proposalBytes) })).toBe('invalid');
     // Not a commit at all, or a commit of another group.
     expect(invalid({ commit: b64(proposalBytes) })).toBe('invalid');
     expect(invalid({ commit: 'AAAA' })).toBe('invalid');
     expect(invalid({}, { ...group, groupId: new Uint8Array(16) })).toBe('invalid');
-    expect(invalid({ welcome: b64(proposalBytes) })).toBe('invalid');
   });
 
-  it('places joiners after Removes: a removed leaf is the first one given out again', () => {
-    const dan = member('dan', 1);
-    const erin = member('erin', 2);
-    const removal = (target: Member): Proposal => ({
-      proposalId: `rm-${target.userId}`,
-      seq: 9,
-      kind: 'remove',
-      participantId: target.participantId,
-      userId: target.userId,
-      deviceId: target.deviceId,
-      leafIndex: target.leafIndex,
-      keyPackage: null,
-      keyPackageRef: null,
-      flushed: { epoch: 0n, message: proposalBytes },
-      attempts: 0,
-      departed: false,
+  it('treats a commit from a member nobody asked as a violation (bytes that are no commit stay a typed error)', () => {
+    expect(check(group, alice, commit, false)).toEqual({
+      kind: 'violation',
+      violation: 'unrequested-commit',
     });
-    const view: GroupView = {
+    expect(check(group, alice, { ...commit, commit: 'AAAA' }, false).kind).toBe('invalid');
+  });
+
+  it('treats a commit that names another member’s leaf as its sender as a violation', () => {
+    expect(check(group, member('alice', 3), commit)).toEqual({
+      kind: 'violation',
+      violation: 'wrong-sender',
+    });
+  });
+
+  it('treats a proposal the server did not send this epoch as a violation', () => {
+    const onlyBob: GroupView = { ...group, proposals: group.proposals.slice(0, 1) };
+    expect(check(onlyBob, alice, commit)).toEqual({
+      kind: 'violation',
+      violation: 'foreign-proposal',
+    });
+    const ofAnotherEpoch: GroupView = {
       ...group,
-      members: new Map([alice, dan, erin].map((m) => [m.participantId, m])),
-      proposals: [...group.proposals, removal(dan), removal(alice)],
+      proposals: group.proposals.map((p) =>
+        p.flushed === undefined ? p : { ...p, flushed: { ...p.flushed, epoch: 5n } },
+      ),
     };
-    const withLeaves = (
-      bob: number,
-      carol: number,
-      proposals = ['add-bob', 'add-carol', 'rm-dan'],
-    ) => ({
-      ...commit,
-      proposals,
-      added: [
-        { participantId: 'p-bob', leafIndex: bob },
-        { participantId: 'p-carol', leafIndex: carol },
-      ],
-    });
-    // dan's leaf 1 is blank after the Remove; the next blank one is 3 (erin keeps 2).
-    expect(checkCommit(view, alice, withLeaves(1, 3)).kind).toBe('accept');
-    expect(checkCommit(view, alice, withLeaves(3, 1)).kind).toBe('accept');
-    expect(checkCommit(view, alice, withLeaves(1, 2)).kind).toBe('invalid');
-    expect(checkCommit(view, alice, withLeaves(3, 4)).kind).toBe('invalid');
-    // Without the Remove, leaf 1 is still dan's.
-    expect(checkCommit(view, alice, withLeaves(1, 3, ['add-bob', 'add-carol'])).kind).toBe(
-      'invalid',
+    expect(checkCommit(ofAnotherEpoch, alice, commit, true, refsOf(ofAnotherEpoch)).kind).toBe(
+      'violation',
     );
-    // Nobody commits their own removal.
+  });
+
+  it('treats a commit carrying a proposal of the member’s own (removing another) as a violation', async () => {
+    const forged = await commitWithInlineProposals({ name: 'alice', ctx, state: atOne }, [
+      { proposalType: 'remove', remove: { removed: 2 } },
+    ]);
     expect(
-      checkCommit(view, alice, withLeaves(1, 3, ['add-bob', 'add-carol', 'rm-dan', 'rm-alice']))
-        .kind,
-    ).toBe('invalid');
+      check(churn.view, alice, { type: 'commit', meetingId: 'm', epoch: '1', commit: b64(forged) }),
+    ).toEqual({ kind: 'violation', violation: 'member-proposal' });
   });
 });

@@ -5,7 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditEntries, startedMeeting, type DemoPerson } from './support/deployment.ts';
+import {
+  auditEntries,
+  startedMeeting,
+  testRealtime,
+  type DemoPerson,
+} from './support/deployment.ts';
 import { deploymentForFile } from './support/file-deployment.ts';
 import { converged, type TestParticipant } from './support/mls-client.ts';
 
@@ -148,26 +153,77 @@ describe('an E2EE meeting', () => {
     noProblems(dave, ...joiners);
   });
 
-  it('trusts each joiner’s own epoch-reached over a committer that reports their leaves swapped', async () => {
+  it('learns each joiner’s leaf from the commit, never from a member: a false leaf claim moves nobody', async () => {
+    const organizer = world.people.dave;
+    const meetingId = await startedMeeting(organizer, { e2ee: true });
+    const dave = await participant('dave');
+    await dave.join(meetingId);
+    await dave.reachEpoch(0n);
+    // alice and bob join in one commit; alice (the attacker) claims bob's leaf as her own.
+    const [alice, bob] = await Promise.all([participant('alice'), participant('bob')]);
+    alice.behaviour.claimLeaf = (own) => (own === 1 ? 2 : 1);
+    await Promise.all([alice.join(meetingId), bob.join(meetingId)]);
+    await converged([dave, alice, bob], 1n);
+    await alice.settled();
+    const roster = await organizer.call('GET', `/api/meetings/${meetingId}/participants`);
+    const leaves = Object.fromEntries(
+      (
+        roster.body as { participants: { participantId: string; leafIndex?: number }[] }
+      ).participants.map((p) => [p.participantId, p.leafIndex]),
+    );
+    expect(leaves[alice.participantId!]).toBe(alice.leafIndex);
+    expect(leaves[bob.participantId!]).toBe(bob.leafIndex);
+
+    // The organizer removes alice: the server proposes removing HER leaf, and bob stays.
+    const answer = await organizer.call(
+      'POST',
+      `/api/meetings/${meetingId}/participants/${alice.participantId}/remove`,
+    );
+    expect(answer.status, answer.text).toBe(200);
+    const remove = await dave.socket.waitFor('proposal', (p) => p.kind === 'remove');
+    expect(remove.participantId).toBe(alice.participantId);
+    expect(await converged([dave, bob], 2n)).toBe(2n);
+    expect(dave.roster).toEqual([dave.deviceId, bob.deviceId].sort());
+    expect(bob.roster).toEqual(dave.roster);
+    noProblems(dave, bob);
+  });
+
+  it('removes a member that commits without being asked, audits it, and goes on admitting people', async () => {
     const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
     const dave = await participant('dave');
     await dave.join(meetingId);
     await dave.reachEpoch(0n);
-    dave.behaviour.swapAddedLeaves = true;
-    const [alice, bob] = await Promise.all([participant('alice'), participant('bob')]);
-    await Promise.all([alice.join(meetingId), bob.join(meetingId)]);
-    await converged([dave, alice, bob], 1n);
-    dave.behaviour.swapAddedLeaves = false;
-    expect(dave.accepted).toEqual(['0']);
-    // The server proposes alice's Remove at alice's real leaf, not at bob's.
-    await alice.settled();
-    alice.leave();
-    const remove = await dave.socket.waitFor('proposal', (p) => p.kind === 'remove');
-    expect(remove.participantId).toBe(alice.participantId);
-    await converged([dave, bob], 2n);
+    const alice = await participant('alice');
+    await alice.join(meetingId);
+    await converged([dave, alice], 1n);
+
+    // dave has the lowest leaf and is asked (and takes his time); alice commits bob's Add on
+    // arrival, unasked.
+    dave.behaviour.delayCommitMs = 1_000;
+    alice.behaviour.commitOnProposal = true;
+    const bob = await participant('bob');
+    await bob.join(meetingId);
+    expect((await alice.socket.waitFor('removed')).reason).toBe('protocol-violation');
+    expect(alice.accepted).toEqual([]);
+    expect(await converged([dave, bob], 3n)).toBe(3n);
+    delete dave.behaviour.delayCommitMs;
     expect(dave.roster).toEqual([dave.deviceId, bob.deviceId].sort());
     expect(bob.roster).toEqual(dave.roster);
-    noProblems(dave, bob);
+    const expelled = await auditEntries(world.people.admin, 'e2ee.member.expelled');
+    expect(
+      expelled.some(
+        (e) =>
+          e.subject === `meeting:${meetingId}` &&
+          (e.details as { violation?: string }).violation === 'unrequested-commit',
+      ),
+    ).toBe(true);
+
+    // The group still takes joiners: nothing the attacker sent changed anyone's state.
+    const admin = await participant('admin');
+    await admin.join(meetingId);
+    expect(await converged([dave, bob, admin], 4n)).toBe(4n);
+    expect(new Set([dave, bob, admin].map((p) => p.securityCode)).size).toBe(1);
+    noProblems(dave, bob, admin);
   });
 
   it('accepts exactly one of two concurrent commits; the loser is told stale-epoch and its Welcome is never delivered', async () => {
@@ -179,13 +235,15 @@ describe('an E2EE meeting', () => {
     await alice.join(meetingId);
     await converged([dave, alice], 1n);
 
-    // Both members commit the next Add: alice on arrival, dave when asked.
-    alice.behaviour.commitOnProposal = true;
+    // Both members commit the next Add: dave, asked first, holds his commit past the committer
+    // time-out, so alice is asked too (the sanctioned fallback) while dave's is still coming.
+    dave.behaviour.delayCommitMs = (testRealtime.commitTimeoutMs ?? 0) + 1_000;
     const bob = await participant('bob');
     await bob.join(meetingId);
-    await converged([dave, alice, bob], 2n);
-    alice.behaviour.commitOnProposal = false;
-
+    await converged([dave, alice, bob], 2n, 20_000);
+    delete dave.behaviour.delayCommitMs;
+    const lost = () => [...dave.rejected, ...alice.rejected].some((r) => r.epoch === '1');
+    await dave.socket.until(lost);
     const sent = [...dave.sentCommits, ...alice.sentCommits].filter((c) => c.epoch === '1');
     expect(sent).toHaveLength(2);
     const winners = [...dave.accepted, ...alice.accepted].filter((e) => e === '1');

@@ -3,6 +3,7 @@ import {
   decodeControl,
   decodeEnvelope,
   encodeEnvelope,
+  streamIdOf,
   type MediaKind,
   type RelayControl,
 } from '../../../../packages/protocol/src/media/index.ts';
@@ -10,7 +11,8 @@ import type { LeaveReason, RelayNotice, RelaySink } from '../../src/realtime/rel
 
 export interface FrameSpec {
   sender: number;
-  streamId: number;
+  /** Default: the sender's own stream of the frame's kind (`streamIdOf`). */
+  streamId?: number;
   mediaKind?: MediaKind;
   keyFrame?: boolean;
   seq?: number;
@@ -19,6 +21,7 @@ export interface FrameSpec {
 
 /** An envelope whose SFrame bytes are opaque filler starting with `seq` (u32). */
 export function frame(spec: FrameSpec): Uint8Array {
+  const mediaKind = spec.mediaKind ?? 'camera';
   const size = spec.size ?? 64;
   const seq = spec.seq ?? 0;
   const payload = new Uint8Array(Math.max(size, 4));
@@ -26,10 +29,10 @@ export function frame(spec: FrameSpec): Uint8Array {
   for (let i = 4; i < payload.length; i++) payload[i] = (seq * 31 + i) & 0xff;
   return encodeEnvelope(
     {
-      mediaKind: spec.mediaKind ?? 'camera',
+      mediaKind,
       keyFrame: spec.keyFrame ?? false,
       layer: 0,
-      streamId: spec.streamId,
+      streamId: spec.streamId ?? streamIdOf(spec.sender, mediaKind),
       sender: spec.sender,
       timestampUs: seq * 33_333,
     },

@@ -1,7 +1,12 @@
 // The relay core with in-memory sinks and a fake clock: forwarding rules, validation, leave,
 // back-pressure and key-frame requests, decided synchronously so each case is exact.
 import { describe, expect, it } from 'vitest';
-import { encodeControl, encodeEnvelope } from '../../../../packages/protocol/src/media/index.ts';
+import {
+  MAX_RELAY_ID,
+  encodeControl,
+  encodeEnvelope,
+  streamIdOf,
+} from '../../../../packages/protocol/src/media/index.ts';
 import {
   DEFAULT_HARD_LIMIT_BYTES,
   DEFAULT_SOFT_LIMIT_BYTES,
@@ -38,8 +43,8 @@ function setup(count: number, options: RelayOptions = {}) {
 describe('forwarding', () => {
   it('sends the same bytes to every other participant and none back to the sender', () => {
     const { relay, sinks, sink } = setup(4);
-    const key = frame({ sender: 1, streamId: 10, keyFrame: true, seq: 0, size: 3000 });
-    const audio = frame({ sender: 1, streamId: 11, mediaKind: 'audio', seq: 1, size: 80 });
+    const key = frame({ sender: 1, keyFrame: true, seq: 0, size: 3000 });
+    const audio = frame({ sender: 1, mediaKind: 'audio', seq: 1, size: 80 });
     expect(relay.onFrame(MEETING, 1, key)).toEqual({ kind: 'forwarded', delivered: 3, dropped: 0 });
     expect(relay.onFrame(MEETING, 1, audio)).toEqual({
       kind: 'forwarded',
@@ -67,14 +72,14 @@ describe('forwarding', () => {
     relay.join('m1', 1, a);
     relay.join('m1', 2, b);
     relay.join('m2', 3, c);
-    relay.onFrame('m1', 1, frame({ sender: 1, streamId: 1, keyFrame: true }));
+    relay.onFrame('m1', 1, frame({ sender: 1, keyFrame: true }));
     expect(b.sent).toHaveLength(1);
     expect(c.sent).toHaveLength(0);
   });
 
   it('rejects a frame whose sender field is not the authenticated participant', () => {
     const { relay, sinks } = setup(3);
-    const spoofed = frame({ sender: 2, streamId: 10, keyFrame: true });
+    const spoofed = frame({ sender: 2, keyFrame: true });
     expect(relay.onFrame(MEETING, 1, spoofed)).toEqual({
       kind: 'rejected',
       reason: 'spoofed_sender',
@@ -111,41 +116,55 @@ describe('forwarding', () => {
     });
     expect(sink(2).sent).toEqual([]);
     expect(member(1).active).toBe(true);
-    expect(member(1).receive(frame({ sender: 1, streamId: 1, keyFrame: true }))).toMatchObject({
+    expect(member(1).receive(frame({ sender: 1, keyFrame: true }))).toMatchObject({
       kind: 'forwarded',
       delivered: 1,
     });
   });
 
-  it('lets only the first sender of a stream id use it, with one media kind', () => {
+  it('lets a participant send only on its own streams, each with its own kind, whoever sent first', () => {
     const { relay, sink } = setup(3);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 7, keyFrame: true }));
-    expect(relay.onFrame(MEETING, 2, frame({ sender: 2, streamId: 7, keyFrame: true }))).toEqual({
-      kind: 'rejected',
-      reason: 'stream_conflict',
-    });
+    const camera1 = streamIdOf(1, 'camera');
+    // Participant 2 tries participant 1's camera stream before 1 ever sent on it, then after.
     expect(
-      relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 7, mediaKind: 'audio' })),
+      relay.onFrame(MEETING, 2, frame({ sender: 2, streamId: camera1, keyFrame: true })),
     ).toEqual({
       kind: 'rejected',
-      reason: 'stream_conflict',
+      reason: 'stream_not_owned',
+    });
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true }));
+    expect(
+      relay.onFrame(MEETING, 2, frame({ sender: 2, streamId: camera1, keyFrame: true })),
+    ).toEqual({
+      kind: 'rejected',
+      reason: 'stream_not_owned',
+    });
+    expect(
+      relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: camera1, mediaKind: 'audio' })),
+    ).toEqual({
+      kind: 'rejected',
+      reason: 'stream_not_owned',
     });
     expect(sink(3).sent).toHaveLength(1);
+    expect(relay.stats().rejected.stream_not_owned).toBe(3);
   });
 
-  it('bounds how many streams one participant may open', () => {
-    const { relay } = setup(2, { maxStreamsPerParticipant: 3 });
-    for (let id = 0; id < 3; id++) {
-      expect(
-        relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: id, mediaKind: 'audio' })).kind,
-      ).toBe('forwarded');
+  it('gives each participant one stream per kind and no other', () => {
+    const { relay } = setup(2);
+    for (const mediaKind of ['audio', 'camera', 'screen'] as const) {
+      expect(relay.onFrame(MEETING, 1, frame({ sender: 1, mediaKind, keyFrame: true })).kind).toBe(
+        'forwarded',
+      );
     }
-    expect(
-      relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 99, mediaKind: 'audio' })),
-    ).toEqual({
-      kind: 'rejected',
-      reason: 'too_many_streams',
-    });
+    // Ids of no one (the kind bits 0), of a participant not (yet) here, of the other participant.
+    for (const streamId of [0, 4, 99, streamIdOf(3, 'audio'), streamIdOf(2, 'audio')]) {
+      expect(relay.onFrame(MEETING, 1, frame({ sender: 1, streamId, mediaKind: 'audio' }))).toEqual(
+        {
+          kind: 'rejected',
+          reason: 'stream_not_owned',
+        },
+      );
+    }
   });
 
   it('refuses an invalid relay id and joins after close', () => {
@@ -158,6 +177,12 @@ describe('forwarding', () => {
       kind: 'rejected',
       reason: 'invalid_participant_id',
     });
+    // Its streams (relay id × 4 + kind) would not fit the envelope's u32.
+    expect(relay.join(MEETING, MAX_RELAY_ID + 1, new FakeSink())).toEqual({
+      kind: 'rejected',
+      reason: 'invalid_participant_id',
+    });
+    expect(relay.join(MEETING, MAX_RELAY_ID, new FakeSink()).kind).toBe('joined');
     relay.close();
     expect(relay.join(MEETING, 1, new FakeSink())).toEqual({
       kind: 'rejected',
@@ -173,9 +198,9 @@ describe('forwarding', () => {
 describe('leave', () => {
   it('stops forwarding to the participant before the next frame and closes their sink', () => {
     const { relay, sink } = setup(3);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1, keyFrame: true, seq: 0 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true, seq: 0 }));
     expect(relay.leave(MEETING, 3, 'removed')).toBe(true);
-    const after = frame({ sender: 1, streamId: 1, seq: 1 });
+    const after = frame({ sender: 1, seq: 1 });
     expect(relay.onFrame(MEETING, 1, after)).toEqual({
       kind: 'forwarded',
       delivered: 1,
@@ -197,22 +222,28 @@ describe('leave', () => {
 
   it('ignores frames from a participant after they left, and frees their stream ids', () => {
     const { relay, sink, member } = setup(3);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 5, keyFrame: true }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true }));
     member(1).leave();
     expect(member(1).active).toBe(false);
-    expect(member(1).receive(frame({ sender: 1, streamId: 5 }))).toEqual({
+    expect(member(1).receive(frame({ sender: 1 }))).toEqual({
       kind: 'rejected',
       reason: 'not_in_meeting',
     });
-    expect(relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 5 })).kind).toBe('rejected');
-    // Participant 2 may now send on stream 5; receivers need its key frame first.
-    expect(relay.onFrame(MEETING, 2, frame({ sender: 2, streamId: 5 }))).toMatchObject({
+    expect(relay.onFrame(MEETING, 1, frame({ sender: 1 })).kind).toBe('rejected');
+    // Participant 2 still may not send on them; the next holder of relay id 1 may, and receivers
+    // need its key frame first.
+    expect(
+      relay.onFrame(MEETING, 2, frame({ sender: 2, streamId: streamIdOf(1, 'camera') })),
+    ).toEqual({
+      kind: 'rejected',
+      reason: 'stream_not_owned',
+    });
+    relay.join(MEETING, 1, new FakeSink());
+    expect(relay.onFrame(MEETING, 1, frame({ sender: 1 }))).toMatchObject({
       delivered: 0,
     });
-    expect(
-      relay.onFrame(MEETING, 2, frame({ sender: 2, streamId: 5, keyFrame: true })),
-    ).toMatchObject({
-      delivered: 1,
+    expect(relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true }))).toMatchObject({
+      delivered: 2,
     });
     expect(sink(3).frames()).toHaveLength(2);
   });
@@ -226,7 +257,7 @@ describe('leave', () => {
     expect(sink(2).closes).toEqual(['replaced']);
     // The old connection's close event must not remove the new one.
     member(2).leave();
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1, keyFrame: true }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true }));
     expect(second.frames()).toHaveLength(1);
     expect(relay.stats().participants).toBe(2);
   });
@@ -251,41 +282,39 @@ describe('slow receivers', () => {
   it('drops video deltas past the soft limit but keeps audio and key frames; others unaffected', () => {
     const { relay, sink } = setup(3);
     const send = (spec: Parameters<typeof frame>[0]) => relay.onFrame(MEETING, 1, frame(spec));
-    send({ sender: 1, streamId: 1, keyFrame: true, seq: 0 });
+    send({ sender: 1, keyFrame: true, seq: 0 });
     const slow = sink(3);
     slow.bufferedAmount = DEFAULT_SOFT_LIMIT_BYTES + 1;
-    send({ sender: 1, streamId: 1, seq: 1 }); // delta: dropped for the slow one
-    send({ sender: 1, streamId: 2, mediaKind: 'audio', seq: 2 }); // audio: kept
-    send({ sender: 1, streamId: 1, seq: 3 }); // still waiting for a key frame
+    send({ sender: 1, seq: 1 }); // delta: dropped for the slow one
+    send({ sender: 1, mediaKind: 'audio', seq: 2 }); // audio: kept
+    send({ sender: 1, seq: 3 }); // still waiting for a key frame
     expect(slow.frames().map(seqOf)).toEqual([0, 2]);
     expect(sink(2).frames().map(seqOf)).toEqual([0, 1, 2, 3]);
     expect(relay.stats().dropped).toMatchObject({ soft_limit: 1, awaiting_key_frame: 1 });
 
     slow.bufferedAmount = 0; // drained, but the decoder still lacks frame 1
-    send({ sender: 1, streamId: 1, seq: 4 });
+    send({ sender: 1, seq: 4 });
     expect(slow.frames().map(seqOf)).toEqual([0, 2]);
-    send({ sender: 1, streamId: 1, keyFrame: true, seq: 5 });
-    send({ sender: 1, streamId: 1, seq: 6 });
+    send({ sender: 1, keyFrame: true, seq: 5 });
+    send({ sender: 1, seq: 6 });
     expect(slow.frames().map(seqOf)).toEqual([0, 2, 5, 6]);
   });
 
   it('drops everything, audio too, that would take a receiver past the hard limit', () => {
     const { relay, sink } = setup(2);
     sink(2).bufferedAmount = DEFAULT_HARD_LIMIT_BYTES - 100;
-    expect(
-      relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 2, mediaKind: 'audio', size: 200 })),
-    ).toEqual({
+    expect(relay.onFrame(MEETING, 1, frame({ sender: 1, mediaKind: 'audio', size: 200 }))).toEqual({
       kind: 'forwarded',
       delivered: 0,
       dropped: 1,
     });
     expect(
-      relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 3, keyFrame: true, size: 200 })),
+      relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true, size: 200 })),
     ).toMatchObject({
       delivered: 0,
     });
     expect(
-      relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 2, mediaKind: 'audio', size: 40 })),
+      relay.onFrame(MEETING, 1, frame({ sender: 1, mediaKind: 'audio', size: 40 })),
     ).toMatchObject({
       delivered: 1,
     });
@@ -302,13 +331,9 @@ describe('slow receivers', () => {
       relay.onFrame(
         MEETING,
         1,
-        frame({ sender: 1, streamId: 1, keyFrame, seq: seq++, size: keyFrame ? 20_000 : 1_200 }),
+        frame({ sender: 1, keyFrame, seq: seq++, size: keyFrame ? 20_000 : 1_200 }),
       );
-      relay.onFrame(
-        MEETING,
-        1,
-        frame({ sender: 1, streamId: 2, mediaKind: 'audio', seq: seq++, size: 100 }),
-      );
+      relay.onFrame(MEETING, 1, frame({ sender: 1, mediaKind: 'audio', seq: seq++, size: 100 }));
       expect(slow.bufferedAmount).toBeLessThanOrEqual(DEFAULT_HARD_LIMIT_BYTES);
     }
     expect(sink(2).frames()).toHaveLength(10_000);
@@ -323,44 +348,58 @@ describe('key-frame requests', () => {
   it('asks the sender for a key frame when a receiver that can take one lacks it, at most every 500 ms per stream', () => {
     const { relay, sink, advance } = setup(3);
     const sender = sink(1);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 9, seq: 0 })); // nobody has a key frame yet
-    expect(sender.controls()).toEqual([{ kind: 'key_frame_request', streamId: 9 }]);
+    relay.onFrame(MEETING, 1, frame({ sender: 1, seq: 0 })); // nobody has a key frame yet
+    expect(sender.controls()).toEqual([
+      { kind: 'key_frame_request', streamId: streamIdOf(1, 'camera') },
+    ]);
     advance(499);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 9, seq: 1 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, seq: 1 }));
     expect(sender.controls()).toHaveLength(1);
     advance(1);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 9, seq: 2 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, seq: 2 }));
     expect(sender.controls()).toHaveLength(2);
     expect(relay.stats().keyFrameRequests).toEqual({ sent: 2, rateLimited: 1 });
   });
 
   it('does not ask on behalf of a receiver that is still over the soft limit', () => {
     const { relay, sink } = setup(2);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 9, keyFrame: true }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true }));
     sink(2).bufferedAmount = DEFAULT_SOFT_LIMIT_BYTES + 1;
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 9 }));
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 9 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1 }));
     expect(sink(1).controls()).toEqual([]);
     sink(2).bufferedAmount = 0;
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 9 }));
-    expect(sink(1).controls()).toEqual([{ kind: 'key_frame_request', streamId: 9 }]);
+    relay.onFrame(MEETING, 1, frame({ sender: 1 }));
+    expect(sink(1).controls()).toEqual([
+      { kind: 'key_frame_request', streamId: streamIdOf(1, 'camera') },
+    ]);
   });
 
   it('passes a receiver’s own request to the stream’s sender and holds deltas until the key frame', () => {
     const { relay, sink, member } = setup(3);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 4, keyFrame: true, seq: 0 }));
-    expect(member(2).receive(encodeControl({ kind: 'key_frame_request', streamId: 4 }))).toEqual({
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true, seq: 0 }));
+    expect(
+      member(2).receive(
+        encodeControl({ kind: 'key_frame_request', streamId: streamIdOf(1, 'camera') }),
+      ),
+    ).toEqual({
       kind: 'accepted',
     });
-    expect(sink(1).controls()).toEqual([{ kind: 'key_frame_request', streamId: 4 }]);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 4, seq: 1 }));
+    expect(sink(1).controls()).toEqual([
+      { kind: 'key_frame_request', streamId: streamIdOf(1, 'camera') },
+    ]);
+    relay.onFrame(MEETING, 1, frame({ sender: 1, seq: 1 }));
     expect(sink(2).frames().map(seqOf)).toEqual([0]);
     expect(sink(3).frames().map(seqOf)).toEqual([0, 1]);
     expect(member(2).receive(encodeControl({ kind: 'key_frame_request', streamId: 77 }))).toEqual({
       kind: 'rejected',
       reason: 'unknown_stream',
     });
-    expect(member(1).receive(encodeControl({ kind: 'key_frame_request', streamId: 4 }))).toEqual({
+    expect(
+      member(1).receive(
+        encodeControl({ kind: 'key_frame_request', streamId: streamIdOf(1, 'camera') }),
+      ),
+    ).toEqual({
       kind: 'rejected',
       reason: 'not_allowed',
     });
@@ -384,14 +423,13 @@ describe('subscriptions', () => {
   it('forwards only the kinds and streams a receiver selected', () => {
     const { relay, sink, member } = setup(3);
     member(2).receive(encodeControl({ kind: 'subscribe', mediaKinds: ['audio'], streams: 'all' }));
-    relay.setSubscription(MEETING, 3, { mediaKinds: ['audio', 'camera', 'screen'], streams: [2] });
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1, keyFrame: true, seq: 0 }));
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 2, mediaKind: 'audio', seq: 1 }));
-    relay.onFrame(
-      MEETING,
-      1,
-      frame({ sender: 1, streamId: 3, mediaKind: 'screen', keyFrame: true, seq: 2 }),
-    );
+    relay.setSubscription(MEETING, 3, {
+      mediaKinds: ['audio', 'camera', 'screen'],
+      streams: [streamIdOf(1, 'audio')],
+    });
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true, seq: 0 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, mediaKind: 'audio', seq: 1 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, mediaKind: 'screen', keyFrame: true, seq: 2 }));
     expect(sink(2).frames().map(seqOf)).toEqual([1]);
     expect(sink(3).frames().map(seqOf)).toEqual([1]);
     expect(relay.stats().dropped.awaiting_key_frame).toBe(0); // not subscribed is not a drop
@@ -399,12 +437,12 @@ describe('subscriptions', () => {
 
   it('restarts a stream from a key frame when it is selected again', () => {
     const { relay, sink } = setup(2);
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1, keyFrame: true, seq: 0 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true, seq: 0 }));
     relay.setSubscription(MEETING, 2, { mediaKinds: ['audio'], streams: 'all' });
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1, seq: 1 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, seq: 1 }));
     relay.setSubscription(MEETING, 2, { mediaKinds: ['audio', 'camera'], streams: 'all' });
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1, seq: 2 }));
-    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1, keyFrame: true, seq: 3 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, seq: 2 }));
+    relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true, seq: 3 }));
     expect(sink(2).frames().map(seqOf)).toEqual([0, 3]);
   });
 });
@@ -419,11 +457,108 @@ describe('failing sinks', () => {
       MEETING,
       1,
       encodeEnvelope(
-        { mediaKind: 'audio', keyFrame: false, layer: 0, streamId: 1, sender: 1, timestampUs: 0 },
+        {
+          mediaKind: 'audio',
+          keyFrame: false,
+          layer: 0,
+          streamId: streamIdOf(1, 'audio'),
+          sender: 1,
+          timestampUs: 0,
+        },
         Uint8Array.of(1, 2, 3),
       ),
     );
     expect(result).toEqual({ kind: 'forwarded', delivered: 1, dropped: 1 });
     expect(relay.stats().dropped.send_failed).toBe(1);
+  });
+});
+
+describe('refused senders', () => {
+  it('tells a sender its frames are refused, once per stream and reason per second, with the count since the last notice', () => {
+    const { relay, sink, advance } = setup(3);
+    const camera2 = streamIdOf(2, 'camera');
+    const screen2 = streamIdOf(2, 'screen');
+    const onCamera2 = () => relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: camera2 }));
+    for (let i = 0; i < 5; i++) onCamera2();
+    relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: screen2, mediaKind: 'screen' }));
+    relay.onFrame(MEETING, 1, frame({ sender: 2, streamId: camera2 })); // another reason
+    expect(sink(1).notices).toEqual([
+      {
+        kind: 'frame_refused',
+        streamId: camera2,
+        mediaKind: 'camera',
+        reason: 'stream_not_owned',
+        frames: 1,
+      },
+      {
+        kind: 'frame_refused',
+        streamId: screen2,
+        mediaKind: 'screen',
+        reason: 'stream_not_owned',
+        frames: 1,
+      },
+      {
+        kind: 'frame_refused',
+        streamId: camera2,
+        mediaKind: 'camera',
+        reason: 'spoofed_sender',
+        frames: 1,
+      },
+    ]);
+    advance(999);
+    onCamera2();
+    expect(sink(1).notices).toHaveLength(3);
+    advance(1);
+    onCamera2();
+    expect(sink(1).notices.at(-1)).toEqual({
+      kind: 'frame_refused',
+      streamId: camera2,
+      mediaKind: 'camera',
+      reason: 'stream_not_owned',
+      frames: 6,
+    });
+    expect(relay.stats().refusalNotices).toEqual({ sent: 4, rateLimited: 5 });
+    expect(relay.stats().rejected).toMatchObject({ stream_not_owned: 8, spoofed_sender: 1 });
+    // Nobody else heard anything, and the refused sender stays connected.
+    for (const other of [sink(2), sink(3)]) {
+      expect(other.sent).toEqual([]);
+      expect(other.notices).toEqual([]);
+    }
+    expect(sink(1).closes).toEqual([]);
+  });
+
+  it('stops telling a sender that sprays stream ids, until its old notices go quiet', () => {
+    const { relay, sink, advance } = setup(2, { refusalNoticeIntervalMs: 100 });
+    const spray = (from: number, count: number) => {
+      for (let id = from; id < from + count; id++)
+        relay.onFrame(MEETING, 1, frame({ sender: 1, streamId: 1_000 + id * 4 + 2 }));
+    };
+    spray(0, 200);
+    expect(sink(1).notices).toHaveLength(64);
+    advance(100);
+    spray(200, 10);
+    expect(sink(1).notices).toHaveLength(74);
+    // Its own streams are never refused, whatever it sprayed.
+    expect(relay.onFrame(MEETING, 1, frame({ sender: 1, keyFrame: true })).kind).toBe('forwarded');
+  });
+
+  it('takes no refusal notice from a participant, and no key-frame request for a stream never sent', () => {
+    const { member } = setup(2);
+    expect(
+      member(1).receive(
+        encodeControl({
+          kind: 'frame_refused',
+          streamId: streamIdOf(2, 'audio'),
+          mediaKind: 'audio',
+          reason: 'stream_not_owned',
+          frames: 1,
+        }),
+      ),
+    ).toEqual({ kind: 'rejected', reason: 'not_allowed' });
+    expect(
+      member(1).receive(
+        encodeControl({ kind: 'key_frame_request', streamId: streamIdOf(2, 'screen') }),
+      ),
+    ).toEqual({ kind: 'rejected', reason: 'unknown_stream' });
   });
 });

@@ -1,7 +1,7 @@
 // The relay behind a real WebSocketServer on loopback, with real clients: what a participant on
 // the wire sees, including a receiver that stops reading.
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeEnvelope } from '../../../../packages/protocol/src/media/index.ts';
+import { encodeEnvelope, streamIdOf } from '../../../../packages/protocol/src/media/index.ts';
 import {
   DEFAULT_HARD_LIMIT_BYTES,
   relayCloseCodes,
@@ -41,7 +41,6 @@ describe('relay over WebSocket', () => {
     for (let seq = 0; seq < 60; seq++) {
       const bytes = frame({
         sender: 1,
-        streamId: 1,
         keyFrame: seq % 20 === 0,
         seq,
         size: 50 + seq * 97,
@@ -54,7 +53,7 @@ describe('relay over WebSocket', () => {
       other.received.forEach((bytes, i) => expect(Buffer.compare(bytes, sent[i]!)).toBe(0));
     }
     // A frame the other way proves the sender's channel works and got nothing of its own.
-    others[0]!.send(frame({ sender: 2, streamId: 2, mediaKind: 'audio', seq: 1000 }));
+    others[0]!.send(frame({ sender: 2, mediaKind: 'audio', seq: 1000 }));
     await sender.until(() => sender.received.length > 0);
     await settle(50);
     expect(sender.received.map(seqOf)).toEqual([1000]);
@@ -68,7 +67,7 @@ describe('relay over WebSocket', () => {
       if (seqOf(data) === 99) server.relay.leave(M, 3, 'removed');
     });
     for (let seq = 0; seq < 200; seq++) {
-      sender.send(frame({ sender: 1, streamId: 1, keyFrame: seq === 0, seq, size: 300 }));
+      sender.send(frame({ sender: 1, keyFrame: seq === 0, seq, size: 300 }));
     }
     await stays.until(() => stays.received.length === 200, 10_000, 'all frames');
     await removed.until(() => removed.closeCode !== undefined, 10_000, 'close');
@@ -101,7 +100,6 @@ describe('relay over WebSocket', () => {
     const videoFrame = (keyFrame: boolean) => {
       const bytes = frame({
         sender: 1,
-        streamId: 10,
         keyFrame,
         seq: seq++,
         size: keyFrame ? 20_000 : 6_000,
@@ -116,7 +114,7 @@ describe('relay over WebSocket', () => {
       const started = performance.now();
       for (let i = 0; i < 40; i++) {
         videoFrame(i === 0);
-        const audio = frame({ sender: 1, streamId: 11, mediaKind: 'audio', seq: seq++, size: 120 });
+        const audio = frame({ sender: 1, mediaKind: 'audio', seq: seq++, size: 120 });
         sent.push(audio);
         sender.send(audio);
       }
@@ -153,7 +151,10 @@ describe('relay over WebSocket', () => {
     });
     videoFrame(false);
     await sender.until(() => keyFrameRequested, 5_000, 'key-frame request');
-    expect(controls(sender)).toContainEqual({ kind: 'key_frame_request', streamId: 10 });
+    expect(controls(sender)).toContainEqual({
+      kind: 'key_frame_request',
+      streamId: streamIdOf(1, 'camera'),
+    });
     videoFrame(true);
     videoFrame(false);
     const last = seq - 1;
@@ -168,13 +169,15 @@ describe('relay over WebSocket', () => {
   it('asks the sender for a key frame when a newcomer receives its first delta', async () => {
     const { server, clients } = await meeting(2);
     const [sender] = clients as [TestClient];
-    sender.send(frame({ sender: 1, streamId: 5, keyFrame: true, seq: 0 }));
+    sender.send(frame({ sender: 1, keyFrame: true, seq: 0 }));
     await clients[1]!.until(() => clients[1]!.received.length === 1);
     const newcomer = await server.connect(M, 3);
-    sender.send(frame({ sender: 1, streamId: 5, seq: 1 }));
+    sender.send(frame({ sender: 1, seq: 1 }));
     await sender.until(() => controls(sender).length > 0, 5_000, 'key-frame request');
-    expect(controls(sender)).toEqual([{ kind: 'key_frame_request', streamId: 5 }]);
-    sender.send(frame({ sender: 1, streamId: 5, keyFrame: true, seq: 2 }));
+    expect(controls(sender)).toEqual([
+      { kind: 'key_frame_request', streamId: streamIdOf(1, 'camera') },
+    ]);
+    sender.send(frame({ sender: 1, keyFrame: true, seq: 2 }));
     await newcomer.until(() => newcomer.received.length === 1);
     expect(newcomer.received.map(seqOf)).toEqual([2]);
   });
@@ -187,7 +190,7 @@ describe('relay over WebSocket', () => {
     noisy.send(new Uint8Array(64).map((_, i) => (i * 37) & 0xff));
     noisy.send(new Uint8Array(300 * 1024).fill(0xc1)); // over the envelope limit, under maxPayload
     noisy.send(Uint8Array.of(0xd1, 0x7f));
-    noisy.send(frame({ sender: 1, streamId: 1, keyFrame: true, seq: 42 }));
+    noisy.send(frame({ sender: 1, keyFrame: true, seq: 42 }));
     await other.until(() => other.received.length === 1);
     expect(other.received.map(seqOf)).toEqual([42]);
     expect(noisy.ws.readyState).toBe(noisy.ws.OPEN);
@@ -200,10 +203,17 @@ describe('relay over WebSocket', () => {
   it('drops a frame carrying another participant’s sender id', async () => {
     const { server, clients } = await meeting(3);
     const [, spoofer, victim] = clients as [TestClient, TestClient, TestClient];
-    spoofer.send(frame({ sender: 1, streamId: 1, keyFrame: true, seq: 1 }));
+    spoofer.send(frame({ sender: 1, keyFrame: true, seq: 1 }));
     spoofer.send(
       encodeEnvelope(
-        { mediaKind: 'audio', keyFrame: false, layer: 0, streamId: 2, sender: 2, timestampUs: 0 },
+        {
+          mediaKind: 'audio',
+          keyFrame: false,
+          layer: 0,
+          streamId: streamIdOf(2, 'audio'),
+          sender: 2,
+          timestampUs: 0,
+        },
         Uint8Array.of(0, 0, 0, 2),
       ),
     );
@@ -212,6 +222,34 @@ describe('relay over WebSocket', () => {
     expect(victim.received.map(seqOf)).toEqual([2]);
     expect(server.relay.stats().rejected.spoofed_sender).toBe(1);
     expect(spoofer.ws.readyState).toBe(spoofer.ws.OPEN);
+  });
+
+  it('refuses frames on another participant’s stream and tells the sender with a binary notice', async () => {
+    const { server, clients } = await meeting(3);
+    const [owner, squatter, receiver] = clients as [TestClient, TestClient, TestClient];
+    const screen1 = streamIdOf(1, 'screen');
+    for (let seq = 0; seq < 10; seq++) {
+      squatter.send(
+        frame({ sender: 2, streamId: screen1, mediaKind: 'screen', keyFrame: true, seq }),
+      );
+    }
+    owner.send(frame({ sender: 1, mediaKind: 'screen', keyFrame: true, seq: 100 }));
+    await receiver.until(() => receiver.received.length === 1);
+    await squatter.until(() => controls(squatter).length === 1, 5_000, 'the refusal notice');
+    await settle(50);
+    expect(receiver.received.map(seqOf)).toEqual([100]);
+    expect(controls(squatter)).toEqual([
+      {
+        kind: 'frame_refused',
+        streamId: screen1,
+        mediaKind: 'screen',
+        reason: 'stream_not_owned',
+        frames: 1,
+      },
+    ]);
+    expect(controls(owner)).toEqual([]);
+    expect(server.relay.stats().rejected.stream_not_owned).toBe(10);
+    expect(squatter.ws.readyState).toBe(squatter.ws.OPEN);
   });
 
   it('closes a socket that sends a message far past the size limit', async () => {
@@ -234,12 +272,15 @@ describe('relay over WebSocket', () => {
     });
     const sender = await server.connect(M, 1);
     const receiver = await server.connect(M, 2);
-    sender.send(frame({ sender: 1, streamId: 3, seq: 0 })); // a delta nobody can decode yet
+    sender.send(frame({ sender: 1, seq: 0 })); // a delta nobody can decode yet
     await settle(50);
     expect(notices).toEqual([
-      { participantId: 1, notice: { kind: 'key_frame_request', streamId: 3 } },
+      {
+        participantId: 1,
+        notice: { kind: 'key_frame_request', streamId: streamIdOf(1, 'camera') },
+      },
     ]);
-    sender.send(frame({ sender: 1, streamId: 3, keyFrame: true, seq: 1 }));
+    sender.send(frame({ sender: 1, keyFrame: true, seq: 1 }));
     await receiver.until(() => receiver.received.length === 1);
     server.relay.leave(M, 2, 'removed');
     expect(notices.at(-1)).toEqual({

@@ -125,6 +125,10 @@ export const users = {
   update: async (id: string, body: UserPatch): Promise<void> => {
     await request<unknown>('PATCH', `${base}/users/${segment(id)}`, body);
   },
+  /** Lifts the sign-in limit failed attempts put on the user (audited). */
+  unlock: async (id: string): Promise<void> => {
+    await request<unknown>('POST', `${base}/users/${segment(id)}/unlock`);
+  },
   remove: async (id: string): Promise<void> => {
     await request<unknown>('DELETE', `${base}/users/${segment(id)}`);
   },

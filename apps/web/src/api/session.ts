@@ -2,11 +2,16 @@
 import { request } from './http.ts';
 import type { SignInResponse, User } from './types.ts';
 
-export async function signIn(email: string, password: string): Promise<User> {
+/** The browser's known-device cookie goes along by itself (path /api/auth). */
+export async function signIn(
+  email: string,
+  password: string,
+  organization?: string,
+): Promise<User> {
   const answer = await request<SignInResponse>(
     'POST',
     '/api/auth/sign-in',
-    { email, password },
+    { email, password, ...(organization === undefined ? {} : { organization }) },
     { expectUnauthorized: true },
   );
   return answer.user;

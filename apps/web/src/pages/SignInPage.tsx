@@ -17,7 +17,14 @@ interface SignInPageProps {
 export function SignInPage({ notice, onSignedIn }: SignInPageProps) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [organization, setOrganization] = useState('');
+  const [askOrganization, setAskOrganization] = useState(false);
   const action = useAction();
+  // An email that accounts in several organizations have, with a password that opens more than
+  // one: the server asks which organization; the field appears with its list.
+  const organizationAsked =
+    action.error instanceof ApiError && action.error.code === 'ORGANIZATION_REQUIRED';
+  const showOrganization = askOrganization || organizationAsked || organization !== '';
 
   useEffect(() => {
     document.title = 'Sign in · Conclave';
@@ -26,13 +33,14 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      onSignedIn(await signIn(email.trim(), password));
+      onSignedIn(await signIn(email.trim(), password, organization.trim() || undefined));
     });
   };
 
   const hints = fieldHints(action.error instanceof ApiError ? action.error.fields : [], [
     'email',
     'password',
+    'organization',
   ]);
 
   return (
@@ -64,6 +72,24 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps) {
           required
           error={hints.byField['password']}
         />
+        {showOrganization ? (
+          <TextField
+            label="Organization"
+            value={organization}
+            onChange={setOrganization}
+            autoComplete="organization"
+            hint="Its name, for an email address you use in several organizations."
+            error={hints.byField['organization']}
+          />
+        ) : (
+          <button
+            type="button"
+            className="button button-quiet button-small"
+            onClick={() => setAskOrganization(true)}
+          >
+            In several organizations? Name yours
+          </button>
+        )}
         <div id="sign-in-error">
           <ErrorMessage error={action.error} unclaimed={hints.unclaimed} />
         </div>

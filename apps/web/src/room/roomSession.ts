@@ -5,6 +5,7 @@ import {
   ClientError,
   ConclaveClient,
   type BlockReason,
+  type MediaKind,
   type MediaState,
   type Meeting,
   type RosterMember,
@@ -80,6 +81,14 @@ const removedWords: Record<string, string> = {
   'removed-by-organizer': 'You were removed from this meeting by the organizer.',
   'signed-out': 'You were signed out.',
   'not-admitted': "Your organisation's rules no longer allow you in this meeting.",
+};
+
+const refusedWords: Record<MediaKind, string> = {
+  audio:
+    'The server is refusing your microphone: the others cannot hear you. Leave and join again.',
+  camera: 'The server is refusing your camera: the others cannot see it. Leave and join again.',
+  screen:
+    'The server is refusing your screen share: the others cannot see it. Leave and join again.',
 };
 
 export class RoomSession {
@@ -198,6 +207,12 @@ export class RoomSession {
       if (mediaKind === 'camera' || mediaKind === 'screen') {
         this.#publishers.get(mediaKind)?.requestKeyFrame();
       }
+    });
+    // The relay forwards a participant's frames only on the streams the server assigned it; if it
+    // refuses ours, the others do not see or hear it, and the user should know.
+    meeting.on('frameRefused', ({ mediaKind }) => {
+      const notice = refusedWords[mediaKind];
+      if (this.#snapshot.notice !== notice) this.#update({ notice });
     });
     meeting.on('removed', ({ reason }) => {
       this.#stopMedia();

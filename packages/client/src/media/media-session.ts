@@ -9,6 +9,9 @@ import {
   decodeEnvelope,
   encodeEnvelopeHeader,
   ENVELOPE_HEADER_BYTES,
+  MAX_ENVELOPE_BYTES,
+  streamIdOf,
+  type FrameRefusedReason,
   type MediaKind,
 } from '../wire.ts';
 import type { FrameProtector } from './frame-protector.ts';
@@ -34,7 +37,9 @@ export type PublishResult =
         | 'backpressure'
         | 'closed'
         | 'counter_exhausted'
-        | 'unknown_kid';
+        | 'unknown_kid'
+        /** Over the envelope limit (256 KiB): the relay would refuse it. Encode it smaller. */
+        | 'too_large';
     };
 
 export interface SenderInfo {
@@ -82,11 +87,12 @@ const CONTEXT: Record<MediaKind, MediaContextId> = {
   camera: MediaContext.camera,
   screen: MediaContext.screen,
 };
-const KIND_CODE: Record<MediaKind, number> = { audio: 1, camera: 2, screen: 3 };
-
-/** A meeting-scoped stream id no other participant uses: the relay id and the kind. */
+/**
+ * This participant's stream of `kind`: assigned by the server with the relay id, and the only one
+ * the relay forwards for it (docs/media.md).
+ */
 export function streamIdFor(relayId: number, kind: MediaKind): number {
-  return ((relayId << 2) | KIND_CODE[kind]) >>> 0;
+  return streamIdOf(relayId, kind);
 }
 
 export class MediaSession {
@@ -105,6 +111,14 @@ export class MediaSession {
 
   resumeSending(): void {
     this.#sending = true;
+  }
+
+  /**
+   * The relay refused `frames` frames this participant sent (it says so at most once per stream
+   * and reason per second): they count as refused, no longer as sent.
+   */
+  refusedByRelay(reason: FrameRefusedReason, frames: number): void {
+    this.stats.refused(reason, frames);
   }
 
   async publish(
@@ -145,7 +159,10 @@ export class MediaSession {
       const reason = protectedFrame.reason === 'no_epoch' ? 'no_keys' : protectedFrame.reason;
       return { kind: 'not_sent', reason };
     }
-    const envelope = new Uint8Array(ENVELOPE_HEADER_BYTES + protectedFrame.frame.length);
+    // The relay refuses a longer envelope without telling anyone: not sent, and said here.
+    const size = ENVELOPE_HEADER_BYTES + protectedFrame.frame.length;
+    if (size > MAX_ENVELOPE_BYTES) return { kind: 'not_sent', reason: 'too_large' };
+    const envelope = new Uint8Array(size);
     envelope.set(header);
     envelope.set(protectedFrame.frame, ENVELOPE_HEADER_BYTES);
     if (!this.#o.send(envelope)) return { kind: 'not_sent', reason: 'not_connected' };

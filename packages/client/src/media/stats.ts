@@ -1,5 +1,6 @@
 // Frame counters: totals, drops by reason, and the same per sender (relay id). Nothing here holds
 // content; counters are what a user or a load test reports.
+import type { FrameRefusedReason } from '../wire.ts';
 
 export type FrameDropReason =
   /** The envelope does not decode (docs/media.md error codes). */
@@ -39,16 +40,32 @@ export interface SenderCounters {
 }
 
 export interface FrameCounters {
+  /**
+   * Frames handed to the relay, less those it said it refused. The relay says so at most once per
+   * stream and reason per second, so frames refused in the last second may still count here.
+   */
   sent: number;
   /** Sends refused (no keys yet, not connected, back-pressure). */
   notSent: number;
+  /**
+   * Frames the relay refused and forwarded to nobody, by its reason: `stream_not_owned` (a stream
+   * that is not this participant's), `spoofed_sender` (another participant's relay id).
+   */
+  refused: Partial<Record<FrameRefusedReason, number>>;
   received: number;
   decrypted: number;
   dropped: Partial<Record<FrameDropReason, number>>;
 }
 
 export class FrameStats {
-  readonly totals: FrameCounters = { sent: 0, notSent: 0, received: 0, decrypted: 0, dropped: {} };
+  readonly totals: FrameCounters = {
+    sent: 0,
+    notSent: 0,
+    refused: {},
+    received: 0,
+    decrypted: 0,
+    dropped: {},
+  };
   readonly #bySender = new Map<number, SenderCounters>();
 
   sent(): void {
@@ -57,6 +74,13 @@ export class FrameStats {
 
   notSent(): void {
     this.totals.notSent++;
+  }
+
+  /** Frames counted as sent that the relay refused: moved from sent to refused. */
+  refused(reason: FrameRefusedReason, frames: number): void {
+    const totals = this.totals;
+    totals.refused[reason] = (totals.refused[reason] ?? 0) + frames;
+    totals.sent = Math.max(0, totals.sent - frames);
   }
 
   received(relayId: number | undefined): void {
@@ -78,7 +102,11 @@ export class FrameStats {
 
   snapshot(): { totals: FrameCounters; bySender: SenderCounters[] } {
     return {
-      totals: { ...this.totals, dropped: { ...this.totals.dropped } },
+      totals: {
+        ...this.totals,
+        refused: { ...this.totals.refused },
+        dropped: { ...this.totals.dropped },
+      },
       bySender: [...this.#bySender.values()].map((s) => ({ ...s, dropped: { ...s.dropped } })),
     };
   }

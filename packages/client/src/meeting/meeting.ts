@@ -31,6 +31,7 @@ import {
   decodeControl,
   encodeControl,
   mediaMessageFamily,
+  streamOwner,
   type MediaKind,
   type ServerMessage,
 } from '../wire.ts';
@@ -114,8 +115,6 @@ export class Meeting {
       clock: deps.clock,
       keys: () => this.#requireKeys().ring,
       send: (message) => void this.#connector.send(message),
-      participantFor: (identity) =>
-        this.#participants.joinerFor(identity, this.#participantsInGroup()),
       observer: {
         epoch: (change) => this.#onEpoch(change),
         findings: (events) => this.#onFindings(events),
@@ -201,6 +200,7 @@ export class Meeting {
     const totals = snapshot?.totals ?? {
       sent: 0,
       notSent: 0,
+      refused: {},
       received: 0,
       decrypted: 0,
       dropped: {},
@@ -503,6 +503,8 @@ export class Meeting {
         return this.#end(message.reason, message.reasons);
       case 'keyframe-request':
         return this.#onKeyFrameRequest(message.streamId);
+      case 'frame-refused':
+        return this.#onFrameRefused(message);
       case 'error':
         if (message.code === 'key_package_required' && this.#resuming) {
           // The server cannot resume this member's state: join afresh, with a new leaf.
@@ -537,6 +539,7 @@ export class Meeting {
       if (control.kind !== 'ok') return;
       if (control.control.kind === 'key_frame_request')
         this.#onKeyFrameRequest(control.control.streamId);
+      else if (control.control.kind === 'frame_refused') this.#onFrameRefused(control.control);
       else if (control.control.kind === 'removed') {
         const reason = control.control.reason === 'meeting_ended' ? 'meeting-ended' : 'removed';
         if (control.control.reason !== 'replaced') this.#end(reason);
@@ -787,12 +790,19 @@ export class Meeting {
   }
 
   #onKeyFrameRequest(streamId: number): void {
-    const own = this.#relayId !== undefined && streamId >>> 2 === this.#relayId >>> 0;
-    const kinds: (MediaKind | undefined)[] = [undefined, 'audio', 'camera', 'screen'];
+    const stream = streamOwner(streamId);
+    const own = stream !== undefined && stream.relayId === this.#relayId;
     this.#events.emit('keyFrameRequest', {
       streamId,
-      mediaKind: own ? kinds[streamId & 3] : undefined,
+      mediaKind: own ? stream.mediaKind : undefined,
     });
+  }
+
+  /** The relay refused frames this participant sent: counted as refused, and said. */
+  #onFrameRefused(refused: MeetingEvents['frameRefused']): void {
+    const { streamId, mediaKind, reason, frames } = refused;
+    this.#media?.refusedByRelay(reason, frames);
+    this.#events.emit('frameRefused', { streamId, mediaKind, reason, frames });
   }
 
   #onBlocked(reasons: readonly BlockReason[]): void {
@@ -862,13 +872,6 @@ export class Meeting {
       callback();
     }, ms);
     this.#timers.add(options.background === true ? inBackground(timer) : timer);
-  }
-
-  #participantsInGroup(): Set<string> {
-    const ids = new Set<string>();
-    for (const member of this.roster)
-      if (member.participantId !== undefined) ids.add(member.participantId);
-    return ids;
   }
 
   #report(error: unknown): void {

@@ -2,7 +2,6 @@
 // `participant-left`): relay id → participant, user, display name. In an E2EE meeting this list
 // is never shown as the roster (that comes from the MLS group); it only ties relay ids, which
 // envelopes carry, to the users the MLS leaves name.
-import type { MemberIdentity } from '@conclave/crypto/member';
 import type { ServerMessage } from '../wire.ts';
 
 export type Participant = Extract<ServerMessage, { type: 'participants' }>['participants'][number];
@@ -42,16 +41,5 @@ export class ParticipantTable {
 
   all(): Participant[] {
     return [...this.#byRelay.values()];
-  }
-
-  /**
-   * The participant a joiner's identity belongs to, when exactly one connected participant of
-   * that user is not already one of `inGroup` (for servers whose proposals do not name it).
-   */
-  joinerFor(identity: MemberIdentity, inGroup: ReadonlySet<string>): string | undefined {
-    const candidates = this.all().filter(
-      (p) => p.userId === identity.userId && !inGroup.has(p.participantId),
-    );
-    return candidates.length === 1 ? candidates[0]!.participantId : undefined;
   }
 }

@@ -9,7 +9,11 @@ export class SerialQueue {
 
   run<T>(task: () => Promise<T> | T): Promise<T> {
     const result = this.#tail.then(async () => {
-      await fairTurn();
+      // Await only when the turn is over: `await undefined` would put the check and the work in
+      // different microtasks, and a burst of queues would all pass the check before any of them
+      // ran — 40 queues' first tasks back to back, the event loop held for all of them.
+      const turn = fairTurn();
+      if (turn !== undefined) await turn;
       return task();
     });
     this.#tail = result.catch(() => undefined);

@@ -16,7 +16,7 @@ import type { FrameCounters, FrameDropReason, SenderCounters } from '../media/st
 import type { Me } from '../rest/rest-client.ts';
 import type { KeyValueStore } from '../store/key-value.ts';
 import type { WebSocketFactory } from '../transport/websocket.ts';
-import type { ClientInfo, MediaKind, ServerMessage } from '../wire.ts';
+import type { ClientInfo, FrameRefusedReason, MediaKind, ServerMessage } from '../wire.ts';
 import type { ReconnectPolicy } from './connector.ts';
 import type { Participant } from './participants.ts';
 import type { RosterMember } from './roster.ts';
@@ -107,6 +107,17 @@ export interface MeetingEvents {
   refused: RefusedCredential;
   dropped: { readonly reason: FrameDropReason; readonly relayId: number | undefined };
   keyFrameRequest: { readonly streamId: number; readonly mediaKind: MediaKind | undefined };
+  /**
+   * The relay refused frames this participant sent and forwarded them to nobody (counted in
+   * `stats().frames.refused`, no longer as sent). At most once per stream and reason per second;
+   * `frames` is how many since the previous one.
+   */
+  frameRefused: {
+    readonly streamId: number;
+    readonly mediaKind: MediaKind;
+    readonly reason: FrameRefusedReason;
+    readonly frames: number;
+  };
   error: ClientError;
 }
 

@@ -13,7 +13,6 @@ import {
   encryptApplicationMessage,
   epoch as epochOf,
   generateKeyPackage,
-  identitiesEqual,
   joinFromWelcome,
   members,
   ownLeafIndex,
@@ -30,9 +29,7 @@ import {
   type KeyPackageBundle,
   type MeetingContext,
   type MeetingState,
-  type MemberIdentity,
   type MlsCrypto,
-  type ProposalSummary,
   type RosterEntry,
 } from '@conclave/crypto/member';
 import { bytesEqual, fromBase64, toBase64 } from '../bytes.ts';
@@ -73,8 +70,6 @@ export interface MemberSessionOptions {
   /** The key ring the epoch secrets go to (the meeting may replace it for a new group). */
   readonly keys: () => EpochKeySink;
   readonly send: (message: ClientMessage) => void;
-  /** The server's participant id for a joiner, when the proposal did not name it. */
-  readonly participantFor: (identity: MemberIdentity) => string | undefined;
   readonly observer: MemberObserver;
   /** The server founded a new group for the meeting: media keys of the old one are useless. */
   readonly newGroup: () => void;
@@ -88,12 +83,6 @@ type Phase =
   | { readonly kind: 'member'; readonly state: MeetingState }
   | { readonly kind: 'gone' };
 
-interface TrackedProposal {
-  readonly epoch: bigint;
-  readonly summary: ProposalSummary | undefined;
-  readonly participantId: string | undefined;
-}
-
 type MadeCommit = Extract<CommitResult, { kind: 'commit' }>;
 
 export type JoinedOutcome = 'ok' | 'needs-fresh-join';
@@ -105,7 +94,6 @@ export class MemberSession {
   #groupId: string | undefined;
   #keyPackage: KeyPackageBundle | undefined;
   #pending: { readonly epoch: bigint; readonly commit: MadeCommit } | undefined;
-  readonly #proposals = new Map<string, TrackedProposal>();
 
   constructor(options: MemberSessionOptions) {
     this.#o = options;
@@ -146,7 +134,6 @@ export class MemberSession {
   reset(): void {
     this.#phase = { kind: 'idle' };
     this.#pending = undefined;
-    this.#proposals.clear();
     this.#groupId = undefined;
   }
 
@@ -245,11 +232,6 @@ export class MemberSession {
     switch (result.kind) {
       case 'proposal_pending':
         this.#phase = { kind: 'member', state: result.state };
-        this.#proposals.set(message.proposalId, {
-          epoch: current,
-          summary: result.proposal,
-          participantId: message.participantId,
-        });
         this.#o.observer.findings(result.events);
         return;
       case 'rejected':
@@ -280,7 +262,6 @@ export class MemberSession {
     if (result.kind === 'nothing_to_commit') return;
     this.#o.observer.findings(result.events);
     this.#pending = { epoch: current, commit: result };
-    const { proposals, added } = this.#covered(current, result);
     this.#o.send({
       type: 'commit',
       meetingId: this.#o.meetingId,
@@ -289,8 +270,6 @@ export class MemberSession {
       ...(result.welcome === undefined || result.added.length === 0
         ? {}
         : { welcome: toBase64(result.welcome) }),
-      proposals,
-      added,
     });
   }
 
@@ -396,8 +375,6 @@ export class MemberSession {
       | undefined,
   ): Promise<void> {
     this.#phase = { kind: 'member', state };
-    for (const [id, proposal] of this.#proposals)
-      if (proposal.epoch < epochOf(state)) this.#proposals.delete(id);
     await syncKeyRing(this.#o.keys(), state);
     this.#o.inspect?.(state);
     this.#sendEpochReached(state);
@@ -417,36 +394,7 @@ export class MemberSession {
       type: 'epoch-reached',
       meetingId: this.#o.meetingId,
       epoch: epochOf(state).toString(),
-      leafIndex: ownLeafIndex(state),
     });
-  }
-
-  /** Which of the server's proposals of `epoch` a commit covers, and the joiners' new leaves. */
-  #covered(
-    epoch: bigint,
-    commit: MadeCommit,
-  ): { proposals: string[]; added: { participantId: string; leafIndex: number }[] } {
-    const proposals: string[] = [];
-    const added: { participantId: string; leafIndex: number }[] = [];
-    for (const [id, tracked] of this.#proposals) {
-      const summary = tracked.summary;
-      if (tracked.epoch !== epoch || summary === undefined || summary.type === 'update') continue;
-      if (summary.type === 'remove') {
-        if (commit.removed.some((r) => r.leafIndex === summary.leafIndex)) proposals.push(id);
-        continue;
-      }
-      const entry = commit.added.find(
-        (a) =>
-          a.fingerprint === summary.fingerprint &&
-          a.identity !== null &&
-          identitiesEqual(a.identity, summary.identity),
-      );
-      if (entry === undefined) continue;
-      proposals.push(id);
-      const participantId = tracked.participantId ?? this.#o.participantFor(summary.identity);
-      if (participantId !== undefined) added.push({ participantId, leafIndex: entry.leafIndex });
-    }
-    return { proposals, added };
   }
 
   /** Tells the server this member cannot follow the group; it will be removed and may rejoin. */

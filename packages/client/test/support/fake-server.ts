@@ -9,6 +9,8 @@ import {
   generateExternalSender,
   proposeExternalAdd,
   proposeExternalRemove,
+  proposalReference,
+  readPublicCommit,
   type ExternalSenderKeyPair,
   type MlsCrypto,
 } from '@conclave/crypto/server';
@@ -53,6 +55,8 @@ interface MeetingRt {
   readonly participants: Map<string, Participant>;
   nextRelay: number;
   readonly proposals: Map<string, Proposal>;
+  /** ProposalRef → proposal id: how the fake, like the real server, reads what a commit applies. */
+  readonly refs: Map<string, string>;
   readonly commits: Map<bigint, Uint8Array>;
   inFlight: { readonly epoch: bigint; readonly asked: number; timer: NodeJS.Timeout } | undefined;
   batchTimer: NodeJS.Timeout | undefined;
@@ -127,6 +131,7 @@ export class FakeServer {
       participants: new Map(),
       nextRelay: 1,
       proposals: new Map(),
+      refs: new Map(),
       commits: new Map(),
       inFlight: undefined,
       batchTimer: undefined,
@@ -325,11 +330,13 @@ export class FakeServer {
       return;
     switch (message.type) {
       case 'group-created':
-        if (meeting.creator === p.id) meeting.created = true;
+        if (meeting.creator === p.id) {
+          meeting.created = true;
+          p.leafIndex = 0;
+        }
         return;
       case 'epoch-reached':
         if (BigInt(message.epoch) === meeting.epoch) {
-          p.leafIndex = message.leafIndex;
           p.inGroup = true;
           if (meeting.epoch === 0n && meeting.creator === p.id)
             await this.#proposePendingJoiners(meeting);
@@ -516,6 +523,7 @@ export class FakeServer {
         : await proposeExternalRemove(this.crypto, this.signer, target, proposal.leafIndex);
     const id = randomUUID();
     meeting.proposals.set(id, proposal);
+    meeting.refs.set(await proposalReference(this.crypto, message), id);
     const about =
       proposal.kind === 'add'
         ? { kind: 'add' as const, participantId: proposal.participantId }
@@ -605,14 +613,30 @@ export class FakeServer {
       });
     }
     meeting.epoch = epoch + 1n;
-    for (const id of message.proposals) {
-      const proposal = meeting.proposals.get(id);
+    // What the commit applies, read from it (a PublicMessage): Removes first, then each Add takes
+    // the leftmost blank leaf in the commit's order (RFC 9420 §12.3).
+    const covered = readPublicCommit(commit).proposals.flatMap((entry) => {
+      const id = entry.kind === 'reference' ? meeting.refs.get(entry.ref) : undefined;
+      const proposal = id === undefined ? undefined : meeting.proposals.get(id);
+      return id === undefined || proposal === undefined ? [] : [{ id, proposal }];
+    });
+    const removed = new Set(
+      covered.flatMap(({ proposal }) => (proposal.kind === 'remove' ? [proposal.leafIndex] : [])),
+    );
+    const occupied = new Set(
+      [...meeting.participants.values()].flatMap((m) =>
+        !m.inGroup || m.leafIndex === undefined || removed.has(m.leafIndex) ? [] : [m.leafIndex],
+      ),
+    );
+    for (const { id, proposal } of covered) {
       meeting.proposals.delete(id);
-      if (proposal?.kind !== 'add') continue;
+      if (proposal.kind !== 'add') continue;
       const joiner = meeting.participants.get(proposal.participantId);
-      const leaf = message.added.find((a) => a.participantId === joiner?.id)?.leafIndex;
       if (joiner === undefined) continue;
-      if (leaf !== undefined) joiner.leafIndex = leaf;
+      let leaf = 0;
+      while (occupied.has(leaf)) leaf++;
+      occupied.add(leaf);
+      joiner.leafIndex = leaf;
       joiner.inGroup = true;
       if (message.welcome !== undefined) {
         this.#send(joiner.conn, {
@@ -624,6 +648,7 @@ export class FakeServer {
       }
     }
     // Proposals the commit did not cover are proposed again for the new epoch.
+    meeting.refs.clear();
     const leftover = [...meeting.proposals].filter(([id]) => !id.startsWith('waiting-'));
     for (const [id] of leftover) meeting.proposals.delete(id);
     for (const [, proposal] of leftover) await this.#propose(meeting, proposal);

@@ -4,7 +4,6 @@ import { createHash, createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   commitPending,
-  commitRemove,
   commitUpdate,
   createDevice,
   decodeState,
@@ -25,6 +24,7 @@ import {
 } from '../../src/member.ts';
 import { exportExternalSender, importExternalSender, keyFingerprint } from '../../src/server.ts';
 import { unwrap } from '../../src/mls/member/state.ts';
+import { commitWithInlineProposals, proposalByMember } from './member-forgery.ts';
 import { addMembers, deliver, startMeeting, World, type Participant } from './world.ts';
 
 let world: World;
@@ -111,16 +111,33 @@ describe('removal', () => {
     expect(securityCode(s(alice))).toBe(securityCode(s(bob)));
   });
 
-  it('removes by a member’s own commit', async () => {
-    const result = await commitRemove(alice.ctx, s(alice), [1]);
-    if (result.kind !== 'commit') throw new Error('expected a commit');
-    alice.state = result.state;
-    const [atBob, atCarol] = await deliver([bob, carol], result.commit);
-    expect(atBob?.kind).toBe('removed');
-    expect(atCarol?.kind).toBe('commit_applied');
-    await expect(commitRemove(alice.ctx, s(alice), [0])).rejects.toMatchObject({
-      code: 'invalid_argument',
+  it('refuses a member’s commit that removes another member: Removes come only from the server', async () => {
+    const forged = await commitWithInlineProposals(alice, [
+      { proposalType: 'remove', remove: { removed: ownLeafIndex(s(bob)) } },
+    ]);
+    const before = [s(bob), s(carol)];
+    const [atBob, atCarol] = await deliver([bob, carol], forged);
+    for (const result of [atBob, atCarol])
+      expect(result).toMatchObject({ kind: 'rejected', contentType: 'commit', reason: 'policy' });
+    // Nothing changed for anyone: same state, same epoch, bob still in every roster.
+    expect([s(bob), s(carol)]).toEqual(before);
+    expect(members(s(carol)).map((m) => m.identity?.userId)).toEqual([
+      'user-alice',
+      'user-bob',
+      'user-carol',
+    ]);
+  });
+
+  it('refuses a Remove proposed by a member', async () => {
+    const proposal = await proposalByMember(alice, {
+      proposalType: 'remove',
+      remove: { removed: ownLeafIndex(s(carol)) },
     });
+    const before = s(bob);
+    const [atBob] = await deliver([bob], proposal);
+    expect(atBob).toMatchObject({ kind: 'rejected', contentType: 'proposal', reason: 'policy' });
+    expect(s(bob)).toBe(before);
+    expect(await commitPending(bob.ctx, s(bob))).toMatchObject({ kind: 'nothing_to_commit' });
   });
 });
 

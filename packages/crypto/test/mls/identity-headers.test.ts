@@ -8,6 +8,8 @@ import {
   readMessageHeader,
   readWelcomeRecipients,
   MlsError,
+  proposalReference,
+  readPublicCommit,
 } from '../../src/server.ts';
 import {
   commitPending,
@@ -80,12 +82,23 @@ describe('readMessageHeader on real messages', () => {
     await deliver([alice], proposal);
     const result = await commitPending(alice.ctx, alice.state!);
     if (result.kind !== 'commit') throw new Error('expected a commit');
+    // Commits are PublicMessages: the delivery service reads what they apply (./commits.ts).
     expect(readMessageHeader(result.commit)).toEqual({
-      wireFormat: 'private_message',
+      wireFormat: 'public_message',
       groupId: groupId(alice.state!),
       epoch: 0n,
+      sender: { kind: 'member', leafIndex: 0 },
       contentType: 'commit',
     });
+    expect(readPublicCommit(result.commit)).toEqual({
+      groupId: groupId(alice.state!),
+      epoch: 0n,
+      senderLeaf: 0,
+      proposals: [{ kind: 'reference', ref: await proposalReference(world.crypto, proposal) }],
+      hasPath: false,
+    });
+    expect(() => readPublicCommit(proposal)).toThrow(MlsError);
+    expect(() => readPublicCommit(result.commit.subarray(0, 40))).toThrow(MlsError);
     expect(readMessageHeader(result.welcome!)).toEqual({ wireFormat: 'welcome', cipherSuite: 1 });
     // The delivery service routes the Welcome by the KeyPackageRefs it names, without any key.
     expect(readWelcomeRecipients(result.welcome!)).toEqual({

@@ -18,7 +18,6 @@ import {
 import { isLeaf, leafWidth, toNodeIndex, type NodeIndex } from 'ts-mls/treemath.js';
 import {
   commitPending,
-  commitRemove,
   commitUpdate,
   joinFromWelcome,
   MlsError,
@@ -77,10 +76,15 @@ beforeAll(async () => {
     active = active.filter((p) => p.state?.kind === 'active');
     return result.welcome;
   };
+  // Removes come from the server (external sender) only; the host commits them.
+  const serverRemoves = async (leaf: number): Promise<void> => {
+    await deliver(active, await world.proposeRemove(host.state!, leaf));
+    await commitBy(host, await commitPending(host.ctx, host.state!));
+  };
   await commitBy(people[1]!, await commitUpdate(people[1]!.ctx, people[1]!.state!));
-  await commitBy(host, await commitRemove(host.ctx, host.state!, [6]));
+  await serverRemoves(6);
   await commitBy(people[2]!, await commitUpdate(people[2]!.ctx, people[2]!.state!));
-  await commitBy(host, await commitRemove(host.ctx, host.state!, [11]));
+  await serverRemoves(11);
 
   const addLate = async (
     names: string[],

@@ -9,11 +9,15 @@
 //      2 removed            u8 reason                          relay → participant, before close
 //      3 subscribe          u8 media-kind mask, u8 flags,      participant → relay
 //                           [if flags bit 0: u16 n, n × u32 stream ids]
+//      4 frame_refused      u32 stream id, u8 media kind,      relay → a participant whose
+//                           u8 reason, u32 frames (≥ 1)         frames it refused (rate-limited)
 import { MediaWireError } from './errors.ts';
 import {
   ALL_MEDIA_KINDS_MASK,
   isMediaKind,
   mediaKindBit,
+  mediaKindCode,
+  mediaKindFromCode,
   mediaKinds,
   type MediaKind,
 } from './kinds.ts';
@@ -37,6 +41,14 @@ export const removedReasons: readonly RemovedReason[] = [
   'relay_closed',
 ];
 
+/**
+ * Why the relay refused a participant's frame and forwarded it to nobody: the envelope's `sender`
+ * is not the relay id of the connection it came on, or its stream is not one the server assigned
+ * to that connection (another participant's, or nobody's).
+ */
+export const frameRefusedReasons = ['spoofed_sender', 'stream_not_owned'] as const;
+export type FrameRefusedReason = (typeof frameRefusedReasons)[number];
+
 /** Longest explicit stream list in a subscription; a longer selection should use 'all'. */
 export const MAX_SUBSCRIBED_STREAMS = 1024;
 
@@ -48,6 +60,15 @@ export type RelayControl =
       /** Kinds to receive; a stream is received if its kind is here and it is in `streams`. */
       readonly mediaKinds: readonly MediaKind[];
       readonly streams: 'all' | readonly number[];
+    }
+  | {
+      readonly kind: 'frame_refused';
+      /** The stream id and media kind the refused frames carried. */
+      readonly streamId: number;
+      readonly mediaKind: MediaKind;
+      readonly reason: FrameRefusedReason;
+      /** Frames of this stream refused for this reason since the previous notice, this one's included. */
+      readonly frames: number;
     };
 
 export type ControlErrorCode =
@@ -57,6 +78,8 @@ export type ControlErrorCode =
   | 'unknown_type'
   | 'bad_reason'
   | 'bad_media_mask'
+  | 'bad_media_kind'
+  | 'bad_count'
   | 'reserved_flags'
   | 'too_many_streams'
   | 'trailing_bytes';
@@ -68,6 +91,7 @@ export type DecodedControl =
 const TYPE_KEY_FRAME_REQUEST = 1;
 const TYPE_REMOVED = 2;
 const TYPE_SUBSCRIBE = 3;
+const TYPE_FRAME_REFUSED = 4;
 const STREAM_LIST_FLAG = 0x01;
 
 export function encodeControl(control: RelayControl): Uint8Array {
@@ -112,6 +136,21 @@ export function encodeControl(control: RelayControl): Uint8Array {
       });
       return bytes;
     }
+    case 'frame_refused': {
+      if (!isU32(control.streamId)) invalid('streamId', 'an integer 0..2^32-1');
+      if (!isMediaKind(control.mediaKind)) invalid('mediaKind', 'audio, camera or screen');
+      const reason = frameRefusedReasons.indexOf(control.reason);
+      if (reason < 0) invalid('reason', 'a known refusal reason');
+      if (!isU32(control.frames) || control.frames === 0) invalid('frames', 'an integer 1..2^32-1');
+      const bytes = new Uint8Array(12);
+      bytes[0] = CONTROL_MAGIC;
+      bytes[1] = TYPE_FRAME_REFUSED;
+      writeU32(bytes, 2, control.streamId);
+      bytes[6] = mediaKindCode(control.mediaKind);
+      bytes[7] = reason + 1;
+      writeU32(bytes, 8, control.frames);
+      return bytes;
+    }
   }
 }
 
@@ -131,6 +170,8 @@ export function decodeControl(bytes: Uint8Array): DecodedControl {
     }
     case TYPE_SUBSCRIBE:
       return decodeSubscribe(bytes);
+    case TYPE_FRAME_REFUSED:
+      return decodeFrameRefused(bytes);
     default:
       return failure('unknown_type');
   }
@@ -153,6 +194,23 @@ function decodeSubscribe(bytes: Uint8Array): DecodedControl {
     for (let i = 0; i < count; i++) streams.push(readU32(bytes, 6 + 4 * i));
     return { kind: 'subscribe', mediaKinds: selected, streams };
   });
+}
+
+function decodeFrameRefused(bytes: Uint8Array): DecodedControl {
+  if (bytes.length < 12) return failure('truncated');
+  const mediaKind = mediaKindFromCode(bytes[6]!);
+  if (mediaKind === undefined) return failure('bad_media_kind');
+  const reason = frameRefusedReasons[bytes[7]! - 1];
+  if (reason === undefined) return failure('bad_reason');
+  const frames = readU32(bytes, 8);
+  if (frames === 0) return failure('bad_count');
+  return exact(bytes, 12, () => ({
+    kind: 'frame_refused',
+    streamId: readU32(bytes, 2),
+    mediaKind,
+    reason,
+    frames,
+  }));
 }
 
 function exact(bytes: Uint8Array, length: number, read: () => RelayControl): DecodedControl {

@@ -16,12 +16,15 @@ export {
   MAX_SUBSCRIBED_STREAMS,
   decodeControl,
   encodeControl,
+  frameRefusedReasons,
   removedReasons,
   type ControlErrorCode,
   type DecodedControl,
+  type FrameRefusedReason,
   type RelayControl,
   type RemovedReason,
 } from './control.ts';
+export { MAX_RELAY_ID, streamIdOf, streamOwner } from './streams.ts';
 export {
   ALL_MEDIA_KINDS_MASK,
   isMediaKind,

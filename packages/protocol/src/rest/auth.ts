@@ -22,12 +22,31 @@ export type UserView = z.infer<typeof userSchema>;
 export const signInRequestSchema = z.strictObject({
   email: z.string().trim().min(1).max(320),
   password: z.string().min(1).max(1024),
+  /**
+   * The `deviceToken` of an earlier sign-in to this account (browsers send the `conclave_device`
+   * cookie instead): while the account is under attack, its owner's devices can still sign in.
+   */
+  deviceToken: z
+    .string()
+    .max(128)
+    .describe('The deviceToken of an earlier sign-in from this device (CLI, scripts)')
+    .exactOptional(),
+  /** For an email that accounts of several organisations have (ORGANIZATION_REQUIRED). */
+  organization: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .describe('The organisation to sign in to, by id or name, when the email is in several')
+    .exactOptional(),
 });
 
 export const signInResponseSchema = z.object({
   token: z.string(),
   expiresAt: timestampSchema,
   user: userSchema,
+  /** Keep it and send it with later sign-ins of this account from this device. Not a session. */
+  deviceToken: z.string(),
 });
 
 export const meResponseSchema = z.object({ user: userSchema });

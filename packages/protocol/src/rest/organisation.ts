@@ -31,7 +31,16 @@ export const tenantPatchSchema = z.strictObject({
     .exactOptional(),
 });
 
-const passwordSchema = z.string().min(10, 'use at least 10 characters').max(1024);
+/**
+ * The server checks the rest and answers WEAK_PASSWORD with a sentence: at least 12 characters,
+ * not only whitespace, not a short pattern repeated, not one of the commonest passwords.
+ */
+const passwordSchema = z
+  .string()
+  .max(1024)
+  .describe(
+    'At least 12 characters, not only whitespace, not one of the commonest passwords (else 400 WEAK_PASSWORD)',
+  );
 
 export const userCreateSchema = z.strictObject({
   email: z.email().max(320),

@@ -7,6 +7,8 @@
 // opaque except for their public header (group id, epoch, content type), which it reads through
 // `@conclave/crypto/server`.
 import { z } from 'zod';
+import { frameRefusedReasons } from '../media/control.ts';
+import { mediaKinds } from '../media/kinds.ts';
 import { timestampSchema } from '../rest/common.ts';
 import { findUnstorableText, unstorableTextMessage } from '../text.ts';
 
@@ -122,8 +124,9 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   /** The first participant of an E2EE meeting created the group (epoch 0) as the server asked. */
   z.object({ type: z.literal('group-created'), meetingId: id, groupId: base64 }),
   /**
-   * A commit for `epoch`. `proposals` lists the server proposal ids it covers; `added` maps each
-   * server-proposed joiner to the leaf index the commit gave them (the server cannot see the tree).
+   * A commit for `epoch`, only when the server asked this member (`commit-request`). `commit` is an
+   * MLS PublicMessage: the server reads from it which of its proposals it applies and so where
+   * each joiner lands — nothing about the tree is taken from the committer's word.
    */
   z.object({
     type: z.literal('commit'),
@@ -131,16 +134,9 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     epoch,
     commit: base64,
     welcome: base64.exactOptional(),
-    proposals: z.array(id).max(1000),
-    added: z.array(z.object({ participantId: id, leafIndex: z.number().int().min(0) })).max(1000),
   }),
-  /** This member processed the Welcome / commit and is now at `epoch`, at `leafIndex`. */
-  z.object({
-    type: z.literal('epoch-reached'),
-    meetingId: id,
-    epoch,
-    leafIndex: z.number().int().min(0),
-  }),
+  /** This member processed the Welcome / commit and is now at `epoch`. */
+  z.object({ type: z.literal('epoch-reached'), meetingId: id, epoch }),
   /** This member rejected a server proposal (e.g. the authentication service refused it). */
   z.object({
     type: z.literal('proposal-rejected'),
@@ -296,6 +292,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
    * blocked with `REMOVED_BY_ORGANIZER` while the meeting runs). `signed-out`: the session ended
    * (the socket closes next). `not-admitted`: the organisation's rules no longer admit them to this
    * meeting (e.g. they were put under compliance recording); `reasons` says why.
+   * `protocol-violation`: this member did what no member may (committed unasked, or proposed a
+   * change only the server may propose); it is removed from the group and the event is audited.
    */
   z.object({
     type: z.literal('removed'),
@@ -310,10 +308,25 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
       'removed-by-organizer',
       'signed-out',
       'not-admitted',
+      'protocol-violation',
     ]),
     reasons: z.array(reasonSchema).exactOptional(),
   }),
   z.object({ type: z.literal('keyframe-request'), meetingId: id, streamId: z.number().int() }),
+  /**
+   * The relay refused media frames this participant sent and forwarded them to nobody: their
+   * `sender` was not this participant's relay id (`spoofed_sender`), or their stream is not one of
+   * its own (`stream_not_owned`; its streams are `relayId × 4 + kind`, docs/media.md). At most one
+   * per stream and reason per second; `frames` counts the frames refused since the previous one.
+   */
+  z.object({
+    type: z.literal('frame-refused'),
+    meetingId: id,
+    streamId: z.number().int().min(0),
+    mediaKind: z.enum(mediaKinds),
+    reason: z.enum(frameRefusedReasons),
+    frames: z.number().int().min(1),
+  }),
   z.object({ type: z.literal('pong'), nonce: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

@@ -5,6 +5,7 @@ import {
   MediaWireError,
   decodeControl,
   encodeControl,
+  frameRefusedReasons,
   mediaMessageFamily,
   removedReasons,
   type RelayControl,
@@ -27,6 +28,17 @@ describe('control messages', () => {
     expect(
       hex(encodeControl({ kind: 'subscribe', mediaKinds: ['camera'], streams: [1, 0xffff_ffff] })),
     ).toBe('d1030201' + '0002' + '00000001' + 'ffffffff');
+    expect(
+      hex(
+        encodeControl({
+          kind: 'frame_refused',
+          streamId: 0x0102_0304,
+          mediaKind: 'screen',
+          reason: 'stream_not_owned',
+          frames: 0x0a0b_0c0d,
+        }),
+      ),
+    ).toBe('d104' + '01020304' + '03' + '02' + '0a0b0c0d');
     expect(mediaMessageFamily(encodeControl({ kind: 'removed', reason: 'replaced' }))).toBe(
       'control',
     );
@@ -43,6 +55,20 @@ describe('control messages', () => {
         kind: 'subscribe',
         mediaKinds: ['audio', 'camera'],
         streams: Array.from({ length: MAX_SUBSCRIBED_STREAMS }, (_, i) => i * 7),
+      },
+      ...frameRefusedReasons.map((reason): RelayControl => ({
+        kind: 'frame_refused',
+        streamId: 0xffff_ffff,
+        mediaKind: 'audio',
+        reason,
+        frames: 1,
+      })),
+      {
+        kind: 'frame_refused',
+        streamId: 0,
+        mediaKind: 'camera',
+        reason: 'spoofed_sender',
+        frames: 2 ** 32 - 1,
       },
     ];
     for (const control of messages) {
@@ -66,7 +92,7 @@ describe('control messages', () => {
       [[0xc1, 0x01, 0, 0, 0, 0], 'bad_magic'],
       [[0xd2, 0x01, 0, 0, 0, 0], 'unsupported_version'],
       [[0xd1, 0x00], 'unknown_type'],
-      [[0xd1, 0x04], 'unknown_type'],
+      [[0xd1, 0x05], 'unknown_type'],
       [[0xd1, 0x01, 0, 0, 0], 'truncated'],
       [[0xd1, 0x01, 0, 0, 0, 0, 0], 'trailing_bytes'],
       [[0xd1, 0x02], 'truncated'],
@@ -79,6 +105,13 @@ describe('control messages', () => {
       [[0xd1, 0x03, 0x01, 0x01, 0x00, 0x01, 0, 0, 0], 'truncated'],
       [[0xd1, 0x03, 0x01, 0x00, 0x00], 'trailing_bytes'],
       [tooMany, 'too_many_streams'],
+      [[0xd1, 0x04, 0, 0, 0, 9, 2, 2, 0, 0, 0], 'truncated'],
+      [[0xd1, 0x04, 0, 0, 0, 9, 0, 2, 0, 0, 0, 1], 'bad_media_kind'],
+      [[0xd1, 0x04, 0, 0, 0, 9, 4, 2, 0, 0, 0, 1], 'bad_media_kind'],
+      [[0xd1, 0x04, 0, 0, 0, 9, 2, 0, 0, 0, 0, 1], 'bad_reason'],
+      [[0xd1, 0x04, 0, 0, 0, 9, 2, 3, 0, 0, 0, 1], 'bad_reason'],
+      [[0xd1, 0x04, 0, 0, 0, 9, 2, 2, 0, 0, 0, 0], 'bad_count'],
+      [[0xd1, 0x04, 0, 0, 0, 9, 2, 2, 0, 0, 0, 1, 0], 'trailing_bytes'],
     ];
     for (const [bytes, code] of cases) {
       expect(decodeControl(Uint8Array.from(bytes)), code).toEqual({ kind: 'error', code });
@@ -89,6 +122,28 @@ describe('control messages', () => {
     const bad: unknown[] = [
       { kind: 'key_frame_request', streamId: 2 ** 32 },
       { kind: 'removed', reason: 'kicked' },
+      {
+        kind: 'frame_refused',
+        streamId: 1,
+        mediaKind: 'video',
+        reason: 'spoofed_sender',
+        frames: 1,
+      },
+      { kind: 'frame_refused', streamId: 1, mediaKind: 'audio', reason: 'rude', frames: 1 },
+      {
+        kind: 'frame_refused',
+        streamId: 1,
+        mediaKind: 'audio',
+        reason: 'spoofed_sender',
+        frames: 0,
+      },
+      {
+        kind: 'frame_refused',
+        streamId: -1,
+        mediaKind: 'audio',
+        reason: 'spoofed_sender',
+        frames: 1,
+      },
       { kind: 'subscribe', mediaKinds: ['video'], streams: 'all' },
       { kind: 'subscribe', mediaKinds: ['audio'], streams: [-1] },
       {

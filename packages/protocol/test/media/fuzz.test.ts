@@ -9,6 +9,7 @@ import {
   encodeControl,
   encodeEnvelope,
   envelopeErrorCodes,
+  frameRefusedReasons,
   mediaKinds,
   mediaMessageFamily,
   removedReasons,
@@ -23,6 +24,8 @@ const controlErrorCodes: readonly ControlErrorCode[] = [
   'unknown_type',
   'bad_reason',
   'bad_media_mask',
+  'bad_media_kind',
+  'bad_count',
   'reserved_flags',
   'too_many_streams',
   'trailing_bytes',
@@ -69,18 +72,27 @@ function randomEnvelope(r: Random): Uint8Array {
 }
 
 function randomControl(r: Random): Uint8Array {
-  const choice = r.int(3);
+  const choice = r.int(4);
   const control: RelayControl =
     choice === 0
       ? { kind: 'key_frame_request', streamId: r.int(2 ** 32) }
       : choice === 1
         ? { kind: 'removed', reason: r.pick(removedReasons) }
-        : {
-            kind: 'subscribe',
-            mediaKinds: mediaKinds.filter(() => r.next() < 0.5),
-            streams:
-              r.next() < 0.3 ? 'all' : Array.from({ length: r.int(8) }, () => r.int(2 ** 32)),
-          };
+        : choice === 2
+          ? {
+              kind: 'subscribe',
+              mediaKinds: mediaKinds.filter(() => r.next() < 0.5),
+              streams:
+                r.next() < 0.3 ? 'all' : Array.from({ length: r.int(8) }, () => r.int(2 ** 32)),
+            }
+          : {
+              kind: 'frame_refused',
+              streamId: r.int(2 ** 32),
+              mediaKind: r.pick(mediaKinds),
+              reason: r.pick(frameRefusedReasons),
+              // Mostly small, as real counts are: a mutation may then zero it.
+              frames: r.next() < 0.5 ? 1 + r.int(2) : 1 + r.int(2 ** 32 - 1),
+            };
   return encodeControl(control);
 }
 

@@ -1,9 +1,17 @@
 // Whether a member's commit can be the canonical commit of the group's current epoch, judged from
-// what the server can see: the commit's public header (group, epoch, content type), the proposal
-// ids and joiner leaves the committer reports, and the Welcome's recipients (KeyPackageRefs). The
-// members verify the commit itself; the server makes sure it only ever hands out one per epoch, and
-// a Welcome only to the joiners the commit's own Welcome names.
-import { MlsError, readMessageHeader, readWelcomeRecipients } from '@conclave/crypto/server';
+// what the server can see: who sent it (only a member the server asked may commit), the commit
+// itself — a PublicMessage, whose proposal list the server reads (only its own proposals, by
+// reference; never one a member made) — and the Welcome's recipients (KeyPackageRefs). Where each
+// joiner lands follows from that list, so the server never takes a member's word for a leaf. The
+// members verify the commit's signature and membership tag; the server makes sure it only ever
+// hands out one per epoch, and a Welcome only to the joiners the commit's own Welcome names
+// (spec/e2ee.md "Who may propose and commit", invariant 9).
+import {
+  MlsError,
+  readPublicCommit,
+  readWelcomeRecipients,
+  type PublicCommit,
+} from '@conclave/crypto/server';
 import { fromBase64, parseEpoch, toHex } from '../bytes.ts';
 import type { ClientMessageOf } from '../signaling.ts';
 import type { Member, Proposal } from './group.ts';
@@ -16,23 +24,42 @@ export interface GroupView {
   readonly proposals: readonly Proposal[];
 }
 
+/** What a member did that no member may: it is removed from the group, and it is audited. */
+export type CommitViolation =
+  /** Committed an epoch the server did not ask it to commit. */
+  | 'unrequested-commit'
+  /** Carried a proposal of its own making (inline) — a Remove of another member, say. */
+  | 'member-proposal'
+  /** Referred to a proposal the server did not send for this epoch. */
+  | 'foreign-proposal'
+  /** Framed the commit as another member's leaf. */
+  | 'wrong-sender';
+
 export type CommitCheck =
   | {
       readonly kind: 'accept';
       readonly commit: Uint8Array;
       readonly welcome: Uint8Array | undefined;
       readonly covered: readonly Proposal[];
+      /** Each joiner's leaf, as the commit itself places it (RFC 9420 §12.3), not as anyone says. */
       readonly added: readonly { readonly proposal: Proposal; readonly leafIndex: number }[];
       /** Proposals sent for this epoch that the commit left out. */
       readonly uncovered: readonly Proposal[];
     }
   | { readonly kind: 'reject'; readonly reason: 'stale-epoch' | 'future-epoch' }
-  | { readonly kind: 'invalid'; readonly message: string };
+  | { readonly kind: 'invalid'; readonly message: string }
+  | { readonly kind: 'violation'; readonly violation: CommitViolation };
 
+/**
+ * `asked`: whether the server asked `author` to commit this epoch (the designated committer, or
+ * one it fell back to). `refs` maps the ProposalRef of every proposal sent this epoch to it.
+ */
 export function checkCommit(
   group: GroupView,
   author: Member,
   message: ClientMessageOf<'commit'>,
+  asked: boolean,
+  refs: ReadonlyMap<string, Proposal>,
 ): CommitCheck {
   const epoch = parseEpoch(message.epoch);
   if (epoch === undefined) return invalid('The epoch is out of range.');
@@ -41,64 +68,43 @@ export function checkCommit(
 
   const commit = fromBase64(message.commit);
   if (commit === undefined) return invalid('The commit is not canonical base64.');
-  const header = readHeader(commit);
+  const content = readCommit(commit);
   if (
-    header === undefined ||
-    (header.wireFormat !== 'public_message' && header.wireFormat !== 'private_message') ||
-    header.contentType !== 'commit' ||
-    !sameBytes(header.groupId, group.groupId) ||
-    header.epoch !== epoch
+    content === undefined ||
+    !sameBytes(content.groupId, group.groupId) ||
+    content.epoch !== epoch
   ) {
-    return invalid('The commit is not an MLS commit of this group and epoch.');
+    return invalid('The commit is not an MLS PublicMessage commit of this group and epoch.');
   }
-  if (
-    header.wireFormat === 'public_message' &&
-    (header.sender.kind !== 'member' || header.sender.leafIndex !== author.leafIndex)
-  ) {
-    return invalid('The commit is not signed by its author’s leaf.');
-  }
+  // A real commit of this epoch from a member nobody asked: an attempt, not noise.
+  if (!asked) return { kind: 'violation', violation: 'unrequested-commit' };
+  if (content.senderLeaf !== author.leafIndex)
+    return { kind: 'violation', violation: 'wrong-sender' };
 
-  const sent = group.proposals.filter((p) => p.flushed?.epoch === epoch);
-  const byId = new Map(sent.map((p) => [p.proposalId, p]));
-  if (new Set(message.proposals).size !== message.proposals.length) {
-    return invalid('A proposal is listed twice.');
-  }
   const covered: Proposal[] = [];
-  for (const id of message.proposals) {
-    const proposal = byId.get(id);
-    if (proposal === undefined) return invalid('The commit lists a proposal of another epoch.');
+  for (const entry of content.proposals) {
+    if (entry.kind === 'inline') return { kind: 'violation', violation: 'member-proposal' };
+    const proposal = refs.get(entry.ref);
+    if (proposal === undefined || proposal.flushed?.epoch !== epoch)
+      return { kind: 'violation', violation: 'foreign-proposal' };
+    if (covered.includes(proposal)) return invalid('A proposal is applied twice.');
     covered.push(proposal);
   }
   if (covered.some((p) => p.kind === 'remove' && p.leafIndex === author.leafIndex)) {
     return invalid('A member cannot commit its own removal.');
   }
 
+  // RFC 9420 §12.3: a commit applies its Removes before its Adds, and each Add, in the commit's
+  // order, takes the leftmost blank leaf. So where every joiner lands follows from the commit.
   const adds = covered.filter((p) => p.kind === 'add');
-  const addsByJoiner = new Map(adds.map((p) => [p.participantId, p]));
-  if (message.added.length !== adds.length) {
-    return invalid('`added` must name exactly the joiners of the covered Add proposals.');
-  }
   const removedLeaves = new Set(
     covered.flatMap((p) => (p.kind === 'remove' && p.leafIndex !== null ? [p.leafIndex] : [])),
   );
   const occupied = new Set(
     [...group.members.values()].map((m) => m.leafIndex).filter((leaf) => !removedLeaves.has(leaf)),
   );
-  // RFC 9420 §12.3: a commit applies its Removes before its Adds, and each Add takes the leftmost
-  // blank leaf. So the leaves the joiners get are known; only their order is the committer's.
-  const expectedLeaves = leftmostBlankLeaves(occupied, adds.length);
-  const added: { proposal: Proposal; leafIndex: number }[] = [];
-  for (const entry of message.added) {
-    const proposal = addsByJoiner.get(entry.participantId);
-    if (proposal === undefined) {
-      return invalid('`added` names a participant no covered Add proposal is for.');
-    }
-    if (!expectedLeaves.delete(entry.leafIndex)) {
-      return invalid('`added` puts a joiner on a leaf the commit cannot give it.');
-    }
-    addsByJoiner.delete(entry.participantId);
-    added.push({ proposal, leafIndex: entry.leafIndex });
-  }
+  const leaves = leftmostBlankLeaves(occupied, adds.length);
+  const added = adds.map((proposal, i) => ({ proposal, leafIndex: leaves[i] ?? -1 }));
 
   let welcome: Uint8Array | undefined;
   if (adds.length === 0) {
@@ -115,20 +121,20 @@ export function checkCommit(
     }
   }
 
-  const coveredIds = new Set(message.proposals);
+  const sent = group.proposals.filter((p) => p.flushed?.epoch === epoch);
   return {
     kind: 'accept',
     commit,
     welcome,
     covered,
     added,
-    uncovered: sent.filter((p) => !coveredIds.has(p.proposalId)),
+    uncovered: sent.filter((p) => !covered.includes(p)),
   };
 }
 
-function readHeader(bytes: Uint8Array): ReturnType<typeof readMessageHeader> | undefined {
+function readCommit(bytes: Uint8Array): PublicCommit | undefined {
   try {
-    return readMessageHeader(bytes);
+    return readPublicCommit(bytes);
   } catch (error) {
     if (error instanceof MlsError) return undefined;
     throw error;
@@ -144,9 +150,9 @@ function readRecipients(bytes: Uint8Array): string[] | undefined {
   }
 }
 
-function leftmostBlankLeaves(occupied: ReadonlySet<number>, count: number): Set<number> {
-  const leaves = new Set<number>();
-  for (let leaf = 0; leaves.size < count; leaf++) if (!occupied.has(leaf)) leaves.add(leaf);
+function leftmostBlankLeaves(occupied: ReadonlySet<number>, count: number): number[] {
+  const leaves: number[] = [];
+  for (let leaf = 0; leaves.length < count; leaf++) if (!occupied.has(leaf)) leaves.push(leaf);
   return leaves;
 }
 

@@ -2,6 +2,7 @@
 // the lowest leaf index, members that confirmed their epoch first — and, when it has not committed
 // within the timeout (or is gone), the next one; after everyone, the first again.
 import { epochText } from '../bytes.ts';
+import type { ServerClock, TimerHandle } from '../clock.ts';
 import type { ServerMessage } from '../signaling.ts';
 
 export interface CommitterCandidate {
@@ -14,6 +15,7 @@ export interface CommitRequestDeps {
   readonly meetingId: string;
   readonly timeoutMs: number;
   readonly timeoutPerProposalMs: number;
+  readonly clock: ServerClock;
   send(participantId: string, message: ServerMessage): void;
   /** Runs `task` in the room's queue (how the timer gets back in). */
   enqueue(task: () => void): void;
@@ -29,11 +31,18 @@ interface InFlight {
   readonly timeoutMs: number;
   committer: string;
   readonly tried: Set<string>;
-  timer: ReturnType<typeof setTimeout>;
+  timer: TimerHandle;
 }
 
 export class CommitRequests {
   private inFlight: InFlight | undefined;
+  /**
+   * Everyone asked to commit `askedEpoch`, across requests: a member asked a while ago may still
+   * be working on its commit (a busy device in a join storm), and committing what it was asked to
+   * is no offence. Anyone else committing that epoch is.
+   */
+  private askedEpoch: bigint | undefined;
+  private readonly askedMembers = new Set<string>();
 
   constructor(private readonly deps: CommitRequestDeps) {}
 
@@ -44,6 +53,11 @@ export class CommitRequests {
 
   get open(): boolean {
     return this.inFlight !== undefined;
+  }
+
+  /** Whether `participantId` was asked to commit `epoch` (first, or as a fallback). */
+  asked(participantId: string, epoch: bigint): boolean {
+    return this.askedEpoch === epoch && this.askedMembers.has(participantId);
   }
 
   /**
@@ -71,7 +85,7 @@ export class CommitRequests {
   next(): void {
     const inFlight = this.inFlight;
     if (inFlight === undefined) return;
-    clearTimeout(inFlight.timer);
+    this.deps.clock.clearTimeout(inFlight.timer);
     let next = this.pick(inFlight.tried);
     if (next === undefined) {
       inFlight.tried.clear();
@@ -89,7 +103,7 @@ export class CommitRequests {
 
   /** The epoch's commit arrived (or the group is gone). */
   clear(): void {
-    if (this.inFlight !== undefined) clearTimeout(this.inFlight.timer);
+    if (this.inFlight !== undefined) this.deps.clock.clearTimeout(this.inFlight.timer);
     this.inFlight = undefined;
   }
 
@@ -108,8 +122,8 @@ export class CommitRequests {
     return best?.participantId;
   }
 
-  private timer(epoch: bigint, timeoutMs: number): ReturnType<typeof setTimeout> {
-    return setTimeout(() => {
+  private timer(epoch: bigint, timeoutMs: number): TimerHandle {
+    return this.deps.clock.setTimeout(() => {
       this.deps.enqueue(() => {
         if (this.inFlight?.epoch !== epoch) return;
         this.deps.timedOut(epoch);
@@ -119,6 +133,11 @@ export class CommitRequests {
   }
 
   private send(inFlight: InFlight): void {
+    if (this.askedEpoch !== inFlight.epoch) {
+      this.askedEpoch = inFlight.epoch;
+      this.askedMembers.clear();
+    }
+    this.askedMembers.add(inFlight.committer);
     this.deps.send(inFlight.committer, {
       type: 'commit-request',
       meetingId: this.deps.meetingId,

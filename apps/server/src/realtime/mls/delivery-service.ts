@@ -5,131 +5,66 @@
 // Welcome to the joiners it names. Work per membership change is one commit and O(members)
 // messages, never a commit per member.
 //
-// Every method runs inside the room's serial queue; timers re-enter through `host.enqueue`. State
-// is written to the database before anything is sent, so a restarted server never contradicts
-// what a client already saw.
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  MEETING_SUITE_ID,
-  MlsError,
-  encodeServerIdentity,
-  proposeExternalAdd,
-  proposeExternalRemove,
-  readMessageHeader,
-  type ExternalSenderKeyPair,
-  type MessageHeader,
-  type MlsCrypto,
-} from '@conclave/crypto/server';
-import type { Logger } from '../../log.ts';
-import type { Store } from '../../storage/store.ts';
-import { refusedByMembers, type BlockReason, type JoinTarget } from '../admission.ts';
-import { epochText, fromBase64, parseEpoch, toBase64 } from '../bytes.ts';
-import type { ResolvedRealtimeOptions } from '../options.ts';
-import type {
-  ClientMessageOf,
-  ServerMessage,
-  ServerMessageOf,
-  SignalingErrorCode,
-} from '../signaling.ts';
-import { checkCommit, sameBytes } from './commit-check.ts';
+// Every method runs inside the room's serial queue; timers re-enter through `host.enqueue`. The
+// group's life is one tagged value (./group-state.ts) kept with its members and proposals in a
+// record that stores every change first (./group-record.ts); a commit is planned first (pure,
+// ./commit-plan.ts), then stored and applied in one step, then announced.
+import { refusedByMembers, type JoinTarget } from '../admission.ts';
+import { fromBase64, parseEpoch } from '../bytes.ts';
+import type { ClientMessageOf, SignalingErrorCode } from '../signaling.ts';
+import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts';
+import { planCommit, type CommitPlan } from './commit-plan.ts';
 import { CommitRequests } from './commit-requests.ts';
-import {
-  fromStoredMember,
-  fromStoredProposal,
-  newAddProposal,
-  newRemoveProposal,
-  toStoredMember,
-  toStoredProposal,
-  type Member,
-  type Proposal,
-} from './group.ts';
-import type { CheckedKeyPackage } from './key-packages.ts';
+import type { Member, Proposal } from './group.ts';
+import type { Joiner } from './group-state.ts';
+import { GroupRecord } from './group-record.ts';
 import { useKeyPackage } from './key-packages.ts';
+import {
+  commitAnnouncements,
+  commitRejected,
+  joinInfo,
+  proposalMessage,
+  relayedApplication,
+} from './messages.ts';
+import { GroupTimers } from './group-timers.ts';
+import type {
+  DeliveryDeps,
+  Departure,
+  JoinOutcome,
+  JoinRequest,
+  MlsJoinInfo,
+} from './delivery-types.ts';
 
-const GROUP_ID_BYTES = 16;
-/** A commit reports at most this many proposals (the signaling schema's bound); more wait an epoch. */
-const MAX_PROPOSALS_PER_EPOCH = 1000;
-
-export type MlsJoinInfo = NonNullable<ServerMessageOf<'joined'>['mls']>;
-
-/** What the delivery service needs from the room that owns it. */
-export interface DeliveryHost {
-  /** Sends to a participant's socket; nothing if it is not connected. */
-  send(participantId: string, message: ServerMessage): void;
-  isConnected(participantId: string): boolean;
-  /** Runs `task` in the room's queue (how timers get back in). */
-  enqueue(task: () => Promise<void> | void): void;
-  /** The members refused this joiner (or the group cannot take it): the room turns it away. */
-  turnAway(participantId: string, reasons: BlockReason[]): void;
-  /** Sends `joined` again: the group was re-founded and this participant's role changed. */
-  reannounce(participantId: string, mls: MlsJoinInfo): void;
-  /** The first participant created the group (for the audit log). */
-  groupCreated(participantId: string): Promise<void>;
-}
-
-export interface DeliveryDeps {
-  readonly crypto: MlsCrypto;
-  readonly store: Store;
-  readonly sender: ExternalSenderKeyPair;
-  readonly options: ResolvedRealtimeOptions;
-  readonly now: () => number;
-  readonly host: DeliveryHost;
-  /** Operator log: epochs, counts and reasons only — never identities or MLS bytes. */
-  readonly log: Logger;
-}
-
-export interface Joiner {
-  /** A fresh id for this participant; a resuming member keeps its own instead. */
-  readonly participantId: string;
-  readonly userId: string;
-  readonly deviceId: string;
-}
-
-export interface JoinRequest {
-  readonly keyPackage: CheckedKeyPackage | undefined;
-  readonly resumeEpoch: bigint | undefined;
-}
-
-export type JoinOutcome =
-  | { readonly kind: 'joined'; readonly participantId: string }
-  | { readonly kind: 'error'; readonly code: SignalingErrorCode; readonly message: string };
-
-/** How a participant stopped being connected, as far as the group is concerned. */
-export type Departure =
-  'left' | 'removed' | 'timed-out' | 'commit-failed' | 'disconnected' | 'replaced';
+export type { Joiner } from './group-state.ts';
+export type {
+  DeliveryDeps,
+  DeliveryHost,
+  Departure,
+  JoinOutcome,
+  JoinRequest,
+  MlsJoinInfo,
+} from './delivery-types.ts';
 
 export class DeliveryService {
-  private groupId: Uint8Array = new Uint8Array(0);
-  private epoch = 0n;
-  /** A group row exists (possibly not yet created by its first member). */
-  private exists = false;
-  private created = false;
-  /** The participant asked to create the group, until it reports `group-created`. */
-  private creator: Joiner | undefined;
-  private readonly members = new Map<string, Member>();
-  private proposals: Proposal[] = [];
-  private seq = 0;
+  private readonly group: GroupRecord;
   private readonly requests: CommitRequests;
-  private batchTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the first proposal of the batch being gathered arrived. */
-  private batchStartedAt: number | undefined;
-  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly timers: GroupTimers;
   private closed = false;
 
   private constructor(
     private readonly target: JoinTarget,
     private readonly deps: DeliveryDeps,
   ) {
+    this.group = new GroupRecord(deps.store, target);
+    this.timers = new GroupTimers(deps.clock, deps.options, (task) => deps.host.enqueue(task));
     this.requests = new CommitRequests({
       meetingId: target.meetingId,
       timeoutMs: deps.options.commitTimeoutMs,
       timeoutPerProposalMs: deps.options.commitTimeoutPerProposalMs,
+      clock: deps.clock,
       send: (participantId, message) => deps.host.send(participantId, message),
       enqueue: (task) => deps.host.enqueue(task),
-      candidates: () =>
-        [...this.members.values()].filter(
-          (m) => deps.host.isConnected(m.participantId) && this.pendingRemove(m) === undefined,
-        ),
+      candidates: () => this.group.staying((m) => deps.host.isConnected(m.participantId)),
       timedOut: (epoch) =>
         deps.log.info('mls committer timed out', {
           meeting: target.meetingId,
@@ -141,24 +76,10 @@ export class DeliveryService {
   /** The service for `target`, resumed from the database if the group exists there. */
   static async open(target: JoinTarget, deps: DeliveryDeps): Promise<DeliveryService> {
     const service = new DeliveryService(target, deps);
-    const stored = await deps.store.realtime.loadGroup(target.tenantId, target.meetingId);
-    if (stored !== undefined) {
-      const groupId = fromBase64(stored.group.groupId);
-      if (groupId === undefined) throw new Error('stored group id is not base64');
-      service.groupId = groupId;
-      service.epoch = BigInt(stored.group.epoch);
-      service.exists = true;
-      service.created = stored.group.created;
-      for (const member of stored.members) {
-        const restored = fromStoredMember(member);
-        service.members.set(member.participantId, restored);
-        // Nobody is connected after a restart: each member has the grace time to resume.
-        service.startGrace(restored);
-      }
-      service.proposals = stored.proposals.map(fromStoredProposal);
-      service.seq = Math.max(0, ...stored.proposals.map((p) => p.seq)) + 1;
-      if (service.created) service.resetUpdateTimer();
-    }
+    await service.group.load(deps.crypto);
+    // Nobody is connected after a restart: each member has the grace time to resume.
+    for (const member of service.group.members.values()) service.startGrace(member);
+    if (service.group.state.kind === 'active') service.resetUpdateTimer();
     return service;
   }
 
@@ -167,12 +88,7 @@ export class DeliveryService {
    * time (not counting `exceptDevice`'s own leaf, which a returning device takes back).
    */
   absentMembers(connected: ReadonlySet<string>, exceptDevice: string): number {
-    let count = 0;
-    for (const member of this.members.values()) {
-      if (member.deviceId === exceptDevice || connected.has(member.participantId)) continue;
-      if (member.grace !== undefined) count++;
-    }
-    return count;
+    return this.group.absentMembers(connected, exceptDevice);
   }
 
   /** Admits a participant to the group: resume, create, or an Add proposal. */
@@ -181,25 +97,26 @@ export class DeliveryService {
     request: JoinRequest,
     attach: (participantId: string, mls: MlsJoinInfo) => void,
   ): Promise<JoinOutcome> {
-    if (!this.exists) await this.found();
-    const existing = [...this.members.values()].find((m) => m.deviceId === joiner.deviceId);
+    if (this.group.state.kind === 'none') await this.group.found(undefined, this.deps.clock.now());
+    const existing = [...this.group.members.values()].find((m) => m.deviceId === joiner.deviceId);
 
     if (request.resumeEpoch !== undefined && existing !== undefined) {
-      const missed = await this.missedCommits(existing, request.resumeEpoch);
+      const missed = await this.group.missedCommits(existing, request.resumeEpoch);
       if (missed !== undefined) {
-        this.stopGrace(existing);
+        this.timers.stopGrace(existing);
         existing.confirmed = true;
         attach(existing.participantId, this.info('resume'));
         for (const commit of missed) this.deps.host.send(existing.participantId, commit);
-        for (const p of this.sentThisEpoch())
-          this.deps.host.send(existing.participantId, this.proposalMessage(p));
+        for (const p of this.group.sentThisEpoch())
+          this.deps.host.send(existing.participantId, proposalMessage(this.target.meetingId, p));
         this.afterMemberConnected();
         return { kind: 'joined', participantId: existing.participantId };
       }
     }
 
-    if (!this.created && this.creator === undefined) {
-      this.creator = joiner;
+    const state = this.group.state;
+    if (state.kind === 'founding' && state.creator === undefined) {
+      this.group.state = { ...state, creator: joiner };
       attach(joiner.participantId, this.info('create-group'));
       return { kind: 'joined', participantId: joiner.participantId };
     }
@@ -214,14 +131,8 @@ export class DeliveryService {
             : 'This group state cannot be resumed; join again with a fresh KeyPackage.',
       };
     }
-    if (
-      !(await useKeyPackage(
-        this.deps.store,
-        this.target.tenantId,
-        request.keyPackage,
-        this.deps.now(),
-      ))
-    ) {
+    const now = this.deps.clock.now();
+    if (!(await useKeyPackage(this.deps.store, this.target.tenantId, request.keyPackage, now))) {
       return {
         kind: 'error',
         code: 'key_package_reused',
@@ -230,13 +141,7 @@ export class DeliveryService {
     }
     // The device's old leaf goes first: a device holds one leaf, so its Add waits for the Remove.
     if (existing !== undefined) await this.queueRemove(existing);
-    const add = newAddProposal(randomUUID(), this.seq++, joiner, request.keyPackage);
-    await this.deps.store.realtime.putProposal(
-      this.target.tenantId,
-      this.target.meetingId,
-      toStoredProposal(add),
-    );
-    this.proposals.push(add);
+    await this.group.addProposal(joiner, request.keyPackage);
     attach(joiner.participantId, this.info('await-welcome'));
     this.scheduleFlush();
     return { kind: 'joined', participantId: joiner.participantId };
@@ -244,12 +149,13 @@ export class DeliveryService {
 
   /** A participant is no longer connected to the meeting. */
   async depart(participantId: string, how: Departure): Promise<void> {
-    if (participantId === this.creator?.participantId) {
-      this.creator = undefined;
+    const state = this.group.state;
+    if (state.kind === 'founding' && state.creator?.participantId === participantId) {
+      this.group.state = { ...state, creator: undefined };
       await this.promoteCreator();
       return;
     }
-    const member = this.members.get(participantId);
+    const member = this.group.members.get(participantId);
     if (member !== undefined) {
       this.deps.log.info('mls member departed', { meeting: this.target.meetingId, how });
       if (how === 'disconnected' || how === 'replaced') this.startGrace(member);
@@ -258,14 +164,14 @@ export class DeliveryService {
       await this.refoundIfAbandoned();
       return;
     }
-    for (const p of this.proposals.filter(
+    for (const p of this.group.proposals.filter(
       (q) => q.kind === 'add' && q.participantId === participantId,
     )) {
-      if (p.flushed?.epoch === this.epoch) {
+      if (state.kind === 'active' && p.flushed?.epoch === state.epoch) {
         // The members hold it for this epoch: a commit may still add them; then they are removed.
         p.departed = true;
       } else {
-        await this.dropProposal(p);
+        await this.group.drop(p);
       }
     }
   }
@@ -275,31 +181,16 @@ export class DeliveryService {
     message: ClientMessageOf<'group-created'>,
   ): Promise<SignalingErrorCode | undefined> {
     const groupId = fromBase64(message.groupId);
-    const creator = this.creator;
+    const state = this.group.state;
     if (
-      participantId !== creator?.participantId ||
-      this.created ||
+      state.kind !== 'founding' ||
+      state.creator?.participantId !== participantId ||
       groupId === undefined ||
-      !sameBytes(groupId, this.groupId)
+      !sameBytes(groupId, state.groupId)
     ) {
       return 'bad_mls_message';
     }
-    const member: Member = { ...creator, leafIndex: 0, confirmed: true, grace: undefined };
-    await this.deps.store.transaction(async (tx) => {
-      await tx.realtime.updateGroup(this.target.tenantId, this.target.meetingId, {
-        epoch: 0,
-        created: true,
-      });
-      await tx.realtime.putMember(
-        this.target.tenantId,
-        this.target.meetingId,
-        toStoredMember(member),
-      );
-    });
-    this.created = true;
-    this.epoch = 0n;
-    this.creator = undefined;
-    this.members.set(participantId, member);
+    await this.group.created(state.creator, state.groupId);
     await this.deps.host.groupCreated(participantId);
     this.resetUpdateTimer();
     await this.flush();
@@ -311,137 +202,76 @@ export class DeliveryService {
     participantId: string,
     message: ClientMessageOf<'commit'>,
   ): Promise<SignalingErrorCode | undefined> {
-    const author = this.members.get(participantId);
-    if (author === undefined || !this.created) {
-      this.sendRejection(participantId, message.epoch, 'not-member');
+    const author = this.group.members.get(participantId);
+    const state = this.group.state;
+    const { meetingId } = this.target;
+    if (author === undefined || state.kind !== 'active') {
+      const current = state.kind === 'active' ? state.epoch : 0n;
+      this.deps.host.send(
+        participantId,
+        commitRejected(meetingId, message.epoch, 'not-member', current),
+      );
       return undefined;
     }
+    const refs = new Map(this.group.sentThisEpoch().map((p) => [p.flushed.ref, p]));
     const check = checkCommit(
       {
-        groupId: this.groupId,
-        epoch: this.epoch,
-        members: this.members,
-        proposals: this.proposals,
+        groupId: state.groupId,
+        epoch: state.epoch,
+        members: this.group.members,
+        proposals: this.group.proposals,
       },
       author,
       message,
+      this.requests.asked(participantId, state.epoch),
+      refs,
     );
-    if (check.kind === 'reject') {
-      // A losing commit's Welcome is dropped here: it is never stored or sent.
-      this.sendRejection(participantId, message.epoch, check.reason);
-      return undefined;
-    }
-    if (check.kind === 'invalid') return 'bad_commit';
-
-    const epoch = this.epoch;
-    const next = epoch + 1n;
-    const removed = check.covered.flatMap((p) => {
-      const member = p.kind === 'remove' ? this.members.get(p.participantId) : undefined;
-      return member === undefined ? [] : [member];
-    });
-    const newMembers: Member[] = check.added.map(({ proposal, leafIndex }) => ({
-      participantId: proposal.participantId,
-      userId: proposal.userId,
-      deviceId: proposal.deviceId,
-      leafIndex,
-      confirmed: false,
-      grace: undefined,
-    }));
-    // Uncovered proposals are proposed again in the next epoch, except an Add that has now gone
-    // uncommitted too often (the members keep leaving it out): that joiner is turned away.
-    const turnedAway = check.uncovered.filter(
-      (p) => p.kind === 'add' && p.attempts + 1 >= this.deps.options.maxProposalAttempts,
-    );
-    const keep = check.uncovered.filter(
-      (p) => !turnedAway.includes(p) && !(p.kind === 'add' && p.departed),
-    );
-    const dropped = [...check.covered, ...check.uncovered.filter((p) => !keep.includes(p))];
-
-    const { tenantId, meetingId } = this.target;
-    await this.deps.store.transaction(async (tx) => {
-      const covered = check.covered.flatMap((p) =>
-        p.flushed === undefined
-          ? []
-          : [
-              {
-                proposalId: p.proposalId,
-                kind: p.kind,
-                participantId: p.participantId,
-                message: toBase64(p.flushed.message),
-              },
-            ],
-      );
-      await tx.realtime.addCommit(
-        tenantId,
-        meetingId,
-        { epoch: Number(epoch), message: message.commit, proposals: covered },
-        this.deps.now(),
-      );
-      await tx.realtime.updateGroup(tenantId, meetingId, { epoch: Number(next), created: true });
-      for (const member of removed)
-        await tx.realtime.deleteMember(tenantId, meetingId, member.participantId);
-      for (const member of newMembers)
-        await tx.realtime.putMember(tenantId, meetingId, toStoredMember(member));
-      for (const p of dropped) await tx.realtime.deleteProposal(tenantId, meetingId, p.proposalId);
-      for (const p of keep) {
-        await tx.realtime.putProposal(
-          tenantId,
-          meetingId,
-          toStoredProposal({ ...p, attempts: p.attempts + 1, flushed: undefined }),
+    switch (check.kind) {
+      case 'violation':
+        await this.expel(author, check.violation);
+        return undefined;
+      case 'reject':
+        // A losing commit's Welcome is dropped here: it is never stored or sent.
+        this.deps.host.send(
+          participantId,
+          commitRejected(meetingId, message.epoch, check.reason, state.epoch),
         );
-      }
-      const oldest = Number(next) - this.deps.options.keptCommits;
-      if (oldest > 0) await tx.realtime.pruneCommits(tenantId, meetingId, oldest);
-    });
+        return undefined;
+      case 'invalid':
+        return 'bad_commit';
+      case 'accept':
+        break;
+    }
 
-    this.epoch = next;
+    const plan = planCommit(
+      state.epoch,
+      this.group.members,
+      check,
+      this.deps.options.maxProposalAttempts,
+    );
+    for (const member of plan.removed) this.timers.stopGrace(member);
+    const { keptCommits } = this.deps.options;
+    await this.group.commit(
+      plan,
+      message.commit,
+      state.groupId,
+      keptCommits,
+      this.deps.clock.now(),
+    );
     this.requests.clear();
     this.deps.log.info('mls commit accepted', {
       meeting: meetingId,
-      epoch: Number(next),
-      added: newMembers.length,
-      removed: removed.length,
-      waiting: keep.length,
-      turnedAway: turnedAway.length,
-      members: this.members.size - removed.length + newMembers.length,
+      epoch: Number(plan.next),
+      added: plan.joined.length,
+      removed: plan.removed.length,
+      waiting: plan.again.length,
+      turnedAway: plan.turnedAway.length,
+      members: this.group.members.size,
     });
-    for (const member of removed) {
-      this.stopGrace(member);
-      this.members.delete(member.participantId);
-    }
-    for (const member of newMembers) this.members.set(member.participantId, member);
-    this.proposals = this.proposals.filter((p) => !dropped.includes(p));
-    for (const p of keep) {
-      p.attempts += 1;
-      p.flushed = undefined;
-    }
-
-    const epochString = epochText(epoch);
-    this.deps.host.send(participantId, { type: 'commit-accepted', meetingId, epoch: epochString });
-    const fanOut: ServerMessage = {
-      type: 'commit',
-      meetingId,
-      epoch: epochString,
-      message: message.commit,
-    };
-    for (const member of this.members.values()) {
-      if (member.participantId === participantId || newMembers.includes(member)) continue;
-      this.deps.host.send(member.participantId, fanOut);
-    }
-    if (check.welcome !== undefined && message.welcome !== undefined) {
-      const welcome: ServerMessage = {
-        type: 'welcome',
-        meetingId,
-        epoch: epochText(next),
-        message: message.welcome,
-      };
-      for (const member of newMembers) this.deps.host.send(member.participantId, welcome);
-    }
-    for (const p of turnedAway)
-      if (!p.departed) this.deps.host.turnAway(p.participantId, [refusedByMembers]);
+    this.announce(plan, participantId, message);
 
     // Joiners who left (or were refused) while their Add was in this commit are in the tree now.
-    for (const member of newMembers) {
+    for (const member of plan.joined) {
       const proposal = check.added.find(
         (a) => a.proposal.participantId === member.participantId,
       )?.proposal;
@@ -456,39 +286,29 @@ export class DeliveryService {
   }
 
   /**
-   * A member reports the epoch it reached and its leaf: the truth about its own leaf index, which
-   * corrects the committer's `added` (two joiners of one batch reported in swapped order trade
-   * places; a leaf held by a member that reported it itself is not taken over).
+   * A member reports the epoch it reached: it is known to follow the group (committers are picked
+   * among such members first). Where it sits in the tree is not its to say: the accepted commits
+   * placed it (./commit-check.ts).
    */
-  async epochReached(
-    participantId: string,
-    message: ClientMessageOf<'epoch-reached'>,
-  ): Promise<void> {
-    const member = this.members.get(participantId);
-    const epoch = parseEpoch(message.epoch);
-    if (member === undefined || epoch === undefined) return;
-    const wasConfirmed = member.confirmed;
-    member.confirmed = true;
-    if (epoch !== this.epoch || member.leafIndex === message.leafIndex || wasConfirmed) return;
-    const holder = [...this.members.values()].find(
-      (m) => m !== member && m.leafIndex === message.leafIndex,
-    );
-    if (holder?.confirmed === true) return;
-    const { tenantId, meetingId } = this.target;
-    if (holder !== undefined) holder.leafIndex = member.leafIndex;
-    member.leafIndex = message.leafIndex;
-    await this.deps.store.transaction(async (tx) => {
-      for (const changed of holder === undefined ? [member] : [member, holder]) {
-        await tx.realtime.putMember(tenantId, meetingId, toStoredMember(changed));
-      }
-    });
+  epochReached(participantId: string, message: ClientMessageOf<'epoch-reached'>): void {
+    const member = this.group.members.get(participantId);
+    if (member !== undefined && parseEpoch(message.epoch) !== undefined) member.confirmed = true;
+  }
+
+  /** The member's leaf, as the group's accepted commits placed it; undefined for a non-member. */
+  leafOf(participantId: string): number | undefined {
+    return this.group.members.get(participantId)?.leafIndex;
   }
 
   /** A member's authentication service refused a joiner: the joiner is turned away. */
   proposalRejected(participantId: string, message: ClientMessageOf<'proposal-rejected'>): void {
-    if (!this.members.has(participantId)) return;
-    const proposal = this.proposals.find((p) => p.proposalId === message.proposalId);
-    if (proposal?.kind !== 'add' || proposal.flushed?.epoch !== this.epoch || proposal.departed)
+    if (!this.group.members.has(participantId) || this.group.state.kind !== 'active') return;
+    const proposal = this.group.proposals.find((p) => p.proposalId === message.proposalId);
+    if (
+      proposal?.kind !== 'add' ||
+      proposal.flushed?.epoch !== this.group.state.epoch ||
+      proposal.departed
+    )
       return;
     proposal.departed = true;
     this.deps.host.turnAway(proposal.participantId, [refusedByMembers]);
@@ -499,24 +319,16 @@ export class DeliveryService {
     participantId: string,
     message: ClientMessageOf<'app-message'>,
   ): SignalingErrorCode | undefined {
-    if (!this.members.has(participantId)) return 'not_joined';
-    const bytes = fromBase64(message.message);
-    const header = bytes === undefined ? undefined : tryHeader(bytes);
-    if (
-      header?.wireFormat !== 'private_message' ||
-      header.contentType !== 'application' ||
-      !sameBytes(header.groupId, this.groupId)
-    ) {
-      return 'bad_mls_message';
-    }
-    const out: ServerMessage = {
-      type: 'app-message',
-      meetingId: this.target.meetingId,
-      epoch: message.epoch,
-      from: participantId,
-      message: message.message,
-    };
-    for (const member of this.members.values()) {
+    if (!this.group.members.has(participantId) || this.group.state.kind !== 'active')
+      return 'not_joined';
+    const out = relayedApplication(
+      this.target.meetingId,
+      this.group.state.groupId,
+      participantId,
+      message,
+    );
+    if (out === undefined) return 'bad_mls_message';
+    for (const member of this.group.members.values()) {
       if (member.participantId !== participantId) this.deps.host.send(member.participantId, out);
     }
     return undefined;
@@ -525,142 +337,59 @@ export class DeliveryService {
   /** Stops every timer; the state stays in the database. */
   close(): void {
     this.closed = true;
-    clearTimeout(this.batchTimer);
-    clearTimeout(this.updateTimer);
-    this.requests.clear();
-    for (const member of this.members.values()) this.stopGrace(member);
+    this.stopTimers();
   }
 
   /** The meeting ended: the group is forgotten. */
   async destroy(): Promise<void> {
     this.close();
-    await this.deps.store.realtime.deleteGroup(this.target.tenantId, this.target.meetingId);
+    await this.group.delete();
   }
 
   /** Whether anything still needs this service in memory (someone may still resume). */
   get idle(): boolean {
-    return [...this.members.values()].every((m) => m.grace === undefined);
+    return [...this.group.members.values()].every((m) => m.grace === undefined);
   }
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private async found(): Promise<void> {
-    this.groupId = randomBytes(GROUP_ID_BYTES);
-    this.epoch = 0n;
-    this.created = false;
-    await this.deps.store.realtime.createGroup(
-      this.target.tenantId,
-      this.target.meetingId,
-      { groupId: toBase64(this.groupId), epoch: 0, created: false },
-      this.deps.now(),
-    );
-    this.exists = true;
-  }
-
   private info(role: MlsJoinInfo['role']): MlsJoinInfo {
-    const sender = this.deps.sender;
-    return {
-      role,
-      groupId: toBase64(this.groupId),
-      externalSender: {
-        signaturePublicKey: toBase64(sender.publicKey),
-        identity: toBase64(encodeServerIdentity(sender.identity)),
-      },
-      cipherSuite: MEETING_SUITE_ID,
-      ...(this.created ? { epoch: epochText(this.epoch) } : {}),
-    };
+    return joinInfo(role, this.group.state, this.deps.sender);
   }
 
-  /**
-   * What a member at `from` needs to reach the current epoch — each missed epoch's covered
-   * proposals, then its commit — or undefined if it cannot resume from there.
-   */
-  private async missedCommits(member: Member, from: bigint): Promise<ServerMessage[] | undefined> {
-    if (!this.created || from > this.epoch || this.pendingRemove(member) !== undefined)
-      return undefined;
-    if (from === this.epoch) return [];
-    const stored = await this.deps.store.realtime.commitsFrom(
-      this.target.tenantId,
+  /** The author learns its commit won; the others get it; the joiners get their Welcome. */
+  private announce(plan: CommitPlan, author: string, message: ClientMessageOf<'commit'>): void {
+    const members = [...this.group.members.values()];
+    for (const [to, out] of commitAnnouncements(
       this.target.meetingId,
-      Number(from),
-    );
-    const needed = Number(this.epoch - from);
-    if (stored.length !== needed || stored[0]?.epoch !== Number(from)) return undefined;
-    const meetingId = this.target.meetingId;
-    return stored.flatMap((c): ServerMessage[] => [
-      ...c.proposals.map((p): ServerMessage => ({
-        type: 'proposal',
-        meetingId,
-        epoch: String(c.epoch),
-        ...p,
-      })),
-      { type: 'commit', meetingId, epoch: String(c.epoch), message: c.message },
-    ]);
+      plan,
+      author,
+      message,
+      members,
+    ))
+      this.deps.host.send(to, out);
+    for (const p of plan.turnedAway)
+      if (!p.departed) this.deps.host.turnAway(p.participantId, [refusedByMembers]);
   }
 
-  private pendingRemove(member: Member): Proposal | undefined {
-    return this.proposals.find(
-      (p) => p.kind === 'remove' && p.participantId === member.participantId,
-    );
-  }
-
-  private sentThisEpoch(): Proposal[] {
-    return this.proposals.filter((p) => p.flushed?.epoch === this.epoch);
-  }
-
-  private proposalMessage(p: Proposal): ServerMessage {
-    if (p.flushed === undefined) throw new Error('proposal not sent yet');
-    return {
-      type: 'proposal',
-      meetingId: this.target.meetingId,
-      proposalId: p.proposalId,
-      epoch: epochText(p.flushed.epoch),
-      message: toBase64(p.flushed.message),
-      kind: p.kind,
-      participantId: p.participantId,
-    };
+  /** Out with a member that broke the rules: taken out by the room, its Remove proposed. */
+  private async expel(member: Member, violation: CommitViolation): Promise<void> {
+    this.deps.log.info('mls member expelled', {
+      meeting: this.target.meetingId,
+      epoch: this.group.state.kind === 'active' ? Number(this.group.state.epoch) : 0,
+      violation,
+    });
+    await this.deps.host.expel(member.participantId, violation);
+    await this.depart(member.participantId, 'removed');
   }
 
   private async queueRemove(member: Member, options: { flush?: boolean } = {}): Promise<void> {
-    this.stopGrace(member);
-    if (this.pendingRemove(member) !== undefined) return;
-    const remove = newRemoveProposal(randomUUID(), this.seq++, member);
-    await this.deps.store.realtime.putProposal(
-      this.target.tenantId,
-      this.target.meetingId,
-      toStoredProposal(remove),
-    );
-    this.proposals.push(remove);
-    if (options.flush !== false) this.scheduleFlush();
+    this.timers.stopGrace(member);
+    if ((await this.group.removeProposal(member)) && options.flush !== false) this.scheduleFlush();
   }
 
-  private async dropProposal(p: Proposal): Promise<void> {
-    await this.deps.store.realtime.deleteProposal(
-      this.target.tenantId,
-      this.target.meetingId,
-      p.proposalId,
-    );
-    this.proposals = this.proposals.filter((q) => q !== p);
-  }
-
-  /**
-   * Gathers proposals into one batch: each new one pushes the flush back by the quiet window, up
-   * to the batch's maximum delay. During a join storm this turns a stream of joins into a few
-   * large commits — each commit costs every member a full commit's processing, so their number,
-   * not their size, is what a storm pays for.
-   */
   private scheduleFlush(): void {
-    if (this.closed) return;
-    const now = this.deps.now();
-    this.batchStartedAt ??= now;
-    const { batchWindowMs, maxBatchDelayMs } = this.deps.options;
-    const delay = Math.max(0, Math.min(batchWindowMs, this.batchStartedAt + maxBatchDelayMs - now));
-    clearTimeout(this.batchTimer);
-    this.batchTimer = setTimeout(() => {
-      this.batchTimer = undefined;
-      this.batchStartedAt = undefined;
-      this.deps.host.enqueue(() => this.flush());
-    }, delay);
+    if (!this.closed) this.timers.batch(() => this.flush());
   }
 
   /**
@@ -669,188 +398,100 @@ export class DeliveryService {
    * commit is in flight, new proposals wait for the next epoch.
    */
   private async flush(): Promise<void> {
-    if (!this.created || this.requests.open || this.closed) return;
-    const epoch = this.epoch;
-    const target = { groupId: this.groupId, epoch };
-    const devicesWithLeaf = new Set([...this.members.values()].map((m) => m.deviceId));
-    const fresh: Proposal[] = [];
-    const stale: Proposal[] = [];
-    for (const p of this.proposals) {
-      if (p.flushed?.epoch === epoch) continue;
-      if (p.kind === 'add') {
-        if (p.departed) stale.push(p);
-        else if (!devicesWithLeaf.has(p.deviceId) && p.keyPackage !== null) fresh.push(p);
-      } else {
-        const member = this.members.get(p.participantId);
-        if (member === undefined) stale.push(p);
-        else fresh.push(p);
-      }
-    }
-    for (const p of stale) await this.dropProposal(p);
-    fresh.splice(Math.max(0, MAX_PROPOSALS_PER_EPOCH - this.sentThisEpoch().length));
+    const state = this.group.state;
+    if (state.kind !== 'active' || this.requests.open || this.closed) return;
+    const fresh = await this.group.signPending(this.deps.crypto, this.deps.sender);
     for (const p of fresh) {
-      let message: Uint8Array;
-      if (p.kind === 'add' && p.keyPackage !== null) {
-        message = await proposeExternalAdd(
-          this.deps.crypto,
-          this.deps.sender,
-          target,
-          p.keyPackage,
-        );
-      } else {
-        const leaf = this.members.get(p.participantId)?.leafIndex ?? p.leafIndex ?? 0;
-        p.leafIndex = leaf;
-        message = await proposeExternalRemove(this.deps.crypto, this.deps.sender, target, leaf);
-      }
-      p.flushed = { epoch, message };
+      const out = proposalMessage(this.target.meetingId, p);
+      for (const member of this.group.members.values())
+        this.deps.host.send(member.participantId, out);
     }
-    if (fresh.length > 0) {
-      await this.deps.store.transaction(async (tx) => {
-        for (const p of fresh)
-          await tx.realtime.putProposal(
-            this.target.tenantId,
-            this.target.meetingId,
-            toStoredProposal(p),
-          );
-      });
-      for (const p of fresh) {
-        const out = this.proposalMessage(p);
-        for (const member of this.members.values()) this.deps.host.send(member.participantId, out);
-      }
-    }
-    const sent = this.sentThisEpoch().length;
-    if (sent > 0) this.requests.request(epoch, 'proposals', sent);
+    const sent = this.group.sentThisEpoch().length;
+    if (sent > 0) this.requests.request(state.epoch, 'proposals', sent);
   }
 
   /** A member is back: a commit nobody could be asked for can be asked for now. */
   private afterMemberConnected(): void {
     const committer = this.requests.committer;
     if (!this.requests.open) {
-      const sent = this.sentThisEpoch().length;
-      if (sent > 0) this.requests.request(this.epoch, 'proposals', sent);
-      else if (this.proposals.length > 0) this.scheduleFlush();
+      const sent = this.group.sentThisEpoch().length;
+      if (sent > 0 && this.group.state.kind === 'active')
+        this.requests.request(this.group.state.epoch, 'proposals', sent);
+      else if (this.group.proposals.length > 0) this.scheduleFlush();
     } else if (committer !== undefined && !this.deps.host.isConnected(committer)) {
       this.requests.next();
     }
   }
 
   private resetUpdateTimer(): void {
-    clearTimeout(this.updateTimer);
     if (this.closed) return;
-    this.updateTimer = setTimeout(() => {
-      this.deps.host.enqueue(async () => {
-        if (!this.created || this.requests.open) return this.resetUpdateTimer();
-        if (this.proposals.length > 0) await this.flush();
-        else this.requests.request(this.epoch, 'update');
-        this.resetUpdateTimer();
-      });
-    }, this.deps.options.updateIntervalMs);
+    this.timers.update(async () => {
+      const state = this.group.state;
+      if (state.kind !== 'active' || this.requests.open) return this.resetUpdateTimer();
+      if (this.group.proposals.length > 0) await this.flush();
+      else this.requests.request(state.epoch, 'update');
+      this.resetUpdateTimer();
+    });
   }
 
   private startGrace(member: Member): void {
-    if (member.grace !== undefined || this.closed) return;
-    member.grace = setTimeout(() => {
-      this.deps.host.enqueue(async () => {
-        member.grace = undefined;
-        if (
-          this.members.get(member.participantId) !== member ||
-          this.deps.host.isConnected(member.participantId)
-        )
-          return;
-        await this.queueRemove(member);
-        await this.refoundIfAbandoned();
-      });
-    }, this.deps.options.reconnectGraceMs);
+    if (this.closed) return;
+    this.timers.grace(member, async () => {
+      if (
+        this.group.members.get(member.participantId) !== member ||
+        this.deps.host.isConnected(member.participantId)
+      )
+        return;
+      await this.queueRemove(member);
+      await this.refoundIfAbandoned();
+    });
   }
 
-  private stopGrace(member: Member): void {
-    clearTimeout(member.grace);
-    member.grace = undefined;
+  private stopTimers(): void {
+    this.timers.stop(this.group.members.values());
+    this.requests.clear();
   }
 
   /** The group has members but nobody left who could commit (all gone for good): start a new one. */
   private async refoundIfAbandoned(): Promise<void> {
-    if (!this.created) return;
-    const alive = [...this.members.values()].some(
+    if (this.group.state.kind !== 'active') return;
+    const alive = [...this.group.members.values()].some(
       (m) =>
-        this.pendingRemove(m) === undefined &&
+        this.group.pendingRemove(m) === undefined &&
         (m.grace !== undefined || this.deps.host.isConnected(m.participantId)),
     );
     if (alive) return;
-    const waiting = this.proposals.filter(
+    const waiting = this.group.proposals.filter(
       (p) => p.kind === 'add' && !p.departed && this.deps.host.isConnected(p.participantId),
     );
-    this.requests.clear();
-    clearTimeout(this.batchTimer);
-    this.batchTimer = undefined;
-    this.batchStartedAt = undefined;
-    clearTimeout(this.updateTimer);
-    for (const member of this.members.values()) this.stopGrace(member);
-    await this.deps.store.realtime.deleteGroup(this.target.tenantId, this.target.meetingId);
-    this.members.clear();
-    this.proposals = [];
-    this.exists = false;
-    this.created = false;
-    this.creator = undefined;
-    if (waiting.length === 0) return;
-    await this.found();
+    this.stopTimers();
+    await this.group.delete();
     const [first, ...rest] = waiting;
     if (first === undefined) return;
-    this.creator = {
-      participantId: first.participantId,
-      userId: first.userId,
-      deviceId: first.deviceId,
-    };
+    await this.group.found(joinerOf(first), this.deps.clock.now());
     this.deps.host.reannounce(first.participantId, this.info('create-group'));
     for (const p of rest) {
       p.flushed = undefined;
       p.attempts = 0;
-      await this.deps.store.realtime.putProposal(
-        this.target.tenantId,
-        this.target.meetingId,
-        toStoredProposal(p),
-      );
-      this.proposals.push(p);
+      await this.group.keep(p);
       this.deps.host.reannounce(p.participantId, this.info('await-welcome'));
     }
   }
 
   /** The participant asked to create the group left first: the next waiting joiner creates it. */
   private async promoteCreator(): Promise<void> {
-    if (this.created) return;
-    const next = this.proposals.find(
+    const state = this.group.state;
+    if (state.kind !== 'founding') return;
+    const next = this.group.proposals.find(
       (p) => p.kind === 'add' && !p.departed && this.deps.host.isConnected(p.participantId),
     );
     if (next === undefined) return;
-    await this.dropProposal(next);
-    this.creator = {
-      participantId: next.participantId,
-      userId: next.userId,
-      deviceId: next.deviceId,
-    };
+    await this.group.drop(next);
+    this.group.state = { ...state, creator: joinerOf(next) };
     this.deps.host.reannounce(next.participantId, this.info('create-group'));
-  }
-
-  private sendRejection(
-    participantId: string,
-    epoch: string,
-    reason: 'stale-epoch' | 'future-epoch' | 'not-member',
-  ): void {
-    this.deps.host.send(participantId, {
-      type: 'commit-rejected',
-      meetingId: this.target.meetingId,
-      epoch,
-      reason,
-      currentEpoch: epochText(this.epoch),
-    });
   }
 }
 
-function tryHeader(bytes: Uint8Array): MessageHeader | undefined {
-  try {
-    return readMessageHeader(bytes);
-  } catch (error) {
-    if (error instanceof MlsError) return undefined;
-    throw error;
-  }
+function joinerOf(add: Proposal): Joiner {
+  return { participantId: add.participantId, userId: add.userId, deviceId: add.deviceId };
 }

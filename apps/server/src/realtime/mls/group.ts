@@ -1,8 +1,9 @@
 // The delivery service's view of one MLS group: what it knows without being a member. Members are
-// identified by participant id and located by leaf index (reported by committers in `added` and
-// by each member in `epoch-reached`); pending proposals are the server's own Add/Remove proposals,
-// each signed for the epoch it was last sent in.
+// identified by participant id and located by leaf index — learnt from the accepted commits
+// themselves (./commit-check.ts), never from what a member says; pending proposals are the
+// server's own Add/Remove proposals, each signed for the epoch it was last sent in.
 import { fromBase64, toBase64 } from '../bytes.ts';
+import type { TimerHandle } from '../clock.ts';
 import type { StoredMember, StoredProposal } from '../../storage/repos/realtime.ts';
 
 export interface Member {
@@ -13,7 +14,7 @@ export interface Member {
   /** Reported an epoch itself (epoch-reached, group-created) or resumed: known to be in the group. */
   confirmed: boolean;
   /** Running while the member's socket is gone: when it fires, the member is removed. */
-  grace: ReturnType<typeof setTimeout> | undefined;
+  grace: TimerHandle | undefined;
 }
 
 export interface Proposal {
@@ -24,15 +25,24 @@ export interface Proposal {
   readonly participantId: string;
   readonly userId: string;
   readonly deviceId: string;
-  /** remove: the member's leaf, refreshed each time it is signed (a member may correct its leaf). */
+  /** remove: the member's leaf, refreshed each time it is signed. */
   leafIndex: number | null;
   readonly keyPackage: Uint8Array | null;
   readonly keyPackageRef: string | null;
-  /** The epoch it was signed for and sent to the members in, with the bytes sent. */
-  flushed: { readonly epoch: bigint; readonly message: Uint8Array } | undefined;
+  /**
+   * The epoch it was signed for and sent to the members in, with the bytes sent and their
+   * ProposalRef (how a commit names it).
+   */
+  flushed: Flushed | undefined;
   attempts: number;
   /** add: the joiner is gone (left, turned away). Never proposed again; if a commit adds them anyway, they are removed. */
   departed: boolean;
+}
+
+export interface Flushed {
+  readonly epoch: bigint;
+  readonly message: Uint8Array;
+  readonly ref: string;
 }
 
 export function newAddProposal(
@@ -104,8 +114,14 @@ export function toStoredProposal(p: Proposal): StoredProposal {
   };
 }
 
-/** After a restart no joiner is connected any more: every stored Add is a departed joiner's. */
-export function fromStoredProposal(stored: StoredProposal): Proposal {
+/**
+ * After a restart no joiner is connected any more: every stored Add is a departed joiner's.
+ * `refOf` gives a sent proposal's ProposalRef back (it is not stored: it follows from the bytes).
+ */
+export async function fromStoredProposal(
+  stored: StoredProposal,
+  refOf: (message: Uint8Array) => Promise<string>,
+): Promise<Proposal> {
   const message = stored.message === null ? undefined : fromBase64(stored.message);
   return {
     proposalId: stored.proposalId,
@@ -120,7 +136,7 @@ export function fromStoredProposal(stored: StoredProposal): Proposal {
     flushed:
       stored.flushedEpoch === null || message === undefined
         ? undefined
-        : { epoch: BigInt(stored.flushedEpoch), message },
+        : { epoch: BigInt(stored.flushedEpoch), message, ref: await refOf(message) },
     attempts: stored.attempts,
     departed: stored.kind === 'add',
   };

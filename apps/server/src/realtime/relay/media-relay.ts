@@ -2,6 +2,8 @@
 // participants of the meeting. It reads only the envelope header (docs/media.md); it never holds a
 // key and imports nothing from the crypto package. Everything here is synchronous, so `leave`
 // takes effect before the next frame is looked at, and a slow receiver can only ever cost itself.
+// A participant sends only on the streams of its own relay id (./streams.ts); a frame on any other
+// is refused, reaches nobody, and its sender is told (rate-limited).
 import { Meeting } from './meeting.ts';
 import { Participant, type Limits } from './participant.ts';
 import { RelayCounters } from './stats.ts';
@@ -15,22 +17,31 @@ import type {
   RelayMember,
   RelayOptions,
   RelaySink,
+  RejectReason,
   RelayStats,
   Subscription,
 } from './types.ts';
-import { decodeControl, decodeEnvelope, mediaKindBit, mediaMessageFamily } from './wire.ts';
+import {
+  MAX_RELAY_ID,
+  decodeControl,
+  decodeEnvelope,
+  mediaKindBit,
+  mediaMessageFamily,
+  type Envelope,
+  type FrameRefusedReason,
+} from './wire.ts';
 
 export const DEFAULT_SOFT_LIMIT_BYTES = 128 * 1024;
 export const DEFAULT_HARD_LIMIT_BYTES = 512 * 1024;
 export const DEFAULT_KEY_FRAME_REQUEST_INTERVAL_MS = 500;
-export const DEFAULT_MAX_STREAMS_PER_PARTICIPANT = 16;
+export const DEFAULT_REFUSAL_NOTICE_INTERVAL_MS = 1_000;
 
 export class MediaRelay {
   private readonly meetings = new Map<string, Meeting>();
   private readonly counters = new RelayCounters();
   private readonly limits: Limits;
   private readonly keyFrameRequestIntervalMs: number;
-  private readonly maxStreamsPerParticipant: number;
+  private readonly refusalNoticeIntervalMs: number;
   private readonly now: () => number;
   private closed = false;
 
@@ -41,24 +52,25 @@ export class MediaRelay {
     this.limits = { softLimitBytes: soft, hardLimitBytes: hard };
     this.keyFrameRequestIntervalMs =
       options.keyFrameRequestIntervalMs ?? DEFAULT_KEY_FRAME_REQUEST_INTERVAL_MS;
-    this.maxStreamsPerParticipant =
-      options.maxStreamsPerParticipant ?? DEFAULT_MAX_STREAMS_PER_PARTICIPANT;
+    this.refusalNoticeIntervalMs =
+      options.refusalNoticeIntervalMs ?? DEFAULT_REFUSAL_NOTICE_INTERVAL_MS;
     this.now = options.now ?? (() => performance.now());
   }
 
   /**
-   * Adds a participant, identified by its relay id (the `sender` its envelopes must carry). A
-   * second join with the same id replaces the first connection, which is told and closed.
+   * Adds a participant, identified by its relay id: the `sender` its envelopes must carry, and
+   * what its streams derive from (0..MAX_RELAY_ID). A second join with the same id replaces the
+   * first connection, which is told and closed.
    */
   join(meetingId: string, participantId: number, sink: RelaySink): JoinResult {
     if (this.closed) return { kind: 'rejected', reason: 'relay_closed' };
-    if (!Number.isInteger(participantId) || participantId < 0 || participantId > 0xffff_ffff) {
+    if (!Number.isInteger(participantId) || participantId < 0 || participantId > MAX_RELAY_ID) {
       return { kind: 'rejected', reason: 'invalid_participant_id' };
     }
     const replaced = this.leave(meetingId, participantId, 'replaced');
     let meeting = this.meetings.get(meetingId);
     if (meeting === undefined) {
-      meeting = new Meeting(meetingId, this.maxStreamsPerParticipant);
+      meeting = new Meeting(meetingId);
       this.meetings.set(meetingId, meeting);
     }
     const participant = new Participant(participantId, sink, this.limits);
@@ -184,9 +196,9 @@ export class MediaRelay {
     const decoded = decodeEnvelope(bytes);
     if (decoded.kind === 'error') return this.reject(decoded.code);
     const envelope = decoded.envelope;
-    if (envelope.sender !== sender.id) return this.reject('spoofed_sender');
-    const stream = meeting.streams.claim(envelope.streamId, sender.id, envelope.mediaKind);
-    if (typeof stream === 'string') return this.reject(stream);
+    if (envelope.sender !== sender.id) return this.refuse(sender, envelope, 'spoofed_sender');
+    const stream = sender.streams.use(envelope.streamId, envelope.mediaKind);
+    if (stream === undefined) return this.refuse(sender, envelope, 'stream_not_owned');
 
     const kindBit = mediaKindBit(envelope.mediaKind);
     const isVideo = envelope.mediaKind !== 'audio';
@@ -221,7 +233,7 @@ export class MediaRelay {
     }
     counters.framesForwarded += delivered;
     counters.bytesForwarded += delivered * size;
-    if (wantKeyFrame) this.askSender(meeting, stream);
+    if (wantKeyFrame) this.askSender(sender, stream);
     return { kind: 'forwarded', delivered, dropped };
   }
 
@@ -237,27 +249,26 @@ export class MediaRelay {
         from.subscribe(control);
         return { kind: 'accepted' };
       case 'removed':
-        return this.rejectControl('not_allowed'); // only the relay says who is removed
+      case 'frame_refused':
+        return this.rejectControl('not_allowed'); // only the relay says these
     }
   }
 
   private keyFrameWanted(meeting: Meeting, from: Participant, streamId: number): ControlResult {
-    const stream = meeting.streams.get(streamId);
-    if (stream === undefined) return this.rejectControl('unknown_stream');
-    if (stream.owner === from.id) return this.rejectControl('not_allowed');
+    const sent = meeting.sentStream(streamId);
+    if (sent === undefined) return this.rejectControl('unknown_stream');
+    if (sent.owner === from) return this.rejectControl('not_allowed');
     from.lostStream(streamId);
-    this.askSender(meeting, stream);
+    this.askSender(sent.owner, sent.stream);
     return { kind: 'accepted' };
   }
 
-  private askSender(meeting: Meeting, stream: StreamRecord): void {
+  private askSender(owner: Participant, stream: StreamRecord): void {
     const now = this.now();
     if (now - stream.lastKeyFrameRequestAt < this.keyFrameRequestIntervalMs) {
       this.counters.keyFrameRequestsRateLimited++;
       return;
     }
-    const owner = meeting.participants.get(stream.owner);
-    if (owner === undefined) return;
     stream.lastKeyFrameRequestAt = now;
     this.counters.keyFrameRequestsSent++;
     try {
@@ -269,7 +280,7 @@ export class MediaRelay {
 
   private remove(meeting: Meeting, participant: Participant, reason: LeaveReason): void {
     meeting.participants.delete(participant.id);
-    const released = meeting.streams.release(participant.id);
+    const released = participant.streams.ids();
     if (released.length > 0) {
       for (const other of meeting.participants.values()) other.forgetStreams(released);
     }
@@ -291,9 +302,39 @@ export class MediaRelay {
     }
   }
 
-  private reject(reason: Exclude<FrameResult, { kind: 'forwarded' }>['reason']): FrameResult {
+  private reject(reason: RejectReason): FrameResult {
     this.counters.rejected[reason]++;
     return { kind: 'rejected', reason };
+  }
+
+  /**
+   * A well-formed frame its sender may not send: refused like any other, and the sender is told
+   * (at most once per stream and reason per interval, with the count since the last notice).
+   */
+  private refuse(sender: Participant, envelope: Envelope, reason: FrameRefusedReason): FrameResult {
+    const frames = sender.refusals.note(
+      envelope.streamId,
+      reason,
+      this.now(),
+      this.refusalNoticeIntervalMs,
+    );
+    if (frames === 0) {
+      this.counters.refusalNoticesRateLimited++;
+    } else {
+      this.counters.refusalNoticesSent++;
+      try {
+        sender.sink.notify({
+          kind: 'frame_refused',
+          streamId: envelope.streamId,
+          mediaKind: envelope.mediaKind,
+          reason,
+          frames,
+        });
+      } catch {
+        // The sender's channel is going away; its close will remove it.
+      }
+    }
+    return this.reject(reason);
   }
 
   private rejectControl(

@@ -1,5 +1,8 @@
-// One participant as a receiver: its sink, what it subscribed to, and which video streams it can
-// decode right now. Holds the back-pressure rule (docs/media.md, "Slow receivers").
+// One participant of a meeting. As a sender: the streams the server assigned it and the refusal
+// notices it is owed. As a receiver: its sink, what it subscribed to, and which video streams it
+// can decode right now; it holds the back-pressure rule (docs/media.md, "Slow receivers").
+import { RefusalNotices } from './refusals.ts';
+import { OwnStreams } from './streams.ts';
 import type { DropReason, RelaySink, Subscription } from './types.ts';
 import { ALL_MEDIA_KINDS_MASK, mediaKindBit } from './wire.ts';
 
@@ -12,6 +15,9 @@ export interface Limits {
 export type Admission = 'send' | 'unsubscribed' | Exclude<DropReason, 'send_failed'>;
 
 export class Participant {
+  /** The only streams this participant may send on: derived from its relay id, never claimed. */
+  readonly streams: OwnStreams;
+  readonly refusals = new RefusalNotices();
   private kindMask = ALL_MEDIA_KINDS_MASK;
   private selectedStreams: ReadonlySet<number> | null = null;
   /**
@@ -24,7 +30,9 @@ export class Participant {
     readonly id: number,
     readonly sink: RelaySink,
     private readonly limits: Limits,
-  ) {}
+  ) {
+    this.streams = new OwnStreams(id);
+  }
 
   admit(
     streamId: number,

@@ -1,12 +1,10 @@
 // The relay's counters. Mutable in the hot path; `snapshot` copies them for callers.
 import type { ControlRejectReason, DropReason, RejectReason, RelayStats } from './types.ts';
-import { envelopeErrorCodes } from './wire.ts';
+import { envelopeErrorCodes, frameRefusedReasons } from './wire.ts';
 
 const rejectReasons: readonly RejectReason[] = [
   ...envelopeErrorCodes,
-  'spoofed_sender',
-  'stream_conflict',
-  'too_many_streams',
+  ...frameRefusedReasons,
   'not_in_meeting',
 ];
 const dropReasons: readonly DropReason[] = [
@@ -28,6 +26,8 @@ export class RelayCounters {
   bytesForwarded = 0;
   keyFrameRequestsSent = 0;
   keyFrameRequestsRateLimited = 0;
+  refusalNoticesSent = 0;
+  refusalNoticesRateLimited = 0;
   controlsReceived = 0;
   readonly rejected = zeroes(rejectReasons);
   readonly dropped = zeroes(dropReasons);
@@ -43,6 +43,10 @@ export class RelayCounters {
       keyFrameRequests: {
         sent: this.keyFrameRequestsSent,
         rateLimited: this.keyFrameRequestsRateLimited,
+      },
+      refusalNotices: {
+        sent: this.refusalNoticesSent,
+        rateLimited: this.refusalNoticesRateLimited,
       },
       controlsReceived: this.controlsReceived,
       controlsRejected: { ...this.controlsRejected },

@@ -1,50 +1,45 @@
-// A meeting's streams as the relay has seen them: who sends each, its kind, and when a key frame
-// was last asked for. The first sender to use a stream id owns it until they leave, so a second
-// participant cannot inject frames into someone else's stream.
-import type { MediaKind } from './wire.ts';
+// A participant's own streams, as the relay knows them. They are assigned, not claimed: the server
+// gives each participant one stream per media kind together with its relay id (`streamIdOf`:
+// relay id × 4 + kind), and the relay derives them from the relay id it authenticated for the
+// connection. A frame on any other stream id is refused, so nobody can send on — or silence —
+// another participant's stream, whether or not that participant has sent on it yet.
+import { streamIdOf, type MediaKind } from './wire.ts';
 
 export interface StreamRecord {
   readonly streamId: number;
-  readonly owner: number;
   readonly mediaKind: MediaKind;
   lastKeyFrameRequestAt: number;
 }
 
-export type ClaimResult = StreamRecord | 'stream_conflict' | 'too_many_streams';
+export class OwnStreams {
+  private readonly assigned: Readonly<Record<MediaKind, number>>;
+  /** The streams that have carried a frame, by kind. */
+  private readonly active: Partial<Record<MediaKind, StreamRecord>> = {};
 
-export class StreamRegistry {
-  private readonly streams = new Map<number, StreamRecord>();
-  private readonly owned = new Map<number, number[]>();
-
-  constructor(private readonly maxPerOwner: number) {}
-
-  /** The stream's record, claiming it for `owner` if nobody has. */
-  claim(streamId: number, owner: number, mediaKind: MediaKind): ClaimResult {
-    const known = this.streams.get(streamId);
-    if (known !== undefined) {
-      return known.owner === owner && known.mediaKind === mediaKind ? known : 'stream_conflict';
-    }
-    let mine = this.owned.get(owner);
-    if (mine === undefined) {
-      mine = [];
-      this.owned.set(owner, mine);
-    }
-    if (mine.length >= this.maxPerOwner) return 'too_many_streams';
-    const record: StreamRecord = { streamId, owner, mediaKind, lastKeyFrameRequestAt: -Infinity };
-    this.streams.set(streamId, record);
-    mine.push(streamId);
-    return record;
+  constructor(owner: number) {
+    this.assigned = {
+      audio: streamIdOf(owner, 'audio'),
+      camera: streamIdOf(owner, 'camera'),
+      screen: streamIdOf(owner, 'screen'),
+    };
   }
 
-  get(streamId: number): StreamRecord | undefined {
-    return this.streams.get(streamId);
+  /**
+   * The record of the stream a frame of `mediaKind` on `streamId` is sent on, if that is this
+   * participant's stream of that kind; undefined otherwise.
+   */
+  use(streamId: number, mediaKind: MediaKind): StreamRecord | undefined {
+    if (this.assigned[mediaKind] !== streamId) return undefined;
+    return (this.active[mediaKind] ??= { streamId, mediaKind, lastKeyFrameRequestAt: -Infinity });
   }
 
-  /** Forgets every stream of `owner`; returns their ids. */
-  release(owner: number): readonly number[] {
-    const mine = this.owned.get(owner) ?? [];
-    this.owned.delete(owner);
-    for (const streamId of mine) this.streams.delete(streamId);
-    return mine;
+  /** The stream of `mediaKind`, once it has carried a frame. */
+  get(mediaKind: MediaKind): StreamRecord | undefined {
+    return this.active[mediaKind];
+  }
+
+  /** Ids of the streams that have carried a frame. */
+  ids(): number[] {
+    return Object.values(this.active).map((stream) => stream.streamId);
   }
 }

@@ -1,11 +1,20 @@
 // The relay's seams: what a transport must provide (a sink), what callers pass and get back.
-import type { EnvelopeErrorCode, MediaKind, RelayControl, RemovedReason } from './wire.ts';
+import type {
+  EnvelopeErrorCode,
+  FrameRefusedReason,
+  MediaKind,
+  RelayControl,
+  RemovedReason,
+} from './wire.ts';
 
 /** Why a participant stops receiving: they left (their socket closed), or the relay removed them. */
 export type LeaveReason = 'left' | RemovedReason;
 
 /** What the relay tells a participant besides frames. */
-export type RelayNotice = Extract<RelayControl, { kind: 'key_frame_request' | 'removed' }>;
+export type RelayNotice = Extract<
+  RelayControl,
+  { kind: 'key_frame_request' | 'removed' | 'frame_refused' }
+>;
 
 /**
  * One participant's outgoing media channel (a WebSocket, in production). The relay owns a sink
@@ -32,8 +41,8 @@ export interface RelayOptions {
   readonly hardLimitBytes?: number;
   /** Minimum time between two key-frame requests for one stream. */
   readonly keyFrameRequestIntervalMs?: number;
-  /** Distinct streams one participant may send at once. */
-  readonly maxStreamsPerParticipant?: number;
+  /** Minimum time between two `frame_refused` notices to one sender for one stream and reason. */
+  readonly refusalNoticeIntervalMs?: number;
   /** Monotonic clock in ms; injected so rate limits can be tested with a fake one. */
   readonly now?: () => number;
 }
@@ -44,9 +53,11 @@ export interface Subscription {
   readonly streams: 'all' | readonly number[];
 }
 
-/** Why an incoming frame was refused as a whole (nobody received it). */
-export type RejectReason =
-  EnvelopeErrorCode | 'spoofed_sender' | 'stream_conflict' | 'too_many_streams' | 'not_in_meeting';
+/**
+ * Why an incoming frame was refused as a whole (nobody received it). The sender is told of the
+ * `FrameRefusedReason`s: a well-formed frame on a stream, or with a sender, that is not its own.
+ */
+export type RejectReason = EnvelopeErrorCode | FrameRefusedReason | 'not_in_meeting';
 
 /** Why one receiver did not get a frame the others may have got. */
 export type DropReason = 'soft_limit' | 'hard_limit' | 'awaiting_key_frame' | 'send_failed';
@@ -88,6 +99,8 @@ export interface RelayStats {
   readonly rejected: Readonly<Record<RejectReason, number>>;
   readonly dropped: Readonly<Record<DropReason, number>>;
   readonly keyFrameRequests: { readonly sent: number; readonly rateLimited: number };
+  /** `frame_refused` notices to senders, and refusals folded into a later notice. */
+  readonly refusalNotices: { readonly sent: number; readonly rateLimited: number };
   readonly controlsReceived: number;
   readonly controlsRejected: Readonly<Record<ControlRejectReason, number>>;
   readonly meetings: number;

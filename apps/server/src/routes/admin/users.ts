@@ -13,7 +13,9 @@ import { conflict, notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
 import { userView } from '../../http/views.ts';
+import { requireStrongPassword } from '../../identity/password-rule.ts';
 import { hashPassword } from '../../identity/passwords.ts';
+import { liftSignInLimit } from '../../identity/sign-in.ts';
 import { createUser } from '../../identity/provisioning.ts';
 import { realtimeOf } from '../../realtime/control.ts';
 import type { UserChanges } from '../../storage/records.ts';
@@ -106,6 +108,7 @@ export function userRoutes(ctx: AppContext): Route[] {
       async handler({ session, params, body }) {
         const { tenantId } = session;
         const { password, ...fields } = body;
+        if (password !== undefined) requireStrongPassword(password);
         // Hash outside the transaction: scrypt takes a while and must not hold a lock.
         const passwordHash =
           password === undefined ? undefined : await hashPassword(password, ctx.passwordCost);
@@ -125,14 +128,17 @@ export function userRoutes(ctx: AppContext): Route[] {
               'This is the last admin of the organisation; make someone else admin first.',
             );
           }
-          if (body.email !== undefined && body.email.toLowerCase() !== before.email) {
-            const taken = await tx.users.findCredentials(body.email);
-            if (taken !== undefined)
+          if (body.email !== undefined) {
+            const taken = await tx.users.idByEmail(tenantId, body.email);
+            if (taken !== undefined && taken !== params.id)
               throw conflict('A user with this email address already exists.');
           }
           await tx.users.update(tenantId, params.id, changes);
-          // A new password ends the user's sessions everywhere.
-          if (passwordHash !== undefined) await tx.sessions.deleteForUser(tenantId, params.id);
+          // A new password ends the user's sessions everywhere, and forgets their devices.
+          if (passwordHash !== undefined) {
+            await tx.sessions.deleteForUser(tenantId, params.id);
+            await tx.knownDevices.deleteForUser(tenantId, params.id);
+          }
           const after = await tx.users.get(tenantId, params.id);
           if (after === undefined) throw notFound('user');
           const changed: Record<string, unknown> = {};
@@ -161,6 +167,28 @@ export function userRoutes(ctx: AppContext): Route[] {
         // Signed out everywhere means out of every meeting too, at once.
         if (passwordHash !== undefined) realtimeOf(ctx).endUserSessions(tenantId, params.id);
         return { user: userView(user) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: `${base}/:id/unlock`,
+      summary:
+        'Lift the sign-in limit that failed attempts put on a user, so they can sign in at once',
+      access: 'admin',
+      params: idParams,
+      response: okSchema,
+      async handler({ session, params }) {
+        const { tenantId } = session;
+        const user = await store.users.get(tenantId, params.id);
+        if (user === undefined) throw notFound('user');
+        await liftSignInLimit(ctx, user);
+        await audit.record({
+          tenantId,
+          actor: actorOf(session),
+          kind: 'user.sign-in-unlocked',
+          subject: subject(params.id),
+        });
+        return { ok: true as const };
       },
     }),
     route({

@@ -26,7 +26,17 @@ const toRecord = (row: Row, groups: string[]): UserRecord => ({
   createdAt: row.created_at,
 });
 
-/** Emails are unique across all tenants (sign-in names only an email) and compared lowercased. */
+export interface SignInAccount {
+  tenantId: string;
+  tenantName: string;
+  id: string;
+  passwordHash: string;
+}
+
+/**
+ * Emails are unique within a tenant (another tenant may have the same one) and compared
+ * lowercased. Only sign-in looks an email up across tenants (signInAccounts).
+ */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function usersRepo(db: SqlDb) {
@@ -78,15 +88,36 @@ export function usersRepo(db: SqlDb) {
         groups.set(m.user_id, [...(groups.get(m.user_id) ?? []), m.group_id]);
       return rows.map((row) => toRecord(row, groups.get(row.id) ?? []));
     },
-    /** The one lookup not scoped by tenant: sign-in starts from an email alone. */
-    async findCredentials(
-      email: string,
-    ): Promise<{ tenantId: string; id: string; passwordHash: string } | undefined> {
-      const row = await db.get<{ tenant_id: string; id: string; password_hash: string }>(
-        'SELECT tenant_id, id, password_hash FROM users WHERE email = ?',
+    /** The user of this tenant with this email (compared lowercased), if any. */
+    async idByEmail(tenantId: string, email: string): Promise<string | undefined> {
+      const row = await db.get<{ id: string }>(
+        'SELECT id FROM users WHERE tenant_id = ? AND email = ?',
+        [tenantId, normalizeEmail(email)],
+      );
+      return row?.id;
+    },
+    /**
+     * Every account with this email, in every tenant, with its tenant's name: sign-in starts from
+     * an email alone. Its answer never leaves the server (identity/sign-in.ts).
+     */
+    async signInAccounts(email: string): Promise<SignInAccount[]> {
+      const rows = await db.all<{
+        tenant_id: string;
+        tenant_name: string;
+        id: string;
+        password_hash: string;
+      }>(
+        `SELECT u.tenant_id, t.name AS tenant_name, u.id, u.password_hash
+         FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
+         WHERE u.email = ? ORDER BY t.created_at, u.tenant_id`,
         [normalizeEmail(email)],
       );
-      return row && { tenantId: row.tenant_id, id: row.id, passwordHash: row.password_hash };
+      return rows.map((row) => ({
+        tenantId: row.tenant_id,
+        tenantName: row.tenant_name,
+        id: row.id,
+        passwordHash: row.password_hash,
+      }));
     },
     async update(tenantId: string, id: string, changes: UserChanges): Promise<boolean> {
       const sets: string[] = [];

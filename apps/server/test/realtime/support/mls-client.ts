@@ -32,7 +32,6 @@ import {
   type KeyPackageBundle,
   type MeetingContext,
   type MeetingState,
-  type ProposalSummary,
 } from '@conclave/crypto/member';
 /* eslint-enable no-restricted-imports */
 import type {
@@ -51,14 +50,16 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 const unb64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
 
 export interface Behaviour {
-  /** Commit as soon as a proposal arrives, without waiting to be asked (a racing committer). */
+  /** Commit as soon as a proposal arrives, without waiting to be asked (a member that breaks the rules). */
   commitOnProposal?: boolean;
+  /** Holds each commit it was asked for this long before sending it (a slow committer). */
+  delayCommitMs?: number;
+  /** Claims another leaf than its own in every `epoch-reached` (a member that lies about where it sits). */
+  claimLeaf?: (own: number) => number;
   /** Answer the next `commit` with `commit-failed` instead of processing it. */
   failNextCommit?: boolean;
   /** Never answer commit requests (a frozen committer). */
   ignoreCommitRequests?: boolean;
-  /** Reports the joiners of its commits on each other's leaves (a confused or lying committer). */
-  swapAddedLeaves?: boolean;
   /** A hung client: processes nothing, answers nothing. */
   frozen?: boolean;
   /** Users whose credentials this member's authentication service refuses. */
@@ -66,12 +67,6 @@ export interface Behaviour {
 }
 
 type CommitCandidate = Extract<CommitResult, { kind: 'commit' }>;
-
-interface SeenProposal {
-  readonly proposalId: string;
-  readonly participantId: string | undefined;
-  readonly summary: ProposalSummary;
-}
 
 /** The server's directory as this client sees it, fetched again when a device is unknown. */
 class ServerDirectory implements Directory {
@@ -127,7 +122,6 @@ export class TestParticipant {
   /** What went wrong while processing (should stay empty unless a test provokes it). */
   readonly problems: string[] = [];
   private candidate: CommitCandidate | undefined;
-  private proposals = new Map<string, SeenProposal>();
   private work: Promise<void> = Promise.resolve();
   private readonly pins = new InMemoryPinStore();
   private readonly directory: ServerDirectory;
@@ -238,12 +232,13 @@ export class TestParticipant {
     });
   }
 
-  /** Sends one media frame (opaque filler: the relay never decrypts) carrying `seq`. */
+  /**
+   * Sends one media frame (opaque filler: the relay never decrypts) carrying `seq`, on this
+   * participant's own audio stream.
+   */
   sendFrame(seq: number): void {
     if (this.relayId === undefined) throw new Error(`${this.name} has no relay id`);
-    this.socket.sendRaw(
-      frame({ sender: this.relayId, streamId: this.relayId * 10, mediaKind: 'audio', seq }),
-    );
+    this.socket.sendRaw(frame({ sender: this.relayId, mediaKind: 'audio', seq }));
   }
 
   get epoch(): bigint | undefined {
@@ -339,7 +334,7 @@ export class TestParticipant {
     if (mls.role === 'create-group') {
       this.state = await createMeeting(this.ctx, this.device, { groupId: unb64(mls.groupId) });
       this.send({ type: 'group-created', meetingId: message.meetingId, groupId: mls.groupId });
-      this.send({ type: 'epoch-reached', meetingId: message.meetingId, epoch: '0', leafIndex: 0 });
+      this.reportEpoch();
     } else if (mls.role === 'await-welcome') {
       this.state = undefined;
     }
@@ -350,13 +345,6 @@ export class TestParticipant {
     const result = await receiveMessage(this.ctx, this.state, unb64(message.message));
     if (result.kind === 'proposal_pending') {
       this.state = result.state;
-      if (result.proposal !== undefined) {
-        this.proposals.set(message.proposalId, {
-          proposalId: message.proposalId,
-          participantId: message.participantId,
-          summary: result.proposal,
-        });
-      }
       if (this.behaviour.commitOnProposal === true) await this.commit('proposals');
     } else if (result.kind === 'rejected') {
       this.send({
@@ -379,44 +367,18 @@ export class TestParticipant {
         : await commitPending(this.ctx, this.state);
     if (result.kind === 'nothing_to_commit') result = await commitUpdate(this.ctx, this.state);
     if (result.kind !== 'commit') return;
-    const seen = [...this.proposals.values()];
-    const covered = seen.filter((p) =>
-      p.summary.type === 'add'
-        ? result.added.some(
-            (a) =>
-              a.identity !== null &&
-              identityKey(a.identity) === identityKey(addIdentity(p.summary)),
-          )
-        : p.summary.type === 'remove' &&
-          result.removed.some(
-            (r) => r.leafIndex === (p.summary as { leafIndex: number }).leafIndex,
-          ),
-    );
-    const added = result.added.map((entry) => {
-      const proposal = covered.find(
-        (p) =>
-          p.summary.type === 'add' &&
-          entry.identity !== null &&
-          identityKey(addIdentity(p.summary)) === identityKey(entry.identity),
-      );
-      return { participantId: proposal?.participantId ?? 'unknown', leafIndex: entry.leafIndex };
-    });
-    if (this.behaviour.swapAddedLeaves === true && added.length >= 2) {
-      const leaves = added.map((a) => a.leafIndex).reverse();
-      added.forEach((a, i) => (a.leafIndex = leaves[i] ?? a.leafIndex));
-    }
     this.candidate = result;
     const epochText = epoch(this.state).toString();
     const welcome = result.welcome === undefined ? undefined : b64(result.welcome);
     this.sentCommits.push({ epoch: epochText, welcome });
+    const delay = this.behaviour.delayCommitMs;
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
     this.send({
       type: 'commit',
       meetingId: this.meetingId,
       epoch: epochText,
       commit: b64(result.commit),
       ...(welcome === undefined ? {} : { welcome }),
-      proposals: covered.map((p) => p.proposalId),
-      added,
     });
   }
 
@@ -434,7 +396,6 @@ export class TestParticipant {
     this.state = candidate.state;
     wipe(candidate.consumed);
     this.candidate = undefined;
-    this.proposals.clear();
     this.reportEpoch();
   }
 
@@ -454,7 +415,6 @@ export class TestParticipant {
     switch (result.kind) {
       case 'commit_applied':
         this.state = result.state;
-        this.proposals.clear();
         this.reportEpoch();
         return;
       case 'removed':
@@ -490,7 +450,6 @@ export class TestParticipant {
       return;
     }
     this.state = result.state;
-    this.proposals.clear();
     this.reportEpoch();
   }
 
@@ -511,18 +470,15 @@ export class TestParticipant {
       type: 'epoch-reached',
       meetingId: this.meetingId,
       epoch: epoch(this.state).toString(),
-      leafIndex: ownLeafIndex(this.state),
+      ...(this.behaviour.claimLeaf === undefined
+        ? {}
+        : { leafIndex: this.behaviour.claimLeaf(ownLeafIndex(this.state)) }),
     });
   }
 
   private send(message: Record<string, unknown>): void {
     if (this.socket.open) this.socket.send(message);
   }
-}
-
-function addIdentity(summary: ProposalSummary): MemberIdentity {
-  if (summary.type !== 'add') throw new Error('not an add');
-  return summary.identity;
 }
 
 /** Waits until every participant is on one epoch (at least `atLeast`); returns it. */

@@ -84,8 +84,8 @@ function UserFields({
           autoComplete="new-password"
           hint={
             isNew
-              ? 'At least 10 characters. Leave empty to have a one-time password generated.'
-              : 'Leave empty to keep the current password.'
+              ? 'At least 12 characters, not a common password. Leave empty to have a one-time password generated.'
+              : 'At least 12 characters, not a common password. Leave empty to keep the current one.'
           }
           error={hints['password']}
         />
@@ -109,6 +109,7 @@ function EditUser({ user, onDone }: { user: User; onDone: (message: string | nul
     password: '',
   });
   const save = useAction();
+  const unlock = useAction();
   const hints = fieldHints(save.error instanceof ApiError ? save.error.fields : [], userFields);
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -136,7 +137,20 @@ function EditUser({ user, onDone }: { user: User; onDone: (message: string | nul
           <button type="button" className="button button-quiet" onClick={() => onDone(null)}>
             Cancel
           </button>
+          <button
+            type="button"
+            className="button button-quiet"
+            disabled={unlock.busy}
+            onClick={() =>
+              void unlock
+                .run(() => users.unlock(user.id))
+                .then((ok) => ok && onDone(`${user.displayName} can sign in again at once.`))
+            }
+          >
+            Lift sign-in limit
+          </button>
         </div>
+        <ErrorMessage error={unlock.error} />
       </form>
     </Section>
   );

@@ -2,7 +2,7 @@
 // delivery service accepts one commit per epoch, so the caller adopts `state` only once its commit
 // was accepted, and otherwise keeps the previous state and processes the winning commit.
 import { createCommit, encodeMlsMessage } from 'ts-mls';
-import type { ClientState, Proposal } from 'ts-mls';
+import type { ClientState } from 'ts-mls';
 import { MlsError } from '../public/errors.ts';
 import { wipe } from '../public/bytes.ts';
 import type { MeetingContext } from './context.ts';
@@ -17,7 +17,10 @@ export type CommitResult =
       /** The next epoch's state, to adopt once the delivery service accepted `commit`. */
       readonly state: MeetingState;
       readonly epoch: bigint;
-      /** MLSMessage (private message) for the group. */
+      /**
+       * MLSMessage for the group, as a PublicMessage: the delivery service reads which proposals it
+       * applies (and so where joiners land) from the bytes the members process.
+       */
       readonly commit: Uint8Array;
       /** MLSMessage (Welcome) for the added members; deliver only if `commit` won its epoch. */
       readonly welcome: Uint8Array | undefined;
@@ -34,34 +37,7 @@ export async function commitPending(
   ctx: MeetingContext,
   state: MeetingState,
 ): Promise<CommitResult> {
-  return commit(ctx, state, requireActive(state), [], { skipIfEmpty: true });
-}
-
-/** Removes the members at `leafIndexes` (and commits what is pending with them). */
-export async function commitRemove(
-  ctx: MeetingContext,
-  state: MeetingState,
-  leafIndexes: readonly number[],
-): Promise<CommitResult> {
-  const client = requireActive(state);
-  const own = client.privatePath.leafIndex;
-  const unique = new Set(leafIndexes);
-  if (unique.size === 0 || unique.size !== leafIndexes.length)
-    throw new MlsError('invalid_argument');
-  const pending = Object.values(committable(client));
-  for (const leaf of unique) {
-    const occupied = Number.isInteger(leaf) && client.ratchetTree[leaf * 2]?.nodeType === 'leaf';
-    const alreadyPending = pending.some(
-      (p) => p.proposal.proposalType === 'remove' && p.proposal.remove.removed === leaf,
-    );
-    if (!occupied || leaf === own || alreadyPending) throw new MlsError('invalid_argument');
-  }
-  return commit(
-    ctx,
-    state,
-    client,
-    [...unique].map((removed) => ({ proposalType: 'remove', remove: { removed } })),
-  );
+  return commit(ctx, state, requireActive(state), { skipIfEmpty: true });
 }
 
 /**
@@ -73,14 +49,13 @@ export async function commitUpdate(
   ctx: MeetingContext,
   state: MeetingState,
 ): Promise<CommitResult> {
-  return commit(ctx, state, requireActive(state), []);
+  return commit(ctx, state, requireActive(state));
 }
 
 async function commit(
   ctx: MeetingContext,
   state: MeetingState,
   client: ClientState,
-  extraProposals: Proposal[],
   options: { skipIfEmpty?: boolean } = {},
 ): Promise<CommitResult> {
   const log = new AuthLog();
@@ -92,7 +67,9 @@ async function commit(
   try {
     result = await createCommit(
       { state: input, cipherSuite: ctx.crypto.impl },
-      { extraProposals, ratchetTreeExtension: true },
+      // Only the pending proposals (the server's, by reference): a member commits nothing of its own
+      // making but its update path.
+      { ratchetTreeExtension: true, wireAsPublicMessage: true },
     );
   } catch (cause) {
     throw new MlsError(log.anyRejected ? 'not_authenticated' : 'protocol', { cause });

@@ -26,7 +26,7 @@ export {
 export { createMeeting } from './group.ts';
 export { joinFromWelcome, type JoinResult } from './welcome.ts';
 export { receiveMessage, type IncomingResult } from './incoming.ts';
-export { commitPending, commitRemove, commitUpdate, type CommitResult } from './commit.ts';
+export { commitPending, commitUpdate, type CommitResult } from './commit.ts';
 export type { ProposalRejection, ProposalSummary } from './policy.ts';
 export { encryptApplicationMessage } from './chat.ts';
 export { members, type RosterEntry } from './roster.ts';

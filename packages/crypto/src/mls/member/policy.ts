@@ -4,7 +4,9 @@
 //
 //   add     only from the server (external sender): the server admits participants, and the
 //           authentication service must accept the KeyPackage's credential
-//   remove  from the server or a member, of an occupied leaf
+//   remove  only from the server (external sender), of an occupied leaf: an organizer's removal
+//           goes through the server, which audits it; a member never removes another (inline in
+//           its commit or as a proposal) — spec/e2ee.md, invariant 9
 //   update  from a member, for its own leaf
 //   other   (group-context extensions, PSK, ReInit, ExternalInit, custom) never: a meeting does
 //           not need them, and a GCE change next to a Remove breaks ts-mls 1.6.4 (bug #742)
@@ -43,7 +45,7 @@ export function allowedByPolicy(p: ProposalWithSender): boolean {
     case 'add':
       return p.senderLeafIndex === undefined;
     case 'remove':
-      return true;
+      return p.senderLeafIndex === undefined;
     case 'update':
       return p.senderLeafIndex !== undefined;
     default:

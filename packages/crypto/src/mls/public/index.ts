@@ -48,3 +48,9 @@ export {
 export { readWelcomeRecipients, type WelcomeRecipients } from './welcomeRecipients.ts';
 export { keyFingerprint } from './fingerprint.ts';
 export type { SignatureKeyPair } from './signatureKeys.ts';
+export {
+  readPublicCommit,
+  proposalReference,
+  type PublicCommit,
+  type CommittedProposal,
+} from './commits.ts';
