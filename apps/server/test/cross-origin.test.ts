@@ -3,13 +3,11 @@
 // not the only guard: every state-changing request carrying the cookie must come from the server's
 // own origin (or one listed in CONCLAVE_ALLOWED_ORIGINS). The CLI and the SDK, which send a bearer
 // token and no Origin, keep working.
-import cookie from '@fastify/cookie';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { meResponseSchema, userListSchema, userResponseSchema } from '@conclave/protocol';
 import { startServer, type RunningServer } from '../src/index.ts';
-import { parseAllowedOrigins, refuseCrossSite } from '../src/http/origin.ts';
+import { parseAllowedOrigins } from '../src/http/origin.ts';
 import { fastPasswords, sqliteDatabase, type TestDatabase } from './support/databases.ts';
 import { fails, ok, signIn, type Reply, type Session } from './support/http.ts';
 
@@ -222,29 +220,39 @@ describe('the realtime socket', () => {
 });
 
 describe('behind a reverse proxy', () => {
-  async function behindProxy(trustProxy: boolean): Promise<number> {
-    const app = Fastify({ trustProxy });
-    await app.register(cookie);
-    app.addHook('onRequest', refuseCrossSite([]));
-    app.post('/change', () => 'changed');
-    const reply = await app.inject({
+  /** A forged change as a proxy forwards it: the public host only in X-Forwarded-Host. */
+  async function throughProxy(url: string, name: string): Promise<number> {
+    const response = await fetch(`${url}/api/admin/users`, {
       method: 'POST',
-      url: '/change',
       headers: {
-        host: '127.0.0.1:8080',
+        cookie: `conclave_session=${admin.token}`,
+        'content-type': 'application/json',
         'x-forwarded-host': 'meet.example.com',
         'x-forwarded-proto': 'https',
         origin: 'https://meet.example.com',
-        cookie: 'conclave_session=x',
       },
+      body: JSON.stringify(newUser(name)),
     });
-    await app.close();
-    return reply.statusCode;
+    return response.status;
   }
 
-  it('takes its own origin from X-Forwarded-Host only when it trusts the proxy', async () => {
-    expect(await behindProxy(true)).toBe(200);
-    expect(await behindProxy(false)).toBe(403);
+  it('takes its own host from X-Forwarded-Host only from a trusted proxy', async () => {
+    // This server trusts no proxy: the header is anyone's word, and the Origin is foreign.
+    expect(await throughProxy(server.url, 'untrusted-proxy')).toBe(403);
+    const proxied = await startServer({
+      port: 0,
+      ...database.location,
+      passwordCost: fastPasswords,
+      log: () => undefined,
+      webRoot: false,
+      trustedProxies: ['127.0.0.1'],
+    });
+    try {
+      expect(await throughProxy(proxied.url, 'trusted-proxy')).toBe(201);
+    } finally {
+      await proxied.close();
+    }
+    expect(await userExists('untrusted-proxy')).toBe(false);
   });
 });
 
