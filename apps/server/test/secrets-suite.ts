@@ -5,7 +5,7 @@
 // error; a plain key left by an older version is sealed on start; rotation re-seals every row.
 // secrets.test.ts runs it on SQLite, secrets.pg.test.ts on PostgreSQL.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createMlsCrypto,
@@ -13,7 +13,7 @@ import {
   importExternalSender,
 } from '@conclave/crypto/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rotateSecretKey, startServer, type RunningServer } from '../src/index.ts';
+import { rotateSecretKey, ServerError, startServer, type RunningServer } from '../src/index.ts';
 import { prepareSecretsAtRest } from '../src/secrets/at-rest.ts';
 import { openDatabase, openStore } from '../src/storage/open.ts';
 import type { SqlDb } from '../src/storage/sql.ts';
@@ -200,6 +200,25 @@ export function defineSecretsSuite(name: string, database: () => TestDatabase): 
       }
       // Nothing was changed by the refused starts.
       expect(await keyAsSeen(await start())).toBe(serverKey);
+    });
+
+    it('says which folder it could not make, rather than a stack trace', async () => {
+      const notAFolder = join(db.location.dataDir, 'a-file');
+      writeFileSync(notAFolder, '');
+      const failure = await startServer({
+        port: 0,
+        ...location,
+        dataDir: join(notAFolder, 'data'),
+        log: () => undefined,
+        webRoot: false,
+      }).catch((error: unknown) => error as Error);
+      expect(failure).toBeInstanceOf(ServerError);
+      // SQLite needs the folder first; on PostgreSQL the stored keys need their key file first.
+      expect((failure as Error).message).toMatch(
+        location.databaseUrl === undefined
+          ? /^Could not create .*a-file\/data \(ENOTDIR\)/
+          : /^The secret key file .*a-file\/data\/secret\.key is missing/,
+      );
     });
 
     it('seals on start a plain key left by an older version', async () => {

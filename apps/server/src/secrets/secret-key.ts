@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerError } from '../errors.ts';
-import { privateFile, privateFolder } from '../private-files.ts';
+import { onDisk, privateFile, privateFolder } from '../private-files.ts';
 
 export const SECRET_KEY_FILE = 'secret.key';
 /** Where `conclave server rotate-secret-key` keeps the next key until every row is re-sealed. */
@@ -50,7 +50,7 @@ export function parseSecretKey(text: string, source: string, what = source): Sec
 function readKeyFile(path: string): SecretKey {
   privateFile(path);
   return parseSecretKey(
-    readFileSync(path, 'utf8'),
+    onDisk(path, 'read the secret key file', () => readFileSync(path, 'utf8')),
     `the secret key file ${path}`,
     `The secret key file ${path}`,
   );
@@ -78,14 +78,22 @@ export function createKeyFile(dataDir: string, name: string): SecretKey {
   privateFolder(dataDir);
   const path = join(dataDir, name);
   const bytes = randomBytes(KEY_BYTES);
-  try {
-    writeFileSync(path, `${bytes.toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    // Another process starting on the same folder wrote it first: use theirs.
-    if ((error as { code?: unknown }).code === 'EEXIST') return readKeyFile(path);
-    throw error;
-  }
-  return fromBytes(bytes, `the secret key file ${path}`);
+  const written = onDisk(
+    path,
+    'create the secret key file',
+    () => {
+      try {
+        writeFileSync(path, `${bytes.toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+        return true;
+      } catch (error) {
+        // Another process starting on the same folder wrote it first: use theirs.
+        if ((error as { code?: unknown }).code === 'EEXIST') return false;
+        throw error;
+      }
+    },
+    ` Make the data folder writable, or set ${SECRET_KEY_ENV}.`,
+  );
+  return written ? fromBytes(bytes, `the secret key file ${path}`) : readKeyFile(path);
 }
 
 /** The key file `name` in the data folder, if there is one. */
