@@ -135,6 +135,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
           participantId: 'someone',
         },
         '/api/calls/{id}': { id: callOfA },
+        '/api/directory/admissions/{id}': { id: meetingOfA },
       };
       // Valid bodies, so that only the id can be the reason for refusing.
       const bodies: Record<string, unknown> = {

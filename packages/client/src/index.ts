@@ -13,10 +13,11 @@ export type {
   MeetingEvents,
   MeetingPhase,
   MeetingStats,
+  NewDevice,
   RefusedCredential,
   RemovedReason,
 } from './meeting/types.ts';
-export type { RosterMember } from './meeting/roster.ts';
+export type { DeviceNote, RosterMember } from './meeting/roster.ts';
 export type { Participant } from './meeting/participants.ts';
 export type { ReconnectPolicy } from './meeting/connector.ts';
 export {
@@ -36,7 +37,7 @@ export {
 export type { FrameCounters, FrameDropReason, SenderCounters } from './media/stats.ts';
 export type { FrameRefusedReason } from './wire.ts';
 export { ClientError, type BlockReason, type ClientErrorCode } from './errors.ts';
-export { MemoryStore, type KeyValueStore } from './store/key-value.ts';
+export { MemoryStore, type CryptoKeyStore, type KeyValueStore } from './store/key-value.ts';
 export { systemClock, type Clock, type TimerHandle } from './clock.ts';
 export { realtimeUrl, type WebSocketFactory, type WebSocketLike } from './transport/websocket.ts';
 export type { Auth } from './rest/rest-client.ts';

@@ -52,7 +52,7 @@ export const refusedByMembers: BlockReason = {
   code: 'REFUSED_BY_MEMBERS',
   severity: 'error',
   message:
-    "The participants' apps did not accept this device's identity (its key does not match the directory), so it cannot join this end-to-end encrypted meeting.",
+    "The participants' apps did not accept this device's identity (they may not admit its person to this meeting, or its key does not match the directory or the key they saw for it before), so it cannot join this end-to-end encrypted meeting.",
 };
 
 /** Unknown ids, other tenants' meetings and calls of other people all read as "not found". */

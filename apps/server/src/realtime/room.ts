@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MlsCrypto } from '@conclave/crypto/server';
 import type { AppContext } from '../context.ts';
+import { recordEntry } from '../governance/admissions.ts';
 import {
   auditBlockedJoin,
   decideAdmission,
@@ -154,6 +155,9 @@ export class Room {
         }
         keyPackage = checked.keyPackage;
       }
+      // Someone let in without an invitation is recorded as admitted, for the members to read.
+      if (this.target.kind === 'meeting')
+        await recordEntry(ctx, this.target.tenantId, this.target.meetingId, peer.identity.user);
       for (const other of older) {
         this.detach(other.participantId, 'replaced');
         await ds?.depart(other.participantId, 'replaced');

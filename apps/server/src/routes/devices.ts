@@ -1,13 +1,19 @@
 // Devices and the directory clients use to authenticate MLS members (spec e2ee §"identity"):
-// each device registers its public signature key; the private key never leaves the device.
+// each device registers its public signature key; the private key never leaves the device. With
+// them, who a meeting or call may contain (./governance/admissions.ts), which members check every
+// credential against.
 import { randomUUID } from 'node:crypto';
 import {
+  admissionListSchema,
   deviceCreateSchema,
   deviceListSchema,
   deviceResponseSchema,
   directorySchema,
 } from '@conclave/protocol';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { admissionList } from '../governance/admissions.ts';
 import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { deviceView } from '../http/views.ts';
@@ -78,6 +84,20 @@ export function deviceRoutes(ctx: AppContext): Route[] {
               .map((device) => ({ id: device.id, signaturePublicKey: device.signaturePublicKey })),
           })),
         };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/directory/admissions/:id',
+      summary:
+        'Who a meeting (organizer, invitees, everyone admitted) or a 1:1 call (its two sides) may contain: what members admit MLS credentials against',
+      access: 'user',
+      params: z.object({ id: z.string().min(1).max(200) }),
+      response: admissionListSchema,
+      async handler({ session, params }) {
+        const list = await admissionList(ctx, session.tenantId, params.id, session.user);
+        if (list === undefined) throw notFound('meeting');
+        return list;
       },
     }),
   ];

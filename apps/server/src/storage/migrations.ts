@@ -362,6 +362,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX users_by_email ON users (email);
     `,
   },
+  // People admitted to a meeting other than its organizer and invitees (an admin who entered it,
+  // someone of the tenant who opened its link; a lobby admission later). Members' authentication
+  // services read them, with the organizer and invitees, as who the meeting may contain.
+  // Repository: repos/admissions.ts.
+  {
+    version: 6,
+    name: 'meetings: admissions beyond the organizer and the invitees',
+    sql: () => `
+      CREATE TABLE meeting_admissions (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        via TEXT NOT NULL CHECK (via IN ('admin', 'open-link')),
+        admitted_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, user_id),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,6 +1,7 @@
 // The one storage interface the rest of the server uses: a repository per object, all scoped by
 // tenant, over either driver. `transaction` hands the work a store whose statements share one
 // transaction.
+import { admissionsRepo } from './repos/admissions.ts';
 import { assignmentsRepo } from './repos/assignments.ts';
 import { auditRepo } from './repos/audit.ts';
 import { callsRepo } from './repos/calls.ts';
@@ -40,6 +41,8 @@ export interface Store {
   realtime: ReturnType<typeof realtimeRepo>;
   /** Users removed from a running meeting, who may not rejoin that run (apps/server/src/realtime). */
   removals: ReturnType<typeof removalsRepo>;
+  /** People admitted to a meeting besides its organizer and invitees (apps/server/src/realtime). */
+  admissions: ReturnType<typeof admissionsRepo>;
   /** Runs `work` in one transaction over a store bound to it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -67,6 +70,7 @@ export function createStore(db: SqlDb): Store {
     audit: auditRepo(db),
     realtime: realtimeRepo(db),
     removals: removalsRepo(db),
+    admissions: admissionsRepo(db),
     async transaction(work) {
       try {
         return await db.transaction((tx) => work(createStore(tx)));

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useSession } from '../app/session.tsx';
 import { ApiError, request, segment } from '../api/http.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { deviceNoteWords } from './alerts.ts';
 
 /** Set for meetings (calls have no organizer to remove anyone). */
 export interface Removal {
@@ -59,13 +60,19 @@ export function ParticipantList({
       ) : null}
       <ul className="room-people">
         {roster.map((member) => {
-          const name = member.displayName ?? 'Unknown member';
+          // The label tells namesakes apart (their email); the note flags a device new here.
+          const name = member.label;
           const removable = mayRemove && !member.self && member.userId !== removal.organizerId;
           return (
             <li key={`${member.leafIndex}:${member.deviceId ?? ''}`} className="room-person">
               <span className="room-person-name">
                 {name}
                 {member.self ? ' (you)' : ''}
+                {member.deviceNote ? (
+                  <span className="room-person-note" data-note={member.deviceNote}>
+                    {` — ${deviceNoteWords(member.deviceNote)}`}
+                  </span>
+                ) : null}
               </span>
               {member.fingerprint ? (
                 <code className="fingerprint" aria-label="Key fingerprint">

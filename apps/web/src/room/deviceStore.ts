@@ -1,8 +1,9 @@
-// Where the browser keeps what the SDK must remember: this device's signature key pair (its
-// private key is the device's secret), the keys it pinned for other devices, and the server's
-// external-sender key. IndexedDB of this origin, one database per signed-in user, so two people
-// sharing a browser profile never share a device.
-import type { KeyValueStore } from '@conclave/client';
+// Where the browser keeps what the SDK must remember: this device's signature key pair, the keys
+// it pinned for other devices, and the server's external-sender key. IndexedDB of this origin,
+// one database per signed-in user, so two people sharing a browser profile never share a device.
+// The device's private key is stored as a non-extractable CryptoKey object (IndexedDB keeps it by
+// structured clone): the page can sign with it, and no script can read its bytes.
+import type { CryptoKeyStore, KeyValueStore } from '@conclave/client';
 
 const STORE = 'entries';
 
@@ -27,7 +28,7 @@ function run<T>(
   });
 }
 
-export class IndexedDbStore implements KeyValueStore {
+export class IndexedDbStore implements KeyValueStore, CryptoKeyStore {
   readonly #db: Promise<IDBDatabase>;
 
   constructor(userId: string) {
@@ -41,6 +42,15 @@ export class IndexedDbStore implements KeyValueStore {
 
   async set(key: string, value: Uint8Array): Promise<void> {
     await run(await this.#db, 'readwrite', (s) => s.put(value.slice(), key));
+  }
+
+  async getCryptoKey(key: string): Promise<CryptoKey | undefined> {
+    const value: unknown = await run(await this.#db, 'readonly', (s) => s.get(key));
+    return value instanceof CryptoKey ? value : undefined;
+  }
+
+  async setCryptoKey(key: string, value: CryptoKey): Promise<void> {
+    await run(await this.#db, 'readwrite', (s) => s.put(value, key));
   }
 
   async delete(key: string): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type Meeting,
   type RosterMember,
 } from '@conclave/client';
+import { alertOfKeyChange, alertOfNewDevice, alertOfRefusal, type RoomAlert } from './alerts.ts';
 import { webClientInfo } from './capabilities.ts';
 import { IndexedDbStore } from './deviceStore.ts';
 import { publishTrack, type Publisher } from './publisher.ts';
@@ -55,6 +56,11 @@ export interface RoomSnapshot {
   readonly cameraOn: boolean;
   readonly sharing: boolean;
   readonly notice: string | null;
+  /**
+   * What the authentication service reported, newest last, until dismissed: refused credentials,
+   * changed keys, devices new to this browser. Never only a console line.
+   */
+  readonly alerts: readonly RoomAlert[];
 }
 
 const initial: RoomSnapshot = {
@@ -72,6 +78,7 @@ const initial: RoomSnapshot = {
   cameraOn: true,
   sharing: false,
   notice: null,
+  alerts: [],
 };
 
 const removedWords: Record<string, string> = {
@@ -107,6 +114,7 @@ export class RoomSession {
   #microphone = false;
   #camera = false;
   #chatIds = 0;
+  #alertIds = 0;
   #closed = false;
 
   constructor(meetingId: string, userId: string, noun: 'meeting' | 'call' = 'meeting') {
@@ -208,6 +216,9 @@ export class RoomSession {
         this.#publishers.get(mediaKind)?.requestKeyFrame();
       }
     });
+    meeting.on('refused', (refused) => this.#alert(alertOfRefusal(refused, this.#noun)));
+    meeting.on('keyChanged', (change) => this.#alert(alertOfKeyChange(change)));
+    meeting.on('newDevice', (device) => this.#alert(alertOfNewDevice(device)));
     // The relay forwards a participant's frames only on the streams the server assigned it; if it
     // refuses ours, the others do not see or hear it, and the user should know.
     meeting.on('frameRefused', ({ mediaKind }) => {
@@ -220,6 +231,16 @@ export class RoomSession {
         phase: { kind: 'ended', message: removedWords[reason] ?? 'You left the meeting.' },
       });
     });
+  }
+
+  #alert(alert: Omit<RoomAlert, 'id'>): void {
+    // One line per thing said: a refusal repeated for the same device adds nothing.
+    if (this.#snapshot.alerts.some((a) => a.key === alert.key)) return;
+    this.#update({ alerts: [...this.#snapshot.alerts, { ...alert, id: ++this.#alertIds }] });
+  }
+
+  dismissAlert(id: number): void {
+    this.#update({ alerts: this.#snapshot.alerts.filter((a) => a.id !== id) });
   }
 
   #failed(error: unknown): void {

@@ -24,6 +24,7 @@ const member = (relayId: number, self = false): RosterMember => ({
   userId: `u${relayId}`,
   deviceId: null,
   displayName: `n${relayId}`,
+  label: `n${relayId}`,
   fingerprint: null,
   self,
   relayId,

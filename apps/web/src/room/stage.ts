@@ -81,7 +81,11 @@ export function stageOf(
   const videos = streams
     .filter((s) => s.kind !== 'audio')
     .map((stream): VideoTile => {
-      const name = stream.sender.displayName ?? 'Someone';
+      // The roster's label tells namesakes apart; the sender's name is for the not-yet-matched.
+      const member = others.find(
+        (m) => m.relayId !== undefined && m.relayId === stream.sender.relayId,
+      );
+      const name = member?.label ?? stream.sender.displayName ?? 'Someone';
       return {
         stream,
         name: stream.kind === 'screen' ? `${name}'s screen` : name,
@@ -111,7 +115,8 @@ export function stageOf(
     if (member.relayId !== undefined) covered.add(member.relayId);
     voices.push({
       key: member.participantId ?? `leaf-${member.leafIndex}`,
-      name: member.displayName ?? audio?.sender.displayName ?? 'Someone',
+      name:
+        member.displayName === undefined ? (audio?.sender.displayName ?? 'Someone') : member.label,
       userId: member.userId ?? undefined,
       overlay: state?.camera === false ? 'Camera off' : 'No video',
       audio: audioStatus(state?.microphone, audio),

@@ -28,6 +28,8 @@ export interface RoomWorld {
   readonly url: string;
   /** The first admin's API token. */
   readonly adminToken: string;
+  /** The server's data folder (its SQLite database: tests that play a compromised server). */
+  readonly dataDir: string;
   /** A page in a fresh browser context (a person of its own), closed with the world. */
   newPage(options?: NewPageOptions): Promise<Page>;
   /** Fills and submits the sign-in form the page shows; waits for nothing after it. */
@@ -86,6 +88,7 @@ export async function startRoomWorld(name: string): Promise<RoomWorld> {
     if (!admin) throw new Error('the server did not report its first admin');
     const adminToken = await signInToken(serverStart.value.url, admin.email, admin.password);
     return world(name, {
+      dataDir,
       server: serverStart.value,
       browser: browserStart.value,
       adminToken,
@@ -100,7 +103,7 @@ export async function startRoomWorld(name: string): Promise<RoomWorld> {
 
 function world(
   name: string,
-  parts: Pick<RoomWorld, 'server' | 'browser' | 'adminToken' | 'close'> & {
+  parts: Pick<RoomWorld, 'server' | 'browser' | 'adminToken' | 'dataDir' | 'close'> & {
     contexts: BrowserContext[];
   },
 ): RoomWorld {
@@ -118,6 +121,7 @@ function world(
     browser,
     url: server.url,
     adminToken: parts.adminToken,
+    dataDir: parts.dataDir,
     async newPage({ initScripts = [], viewport = defaultViewport } = {}) {
       const context = await browser.newContext({ viewport });
       contexts.push(context);

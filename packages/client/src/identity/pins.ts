@@ -1,6 +1,8 @@
 // Trust on first use, persisted: the signature key this client saw for each device (so a changed
-// key is flagged, never silently accepted, across meetings and restarts), and the server's
-// external-sender key per server and tenant (a group naming another one is refused).
+// key is flagged, never silently accepted, across meetings and restarts), which devices of each
+// person it pinned (so a device first seen after its person was known with another is shown as a
+// new device), and the server's external-sender key per server and tenant (a group naming another
+// one is refused).
 import {
   decodeExternalSenderInfo,
   encodeExternalSenderInfo,
@@ -12,8 +14,21 @@ import {
 } from '@conclave/crypto/member';
 import type { KeyValueStore } from '../store/key-value.ts';
 
-export class StoredPinStore implements PinStore {
+/** A pin store that also says, for a device it pinned the first time, which others came before. */
+export interface DevicePins extends PinStore {
+  /**
+   * For a device first pinned by this process: the other devices of its person pinned before it
+   * (empty for a person seen for the first time). Undefined for a device pinned before this run.
+   */
+  priorDevices(identity: MemberIdentity): readonly string[] | undefined;
+}
+
+const text = new TextEncoder();
+const untext = new TextDecoder();
+
+export class StoredPinStore implements DevicePins {
   readonly #store: KeyValueStore;
+  readonly #firstPinned = new Map<string, readonly string[]>();
 
   constructor(store: KeyValueStore) {
     this.#store = store;
@@ -23,8 +38,29 @@ export class StoredPinStore implements PinStore {
     return this.#store.get(`pin:${identityKey(identity)}`);
   }
 
-  set(identity: MemberIdentity, signaturePublicKey: Uint8Array): Promise<void> {
-    return this.#store.set(`pin:${identityKey(identity)}`, signaturePublicKey);
+  async set(identity: MemberIdentity, signaturePublicKey: Uint8Array): Promise<void> {
+    const indexKey = `pinned-devices:${identity.tenantId}:${identity.userId}`;
+    const pinned = readList(await this.#store.get(indexKey));
+    const key = identityKey(identity);
+    if (!pinned.includes(identity.deviceId) && !this.#firstPinned.has(key))
+      this.#firstPinned.set(key, [...pinned]);
+    await this.#store.set(`pin:${key}`, signaturePublicKey);
+    if (!pinned.includes(identity.deviceId))
+      await this.#store.set(indexKey, text.encode(JSON.stringify([...pinned, identity.deviceId])));
+  }
+
+  priorDevices(identity: MemberIdentity): readonly string[] | undefined {
+    return this.#firstPinned.get(identityKey(identity));
+  }
+}
+
+function readList(bytes: Uint8Array | undefined): string[] {
+  if (bytes === undefined) return [];
+  try {
+    const value: unknown = JSON.parse(untext.decode(bytes));
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

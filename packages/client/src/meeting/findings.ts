@@ -1,6 +1,7 @@
 // What the authentication service decided, as the meeting's events: a refused credential whose
 // key differs from the pinned one is a changed key (flagged to the user); any other refusal is
-// reported as refused. Accepted credentials are not events.
+// reported as refused, each with the person's display name when the directory knows it, so the UI
+// can say who. Accepted credentials are not events here (first sightings: ./device-sightings.ts).
 import type { AuthEvent } from '@conclave/crypto/member';
 import type { KeyChange, RefusedCredential } from './types.ts';
 
@@ -8,10 +9,17 @@ export type FindingEvent =
   | { readonly event: 'keyChanged'; readonly payload: KeyChange }
   | { readonly event: 'refused'; readonly payload: RefusedCredential };
 
-export function findingEvents(findings: readonly AuthEvent[]): FindingEvent[] {
+export function findingEvents(
+  findings: readonly AuthEvent[],
+  nameOf: (userId: string) => string | undefined = () => undefined,
+): FindingEvent[] {
   return findings.flatMap((finding): FindingEvent[] => {
     if (finding.kind !== 'rejected') return [];
-    const identity = finding.identity === undefined ? {} : { identity: finding.identity };
+    const name = finding.identity === undefined ? undefined : nameOf(finding.identity.userId);
+    const identity = {
+      ...(finding.identity === undefined ? {} : { identity: finding.identity }),
+      ...(name === undefined ? {} : { displayName: name }),
+    };
     if (finding.reason === 'key_changed') {
       return [
         {

@@ -45,11 +45,12 @@ import {
 } from './chat.ts';
 import { Connector } from './connector.ts';
 import { deferred, type Deferred } from './deferred.ts';
+import { DeviceSightings } from './device-sightings.ts';
 import { findingEvents } from './findings.ts';
 import { MediaKeys } from './media-keys.ts';
 import { MediaStates, mergeMediaState, NOTHING_ON, readE2eeMediaState } from './media-state.ts';
 import { ParticipantTable, type Participant } from './participants.ts';
-import { e2eeRoster, standardRoster, type RosterMember } from './roster.ts';
+import { e2eeRoster, standardRoster, type RosterMember, type RosterPeople } from './roster.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
   JoinOptions,
@@ -76,6 +77,7 @@ export class Meeting {
   readonly #options: JoinOptions;
   readonly #queue = new SerialQueue();
   readonly #participants = new ParticipantTable();
+  readonly #sightings = new DeviceSightings();
   readonly #member: MemberSession;
   readonly #connector: Connector;
   readonly #ready: Deferred = deferred();
@@ -111,7 +113,7 @@ export class Meeting {
       meetingId,
       crypto: deps.mlsCrypto,
       device: deps.device,
-      authenticator: refreshingAuthenticator(deps.directory, deps.pins),
+      authenticator: refreshingAuthenticator(deps.directory, deps.pins, deps.clock),
       clock: deps.clock,
       keys: () => this.#requireKeys().ring,
       send: (message) => void this.#connector.send(message),
@@ -179,16 +181,22 @@ export class Meeting {
   }
 
   get roster(): RosterMember[] {
+    const directory = this.#deps.directory;
+    const people: RosterPeople = {
+      displayName: (userId) => directory.displayName(userId),
+      email: (userId) => directory.admitted(userId)?.email,
+    };
     if (this.#e2ee === true) {
       return e2eeRoster(
         this.#member.roster,
         this.#participants,
-        (userId) => this.#deps.directory.displayName(userId),
+        people,
         (leaf) => this.#binding?.relayOf(leaf),
         this.#participantId,
+        (entry, entries) => this.#sightings.note(entry, entries),
       );
     }
-    return standardRoster(this.#participants.all(), this.#relayId);
+    return standardRoster(this.#participants.all(), this.#relayId, people);
   }
 
   get participants(): Participant[] {
@@ -575,6 +583,9 @@ export class Meeting {
       e2ee: message.endToEndEncryption,
       resumed,
     });
+    // Who the meeting may contain, read before any credential of its group is judged. Unreadable:
+    // nobody else is admitted until a later refresh reads it (fail closed).
+    await this.#deps.directory.admitFrom(this.id).catch(() => undefined);
     if (message.endToEndEncryption) {
       if (message.mls === undefined) return this.#fail(new ClientError('protocol'));
       await this.#joinGroup(message.mls);
@@ -670,7 +681,9 @@ export class Meeting {
     this.#binding?.setRoster(change.roster);
     if (this.#phase === 'joining') this.#phase = 'joined';
     this.#events.emit('epoch', { epoch: change.epoch, leafIndex: change.leafIndex });
-    this.#events.emit('roster', this.roster);
+    const roster = this.roster;
+    this.#events.emit('roster', roster);
+    for (const device of this.#sightings.news(roster)) this.#events.emit('newDevice', device);
     this.#events.emit('securityCode', change.securityCode);
     this.#settle();
     this.#announceAgain();
@@ -695,7 +708,8 @@ export class Meeting {
   }
 
   #onFindings(findings: readonly AuthEvent[]): void {
-    for (const finding of findingEvents(findings)) {
+    this.#sightings.record(findings, this.#deps.pins);
+    for (const finding of findingEvents(findings, (id) => this.#deps.directory.displayName(id))) {
       if (finding.event === 'keyChanged') this.#events.emit('keyChanged', finding.payload);
       else this.#events.emit('refused', finding.payload);
     }

@@ -1,8 +1,18 @@
 // The participant list a user sees. In an E2EE meeting it is derived from the MLS group (leaf,
 // user, device, key fingerprint) — never from the server's list, which only adds display names
 // and relay ids where they can be matched. In a standard meeting it is the server's list.
+// Display names are not identities: when two people here share one (ignoring case, width and
+// spacing), each is labelled with their email (or, without one, part of their user id), so a
+// name alone never makes two people look alike. A device first seen while its person was already
+// known with another carries a note ("new device", "second device").
 import type { RosterEntry } from '@conclave/crypto/member';
 import type { Participant, ParticipantTable } from './participants.ts';
+
+/**
+ * `second-device`: another device of the same person is in the meeting now. `new-device`: this
+ * client first saw this device here, after it had known the person with another one.
+ */
+export type DeviceNote = 'new-device' | 'second-device';
 
 export interface RosterMember {
   /** E2EE: the MLS leaf index (the SFrame sender index). Standard: the relay id. */
@@ -11,6 +21,15 @@ export interface RosterMember {
   /** E2EE only: the device the credential names. */
   readonly deviceId: string | null;
   readonly displayName: string | undefined;
+  /** The person's email, when the meeting's admission list gave it. */
+  readonly email?: string;
+  /**
+   * What to call this member: the display name, plus the email (or a short user id) when another
+   * person in the meeting has the same name.
+   */
+  readonly label: string;
+  /** E2EE only: this device is new to this client while its person is known (see DeviceNote). */
+  readonly deviceNote?: DeviceNote;
   /** E2EE only: the key fingerprint two people can compare (12 groups of 5 digits). */
   readonly fingerprint: string | null;
   readonly self: boolean;
@@ -18,46 +37,102 @@ export interface RosterMember {
   readonly participantId: string | undefined;
 }
 
+/** What the roster is told about people beyond the group and the server's list. */
+export interface RosterPeople {
+  displayName(userId: string): string | undefined;
+  email(userId: string): string | undefined;
+}
+
+type Unlabelled = Omit<RosterMember, 'label'>;
+
 export function e2eeRoster(
   entries: readonly RosterEntry[],
   participants: ParticipantTable,
-  displayName: (userId: string) => string | undefined,
+  people: RosterPeople,
   boundRelay: (leafIndex: number) => number | undefined,
   ownParticipantId: string | undefined,
+  deviceNote: (
+    entry: RosterEntry,
+    entries: readonly RosterEntry[],
+  ) => DeviceNote | undefined = () => undefined,
 ): RosterMember[] {
-  return entries.map((entry) => {
-    const identity = entry.identity;
-    const participant = entry.self
-      ? participants.byId(ownParticipantId ?? '')
-      : matchParticipant(entry, participants.all(), boundRelay(entry.leafIndex));
-    return {
-      leafIndex: entry.leafIndex,
-      userId: identity?.userId ?? null,
-      deviceId: identity?.deviceId ?? null,
-      displayName:
-        identity === null ? undefined : (displayName(identity.userId) ?? participant?.displayName),
-      fingerprint: entry.fingerprint,
-      self: entry.self,
-      relayId: participant?.relayId,
-      participantId: participant?.participantId,
-    };
-  });
+  return labelled(
+    entries.map((entry): Unlabelled => {
+      const identity = entry.identity;
+      const participant = entry.self
+        ? participants.byId(ownParticipantId ?? '')
+        : matchParticipant(entry, participants.all(), boundRelay(entry.leafIndex));
+      const email = identity === null ? undefined : people.email(identity.userId);
+      const note = deviceNote(entry, entries);
+      return {
+        leafIndex: entry.leafIndex,
+        userId: identity?.userId ?? null,
+        deviceId: identity?.deviceId ?? null,
+        displayName:
+          identity === null
+            ? undefined
+            : (people.displayName(identity.userId) ?? participant?.displayName),
+        ...(email === undefined ? {} : { email }),
+        ...(note === undefined ? {} : { deviceNote: note }),
+        fingerprint: entry.fingerprint,
+        self: entry.self,
+        relayId: participant?.relayId,
+        participantId: participant?.participantId,
+      };
+    }),
+  );
 }
 
 export function standardRoster(
   participants: readonly Participant[],
   ownRelayId: number | undefined,
+  people?: Pick<RosterPeople, 'email'>,
 ): RosterMember[] {
-  return participants.map((p) => ({
-    leafIndex: p.relayId,
-    userId: p.userId,
-    deviceId: null,
-    displayName: p.displayName,
-    fingerprint: null,
-    self: p.relayId === ownRelayId,
-    relayId: p.relayId,
-    participantId: p.participantId,
-  }));
+  return labelled(
+    participants.map((p): Unlabelled => {
+      const email = people?.email(p.userId);
+      return {
+        leafIndex: p.relayId,
+        userId: p.userId,
+        deviceId: null,
+        displayName: p.displayName,
+        ...(email === undefined ? {} : { email }),
+        fingerprint: null,
+        self: p.relayId === ownRelayId,
+        relayId: p.relayId,
+        participantId: p.participantId,
+      };
+    }),
+  );
+}
+
+/** Display names compared as people read them: case, Unicode width forms and spacing ignored. */
+export function sameName(a: string, b: string): boolean {
+  return comparable(a) === comparable(b);
+}
+
+function comparable(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLocaleLowerCase('en');
+}
+
+/** Adds each member's label: its name, told apart from another person's with the same name. */
+export function labelled(members: readonly Unlabelled[]): RosterMember[] {
+  const usersByName = new Map<string, Set<string>>();
+  for (const m of members) {
+    if (m.displayName === undefined || m.userId === null) continue;
+    const name = comparable(m.displayName);
+    const users = usersByName.get(name) ?? new Set<string>();
+    users.add(m.userId);
+    usersByName.set(name, users);
+  }
+  return members.map((m) => {
+    const name = m.displayName ?? 'Unknown member';
+    const shared =
+      m.displayName !== undefined && (usersByName.get(comparable(m.displayName))?.size ?? 0) > 1;
+    if (!shared || m.userId === null) return { ...m, label: name };
+    const mark = m.email ?? `user ${m.userId.slice(0, 8)}`;
+    return { ...m, label: `${name} (${mark})` };
+  });
 }
 
 function matchParticipant(

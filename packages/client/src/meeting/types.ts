@@ -10,6 +10,7 @@ import type {
 import type { Clock } from '../clock.ts';
 import type { BlockReason, ClientError } from '../errors.ts';
 import type { LiveDirectory } from '../identity/directory.ts';
+import type { DevicePins } from '../identity/pins.ts';
 import type { FrameProtectorFactory } from '../media/frame-protector.ts';
 import type { ReceivedFrame } from '../media/media-session.ts';
 import type { FrameCounters, FrameDropReason, SenderCounters } from '../media/stats.ts';
@@ -19,7 +20,7 @@ import type { WebSocketFactory } from '../transport/websocket.ts';
 import type { ClientInfo, FrameRefusedReason, MediaKind, ServerMessage } from '../wire.ts';
 import type { ReconnectPolicy } from './connector.ts';
 import type { Participant } from './participants.ts';
-import type { RosterMember } from './roster.ts';
+import type { DeviceNote, RosterMember } from './roster.ts';
 
 export type RemovedReason =
   Extract<ServerMessage, { type: 'removed' }>['reason'] | 'removed-from-group';
@@ -63,13 +64,37 @@ export interface KeyChange {
   /** A member device whose key differs from the pinned one, or the server's external sender. */
   readonly subject: 'device' | 'server';
   readonly identity?: MemberIdentity;
+  /** The directory's name for the device's person. */
+  readonly displayName?: string;
   readonly fingerprint: string;
   readonly pinnedFingerprint?: string;
 }
 
+/**
+ * A device first seen in this meeting while its person is here with another device
+ * (`second-device`), or after this client had known the person with another device
+ * (`new-device`). The device was accepted (its key matches the directory); this says it is new.
+ */
+export interface NewDevice {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly note: DeviceNote;
+  /** The roster's label for the person (the name, told apart from a namesake's). */
+  readonly label: string;
+  readonly displayName?: string;
+  readonly fingerprint: string;
+  readonly leafIndex: number;
+}
+
 export interface RefusedCredential {
+  /**
+   * `unknown_device` (the directory does not know it), `not_admitted` (its person is not one the
+   * meeting may contain), `directory_key_mismatch`, `unsupported_credential`, `bad_identity`.
+   */
   readonly reason: string;
   readonly identity?: MemberIdentity;
+  /** The directory's name for the credential's person, when it knows them. */
+  readonly displayName?: string;
   readonly fingerprint: string;
 }
 
@@ -103,6 +128,8 @@ export interface MeetingEvents {
    */
   removed: { readonly reason: RemovedReason; readonly reasons?: readonly BlockReason[] };
   keyChanged: KeyChange;
+  /** A device of someone already known is new here (see NewDevice). Emitted once per note. */
+  newDevice: NewDevice;
   /** The authentication service refused a credential (unknown device, directory mismatch…). */
   refused: RefusedCredential;
   dropped: { readonly reason: FrameDropReason; readonly relayId: number | undefined };
@@ -176,7 +203,7 @@ export interface MeetingDeps {
   readonly mlsCrypto: MlsCrypto;
   readonly sframeBackend: SFrameCryptoBackend;
   readonly store: KeyValueStore;
-  readonly pins: PinStore;
+  readonly pins: PinStore & Partial<Pick<DevicePins, 'priorDevices'>>;
   readonly directory: LiveDirectory;
   readonly clock: Clock;
   readonly webSocket: WebSocketFactory;

@@ -254,9 +254,13 @@ export class MemberSession {
         message.reason === 'update'
           ? await commitUpdate(this.#ctx, phase.state)
           : await commitPending(this.#ctx, phase.state);
+      // Asked to commit a batch this member refused all of (a joiner its authentication service
+      // kept out): it commits an update instead, so the epoch moves on and the refused Add is
+      // dropped — otherwise every member would refuse it in turn and the group would stall.
+      if (result.kind === 'nothing_to_commit') result = await commitUpdate(this.#ctx, phase.state);
     } catch {
-      // Nothing committable (every pending proposal failed re-validation): the delivery
-      // service asks the next member after its timeout.
+      // The library refused the commit: the delivery service asks the next member after its
+      // timeout.
       return;
     }
     if (result.kind === 'nothing_to_commit') return;

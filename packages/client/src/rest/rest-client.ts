@@ -1,7 +1,9 @@
 // The few REST calls the SDK needs: who am I, my devices, and the directory the authentication
-// service checks credentials against. Bearer token (CLI, headless) or the session cookie
-// (browsers). Answers are validated with the protocol's schemas at this edge.
+// service checks credentials against, with who a meeting may contain. Bearer token (CLI,
+// headless) or the session cookie (browsers). Answers are validated with the protocol's schemas
+// at this edge.
 import {
+  admissionListSchema,
   deviceListSchema,
   deviceResponseSchema,
   directorySchema,
@@ -14,6 +16,7 @@ import { ClientError } from '../errors.ts';
 export type Me = z.infer<typeof meResponseSchema>['user'];
 export type DeviceView = z.infer<typeof deviceResponseSchema>['device'];
 export type DirectoryView = z.infer<typeof directorySchema>;
+export type AdmissionView = z.infer<typeof admissionListSchema>;
 
 export type Auth = { readonly token: string } | { readonly cookie: true };
 
@@ -53,6 +56,15 @@ export class RestClient {
 
   async directory(): Promise<DirectoryView> {
     return this.#request('GET', '/api/directory/users', directorySchema);
+  }
+
+  /** Who meeting or call `id` may contain (readable once this user is on the list). */
+  async admissions(id: string): Promise<AdmissionView> {
+    return this.#request(
+      'GET',
+      `/api/directory/admissions/${encodeURIComponent(id)}`,
+      admissionListSchema,
+    );
   }
 
   async #request<T>(

@@ -90,6 +90,8 @@ export class FakeServer {
   readonly options: FakeServerOptions;
   /** Users whose next `commit` arrives corrupted (a member that cannot follow the group). */
   readonly corruptNextCommitFor = new Set<string>();
+  /** Users the admission lists leave out (a server that adds someone no one admitted). */
+  readonly unlisted = new Set<string>();
   /** A hostile relay: may alter (or drop, with null) each frame on its way to one receiver. */
   intercept:
     ((frame: { from: number; to: number; bytes: Uint8Array }) => Uint8Array | null) | undefined;
@@ -278,6 +280,25 @@ export class FakeServer {
             .filter((d) => d.userId === u.id)
             .map((d) => ({ id: d.id, signaturePublicKey: d.signaturePublicKey })),
         })),
+      });
+    }
+    const admissions = /^\/api\/directory\/admissions\/([^/]+)$/.exec(path);
+    if (method === 'GET' && admissions !== null) {
+      const id = decodeURIComponent(admissions[1]!);
+      if (!this.meetings.has(id))
+        return json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' } });
+      // Every user of the stand-in is invited to every meeting, but those the test left out.
+      return json(200, {
+        id,
+        kind: 'meeting',
+        users: [...this.users.values()]
+          .filter((u) => !this.unlisted.has(u.id))
+          .map((u) => ({
+            userId: u.id,
+            displayName: u.displayName,
+            email: `${u.displayName}@example.org`,
+            basis: 'invitee',
+          })),
       });
     }
     return json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' } });

@@ -38,3 +38,29 @@ export const directorySchema = z.object({
     }),
   ),
 });
+
+/**
+ * `GET /api/directory/admissions/:id`: who a meeting or 1:1 call may contain, for the members'
+ * authentication services (spec/e2ee.md "Identity": a credential is accepted only if its identity
+ * is a user the meeting may contain). A meeting: its organizer, its invitees, and everyone
+ * admitted to it otherwise (an admin who entered it, someone of the tenant who opened its link).
+ * A call: its two sides. Readable by the people listed (and a meeting's by the tenant's admins).
+ * The server is trusted for this list; each entry says why the person is on it.
+ */
+export const admissionListSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['meeting', 'call']),
+  users: z.array(
+    z.object({
+      userId: z.string(),
+      displayName: z.string(),
+      /** Shown beside the name when two people of the meeting share one. */
+      email: z.string(),
+      basis: z.enum(['organizer', 'invitee', 'admitted', 'caller', 'callee']),
+      /** `admitted` only: how (an admin who entered, the meeting's link while there is no lobby). */
+      via: z.enum(['admin', 'open-link']).exactOptional(),
+      admittedAt: timestampSchema.exactOptional(),
+    }),
+  ),
+});
+export type AdmissionList = z.infer<typeof admissionListSchema>;

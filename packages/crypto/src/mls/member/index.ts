@@ -16,7 +16,19 @@ export {
   type DirectoryAnswer,
   type PinStore,
 } from './auth.ts';
-export { createDevice, exportDevice, importDevice, type DeviceCredential } from './device.ts';
+export {
+  createDevice,
+  createHeldDevice,
+  deviceRecordKind,
+  exportDevice,
+  holdDevice,
+  importDevice,
+  importHeldDevice,
+  renameDevice,
+  type DeviceCredential,
+  type HeldDevice,
+} from './device.ts';
+export { canHoldSigningKeys } from '../public/provider/heldKeys.ts';
 export {
   generateKeyPackage,
   MEETING_CAPABILITIES,

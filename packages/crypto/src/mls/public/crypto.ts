@@ -4,12 +4,14 @@
 //   node             hash, HMAC, HKDF, Ed25519, HPKE and AES-GCM on node:crypto (Node only)
 //   noble            the library's @noble-based provider (browsers, and Node without node:crypto)
 //   library-default  the library's default provider: async WebCrypto for every hash (baseline only)
+// Every one also signs with keys held as non-extractable CryptoKeys (./provider/heldKeys.ts).
 import type * as NodeCrypto from 'node:crypto';
 import type { CiphersuiteImpl, CiphersuiteName } from 'ts-mls';
 import { getCiphersuiteFromName } from 'ts-mls/crypto/ciphersuite.js';
 import { defaultCryptoProvider } from 'ts-mls/crypto/implementation/default/provider.js';
 import { nobleCryptoProvider } from 'ts-mls/crypto/implementation/noble/provider.js';
 import { MlsError } from './errors.ts';
+import { heldKeySigning } from './provider/heldKeys.ts';
 import { rememberingVerifies } from './provider/verifiedSignatures.ts';
 
 /** The meeting profile's suite: MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (0x0001). */
@@ -33,6 +35,14 @@ export interface MlsCryptoOptions {
 }
 
 export async function createMlsCrypto(options: MlsCryptoOptions = {}): Promise<MlsCrypto> {
+  const made = await providerImpl(options);
+  return {
+    provider: made.provider,
+    impl: { ...made.impl, signature: heldKeySigning(made.impl.signature) },
+  };
+}
+
+async function providerImpl(options: MlsCryptoOptions): Promise<MlsCrypto> {
   const provider = options.provider ?? (isNode() ? 'node' : 'noble');
   const suite = getCiphersuiteFromName(options.suite ?? MEETING_SUITE_NAME);
   switch (provider) {

@@ -3,11 +3,15 @@
 import type { MlsCrypto } from './crypto.ts';
 import { MlsError, guard } from './errors.ts';
 import { concatBytes, utf8 } from './bytes.ts';
+import { isKeyHandle } from './provider/heldKeys.ts';
 import { TlsReader } from './tls.ts';
 
 export interface SignatureKeyPair {
   readonly publicKey: Uint8Array;
-  /** The raw 32-byte Ed25519 secret key. Never leaves the device (or, for the server key, the server). */
+  /**
+   * The raw 32-byte Ed25519 secret key, or a handle to a key held as a non-extractable CryptoKey
+   * (./provider/heldKeys.ts; browsers). Never leaves the device (or, for the server key, the server).
+   */
   readonly privateKey: Uint8Array;
 }
 
@@ -32,7 +36,8 @@ export async function checkSignatureKeyPair(
   crypto: MlsCrypto,
   pair: SignatureKeyPair,
 ): Promise<void> {
-  if (pair.publicKey.length !== KEY_LENGTH || pair.privateKey.length !== KEY_LENGTH)
+  const held = isKeyHandle(pair.privateKey);
+  if (pair.publicKey.length !== KEY_LENGTH || (!held && pair.privateKey.length !== KEY_LENGTH))
     throw new MlsError('bad_key');
   const ok = await guard('bad_key', async () => {
     const signature = await crypto.impl.signature.sign(pair.privateKey, PROBE);

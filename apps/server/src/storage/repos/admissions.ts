@@ -1,0 +1,44 @@
+// People admitted to a meeting besides its organizer and invitees: today an admin who entered a
+// meeting they were not invited to, or someone of the tenant who opened its link (there is no
+// lobby yet); a lobby admission will be one more row. The first admission of a user is kept.
+import type { SqlDb } from '../sql.ts';
+
+export type AdmissionVia = 'admin' | 'open-link';
+
+export interface MeetingAdmission {
+  readonly userId: string;
+  readonly via: AdmissionVia;
+  readonly admittedAt: number;
+}
+
+interface Row {
+  user_id: string;
+  via: AdmissionVia;
+  admitted_at: number;
+}
+
+export function admissionsRepo(db: SqlDb) {
+  return {
+    /** Records `admission` unless that user was admitted to the meeting already. */
+    async add(tenantId: string, meetingId: string, admission: MeetingAdmission): Promise<void> {
+      await db.run(
+        `INSERT INTO meeting_admissions (tenant_id, meeting_id, user_id, via, admitted_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, meeting_id, user_id) DO NOTHING`,
+        [tenantId, meetingId, admission.userId, admission.via, admission.admittedAt],
+      );
+    },
+    async list(tenantId: string, meetingId: string): Promise<MeetingAdmission[]> {
+      const rows = await db.all<Row>(
+        `SELECT user_id, via, admitted_at FROM meeting_admissions
+         WHERE tenant_id = ? AND meeting_id = ? ORDER BY admitted_at, user_id`,
+        [tenantId, meetingId],
+      );
+      return rows.map((row) => ({
+        userId: row.user_id,
+        via: row.via,
+        admittedAt: Number(row.admitted_at),
+      }));
+    },
+  };
+}
