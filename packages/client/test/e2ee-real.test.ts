@@ -2,10 +2,6 @@
 // and relay, real MLS and SFrame. Taps on the sockets play the network, a hostile relay, a
 // misbehaving member, and — with the external-sender key read from the database — a compromised
 // server.
-import Database from 'better-sqlite3';
-import { createDecipheriv } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   EpochKeyRing,
   MediaContext,
@@ -14,7 +10,6 @@ import {
   exportSFrameBaseKey,
   generateKeyPackage,
   groupId,
-  importExternalSender,
   nodeCryptoBackend,
   proposeExternalAdd,
   type MeetingState,
@@ -24,6 +19,7 @@ import type { JoinOptions, Meeting, ReceivedFrame } from '../src/index.ts';
 import { fromBase64, toBase64 } from '../src/bytes.ts';
 import { ENVELOPE_HEADER_BYTES, encodeEnvelopeHeader } from '../src/wire.ts';
 import { codes, until } from './support/people.ts';
+import { stolenServerKey } from './support/stolen-server-key.ts';
 import {
   realPerson,
   type RealPerson,
@@ -62,25 +58,6 @@ function framesOf(meeting: Meeting): ReceivedFrame[] {
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Opens a sealed external-sender row (apps/server/src/secrets/sealing.ts) as someone holding the
- * data folder would: AES-256-GCM under the key file's key, bound to the row's tenant.
- */
-function unseal(keyFile: string, row: { tenant_id: string; key_pair: string }): Uint8Array {
-  const [version, keyId, body] = row.key_pair.split('.') as [string, string, string];
-  const bytes = Buffer.from(body, 'base64');
-  const decipher = createDecipheriv(
-    'aes-256-gcm',
-    Buffer.from(keyFile.trim(), 'base64'),
-    bytes.subarray(0, 12),
-  );
-  decipher.setAAD(Buffer.from(`conclave/${version}/${keyId}/external-sender/${row.tenant_id}`));
-  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  return Uint8Array.from(
-    Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]),
-  );
-}
 
 describe('an E2EE meeting on the real server', () => {
   it('three participants converge on one code, list each other from the group, and exchange media and chat', async () => {
@@ -295,18 +272,8 @@ describe('an E2EE meeting on the real server', () => {
 
     // The attacker holds the server's whole data folder — the database and the secret key file that
     // seals the external-sender key in it — hence that key, and the socket.
-    const db = new Database(join(world.server.dataDir, 'conclave.sqlite'), {
-      readonly: true,
-      fileMustExist: true,
-    });
-    const row = db.prepare('SELECT tenant_id, key_pair FROM realtime_external_senders').get() as {
-      tenant_id: string;
-      key_pair: string;
-    };
-    db.close();
-    const secretKey = readFileSync(join(world.server.dataDir, 'secret.key'), 'utf8');
     const crypto = await createMlsCrypto();
-    const signer = await importExternalSender(crypto, unseal(secretKey, row));
+    const signer = await stolenServerKey(world.server.dataDir);
     const mallory = await createDevice(crypto, {
       tenantId: list[0]!.client.user.tenantId,
       userId: 'mallory',
