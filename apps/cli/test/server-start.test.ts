@@ -1,7 +1,8 @@
 // `conclave server start` as an operator runs it: environment honoured but flags win, URL and
 // first-admin credentials printed once, clean stop on SIGTERM; `admin bootstrap` works offline.
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '@conclave/server';
 import { binPath, parseJson, repoRoot, runCli, tempDir } from './helpers/cli.ts';
@@ -155,6 +156,41 @@ describe('conclave server start', () => {
       expect(result.stderr).toContain('WEAK_PASSWORD');
       expect(result.stderr).toContain('A password cannot be empty or only spaces.');
       expect(result.stderr).not.toMatch(/\n\s+at |node_modules/);
+    } finally {
+      await data.remove();
+      await config.remove();
+    }
+  });
+
+  it('server rotate-secret-key replaces the key file; a wrong CONCLAVE_SECRET_KEY is a clear refusal', async () => {
+    const data = await tempDir('rotate');
+    const config = await tempDir('rotate-config');
+    try {
+      const first = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: data.path,
+        log: () => {},
+      });
+      await first.close();
+      const keyFile = join(data.path, 'secret.key');
+      const before = await readFile(keyFile, 'utf8');
+      const rotated = parseJson<{ keyId: string; previousKeyId: string; where: string }>(
+        await runCli(['server', 'rotate-secret-key', '--data-dir', data.path, '--json'], {
+          configDir: config.path,
+        }),
+      );
+      expect(rotated.where).toBe(keyFile);
+      expect(rotated.keyId).not.toBe(rotated.previousKeyId);
+      expect(await readFile(keyFile, 'utf8')).not.toBe(before);
+
+      const refused = await runCli(['server', 'rotate-secret-key', '--data-dir', data.path], {
+        configDir: config.path,
+        env: { CONCLAVE_SECRET_KEY: 'not a key' },
+      });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('CONCLAVE_SECRET_KEY must be 32 bytes in base64');
+      expect(refused.stderr).not.toContain('not a key');
     } finally {
       await data.remove();
       await config.remove();

@@ -4,6 +4,7 @@ import type { AuditLog } from './audit/audit-log.ts';
 import type { BackoffLimit, RateLimit } from './http/rate-limit.ts';
 import type { ScryptCost } from './identity/passwords.ts';
 import type { Logger } from './log.ts';
+import type { ExternalSenderVault } from './secrets/at-rest.ts';
 import type { Store } from './storage/store.ts';
 
 export interface SignInLimits {
@@ -29,6 +30,13 @@ export interface AppContext {
   signInLimits: SignInLimits;
   sessionTtlMs: number;
   passwordCost: ScryptCost;
+  /** Seals the tenants' external-sender keys for the database, and opens them (secrets/). */
+  externalSenderVault: ExternalSenderVault;
+  /**
+   * Origins besides the server's own whose pages may make state-changing requests
+   * (CONCLAVE_ALLOWED_ORIGINS; http/origin.ts). Undefined: none.
+   */
+  allowedOrigins?: readonly string[];
   /** Reverse proxies whose X-Forwarded-* headers are believed (CONCLAVE_TRUSTED_PROXIES). */
   trustedProxies?: readonly string[];
   /** The built browser app to serve at `/` (apps/web/dist); undefined serves the API only. */

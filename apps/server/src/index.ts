@@ -1,6 +1,12 @@
 // @conclave/server: the Conclave HTTP API over SQLite or PostgreSQL.
-export { startServer, bootstrapAdmin, credentialLines } from './server.ts';
-export type { StartServerOptions, RunningServer, BootstrapAdminOptions } from './server.ts';
+export { startServer, bootstrapAdmin, credentialLines, rotateSecretKey } from './server.ts';
+export type {
+  StartServerOptions,
+  RunningServer,
+  BootstrapAdminOptions,
+  RotateSecretKeyOptions,
+} from './server.ts';
+export type { RotatedSecretKey } from './secrets/at-rest.ts';
 export type { Credentials } from './identity/first-run.ts';
 export type { DemoSignIn } from './identity/demo.ts';
 export type { SignInLimits } from './context.ts';

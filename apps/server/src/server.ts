@@ -7,6 +7,7 @@ import { resolveLocation } from './config.ts';
 import { defaultSignInLimits } from './context.ts';
 import type { AppContext, SignInLimits } from './context.ts';
 import { buildApp } from './http/app.ts';
+import { parseAllowedOrigins } from './http/origin.ts';
 import { parseTrustedProxies } from './http/trusted-proxies.ts';
 import { defaultWebRoot } from './http/web-app.ts';
 import { seedDemo } from './identity/demo.ts';
@@ -20,6 +21,8 @@ import type { ScryptCost } from './identity/passwords.ts';
 import { createLogger, stderrSink } from './log.ts';
 import { allRoutes } from './routes/index.ts';
 import { openStore } from './storage/open.ts';
+import { prepareSecretsAtRest, rotateSecrets } from './secrets/at-rest.ts';
+import type { RotatedSecretKey } from './secrets/at-rest.ts';
 import { registerRealtime } from './realtime/index.ts';
 import type { RealtimeOptions } from './realtime/index.ts';
 import type { Store } from './storage/store.ts';
@@ -47,6 +50,17 @@ export interface StartServerOptions {
   sessionTtlMs?: number;
   /** The built web app to serve at `/`. Default: apps/web/dist when built; false: API only. */
   webRoot?: string | false;
+  /**
+   * Origins besides the server's own whose pages may change things (https://app.example.com).
+   * Default: $CONCLAVE_ALLOWED_ORIGINS (comma-separated), else none.
+   */
+  allowedOrigins?: string[];
+  /**
+   * The secret key that seals the external-sender keys in the database (base64 of 32 bytes).
+   * Default: $CONCLAVE_SECRET_KEY, else the key file `secret.key` in the data folder (created 0600
+   * on the first start).
+   */
+  secretKey?: string;
   /** Realtime (signaling, MLS delivery) timers and limits; tests shorten them. */
   realtime?: RealtimeOptions;
   /**
@@ -91,6 +105,8 @@ async function firstRun(
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const location = resolveLocation(options);
+  const allowedOrigins =
+    options.allowedOrigins ?? parseAllowedOrigins(process.env.CONCLAVE_ALLOWED_ORIGINS);
   const trustedProxies = parseTrustedProxies(
     options.trustedProxies ?? process.env.CONCLAVE_TRUSTED_PROXIES,
   );
@@ -99,6 +115,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const cost = options.passwordCost ?? defaultCost;
   const store = await openStore(location, now);
   try {
+    const externalSenderVault = await prepareSecretsAtRest(
+      store,
+      { dataDir: location.dataDir, secretKey: options.secretKey },
+      log,
+    );
     const audit = createAuditLog(store, now);
     const reported = await firstRun(store, audit, options, { now, cost });
     if (options.demo === true && reported.demoSignIns === undefined) {
@@ -112,6 +133,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       signInLimits: options.signInLimits ?? defaultSignInLimits,
       sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
       passwordCost: cost,
+      externalSenderVault,
+      allowedOrigins,
       trustedProxies,
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
@@ -184,6 +207,36 @@ export async function bootstrapAdmin(options: BootstrapAdminOptions): Promise<Cr
       { store, audit: createAuditLog(store, now), now, cost: options.passwordCost ?? defaultCost },
       { email: options.email, password: options.password, tenantName: options.tenant },
     );
+  } finally {
+    await store.close();
+  }
+}
+
+export interface RotateSecretKeyOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  /** The current key (base64). Default: $CONCLAVE_SECRET_KEY, else the key file. */
+  secretKey?: string;
+  /** With the current key from the environment: the new key. Default: $CONCLAVE_NEW_SECRET_KEY. */
+  newSecretKey?: string;
+}
+
+/**
+ * Re-seals every stored external-sender key under a new secret key (docs/operations.md). With the
+ * key file, the new key is made here and replaces the file once every row is re-sealed. Run it
+ * with the server stopped.
+ */
+export async function rotateSecretKey(
+  options: RotateSecretKeyOptions = {},
+): Promise<RotatedSecretKey> {
+  const location = resolveLocation(options);
+  const store = await openStore(location, Date.now);
+  try {
+    return await rotateSecrets(store, {
+      dataDir: location.dataDir,
+      secretKey: options.secretKey,
+      newSecretKey: options.newSecretKey,
+    });
   } finally {
     await store.close();
   }

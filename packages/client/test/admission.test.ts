@@ -3,13 +3,10 @@
 // a registered device of the tenant whose key matches the directory; someone let in without an
 // invitation (an admin, or a colleague with the link) is recorded as admitted, so members accept
 // them and can see why.
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import {
   createMlsCrypto,
   generateKeyPackage,
   groupId,
-  importExternalSender,
   proposeExternalAdd,
   type MeetingState,
 } from '@conclave/crypto/member';
@@ -17,9 +14,10 @@ import type { AdmissionList } from '@conclave/protocol';
 import { describe, expect, it } from 'vitest';
 import { ConclaveClient, MemoryStore } from '../src/index.ts';
 import { nodeWebSocketFactory } from '../src/node.ts';
-import { fromBase64, toBase64 } from '../src/bytes.ts';
+import { toBase64 } from '../src/bytes.ts';
 import { until } from './support/people.ts';
 import { api, realServerForFile, startedMeeting } from './support/real-server.ts';
+import { stolenServerKey } from './support/stolen-server-key.ts';
 
 const world = realServerForFile();
 
@@ -39,16 +37,8 @@ describe('who an E2EE meeting may contain', () => {
 
     // Mallory's device is registered and its key is the directory's: only the meeting's list
     // leaves her out. A compromised server (its external-sender key) proposes her Add.
-    const db = new Database(join(world.server.dataDir, 'conclave.sqlite'), {
-      readonly: true,
-      fileMustExist: true,
-    });
-    const row = db.prepare('SELECT key_pair FROM realtime_external_senders').get() as {
-      key_pair: string;
-    };
-    db.close();
     const crypto = await createMlsCrypto();
-    const signer = await importExternalSender(crypto, fromBase64(row.key_pair)!);
+    const signer = await stolenServerKey(world.server.dataDir);
     const keyPackage = await generateKeyPackage(crypto, mallory!.client.device);
     const proposal = await proposeExternalAdd(
       crypto,

@@ -2,8 +2,6 @@
 // and relay, real MLS and SFrame. Taps on the sockets play the network, a hostile relay, a
 // misbehaving member, and — with the external-sender key read from the database — a compromised
 // server.
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import {
   EpochKeyRing,
   MediaContext,
@@ -12,7 +10,6 @@ import {
   exportSFrameBaseKey,
   generateKeyPackage,
   groupId,
-  importExternalSender,
   nodeCryptoBackend,
   proposeExternalAdd,
   type MeetingState,
@@ -22,6 +19,7 @@ import type { JoinOptions, Meeting, ReceivedFrame } from '../src/index.ts';
 import { fromBase64, toBase64 } from '../src/bytes.ts';
 import { ENVELOPE_HEADER_BYTES, encodeEnvelopeHeader } from '../src/wire.ts';
 import { codes, until } from './support/people.ts';
+import { stolenServerKey } from './support/stolen-server-key.ts';
 import {
   realPerson,
   type RealPerson,
@@ -272,17 +270,10 @@ describe('an E2EE meeting on the real server', () => {
     for (const m of meetings)
       m.on('refused', (r) => refused.push(`${r.reason}:${r.identity?.userId}`));
 
-    // The attacker holds the server's database, hence its external-sender key, and the socket.
-    const db = new Database(join(world.server.dataDir, 'conclave.sqlite'), {
-      readonly: true,
-      fileMustExist: true,
-    });
-    const row = db.prepare('SELECT key_pair FROM realtime_external_senders').get() as {
-      key_pair: string;
-    };
-    db.close();
+    // The attacker holds the server's whole data folder — the database and the secret key file that
+    // seals the external-sender key in it — hence that key, and the socket.
     const crypto = await createMlsCrypto();
-    const signer = await importExternalSender(crypto, fromBase64(row.key_pair)!);
+    const signer = await stolenServerKey(world.server.dataDir);
     const mallory = await createDevice(crypto, {
       tenantId: list[0]!.client.user.tenantId,
       userId: 'mallory',

@@ -12,6 +12,8 @@ export const errorCodes = [
   'ORGANIZATION_REQUIRED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  /** A state-changing request (or the realtime socket) from a page of another site. */
+  'ORIGIN_NOT_ALLOWED',
   'NOT_FOUND',
   'CONFLICT',
   'MEETING_REJECTED',
@@ -34,6 +36,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   ORGANIZATION_REQUIRED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  ORIGIN_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   MEETING_REJECTED: 409,

@@ -2,6 +2,8 @@
 // REST request and response schemas validate at the edge and type both sides; the server
 // generates its OpenAPI document from these same schemas.
 export * from './errors.ts';
+export * from './csp.ts';
+export * from './text.ts';
 export * from './governance.ts';
 export * from './rest/common.ts';
 export * from './rest/auth.ts';

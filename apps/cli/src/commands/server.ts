@@ -1,5 +1,6 @@
-// `conclave server start` and `conclave admin bootstrap`: run the server in this process, and
-// create an admin account offline.
+// `conclave server start`, `conclave server rotate-secret-key` and `conclave admin bootstrap`: run
+// the server in this process, re-seal its stored keys under a new secret key, and create an admin
+// account offline.
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
@@ -19,6 +20,12 @@ interface StartFlags {
   dataDir?: string;
   databaseUrl?: string;
   demo?: boolean;
+  json?: boolean;
+}
+
+interface RotateFlags {
+  dataDir?: string;
+  databaseUrl?: string;
   json?: boolean;
 }
 
@@ -87,6 +94,16 @@ export function registerServerCommands(program: Command): void {
       .option('--json', 'print {"url", "firstAdmin"?} as JSON once listening'),
   ).action(startAction);
   example(start, 'conclave server start --port 8080 --data-dir ./.data --demo');
+  const rotate = storageOptions(
+    server
+      .command('rotate-secret-key')
+      .description(
+        're-seal every stored external-sender key under a new secret key (stop the server first); ' +
+          'with CONCLAVE_SECRET_KEY set, the new key comes from CONCLAVE_NEW_SECRET_KEY',
+      )
+      .option('--json', 'print {"resealed", "keyId", "previousKeyId", "where"} as JSON'),
+  ).action(rotateAction);
+  example(rotate, 'conclave server rotate-secret-key --data-dir ./.data');
 
   const admin = program
     .command('admin')
@@ -207,6 +224,30 @@ function refusal(error: unknown): Error {
     return new CliError(kind, `${error.message} [${String(error.code)}]`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+async function rotateAction(flags: RotateFlags): Promise<void> {
+  const dataDir = flags.dataDir ?? nonEmpty(process.env.CONCLAVE_DATA_DIR);
+  const databaseUrl = flags.databaseUrl ?? nonEmpty(process.env.CONCLAVE_DATABASE_URL);
+  progress(flags, 'Opening the data store…');
+  const { rotateSecretKey } = await loadServer();
+  const rotated = await rotateSecretKey({
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  }).catch((error: unknown) => {
+    throw refusal(error);
+  });
+  if (flags.json === true) {
+    printJson(rotated);
+    return;
+  }
+  const fromFile = rotated.where !== 'CONCLAVE_SECRET_KEY';
+  printLines([
+    `Re-sealed ${rotated.resealed} external-sender key(s) under the new secret key (key id ${rotated.keyId}; was ${rotated.previousKeyId}).`,
+    fromFile
+      ? `The new key is in ${rotated.where}: back it up. Database backups made before now need the old key.`
+      : 'Now set CONCLAVE_SECRET_KEY to the new key (the value of CONCLAVE_NEW_SECRET_KEY) wherever the server starts.',
+  ]);
 }
 
 async function bootstrapAction(flags: BootstrapFlags): Promise<void> {

@@ -8,8 +8,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ServerError } from '../errors.ts';
 import { authenticate, requireAccess } from './auth.ts';
-import { toErrorResponse } from './errors.ts';
+import { toErrorResponse, toFrameworkErrorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { refuseCrossSite } from './origin.ts';
+import { securityHeaders } from './security-headers.ts';
 import type { Route } from './route.ts';
 import { isAppShellRequest, registerWebApp, sendAppShell } from './web-app.ts';
 
@@ -25,13 +27,17 @@ export async function buildApp(
     // Client address and protocol from X-Forwarded-* only via a trusted proxy (trusted-proxies.ts).
     trustProxy: ctx.trustedProxies?.length ? [...ctx.trustedProxies] : false,
     // Errors Fastify raises before routing (a malformed URL) get the contract's body too.
-    frameworkErrors: (error, _request, reply) => {
-      const { status, body } = toErrorResponse(error);
+    frameworkErrors: (error, request, reply) => {
+      const { status, body } = toFrameworkErrorResponse(error, request.url);
       void (reply as FastifyReply).code(status).send(body);
     },
   });
 
   await app.register(cookie);
+  // Cross-site requests are refused by origin, not left to SameSite alone (./origin.ts).
+  app.addHook('onRequest', refuseCrossSite(ctx.allowedOrigins ?? []));
+  // CSP, nosniff, no framing, referrer policy, HSTS over TLS (./security-headers.ts).
+  app.addHook('onSend', securityHeaders);
 
   // JSON only (anything else is 415), parsed here: an empty body is "no body" (so a bodiless POST
   // with a JSON content type is not an error), and a parse failure is the typed INVALID_JSON.

@@ -2,7 +2,7 @@
 // keep their code and message; anything else becomes a bare 500 and is logged by name only here,
 // so no stack trace, SQL or input value reaches a client.
 import type { ErrorBody, ErrorCode } from '@conclave/protocol';
-import { errorStatus } from '@conclave/protocol';
+import { errorStatus, unstorableTextMessage } from '@conclave/protocol';
 import { ServerError } from '../errors.ts';
 
 export interface ErrorResponse {
@@ -30,6 +30,29 @@ const frameworkErrors: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: ['INVALID_JSON', 'The request body is empty.'],
   FST_ERR_BAD_URL: ['NOT_FOUND', 'No such route.'],
 };
+
+/**
+ * An error Fastify raises before routing, for the request URL `url`. A URL whose escapes are all
+ * well formed but do not decode as UTF-8 (the only way a lone surrogate can travel in a URL) is
+ * bad input, like one in a body; a URL with a broken escape is no route at all.
+ */
+export function toFrameworkErrorResponse(error: unknown, url: string): ErrorResponse {
+  const { code } = (error ?? {}) as { code?: unknown };
+  if (code === 'FST_ERR_BAD_URL' && !/%(?![0-9A-Fa-f]{2})/.test(url)) {
+    return {
+      status: errorStatus.INVALID_INPUT,
+      body: {
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'The URL is not valid UTF-8.',
+          fields: [{ path: 'params', message: unstorableTextMessage }],
+        },
+      },
+      unexpected: false,
+    };
+  }
+  return toErrorResponse(error);
+}
 
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof ServerError) {

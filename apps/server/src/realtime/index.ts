@@ -39,7 +39,7 @@ export async function registerRealtime(
     ctx,
     relay,
     crypto,
-    senders: new ExternalSenders(crypto, ctx.store, ctx.now),
+    senders: new ExternalSenders(crypto, ctx.store, ctx.now, ctx.externalSenderVault),
     options: resolved,
   });
   const sockets = new Sockets();

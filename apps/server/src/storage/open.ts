@@ -1,8 +1,10 @@
 // Opens the configured database (PostgreSQL for a postgres:// URL, else a SQLite file in the data
-// directory), brings its schema up to date and returns the store.
-import { mkdirSync } from 'node:fs';
+// directory), brings its schema up to date and returns the store. The data directory is private
+// (0700) and the SQLite files are the owner's alone (0600): existing ones are tightened too.
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerError } from '../errors.ts';
+import { privateFile, privateFolder } from '../private-files.ts';
 import { migrate } from './migrations.ts';
 import { openPostgres } from './postgres.ts';
 import { openSqlite } from './sqlite.ts';
@@ -26,8 +28,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDb> {
     }
     return openPostgres({ url });
   }
-  mkdirSync(options.dataDir, { recursive: true });
-  return openSqlite(join(options.dataDir, 'conclave.sqlite'));
+  privateFolder(options.dataDir);
+  const file = join(options.dataDir, 'conclave.sqlite');
+  // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) privateFile(path);
+  return openSqlite(file);
 }
 
 export async function openStore(options: DatabaseOptions, now: () => number): Promise<Store> {

@@ -10,6 +10,8 @@ export function openSqlite(file: string): SqlDb {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted and overwritten content is zeroed, so a rewritten secret leaves no old copy behind.
+  db.pragma('secure_delete = ON');
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 

@@ -122,6 +122,26 @@ describe('garbage on the signaling socket', () => {
     socket.close();
   });
 
+  it('refuses a NUL character or a lone surrogate in any string of a message as bad_message', async () => {
+    const carol = await participant('carol');
+    const from = carol.socket.received.length;
+    const messages = [
+      { type: 'join', meetingId: `${meetingId}\u0000` },
+      { type: 'join', meetingId: `${meetingId}\ud800` },
+      { type: 'chat', meetingId, text: 'hi\u0000' },
+      { type: 'proposal-rejected', meetingId, proposalId: 'p', reason: '\udc00' },
+      { type: 'ping', nonce: 1, ['x\u0000']: 1 },
+    ];
+    for (const message of messages) carol.socket.send(message);
+    await quiet(carol.socket);
+    const answers = carol.socket.received.slice(from);
+    expect(answers.map((answer) => answer.type === 'error' && answer.code)).toEqual(
+      messages.map(() => 'bad_message'),
+    );
+    await stillServes(carol.socket);
+    carol.socket.close();
+  });
+
   it('answers garbage in every field of every message with a typed error; the meeting goes on', async () => {
     const bob = await participant('bob');
     expect((await bob.join(meetingId)).type).toBe('joined');

@@ -36,7 +36,9 @@ function proxy(api: URL, request: IncomingMessage, response: ServerResponse): vo
       port: api.port,
       method: request.method,
       path: request.url,
-      headers: { ...request.headers, host: api.host },
+      // The browser's Host goes through unchanged, as a reverse proxy in front of Conclave keeps it:
+      // the server compares it with the Origin of every state-changing request.
+      headers: request.headers,
     },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { frameRefusedReasons } from '../media/control.ts';
 import { mediaKinds } from '../media/kinds.ts';
 import { timestampSchema } from '../rest/common.ts';
+import { findUnstorableText, unstorableTextMessage } from '../text.ts';
 
 const base64 = z
   .string()
@@ -365,12 +366,28 @@ export const participantRemovedSchema = z.object({
 export type ParseResult<T> =
   { kind: 'ok'; message: T } | { kind: 'error'; code: 'bad_json' | 'bad_message'; message: string };
 
-function parseWith<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
+function parseWith<T>(
+  schema: z.ZodType<T>,
+  text: string,
+  options: { storableTextOnly: boolean },
+): ParseResult<T> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return { kind: 'error', code: 'bad_json', message: 'The message is not valid JSON.' };
+  }
+  // Text no store or peer keeps faithfully (a NUL, an unpaired surrogate) is refused before the
+  // schema, in every string and key of what a client sends (../text.ts). A client reading the
+  // server is lenient: a name stored before the server refused such text must not break a meeting.
+  const unstorable = options.storableTextOnly ? findUnstorableText(value) : undefined;
+  if (unstorable !== undefined) {
+    const where = unstorable.map(String).join('.') || 'message';
+    return {
+      kind: 'error',
+      code: 'bad_message',
+      message: `Invalid signaling message at ${where}: text ${unstorableTextMessage}`,
+    };
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -386,6 +403,6 @@ function parseWith<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
 }
 
 export const parseClientMessage = (text: string): ParseResult<ClientMessage> =>
-  parseWith(clientMessageSchema, text);
+  parseWith(clientMessageSchema, text, { storableTextOnly: true });
 export const parseServerMessage = (text: string): ParseResult<ServerMessage> =>
-  parseWith(serverMessageSchema, text);
+  parseWith(serverMessageSchema, text, { storableTextOnly: false });

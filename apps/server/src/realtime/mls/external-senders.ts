@@ -1,6 +1,7 @@
 // The server's external-sender key: one per tenant (its MLS identity names the tenant), made the
 // first time a tenant's E2EE meeting needs it and stored, so every group of the tenant, across
-// restarts, names the same key. The private key signs Add/Remove proposals and nothing else.
+// restarts, names the same key. The private key signs Add/Remove proposals and nothing else; the
+// database holds it only sealed under the server's secret key (secrets/at-rest.ts).
 import {
   exportExternalSender,
   generateExternalSender,
@@ -8,8 +9,8 @@ import {
   type ExternalSenderKeyPair,
   type MlsCrypto,
 } from '@conclave/crypto/server';
+import type { ExternalSenderVault } from '../../secrets/at-rest.ts';
 import type { Store } from '../../storage/store.ts';
-import { fromBase64, toBase64 } from '../bytes.ts';
 
 /** The `serverId` in the server's MLS identity. */
 export const SERVER_ID = 'conclave';
@@ -21,6 +22,7 @@ export class ExternalSenders {
     private readonly crypto: MlsCrypto,
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly vault: ExternalSenderVault,
   ) {}
 
   forTenant(tenantId: string): Promise<ExternalSenderKeyPair> {
@@ -36,26 +38,27 @@ export class ExternalSenders {
 
   private async loadOrCreate(tenantId: string): Promise<ExternalSenderKeyPair> {
     const stored = await this.store.realtime.externalSender(tenantId);
-    if (stored !== undefined) return this.decode(stored);
+    if (stored !== undefined) return this.decode(tenantId, stored);
     const fresh = await generateExternalSender(this.crypto, { tenantId, serverId: SERVER_ID });
-    if (
-      await this.store.realtime.saveExternalSender(
-        tenantId,
-        toBase64(exportExternalSender(fresh)),
-        this.now(),
-      )
-    ) {
+    const exported = exportExternalSender(fresh);
+    const sealed = this.vault.seal(tenantId, exported);
+    exported.fill(0);
+    if (await this.store.realtime.saveExternalSender(tenantId, sealed, this.now())) {
       return fresh;
     }
     // Another process stored one first: everyone uses that one.
     const winner = await this.store.realtime.externalSender(tenantId);
     if (winner === undefined) throw new Error('external-sender key vanished');
-    return this.decode(winner);
+    return this.decode(tenantId, winner);
   }
 
-  private decode(stored: string): Promise<ExternalSenderKeyPair> {
-    const bytes = fromBase64(stored);
-    if (bytes === undefined) throw new Error('stored external-sender key is not base64');
-    return importExternalSender(this.crypto, bytes);
+  private async decode(tenantId: string, stored: string): Promise<ExternalSenderKeyPair> {
+    const bytes = this.vault.open(tenantId, stored);
+    try {
+      // The pair keeps views into what it is given: give it a copy, wipe the opened bytes.
+      return await importExternalSender(this.crypto, Uint8Array.from(bytes));
+    } finally {
+      bytes.fill(0);
+    }
   }
 }

@@ -93,13 +93,43 @@ const proposalColumns =
 
 export function realtimeRepo(db: SqlDb) {
   return {
-    /** The stored external-sender key pair of a tenant (base64; contains the private key). */
+    /**
+     * The stored external-sender key pair of a tenant: sealed (secrets/at-rest.ts), so the row
+     * holds no private key; versions before sealing wrote it as plain base64.
+     */
     async externalSender(tenantId: string): Promise<string | undefined> {
       const row = await db.get<{ key_pair: string }>(
         'SELECT key_pair FROM realtime_external_senders WHERE tenant_id = ?',
         [tenantId],
       );
       return row?.key_pair;
+    },
+    /** Every tenant's stored key pair, for sealing and re-sealing them all (secrets/at-rest.ts). */
+    async allExternalSenders(): Promise<{ tenantId: string; keyPair: string }[]> {
+      const rows = await db.all<{ tenant_id: string; key_pair: string }>(
+        'SELECT tenant_id, key_pair FROM realtime_external_senders ORDER BY tenant_id',
+      );
+      return rows.map((row) => ({ tenantId: row.tenant_id, keyPair: row.key_pair }));
+    },
+    /** Replaces a tenant's stored key pair if it still is `was`; false if it changed meanwhile. */
+    async replaceExternalSender(tenantId: string, was: string, keyPair: string): Promise<boolean> {
+      const changed = await db.run(
+        'UPDATE realtime_external_senders SET key_pair = ? WHERE tenant_id = ? AND key_pair = ?',
+        [keyPair, tenantId, was],
+      );
+      return changed === 1;
+    },
+    /**
+     * After rewriting stored keys, leaves no old copy in the database files where this can: SQLite
+     * zeroes freed space (secure_delete) and the WAL is emptied; PostgreSQL rewrites the table
+     * (its WAL and backups still hold what they held: docs/operations.md).
+     */
+    async dropOldCopies(): Promise<void> {
+      await db.exec(
+        db.dialect === 'sqlite'
+          ? 'PRAGMA wal_checkpoint(TRUNCATE)'
+          : 'VACUUM FULL realtime_external_senders',
+      );
     },
     /** Stores the first key pair of a tenant; false if another start stored one first. */
     async saveExternalSender(tenantId: string, keyPair: string, at: number): Promise<boolean> {
