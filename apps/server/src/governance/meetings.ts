@@ -17,7 +17,7 @@ import { ServerError, conflict, notFound } from '../errors.ts';
 import type { Session } from '../http/route.ts';
 import type { MeetingRecord } from '../storage/records.ts';
 import type { Store } from '../storage/store.ts';
-import { actorOf } from '../routes/actor.ts';
+import { actorOf } from '../audit/actor.ts';
 import { loadFacts } from './facts.ts';
 
 /** What the audit log keeps of a decision: the outcome, the E2EE state and every reason. */
@@ -88,7 +88,7 @@ export function meetingService(ctx: AppContext) {
     audit.record(
       {
         tenantId: session.tenantId,
-        actor: actorOf(session),
+        actor: actorOf(session.user),
         kind,
         subject: `meeting:${meetingId}`,
         details,

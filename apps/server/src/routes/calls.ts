@@ -16,7 +16,7 @@ import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { callView } from '../http/views.ts';
 import type { CallRecord } from '../storage/records.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../audit/actor.ts';
 
 /** "Recent": the list is for answering and rejoining, not a call history. */
 const RECENT_MS = 24 * 60 * 60_000;
@@ -75,7 +75,7 @@ export function callRoutes(ctx: AppContext): Route[] {
           await ctx.audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'call.placed',
               subject: `call:${call.id}`,
               details: {

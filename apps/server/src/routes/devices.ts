@@ -17,7 +17,7 @@ import { admissionList } from '../governance/admissions.ts';
 import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { deviceView } from '../http/views.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../audit/actor.ts';
 
 export function deviceRoutes(ctx: AppContext): Route[] {
   return [
@@ -42,7 +42,7 @@ export function deviceRoutes(ctx: AppContext): Route[] {
           await ctx.audit.record(
             {
               tenantId: session.tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'device.registered',
               subject: `device:${device.id}`,
               details: { user: session.user.id, name: device.name },

@@ -5,7 +5,7 @@ import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { userView } from '../http/views.ts';
 import { notFound } from '../errors.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../audit/actor.ts';
 
 export function meRoutes(ctx: AppContext): Route[] {
   return [
@@ -31,7 +31,7 @@ export function meRoutes(ctx: AppContext): Route[] {
           await ctx.audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'user.settings.changed',
               subject: `user:${user.id}`,
               details: { e2eeCalls: { from: user.e2eeCalls, to: body.e2eeCalls } },

@@ -17,7 +17,7 @@ import { iso } from '../http/views.ts';
 import { realtimeOf } from '../realtime/control.ts';
 import type { RosterEntry } from '../realtime/room.ts';
 import type { MeetingRecord } from '../storage/records.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../audit/actor.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const participantParams = idParams.extend({ participantId: z.string().min(1).max(200) });
@@ -121,7 +121,7 @@ export function participantRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId: session.tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'meeting.participant.removed',
               subject: `meeting:${meeting.id}`,
               details: {

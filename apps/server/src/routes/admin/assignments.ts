@@ -16,7 +16,7 @@ import type { Route } from '../../http/route.ts';
 import { assignmentView } from '../../http/views.ts';
 import type { AssignmentRecord } from '../../storage/records.ts';
 import type { Store } from '../../storage/store.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf } from '../../audit/actor.ts';
 
 interface AssignmentKind {
   url: string;
@@ -100,7 +100,7 @@ function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: `${kind.auditName}.created`,
               subject: `${kind.auditName}:${assignment.id}`,
               details: {
@@ -135,7 +135,7 @@ function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: `${kind.auditName}.deleted`,
               subject: `${kind.auditName}:${assignment.id}`,
               details: { policy: assignment.policy, ...describeTarget(assignment) },

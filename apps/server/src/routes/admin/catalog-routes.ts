@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
-import type { Route } from '../../http/route.ts';
+import type { Route, Session } from '../../http/route.ts';
 import type { Store } from '../../storage/store.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf } from '../../audit/actor.ts';
 
 export interface CatalogRepo<Item> {
   list(tenantId: string): Promise<Item[]>;
@@ -52,7 +52,7 @@ export function catalogRoutes<
   const { noun } = kind;
   const singular = kind.plural.replace(/s$/, '');
   const record = (
-    session: Parameters<typeof actorOf>[0],
+    session: Session,
     tx: Store,
     verb: string,
     id: string,
@@ -61,7 +61,7 @@ export function catalogRoutes<
     audit.record(
       {
         tenantId: session.tenantId,
-        actor: actorOf(session),
+        actor: actorOf(session.user),
         kind: `${noun}.${verb}`,
         subject: `${noun}:${id}`,
         details,

@@ -12,7 +12,7 @@ import type { AppContext } from '../../context.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf } from '../../audit/actor.ts';
 import { changesBetween } from '../changes.ts';
 
 export function compliancePolicyRoutes(ctx: AppContext): Route[] {
@@ -50,7 +50,7 @@ export function compliancePolicyRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'compliance-recording-policy.created',
               subject: subject(body.name),
               details: { policy: body },
@@ -95,7 +95,7 @@ export function compliancePolicyRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'compliance-recording-policy.changed',
               subject: subject(params.name),
               details: { changes: changesBetween(before, after) },
@@ -130,7 +130,7 @@ export function compliancePolicyRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'compliance-recording-policy.deleted',
               subject: subject(policy.name),
               details: { policy },

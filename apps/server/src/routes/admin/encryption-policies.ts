@@ -12,7 +12,7 @@ import type { AppContext } from '../../context.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf } from '../../audit/actor.ts';
 import { changesBetween } from '../changes.ts';
 
 const globalPolicyName = builtInGlobalPolicy().name;
@@ -52,7 +52,7 @@ export function encryptionPolicyRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'encryption-policy.created',
               subject: subject(body.name),
               details: { policy: body },
@@ -104,7 +104,7 @@ export function encryptionPolicyRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'encryption-policy.changed',
               subject: subject(params.name),
               details: { changes: changesBetween(before, after) },
@@ -144,7 +144,7 @@ export function encryptionPolicyRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'encryption-policy.deleted',
               subject: subject(policy.name),
               details: { policy },

@@ -15,7 +15,7 @@ import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
 import { groupView } from '../../http/views.ts';
 import type { Store } from '../../storage/store.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf } from '../../audit/actor.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const memberParams = z.object({
@@ -86,7 +86,7 @@ export function groupRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'group.created',
               subject: subject(id),
               details: { name: created.name, members: created.members },
@@ -136,7 +136,7 @@ export function groupRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'group.changed',
               subject: subject(params.id),
               details: {
@@ -170,7 +170,7 @@ export function groupRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'group.deleted',
               subject: subject(params.id),
               details: { name: group.name, members: group.members },
@@ -200,7 +200,7 @@ export function groupRoutes(ctx: AppContext): Route[] {
             await audit.record(
               {
                 tenantId,
-                actor: actorOf(session),
+                actor: actorOf(session.user),
                 kind: 'group.member.added',
                 subject: subject(params.id),
                 details: { user: body.userId },
@@ -229,7 +229,7 @@ export function groupRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'group.member.removed',
               subject: subject(params.id),
               details: { user: params.userId },

@@ -7,7 +7,7 @@ import { notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
 import { tenantView } from '../../http/views.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf } from '../../audit/actor.ts';
 import { changesBetween } from '../changes.ts';
 
 export function tenantRoutes(ctx: AppContext): Route[] {
@@ -55,7 +55,7 @@ export function tenantRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'tenant.changed',
               subject: `tenant:${tenantId}`,
               details: { changes: changesBetween(tenantView(before), tenantView(after)) },

@@ -19,7 +19,7 @@ import { liftSignInLimit } from '../../identity/sign-in.ts';
 import { createUser } from '../../identity/provisioning.ts';
 import { realtimeOf } from '../../realtime/control.ts';
 import type { UserChanges } from '../../storage/records.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf } from '../../audit/actor.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const base = '/api/admin/users';
@@ -69,7 +69,7 @@ export function userRoutes(ctx: AppContext): Route[] {
             audit.record(
               {
                 tenantId,
-                actor: actorOf(session),
+                actor: actorOf(session.user),
                 kind: 'user.created',
                 subject: subject(created.id),
                 details: auditable(created),
@@ -151,7 +151,7 @@ export function userRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'user.changed',
               subject: subject(params.id),
               details: {
@@ -184,7 +184,7 @@ export function userRoutes(ctx: AppContext): Route[] {
         await liftSignInLimit(ctx, user);
         await audit.record({
           tenantId,
-          actor: actorOf(session),
+          actor: actorOf(session.user),
           kind: 'user.sign-in-unlocked',
           subject: subject(params.id),
         });
@@ -213,7 +213,7 @@ export function userRoutes(ctx: AppContext): Route[] {
           await audit.record(
             {
               tenantId,
-              actor: actorOf(session),
+              actor: actorOf(session.user),
               kind: 'user.deleted',
               subject: subject(params.id),
               details: auditable(user),
