@@ -27,6 +27,18 @@ function noProblems(...ps: TestParticipant[]): void {
   }
 }
 
+/** A started E2EE meeting of dave's, with dave (who founded the group) and alice at epoch 1. */
+async function daveAndAlice() {
+  const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
+  const dave = await participant('dave');
+  await dave.join(meetingId);
+  await dave.reachEpoch(0n);
+  const alice = await participant('alice');
+  await alice.join(meetingId);
+  await converged([dave, alice], 1n);
+  return { meetingId, dave, alice };
+}
+
 describe('an E2EE meeting', () => {
   it('admits three members with one commit for the batch, then a fourth; a leaver is removed and stops getting media at once', async () => {
     const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
@@ -189,13 +201,7 @@ describe('an E2EE meeting', () => {
   });
 
   it('removes a member that commits without being asked, audits it, and goes on admitting people', async () => {
-    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
-    const dave = await participant('dave');
-    await dave.join(meetingId);
-    await dave.reachEpoch(0n);
-    const alice = await participant('alice');
-    await alice.join(meetingId);
-    await converged([dave, alice], 1n);
+    const { meetingId, dave, alice } = await daveAndAlice();
 
     // dave has the lowest leaf and is asked (and takes his time); alice commits bob's Add on
     // arrival, unasked.
@@ -227,13 +233,7 @@ describe('an E2EE meeting', () => {
   });
 
   it('accepts exactly one of two concurrent commits; the loser is told stale-epoch and its Welcome is never delivered', async () => {
-    const meetingId = await startedMeeting(world.people.dave, { e2ee: true });
-    const dave = await participant('dave');
-    await dave.join(meetingId);
-    await dave.reachEpoch(0n);
-    const alice = await participant('alice');
-    await alice.join(meetingId);
-    await converged([dave, alice], 1n);
+    const { meetingId, dave, alice } = await daveAndAlice();
 
     // Both members commit the next Add: dave, asked first, holds his commit past the committer
     // time-out, so alice is asked too (the sanctioned fallback) while dave's is still coming.
