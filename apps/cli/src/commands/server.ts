@@ -208,7 +208,8 @@ function startFailure(error: unknown, options: StartServerOptions): Error {
       },
     );
   }
-  if (code === 'EACCES') {
+  // Only a refused listen is about the port: a refused file is named by the server's own error.
+  if (code === 'EACCES' && (error as { syscall?: unknown }).syscall === 'listen') {
     return new CliError('failed', `not allowed to listen on port ${options.port ?? '(default)'}`, {
       cause: error,
     });

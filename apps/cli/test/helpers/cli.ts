@@ -20,6 +20,8 @@ export interface CliRunOptions {
   stdin?: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Run as this user (a root test run uses it to meet file permissions as an operator would). */
+  user?: { uid: number; gid: number };
 }
 
 export function runCli(args: readonly string[], options: CliRunOptions): Promise<CliResult> {
@@ -35,6 +37,7 @@ export function runCli(args: readonly string[], options: CliRunOptions): Promise
         NO_COLOR: '1',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...options.user,
     });
     let stdout = '';
     let stderr = '';

@@ -4,7 +4,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerError } from '../errors.ts';
-import { privateFile, privateFolder } from '../private-files.ts';
+import { onDisk, privateFile, privateFolder } from '../private-files.ts';
 import { migrate } from './migrations.ts';
 import { openPostgres } from './postgres.ts';
 import { openSqlite } from './sqlite.ts';
@@ -31,10 +31,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDb> {
   privateFolder(options.dataDir);
   const file = join(options.dataDir, 'conclave.sqlite');
   // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
-  closeSync(openSync(file, 'a', 0o600));
+  onDisk(
+    file,
+    'create or open for writing the database file',
+    () => closeSync(openSync(file, 'a', 0o600)),
+    writableAdvice,
+  );
   for (const path of [file, `${file}-wal`, `${file}-shm`]) privateFile(path);
-  return openSqlite(file);
+  return onDisk(file, 'open the database file', () => openSqlite(file), writableAdvice);
 }
+
+const writableAdvice =
+  ' The user running the server must be able to write to the data folder and its files.';
 
 export async function openStore(options: DatabaseOptions, now: () => number): Promise<Store> {
   const db = await openDatabase(options);
