@@ -68,6 +68,13 @@ export async function buildApp(
         error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
       });
     }
+    if (error instanceof ServerError && error.code === 'UNAVAILABLE') {
+      ctx.log.error('request refused: database unavailable', {
+        method: request.method,
+        route: request.routeOptions.url ?? '(unmatched)',
+        reason: error.message,
+      });
+    }
     if (error instanceof ServerError && error.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(error.retryAfterSeconds));
     }

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 /** apps/web/dist, next to this app in the repository. */
 export const defaultWebRoot = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
-const apiPrefixes = ['/api/', '/healthz', '/openapi.json'];
+const apiPrefixes = ['/api/', '/healthz', '/readyz', '/openapi.json'];
 
 export function isAppShellRequest(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;

@@ -4,6 +4,8 @@
 import pg from 'pg';
 import { ServerError } from '../errors.ts';
 import { toSqlValue } from './sql.ts';
+import { describeTarget, refusedAtStart } from './postgres-start.ts';
+import { rethrowUnreachable } from './unavailable.ts';
 import type { SqlDb, SqlParam } from './sql.ts';
 
 const INT8_OID = 20;
@@ -38,6 +40,11 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDb> {
   });
   // An idle connection that the server drops must not crash the process.
   pool.on('error', () => undefined);
+  // Reach the database once now, so a wrong address or password stops the start with a sentence.
+  await pool.query('SELECT 1').catch((error: unknown) => {
+    void pool.end();
+    throw refusedAtStart(error, describeTarget(url));
+  });
   if (schema !== null) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
 
   const isCode = (error: unknown, code: string): boolean =>
@@ -47,9 +54,11 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDb> {
 
   function over(queryable: pg.Pool | pg.PoolClient, inTransaction: boolean): SqlDb {
     const query = async <Row>(sql: string, params: readonly SqlParam[]) =>
-      queryable.query(toNumberedPlaceholders(sql), params.map(toSqlValue)) as Promise<
-        pg.QueryResult<Row & pg.QueryResultRow>
-      >;
+      (
+        queryable.query(toNumberedPlaceholders(sql), params.map(toSqlValue)) as Promise<
+          pg.QueryResult<Row & pg.QueryResultRow>
+        >
+      ).catch(rethrowUnreachable);
     const self: SqlDb = {
       dialect: 'postgres',
       all: async <Row>(sql: string, params: readonly SqlParam[] = []) =>
@@ -57,14 +66,14 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDb> {
       get: async <Row>(sql: string, params: readonly SqlParam[] = []) =>
         (await query<Row>(sql, params)).rows[0] as Row | undefined,
       run: async (sql, params = []) => (await query(sql, params)).rowCount ?? 0,
-      exec: async (script) => void (await queryable.query(script)),
+      exec: async (script) => void (await queryable.query(script).catch(rethrowUnreachable)),
       transaction: async <T>(work: (tx: SqlDb) => Promise<T>): Promise<T> => {
         if (inTransaction) return work(self);
-        const client = await pool.connect();
+        const client = await pool.connect().catch(rethrowUnreachable);
         try {
-          await client.query('BEGIN');
+          await client.query('BEGIN').catch(rethrowUnreachable);
           const result = await work(over(client, true));
-          await client.query('COMMIT');
+          await client.query('COMMIT').catch(rethrowUnreachable);
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);

@@ -43,6 +43,8 @@ export interface Store {
   removals: ReturnType<typeof removalsRepo>;
   /** People admitted to a meeting besides its organizer and invitees (apps/server/src/realtime). */
   admissions: ReturnType<typeof admissionsRepo>;
+  /** Answers once the database does (a readiness probe); UNAVAILABLE when it cannot be reached. */
+  ping(): Promise<void>;
   /** Runs `work` in one transaction over a store bound to it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -71,6 +73,9 @@ export function createStore(db: SqlDb): Store {
     realtime: realtimeRepo(db),
     removals: removalsRepo(db),
     admissions: admissionsRepo(db),
+    async ping() {
+      await db.get('SELECT 1');
+    },
     async transaction(work) {
       try {
         return await db.transaction((tx) => work(createStore(tx)));
