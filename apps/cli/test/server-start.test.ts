@@ -1,7 +1,10 @@
 // `conclave server start` as an operator runs it: environment honoured but flags win, URL and
 // first-admin credentials printed once, clean stop on SIGTERM; `admin bootstrap` works offline.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '@conclave/server';
@@ -92,6 +95,55 @@ describe('conclave server start', () => {
       await expect(fetch(`${started.url}/healthz`)).rejects.toThrow();
       expect(stderr).toContain('Received SIGTERM; stopping');
     } finally {
+      await data.remove();
+      await config.remove();
+    }
+  });
+
+  it('--tls self-signed serves HTTPS and prints the fingerprint a browser will show', async () => {
+    const data = await tempDir('start-tls');
+    const config = await tempDir('start-tls-config');
+    const child = spawn(
+      process.execPath,
+      [binPath, 'server', 'start', '--port', '0', '--host', '127.0.0.1', '--tls', 'self-signed'],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, CONCLAVE_DATA_DIR: data.path, CONCLAVE_CONFIG_DIR: config.path },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      const banner = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${stdout}`)), 30_000);
+        child.stdout.on('data', () => {
+          if (!stdout.includes('Press Ctrl-C to stop.')) return;
+          clearTimeout(timer);
+          resolve(stdout);
+        });
+      });
+      const url = /Conclave is running at (https:\/\/\S+)/.exec(banner)?.[1] ?? '';
+      const printed = /TLS certificate SHA-256 fingerprint: ([0-9A-F:]{95})/.exec(banner)?.[1];
+      const certFile = /Certificate file: (\S+)\)/.exec(banner)?.[1] ?? '';
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(banner).toContain('browsers warn once');
+      const seen = await new Promise<string>((resolve, reject) => {
+        const req = httpsRequest(
+          `${url}/healthz`,
+          { ca: readFileSync(certFile, 'utf8'), agent: false },
+          (res) => {
+            resolve((res.socket as TLSSocket).getPeerCertificate().fingerprint256);
+            res.resume();
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(seen).toBe(printed);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('close', resolve));
       await data.remove();
       await config.remove();
     }

@@ -27,6 +27,12 @@ import { registerRealtime } from './realtime/index.ts';
 import type { RealtimeOptions } from './realtime/index.ts';
 import type { Store } from './storage/store.ts';
 import { ServerError } from './errors.ts';
+import type { Server as HttpsServer } from 'node:https';
+import { certificateFilesFromEnv, readCertificate } from './tls/certificate.ts';
+import type { CertificateFiles } from './tls/certificate.ts';
+import { reloadCertificates } from './tls/reloader.ts';
+import type { ReloadOutcome } from './tls/reloader.ts';
+import { selfSignedCertificate } from './tls/self-signed.ts';
 
 export interface StartServerOptions {
   /** Default: $PORT, else 8080; 0 picks a free port. */
@@ -68,6 +74,21 @@ export interface StartServerOptions {
    * ranges. Default: $CONCLAVE_TRUSTED_PROXIES (comma-separated), else none.
    */
   trustedProxies?: readonly string[];
+  /**
+   * Serve HTTPS and WSS: PEM files (reloaded on change or SIGHUP), or 'self-signed' for a LAN
+   * trial (a certificate for this machine's names, kept in the data folder). Default:
+   * $CONCLAVE_TLS_CERT and $CONCLAVE_TLS_KEY, else plain HTTP.
+   */
+  tls?: CertificateFiles | 'self-signed';
+}
+
+export interface RunningTls {
+  /** SHA-256 of the certificate served now, colon-separated hex, as browsers show it. */
+  fingerprint256(): string;
+  selfSigned: boolean;
+  certFile: string;
+  /** Reads the files again now (what SIGHUP does). */
+  reload(): ReloadOutcome;
 }
 
 export interface RunningServer {
@@ -78,6 +99,8 @@ export interface RunningServer {
   firstAdmin?: Credentials;
   /** Present only on the run that seeded the demo organisation. */
   demoSignIns?: DemoSignIn[];
+  /** Present when serving HTTPS. */
+  tls?: RunningTls;
 }
 
 const defaultSessionTtlMs = 12 * 60 * 60 * 1000;
@@ -113,6 +136,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const now = options.now ?? Date.now;
   const log = createLogger(options.log ?? stderrSink, now);
   const cost = options.passwordCost ?? defaultCost;
+  const tlsSetting = options.tls ?? certificateFilesFromEnv(process.env);
+  const tlsFiles =
+    tlsSetting === 'self-signed'
+      ? await selfSignedCertificate(location.dataDir, now())
+      : tlsSetting;
+  const certificate = tlsFiles === undefined ? undefined : readCertificate(tlsFiles, now());
   const store = await openStore(location, now);
   try {
     const externalSenderVault = await prepareSecretsAtRest(
@@ -138,12 +167,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       trustedProxies,
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
-    const app = await buildApp(ctx, allRoutes(ctx));
+    const app = await buildApp(ctx, allRoutes(ctx), certificate);
     await registerRealtime(app, ctx, options.realtime);
     await app.listen({ port: location.port, host: location.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : location.port;
-    const url = `http://${urlHost(location.host)}:${port}`;
+    const url = `${certificate === undefined ? 'http' : 'https'}://${urlHost(location.host)}:${port}`;
+    const reloader =
+      tlsFiles === undefined || certificate === undefined
+        ? undefined
+        : reloadCertificates(app.server as unknown as HttpsServer, tlsFiles, certificate, {
+            log,
+            now,
+          });
     log.info('listening', { url, database: store.dialect });
 
     const sweep = setInterval(() => {
@@ -158,9 +194,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return {
       url,
       ...reported,
+      ...(reloader === undefined || tlsFiles === undefined
+        ? {}
+        : {
+            tls: {
+              fingerprint256: () => reloader.current().fingerprint256,
+              selfSigned: tlsSetting === 'self-signed',
+              certFile: tlsFiles.certFile,
+              reload: () => reloader.reload(),
+            },
+          }),
       close() {
         closing ??= (async () => {
           clearInterval(sweep);
+          reloader?.close();
           await app.close();
           await store.close();
         })();

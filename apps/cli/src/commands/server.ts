@@ -21,6 +21,9 @@ interface StartFlags {
   databaseUrl?: string;
   demo?: boolean;
   json?: boolean;
+  tls?: 'self-signed';
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 interface RotateFlags {
@@ -68,13 +71,32 @@ export function startOptions(flags: StartFlags, env: NodeJS.ProcessEnv): StartSe
   const host = flags.host ?? nonEmpty(env.HOST);
   const dataDir = flags.dataDir ?? nonEmpty(env.CONCLAVE_DATA_DIR);
   const databaseUrl = flags.databaseUrl ?? nonEmpty(env.CONCLAVE_DATABASE_URL);
+  const tls = tlsOption(flags);
   return {
+    ...(tls === undefined ? {} : { tls }),
     ...(port === undefined ? {} : { port }),
     ...(host === undefined ? {} : { host }),
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(flags.demo === true ? { demo: true } : {}),
   };
+}
+
+/** --tls self-signed, or --tls-cert with --tls-key; otherwise the server reads the environment. */
+function tlsOption(flags: StartFlags): StartServerOptions['tls'] {
+  const files = flags.tlsCert !== undefined || flags.tlsKey !== undefined;
+  if (flags.tls !== undefined && files) {
+    throw new CliError(
+      'usage',
+      'give either --tls self-signed or --tls-cert and --tls-key, not both',
+    );
+  }
+  if (flags.tls !== undefined) return flags.tls;
+  if (!files) return undefined;
+  if (flags.tlsCert === undefined || flags.tlsKey === undefined) {
+    throw new CliError('usage', '--tls-cert and --tls-key go together (PEM files)');
+  }
+  return { certFile: flags.tlsCert, keyFile: flags.tlsKey };
 }
 
 export function registerServerCommands(program: Command): void {
@@ -90,10 +112,25 @@ export function registerServerCommands(program: Command): void {
         ),
       )
       .option('--host <host>', 'address to listen on (env HOST)')
+      .addOption(
+        new Option(
+          '--tls <mode>',
+          'serve HTTPS with a certificate made for this machine (a LAN trial; prints its fingerprint)',
+        ).choices(['self-signed']),
+      )
+      .option(
+        '--tls-cert <file>',
+        'serve HTTPS with this PEM certificate (env CONCLAVE_TLS_CERT; reloaded on change or SIGHUP)',
+      )
+      .option('--tls-key <file>', 'the PEM private key of --tls-cert (env CONCLAVE_TLS_KEY)')
       .option('--demo', 'seed a demo organization and print its sign-ins')
       .option('--json', 'print {"url", "firstAdmin"?} as JSON once listening'),
   ).action(startAction);
-  example(start, 'conclave server start --port 8080 --data-dir ./.data --demo');
+  example(
+    start,
+    'conclave server start --port 8080 --data-dir ./.data --demo',
+    'conclave server start --host 0.0.0.0 --port 8443 --tls self-signed',
+  );
   const rotate = storageOptions(
     server
       .command('rotate-secret-key')
@@ -147,12 +184,20 @@ function report(flags: StartFlags, running: RunningServer): void {
   if (flags.json === true) {
     printJson({
       url: running.url,
+      ...(running.tls === undefined
+        ? {}
+        : {
+            tls: {
+              fingerprint256: running.tls.fingerprint256(),
+              selfSigned: running.tls.selfSigned,
+            },
+          }),
       ...(running.firstAdmin === undefined ? {} : { firstAdmin: running.firstAdmin }),
       ...(running.demoSignIns === undefined ? {} : { demoSignIns: running.demoSignIns }),
     });
     return;
   }
-  const lines = [`Conclave is running at ${running.url}`];
+  const lines = [`Conclave is running at ${running.url}`, ...tlsLines(running)];
   if (running.demoSignIns !== undefined) {
     // The demo's admin is also its first admin: one list says it all.
     const width = Math.max(...running.demoSignIns.map((signIn) => signIn.email.length));
@@ -180,6 +225,19 @@ function report(flags: StartFlags, running: RunningServer): void {
   }
   lines.push('', 'Press Ctrl-C to stop.');
   printLines(lines);
+}
+
+/** The certificate's fingerprint, so people can check what their browser shows. */
+function tlsLines(running: RunningServer): string[] {
+  if (running.tls === undefined) return [];
+  const lines = ['', `TLS certificate SHA-256 fingerprint: ${running.tls.fingerprint256()}`];
+  if (running.tls.selfSigned) {
+    lines.push(
+      'The certificate is self-signed: browsers warn once. Proceed only if the fingerprint they',
+      `show matches this one. (Certificate file: ${running.tls.certFile})`,
+    );
+  }
+  return lines;
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {

@@ -3,6 +3,8 @@
 // route groups. Later parts of the server (signalling, MLS delivery, media relay) register as
 // further groups or plugins beside these.
 import cookie from '@fastify/cookie';
+import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -17,11 +19,26 @@ import { isAppShellRequest, registerWebApp, sendAppShell } from './web-app.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
+/** A certificate and key (PEM) to serve HTTPS and WSS with; without one, plain HTTP. */
+export interface TlsPair {
+  cert: string;
+  key: string;
+}
+
 export async function buildApp(
   ctx: AppContext,
   routes: readonly Route[],
+  tls?: TlsPair,
 ): Promise<FastifyInstance> {
   const app = Fastify({
+    // An https.Server is what Fastify's `https` option makes too; made here so its certificate
+    // can be replaced while it runs (setSecureContext, ../tls/reloader.ts).
+    ...(tls === undefined
+      ? {}
+      : {
+          serverFactory: (handler: Parameters<typeof createHttpsServer>[1]) =>
+            createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as HttpServer,
+        }),
     logger: false,
     bodyLimit: BODY_LIMIT,
     // Client address and protocol from X-Forwarded-* only via a trusted proxy (trusted-proxies.ts).
