@@ -14,3 +14,7 @@ export { ServerError } from './errors.ts';
 // Realtime (signaling, MLS delivery service, media relay): options for `startServer({ realtime })`.
 export { defaultRealtimeOptions, signalingCloseCodes } from './realtime/index.ts';
 export type { RealtimeOptions } from './realtime/index.ts';
+export { backupDataStore } from './backup/backup.ts';
+export type { BackupOptions, BackupSummary } from './backup/backup.ts';
+export { restoreDataStore } from './backup/restore.ts';
+export type { RestoreOptions, RestoreSummary } from './backup/restore.ts';

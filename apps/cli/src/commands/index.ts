@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerAuditCommand } from './audit.ts';
 import { registerAuthCommands } from './auth.ts';
+import { registerBackupCommands } from './backup.ts';
 import { registerCallCommand } from './call.ts';
 import { registerComplianceCommands } from './compliance.ts';
 import { registerGroupCommands } from './group.ts';
@@ -18,6 +19,7 @@ import { registerUserCommands } from './user.ts';
 
 export function registerCommands(program: Command): void {
   registerServerCommands(program);
+  registerBackupCommands(program);
   registerAuthCommands(program);
   // `policy` is shared: the server-side commands here, the offline `policy explain` beside them.
   const policy = program

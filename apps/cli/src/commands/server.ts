@@ -9,9 +9,7 @@ import { formatFields, printJson, printLines, progress } from '../output/print.t
 import type { RunningServer, StartServerOptions } from '@conclave/server';
 import { example } from './define.ts';
 
-// Loaded only by the commands that run it, so every other command starts without pulling in
-// Fastify and the database drivers.
-const loadServer = () => import('@conclave/server');
+import { loadServer, nonEmpty, refusal, storageOptions } from './data-store.ts';
 import { port as parsePort } from './parsers.ts';
 
 interface StartFlags {
@@ -40,22 +38,6 @@ interface BootstrapFlags {
   dataDir?: string;
   databaseUrl?: string;
   json?: boolean;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function storageOptions(command: Command): Command {
-  return command
-    .option(
-      '--data-dir <dir>',
-      'where the SQLite database lives (env CONCLAVE_DATA_DIR, default ./.data)',
-    )
-    .option(
-      '--database-url <url>',
-      'postgres://… to use PostgreSQL instead (env CONCLAVE_DATABASE_URL)',
-    );
 }
 
 /** Flags win over the environment; what neither sets is left to the server's defaults. */
@@ -273,16 +255,6 @@ function startFailure(error: unknown, options: StartServerOptions): Error {
     });
   }
   return refusal(error);
-}
-
-/** The server package's own errors carry a stable code and a message safe to show as-is. */
-function refusal(error: unknown): Error {
-  if (error instanceof Error && error.name === 'ServerError' && 'code' in error) {
-    const kind =
-      error.code === 'INVALID_INPUT' || error.code === 'WEAK_PASSWORD' ? 'invalid_input' : 'failed';
-    return new CliError(kind, `${error.message} [${String(error.code)}]`, { cause: error });
-  }
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 async function rotateAction(flags: RotateFlags): Promise<void> {

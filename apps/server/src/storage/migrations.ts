@@ -1,6 +1,7 @@
 // Versioned schema migrations, applied in order at start and recorded in `schema_migrations`.
 // The SQL is portable; the few dialect differences (an auto-increment key, the triggers that make
 // the audit log append-only) come from `ddl` below. Never edit a released migration: add one.
+import { ServerError } from '../errors.ts';
 import type { Dialect, SqlDb } from './sql.ts';
 
 interface DialectDdl {
@@ -384,6 +385,9 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
+/** The schema version this build brings a database to. */
+export const latestSchemaVersion = Math.max(...migrations.map((migration) => migration.version));
+
 /**
  * Applies every migration of `list` not yet recorded, each in its own transaction. Returns those
  * applied. Tests pass a prefix of the list to build an older schema.
@@ -403,6 +407,14 @@ export async function migrate(
       (row) => row.version,
     ),
   );
+  const known = Math.max(0, ...list.map((migration) => migration.version));
+  const newest = Math.max(0, ...applied);
+  if (newest > known) {
+    throw new ServerError(
+      'INVALID_INPUT',
+      `The database has schema version ${newest}, newer than this Conclave knows (${known}): it was upgraded by a newer version. Run that version, or restore a backup taken before the upgrade.`,
+    );
+  }
   const done: number[] = [];
   for (const migration of list) {
     if (applied.has(migration.version)) continue;

@@ -86,3 +86,16 @@ export function openSqlite(file: string): SqlDb {
       }),
   };
 }
+
+/**
+ * A consistent copy of the SQLite database `source` at `target`, taken with SQLite's online
+ * backup API: the server may go on writing meanwhile; the copy is one moment of it.
+ */
+export async function backupSqlite(source: string, target: string): Promise<void> {
+  const db = new Database(source, { fileMustExist: true });
+  try {
+    await db.backup(target);
+  } finally {
+    db.close();
+  }
+}
