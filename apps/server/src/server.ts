@@ -18,7 +18,8 @@ import type { Credentials } from './identity/first-run.ts';
 import { requireStrongPassword } from './identity/password-rule.ts';
 import { defaultCost } from './identity/passwords.ts';
 import type { ScryptCost } from './identity/passwords.ts';
-import { createLogger, stderrSink } from './log.ts';
+import { createLogger, defaultLogFormat, stderrSink } from './log.ts';
+import type { LogFormat } from './log.ts';
 import { allRoutes } from './routes/index.ts';
 import { openStore } from './storage/open.ts';
 import { prepareSecretsAtRest, rotateSecrets } from './secrets/at-rest.ts';
@@ -45,8 +46,10 @@ export interface StartServerOptions {
   databaseUrl?: string;
   /** On an empty database, seed a demo organisation instead of an empty one. */
   demo?: boolean;
-  /** Where log lines go (never bodies, tokens, passwords or keys). Default: stderr. */
+  /** Where log lines go (never bodies, tokens, passwords, keys or identities). Default: stderr. */
   log?: (line: string) => void;
+  /** Default: $CONCLAVE_LOG_FORMAT (json | text), else text in a terminal and JSON otherwise. */
+  logFormat?: LogFormat;
   /** The clock; tests pass a fake one. */
   now?: () => number;
   /** scrypt cost for new password hashes; tests may lower it. */
@@ -134,7 +137,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.trustedProxies ?? process.env.CONCLAVE_TRUSTED_PROXIES,
   );
   const now = options.now ?? Date.now;
-  const log = createLogger(options.log ?? stderrSink, now);
+  const log = createLogger(options.log ?? stderrSink, now, options.logFormat ?? defaultLogFormat());
   const cost = options.passwordCost ?? defaultCost;
   const tlsSetting = options.tls ?? certificateFilesFromEnv(process.env);
   const tlsFiles =

@@ -5,6 +5,7 @@
 import cookie from '@fastify/cookie';
 import type { Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -40,6 +41,8 @@ export async function buildApp(
             createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as HttpServer,
         }),
     logger: false,
+    // A request id a person can quote to support: sent back as X-Request-Id, on every log line.
+    genReqId: () => randomBytes(8).toString('hex'),
     bodyLimit: BODY_LIMIT,
     // Client address and protocol from X-Forwarded-* only via a trusted proxy (trusted-proxies.ts).
     trustProxy: ctx.trustedProxies?.length ? [...ctx.trustedProxies] : false,
@@ -55,6 +58,10 @@ export async function buildApp(
   app.addHook('onRequest', refuseCrossSite(ctx.allowedOrigins ?? []));
   // CSP, nosniff, no framing, referrer policy, HSTS over TLS (./security-headers.ts).
   app.addHook('onSend', securityHeaders);
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
 
   // JSON only (anything else is 415), parsed here: an empty body is "no body" (so a bodiless POST
   // with a JSON content type is not an error), and a parse failure is the typed INVALID_JSON.
@@ -80,6 +87,7 @@ export async function buildApp(
     const { status, body, unexpected } = toErrorResponse(error);
     if (unexpected) {
       ctx.log.error('request failed', {
+        reqId: request.id,
         method: request.method,
         route: request.routeOptions.url ?? '(unmatched)',
         error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
@@ -87,6 +95,7 @@ export async function buildApp(
     }
     if (error instanceof ServerError && error.code === 'UNAVAILABLE') {
       ctx.log.error('request refused: database unavailable', {
+        reqId: request.id,
         method: request.method,
         route: request.routeOptions.url ?? '(unmatched)',
         reason: error.message,
@@ -107,6 +116,7 @@ export async function buildApp(
 
   app.addHook('onResponse', (request, reply, done) => {
     ctx.log.info('request', {
+      reqId: request.id,
       method: request.method,
       route: request.routeOptions.url ?? '(unmatched)',
       status: reply.statusCode,
