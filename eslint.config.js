@@ -63,4 +63,35 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web app reaches the member side of the crypto package only through the SDK
+    // (`@conclave/client`, and `@conclave/client/browser` for the SFrame worker).
+    files: ['apps/web/**'],
+    // Browser tests that play a second device outside the browser (re-keying a stored device
+    // record) do member-side work on purpose; the same two are named in the import-graph test.
+    ignores: ['apps/web/test/device-key.e2e.test.ts', 'apps/web/test/room-identity.e2e.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['ts-mls', 'ts-mls/*'],
+              message: 'Only packages/crypto/src/mls may import ts-mls.',
+            },
+            {
+              group: ['@conclave/crypto/member', '@conclave/crypto/member/*'],
+              message:
+                'The web app uses the member side through @conclave/client (/browser for SFrame).',
+            },
+            {
+              group: ['**/packages/crypto/**'],
+              message:
+                'The web app uses the member side through @conclave/client (/browser for SFrame).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -28,6 +28,25 @@ describe('the browser entry', () => {
     expect(inputs.some((path) => path.includes('node_modules/ws/'))).toBe(false);
   });
 
+  it('the browser-only entry and its SFrame worker bundle without any Node built-in', async () => {
+    for (const name of ['browser.ts', 'browser/worker/sframe.worker.ts']) {
+      const result = await build({
+        entryPoints: [entry(name)],
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        logLevel: 'silent',
+        metafile: true,
+      });
+      expect(result.errors).toEqual([]);
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.filter((path) => path.startsWith('node:') || path.includes('/node/'))).toEqual(
+        [],
+      );
+    }
+  });
+
   it('the Node entry is the one that needs Node', async () => {
     const failure = await build({
       entryPoints: [entry('node.ts')],

@@ -9,13 +9,14 @@ import { hasE2eeMedia } from './capabilities.ts';
 import { ChatPanel } from './ChatPanel.tsx';
 import { ParticipantList } from './ParticipantList.tsx';
 import { RoomControls } from './RoomControls.tsx';
+import { RoomStats } from './RoomStats.tsx';
 import type { RoomSession } from './roomSession.ts';
 import { backTo, plannedE2ee, type RoomTarget } from './roomTarget.ts';
 import { Shield, StandardEncryption } from './Shield.tsx';
 import { Tiles } from './Tiles.tsx';
 import './room.css';
 
-/** Decoded-frame counters live outside React: a slow tick keeps their display current. */
+/** Decoded-frame and SDK frame counters live outside React: a slow tick keeps their display current. */
 function useTick(ms: number): void {
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -70,17 +71,21 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
 
   if (phase.kind === 'blocked') {
     return (
-      <div className="room-lobby error-box" role="alert">
-        <h2>You cannot join this {noun}</h2>
-        <ul className="room-blocked-reasons">
-          {phase.reasons.map((reason) => (
-            <li key={reason.code} data-code={reason.code}>
-              {reason.message}
-            </li>
-          ))}
-        </ul>
-        <p>{back}</p>
-      </div>
+      <>
+        <div className="room-lobby error-box" role="alert">
+          <h2>You cannot join this {noun}</h2>
+          <ul className="room-blocked-reasons">
+            {phase.reasons.map((reason) => (
+              <li key={reason.code} data-code={reason.code}>
+                {reason.message}
+              </li>
+            ))}
+          </ul>
+          <p>{back}</p>
+        </div>
+        {/* Shown here too: nothing was sent or went through the SFrame worker. */}
+        <RoomStats stats={session.frameStats()} />
+      </>
     );
   }
 
@@ -133,6 +138,7 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           }
         />
         <ChatPanel lines={room.chat} e2ee={e2ee} onSend={(text) => session.sendChat(text)} />
+        <RoomStats stats={session.frameStats()} />
       </aside>
     </div>
   );

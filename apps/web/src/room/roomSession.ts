@@ -10,18 +10,13 @@ import {
   type Meeting,
   type RosterMember,
 } from '@conclave/client';
+import { workerFrameProtectors } from '@conclave/client/browser';
 import { alertOfKeyChange, alertOfNewDevice, alertOfRefusal, type RoomAlert } from './alerts.ts';
 import { webClientInfo } from './capabilities.ts';
 import { IndexedDbStore } from './deviceStore.ts';
 import { publishTrack, type Publisher } from './publisher.ts';
 import { Receiver, type RemoteStream } from './receiver.ts';
-import { workerFrameProtector, workerFrameStats } from './workerFrameProtector.ts';
-
-// For tests and diagnostics: proof that frames went through the SFrame worker. Counts only.
-Object.defineProperty(globalThis, '__conclaveRoomStats', {
-  configurable: true,
-  get: () => ({ workerFrames: workerFrameStats.frames }),
-});
+import type { RoomFrameStats } from './RoomStats.tsx';
 
 export interface ChatLine {
   readonly id: number;
@@ -107,6 +102,8 @@ export class RoomSession {
   readonly #listeners = new Set<() => void>();
   #client: ConclaveClient | undefined;
   #meeting: Meeting | undefined;
+  /** SFrame runs in workers: the page never holds a media key (docs/web.md). */
+  readonly #sframe = workerFrameProtectors();
   #receiver: Receiver | undefined;
   #audio: AudioContext | undefined;
   readonly #publishers = new Map<'audio' | 'camera' | 'screen', Publisher>();
@@ -132,6 +129,19 @@ export class RoomSession {
 
   get receiver(): Receiver | undefined {
     return this.#receiver;
+  }
+
+  /** The SDK's frame counters, read when the page renders (they change with every frame). */
+  frameStats(): RoomFrameStats {
+    const frames = this.#meeting?.stats().frames;
+    const inWorkers = this.#sframe.stats();
+    return {
+      sent: frames?.sent ?? 0,
+      received: frames?.received ?? 0,
+      decrypted: frames?.decrypted ?? 0,
+      dropped: frames?.droppedTotal ?? 0,
+      inWorkers: inWorkers.protected + inWorkers.decrypted,
+    };
   }
 
   #update(change: Partial<RoomSnapshot>): void {
@@ -160,8 +170,7 @@ export class RoomSession {
       });
       this.#client = client;
       this.#update({ ownFingerprint: client.fingerprint });
-      // SFrame runs in a worker: the page never holds a media key (docs/web.md).
-      const meeting = client.meeting(this.#meetingId, { frameProtector: workerFrameProtector() });
+      const meeting = client.meeting(this.#meetingId, { frameProtector: this.#sframe.factory });
       this.#meeting = meeting;
       this.#listen(meeting);
       this.#receiver = new Receiver(meeting, this.#audio, (streams) => this.#update({ streams }));

@@ -96,10 +96,12 @@ export const audioLine = (page: Page, from: Member): Locator =>
 export const audioDecoded = async (page: Page, from: Member): Promise<number> =>
   Number(await audioLine(page, from).getAttribute('data-decoded'));
 
-/** Media frames the page's SFrame worker protected or decrypted. */
-export const workerFrames = (page: Page): Promise<number> =>
-  page.evaluate(
-    () =>
-      (globalThis as { __conclaveRoomStats?: { workerFrames: number } }).__conclaveRoomStats
-        ?.workerFrames ?? 0,
-  );
+/**
+ * Media frames the page's SFrame worker protected or decrypted, as the room's media statistics
+ * show them (the SDK's counters). The statistics must be on the page: no element is no answer.
+ */
+export const workerFrames = async (page: Page): Promise<number> => {
+  const shown = await page.locator('.room-stats').first().getAttribute('data-worker-frames');
+  if (shown === null) throw new Error('the room shows no frame statistics');
+  return Number(shown);
+};

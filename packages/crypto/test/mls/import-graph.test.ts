@@ -1,7 +1,9 @@
 // Invariant 1 of the spec: the server can reach the server-safe side of the crypto package but
 // never the member side (group state, Welcome, exporter). This walks the real import statements
-// from src/server.ts through our own files and into ts-mls's modules.
-import { readFileSync, existsSync } from 'node:fs';
+// from src/server.ts through our own files and into ts-mls's modules. The web app, for its part,
+// reaches the member side only through the SDK (`@conclave/client`, `/browser` for the SFrame
+// worker): no file of apps/web names the crypto member entry.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +104,45 @@ describe('server-safe entry', () => {
       if (relative(src, file).startsWith('mls/')) continue;
       expect(readFileSync(file, 'utf8'), relative(src, file)).not.toMatch(/from\s+['"]ts-mls/);
     }
+  });
+});
+
+describe('the web app', () => {
+  const web = resolve(here, '../../../../apps/web');
+  // Every module a file names, type-only imports included: `import type` still couples the app to
+  // the member side's shapes.
+  const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
+  // Browser tests that play a second device outside the browser (re-keying a stored device
+  // record) do member-side work on purpose; the app itself never does. Named here and in
+  // eslint.config.js, so another exception is a visible change.
+  const deviceForgingTests = ['test/device-key.e2e.test.ts', 'test/room-identity.e2e.test.ts'];
+
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = resolve(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : files(path);
+      return /\.tsx?$/.test(entry.name) ? [path] : [];
+    });
+  const imports = (file: string): string[] =>
+    [...readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((m) => m[1]!);
+  const webFiles = [...files(resolve(web, 'src')), ...files(resolve(web, 'test'))];
+
+  it('names no crypto member entry in any file of apps/web', () => {
+    const offenders = webFiles
+      .filter((file) => !deviceForgingTests.includes(relative(web, file)))
+      .flatMap((file) =>
+        imports(file)
+          .filter((spec) => /^@conclave\/crypto\/member\b|packages\/crypto\//.test(spec))
+          .map((spec) => `${relative(web, file)}: ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('is a real check: it sees the SDK entries the app does use, and the named exceptions', () => {
+    const all = new Set(webFiles.flatMap(imports));
+    expect(all).toContain('@conclave/client');
+    expect(all).toContain('@conclave/client/browser');
+    for (const name of deviceForgingTests)
+      expect(imports(resolve(web, name))).toContain('@conclave/crypto/member');
   });
 });

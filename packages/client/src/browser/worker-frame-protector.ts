@@ -1,17 +1,28 @@
-// The page side of the SFrame worker: the SDK's FrameProtector, answered by sframe.worker.ts.
+// The page side of the SFrame worker: a FrameProtector answered by worker/sframe.worker.ts.
 // The page keeps no key: each epoch's base key is copied into a buffer that is transferred (so
 // detached here) and the SDK wipes its own copy. Frames go over in one transferred buffer each
 // and come back the same way.
-import type { FrameProtector, FrameProtectorFactory } from '@conclave/client';
 import {
   SFrameError,
   type KeyRingUnprotectResult,
   type ProtectResult,
 } from '@conclave/crypto/member';
-import type { WorkerReply, WorkerRequest } from './sframeWorkerProtocol.ts';
+import type { FrameProtector, FrameProtectorFactory } from '../media/frame-protector.ts';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
-/** What the room shows tests: frames that went through a worker (protected or decrypted). */
-export const workerFrameStats = { frames: 0 };
+/** The part of a `Worker` used here, so tests can answer with the handler in the same process. */
+export interface FrameWorker {
+  onmessage: ((event: MessageEvent<WorkerReply>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  postMessage(message: WorkerRequest, transfer: Transferable[]): void;
+  terminate(): void;
+}
+
+/** Frames that went through SFrame workers and came back ok. Counts only, never content. */
+export interface WorkerFrameCounts {
+  protected: number;
+  decrypted: number;
+}
 
 type Pending = {
   resolve: (reply: WorkerReply) => void;
@@ -20,14 +31,20 @@ type Pending = {
 };
 
 export class WorkerFrameProtector implements FrameProtector {
-  readonly #worker: Worker;
+  readonly #worker: FrameWorker;
+  readonly #counts: WorkerFrameCounts;
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #current: bigint | undefined;
   #closed = false;
 
-  constructor(worker: Worker, retentionMs: number) {
+  constructor(
+    worker: FrameWorker,
+    retentionMs: number,
+    counts: WorkerFrameCounts = { protected: 0, decrypted: 0 },
+  ) {
     this.#worker = worker;
+    this.#counts = counts;
     worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#settle(event.data);
     worker.onerror = () => this.close();
     this.#post({ type: 'init', retentionMs });
@@ -62,7 +79,7 @@ export class WorkerFrameProtector implements FrameProtector {
       const id = this.#track(
         (reply) => {
           if (reply.type === 'protect') {
-            if (reply.result.kind === 'ok') workerFrameStats.frames++;
+            if (reply.result.kind === 'ok') this.#counts.protected++;
             return resolve(reply.result);
           }
           if (reply.type === 'error')
@@ -84,7 +101,7 @@ export class WorkerFrameProtector implements FrameProtector {
       const id = this.#track(
         (reply) => {
           if (reply.type !== 'unprotect') return resolve({ kind: 'drop', reason: 'closed' });
-          if (reply.result.kind === 'ok') workerFrameStats.frames++;
+          if (reply.result.kind === 'ok') this.#counts.decrypted++;
           resolve(reply.result);
         },
         () => resolve({ kind: 'drop', reason: 'closed' }),
@@ -127,13 +144,28 @@ export class WorkerFrameProtector implements FrameProtector {
   }
 }
 
-/** One worker per key ring the meeting needs (a new MLS group gets a new worker). */
-export function workerFrameProtector(): FrameProtectorFactory {
-  return ({ retentionMs }) =>
-    new WorkerFrameProtector(
-      new Worker(new URL('./sframe.worker.ts', import.meta.url), { type: 'module' }),
-      retentionMs,
-    );
+/** A page's SFrame workers: one per key ring the meeting needs, and what they did, counted. */
+export interface WorkerFrameProtectors {
+  /** Given to `client.meeting(id, { frameProtector })`: a new MLS group gets a new worker. */
+  readonly factory: FrameProtectorFactory;
+  /** Frames protected and decrypted in these workers so far, across key rings. */
+  stats(): WorkerFrameCounts;
+}
+
+/** `createWorker` defaults to the bundled SFrame worker; tests pass one of their own. */
+export function workerFrameProtectors(
+  createWorker: () => FrameWorker = sframeWorker,
+): WorkerFrameProtectors {
+  const counts: WorkerFrameCounts = { protected: 0, decrypted: 0 };
+  return {
+    factory: ({ retentionMs }) => new WorkerFrameProtector(createWorker(), retentionMs, counts),
+    stats: () => ({ ...counts }),
+  };
+}
+
+/** Written so that Vite (and other bundlers) see the worker and bundle it as its own file. */
+function sframeWorker(): FrameWorker {
+  return new Worker(new URL('./worker/sframe.worker.ts', import.meta.url), { type: 'module' });
 }
 
 /** Metadata then payload in one fresh buffer: the only copy a frame makes on its way over. */

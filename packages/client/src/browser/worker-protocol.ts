@@ -1,5 +1,6 @@
-// The typed messages between the page and the SFrame worker. A base key goes in once per epoch,
-// in a transferred buffer; no reply carries key material, only frames, verdicts and error codes.
+// The typed messages between the page and the SFrame worker (worker/sframe.worker.ts). A base key
+// goes in once per epoch, in a transferred buffer; no reply carries key material, only frames,
+// verdicts and error codes.
 import type {
   KeyRingUnprotectResult,
   ProtectResult,

@@ -1,0 +1,39 @@
+// Media statistics, from the SDK's own counters: frames sent, received, decrypted and dropped,
+// and how many went through this page's SFrame workers (protected or decrypted there, never on
+// the page). Folded away by default; the same numbers are on the element as data-* attributes,
+// which is what the browser tests read.
+export interface RoomFrameStats {
+  readonly sent: number;
+  readonly received: number;
+  readonly decrypted: number;
+  readonly dropped: number;
+  /** Frames protected or decrypted in the SFrame workers. */
+  readonly inWorkers: number;
+}
+
+export function RoomStats({ stats }: { stats: RoomFrameStats }) {
+  return (
+    <details
+      className="room-panel room-stats"
+      data-frames-sent={stats.sent}
+      data-frames-received={stats.received}
+      data-frames-decrypted={stats.decrypted}
+      data-frames-dropped={stats.dropped}
+      data-worker-frames={stats.inWorkers}
+    >
+      <summary>Media statistics</summary>
+      <dl>
+        <dt>Frames sent</dt>
+        <dd>{stats.sent}</dd>
+        <dt>Frames received</dt>
+        <dd>{stats.received}</dd>
+        <dt>Frames decrypted</dt>
+        <dd>{stats.decrypted}</dd>
+        <dt>Frames dropped</dt>
+        <dd>{stats.dropped}</dd>
+        <dt>Frames through the SFrame worker</dt>
+        <dd>{stats.inWorkers}</dd>
+      </dl>
+    </details>
+  );
+}
