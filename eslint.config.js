@@ -37,6 +37,44 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The wire contract speaks the shared vocabulary, never the governance engine (ARCHITECTURE.md).
+    files: ['packages/protocol/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['ts-mls', 'ts-mls/*'],
+              message: 'Only packages/crypto/src/mls may import ts-mls.',
+            },
+            {
+              group: ['@conclave/policy', '@conclave/policy/*', '**/packages/policy/**'],
+              message: 'The protocol takes its words from @conclave/vocabulary, not the engine.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The vocabulary is a leaf: every other package may use its words, so it uses none of theirs.
+    files: ['packages/vocabulary/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@conclave/*', '**/packages/*/**', 'zod', 'ts-mls', 'ts-mls/*'],
+              message: '@conclave/vocabulary imports nothing.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The server is an external sender and relay, never an MLS member: it may not reach the
     // member side of the crypto package (group state, Welcome processing, the exporter).
     files: ['apps/server/**'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toggleView, onState, needsProbe } from '../src/model/e2eeToggle.ts';
+import { toggleView, onState, needsProbe, withoutRequestClause } from '../src/model/e2eeToggle.ts';
 import { gatherPreviews } from '../src/model/previews.ts';
 import { emptyScheduleForm, toRequest, type ScheduleForm } from '../src/model/scheduleForm.ts';
 import { disableGlobalMeetingE2ee, fakePreview, organisation } from './governanceFixture.ts';
@@ -154,5 +154,22 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
     expect(toggleView({ actual: off }, undefined, { label: null, template: null })).toEqual({
       kind: 'checking',
     });
+  });
+});
+
+describe('the reason shown for a probe the organizer did not ask for', () => {
+  it('is the structured cause, not a cut sentence', () => {
+    const reason = {
+      code: 'E2EE_REQUIRES_PREMIUM' as const,
+      severity: 'error' as const,
+      message: 'No licence. More words about the request.',
+      cause: 'No licence.',
+    };
+    expect(withoutRequestClause(reason).message).toBe('No licence.');
+  });
+
+  it('is the whole sentence when the reason has no separate cause', () => {
+    const reason = { code: 'MEETING_FULL' as const, severity: 'error' as const, message: 'Full.' };
+    expect(withoutRequestClause(reason)).toEqual(reason);
   });
 });

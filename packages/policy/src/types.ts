@@ -2,70 +2,41 @@
 // Facts mirror the `policy explain` scenario (§8): the server loads a tenant's facts into this
 // shape and asks the same pure functions the what-if tool uses, so there is one rule book.
 
-export const reasonCodes = [
-  'E2EE_UNSUPPORTED_MEETING_TYPE',
-  'E2EE_REQUIRES_PREMIUM',
-  'E2EE_POLICY_DISABLED',
-  'COMPLIANCE_RECORDING_BLOCKS_E2EE',
-  'TEMPLATE_REQUIRES_E2EE',
-  'E2EE_LOCKED_BY_LABEL',
-  'E2EE_LOCKED_BY_TEMPLATE',
-  'FEATURE_UNAVAILABLE_IN_E2EE',
-  'MEETING_ALREADY_STARTED',
-  'CLIENT_NOT_SUPPORTED',
-  'MEETING_FULL',
-  'MEETING_NOT_FOUND',
-  'CALL_E2EE_DISABLED_BY_POLICY',
-  'CALL_E2EE_OFF_IN_USER_SETTINGS',
-] as const;
-export type ReasonCode = (typeof reasonCodes)[number];
+// The engine's facts and decisions are built from the shared vocabulary (@conclave/vocabulary):
+// the enums, the reason codes and the Reason shape live there so the wire contract and the apps
+// can use them without this engine. Re-exported here so the engine's public API stays whole.
+import type {
+  E2eeSetting,
+  E2eeState,
+  FeatureState,
+  IncompatibleOption,
+  MeetingType,
+  Platform,
+  Reason,
+  UserRole,
+} from '@conclave/vocabulary';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface Reason {
-  code: ReasonCode;
-  severity: Severity;
-  /** A sentence a help desk can read out. Names objects (label, template, option), never secrets. */
-  message: string;
-  /** The option concerned, for FEATURE_UNAVAILABLE_IN_E2EE. */
-  option?: IncompatibleOption;
-}
-
-/** Options that need the server to see media or content, so cannot exist in an E2EE meeting (§1). */
-export const incompatibleOptions = [
-  'breakoutRooms',
-  'copilot',
-  'excelLive',
-  'liveCaptions',
-  'transcription',
-  'dialIn',
-  'powerPointLive',
-  'recording',
-  'requestControl',
-  'togetherMode',
-  'companionMode',
-  'largeGallery',
-] as const;
-export type IncompatibleOption = (typeof incompatibleOptions)[number];
-
-export const meetingTypes = ['meeting', 'channelMeeting', 'webinar', 'townHall'] as const;
-export type MeetingType = (typeof meetingTypes)[number];
-
-export const platforms = [
-  'windows',
-  'macos',
-  'linux',
-  'ios',
-  'android',
-  'web',
-  'vdi',
-  'cvi',
-  'phone',
-] as const;
-export type Platform = (typeof platforms)[number];
-
-export const e2eeSettings = ['Disabled', 'DisabledUserOverride'] as const;
-export type E2eeSetting = (typeof e2eeSettings)[number];
+export {
+  e2eeSettings,
+  incompatibleOptions,
+  meetingTypes,
+  platforms,
+  userRoles,
+  /** The codes this engine decides (the spec's list); admission codes are the server's. */
+  governanceReasonCodes as reasonCodes,
+} from '@conclave/vocabulary';
+export type {
+  E2eeSetting,
+  E2eeState,
+  FeatureState,
+  IncompatibleOption,
+  MeetingType,
+  Platform,
+  Reason,
+  ReasonCode,
+  Severity,
+  UserRole,
+} from '@conclave/vocabulary';
 
 export interface TenantE2eeSettings {
   maxParticipants: number;
@@ -75,9 +46,6 @@ export interface TenantE2eeSettings {
     minVersion: Partial<Record<Platform, string>>;
   };
 }
-
-export const userRoles = ['admin', 'user'] as const;
-export type UserRole = (typeof userRoles)[number];
 
 export interface UserFacts {
   id: string;
@@ -172,18 +140,6 @@ export interface MeetingRequest {
   options: MeetingOptions;
 }
 
-export interface FeatureState {
-  enabled: boolean;
-  locked: boolean;
-  reason?: ReasonCode;
-}
-
-export interface E2eeState {
-  enabled: boolean;
-  locked: boolean;
-  source: 'label' | 'template' | 'organizer' | 'default';
-}
-
 export type MeetingDecision =
   | {
       outcome: 'scheduled';
@@ -228,25 +184,31 @@ export interface ScenarioProblem {
   message: string;
 }
 
+/**
+ * A reason as §8 prints it: code, severity, message (and the option). The short `cause` is for
+ * interactive clients; the what-if answer keeps the spec's shape.
+ */
+export type ExplainedReason = Omit<Reason, 'cause'>;
+
 export interface ExplainedMeeting {
   id: string;
   outcome: MeetingDecision['outcome'];
   endToEndEncryption?: E2eeState;
   features?: Partial<Record<IncompatibleOption, FeatureState>>;
-  reasons: Reason[];
+  reasons: ExplainedReason[];
 }
 
 export interface ExplainedJoin {
   meeting: string;
   user: string;
   outcome: JoinDecision['outcome'];
-  reasons: Reason[];
+  reasons: ExplainedReason[];
 }
 
 export interface ExplainedCall {
   id: string;
   endToEndEncryption: { enabled: boolean };
-  reasons: Reason[];
+  reasons: ExplainedReason[];
 }
 
 /** The `policy explain` answer (§8), exactly as printed with `--json`. */

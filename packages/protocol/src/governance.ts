@@ -1,21 +1,26 @@
-// Wire schemas of the governance engine's vocabulary (packages/policy): the enums, the reasons and
-// the decisions the server sends back. The constants come from the engine, so a new reason code
-// or option reaches the wire in one place.
+// Wire schemas and types of governance: the enums, the reasons and the decisions the server sends
+// back. The constants come from the shared vocabulary (never from the engine), so a new reason
+// code or option reaches the wire in one place and the contract does not carry the rule book.
 import { z } from 'zod';
-import type { IncompatibleOption } from '@conclave/policy';
+import type { IncompatibleOption } from '@conclave/vocabulary';
 import {
   e2eeSettings,
+  e2eeSources,
   incompatibleOptions,
   meetingTypes,
   platforms,
   reasonCodes,
-} from '@conclave/policy';
+  severities,
+} from '@conclave/vocabulary';
+
+export type { E2eeState, FeatureState, Reason } from '@conclave/vocabulary';
 
 export const reasonSchema = z.object({
   code: z.enum(reasonCodes),
-  severity: z.enum(['error', 'warning', 'info']),
+  severity: z.enum(severities),
   message: z.string(),
   option: z.enum(incompatibleOptions).exactOptional(),
+  cause: z.string().exactOptional(),
 });
 
 export const e2eeSettingSchema = z.enum(e2eeSettings);
@@ -41,11 +46,12 @@ export const meetingOptionsSchema = z.strictObject({
   endToEndEncryption: z.boolean().optional(),
   ...perIncompatibleOption(z.boolean()),
 });
+export type MeetingOptions = z.infer<typeof meetingOptionsSchema>;
 
 export const e2eeStateSchema = z.object({
   enabled: z.boolean(),
   locked: z.boolean(),
-  source: z.enum(['label', 'template', 'organizer', 'default']),
+  source: z.enum(e2eeSources),
 });
 
 export const featureStateSchema = z.object({
@@ -65,10 +71,13 @@ export const meetingDecisionSchema = z.discriminatedUnion('outcome', [
   }),
   z.object({ outcome: z.literal('rejected'), reasons: z.array(reasonSchema) }),
 ]);
+/** A scheduling, change or start decision as the server sends it. */
+export type MeetingDecision = z.infer<typeof meetingDecisionSchema>;
 
 export const callDecisionSchema = z.object({
   endToEndEncryption: z.object({ enabled: z.boolean() }),
   reasons: z.array(reasonSchema),
 });
+export type CallDecision = z.infer<typeof callDecisionSchema>;
 
 export const policySourceSchema = z.string().describe("'direct', 'group:<group id>' or 'global'");

@@ -108,8 +108,7 @@ export async function resolveLabel(
 export async function resolveDirectoryUser(api: ApiClient, ref: string): Promise<DirectoryUser> {
   const users = await getList<DirectoryUser>(api, '/api/directory/users', 'users');
   // The directory open to every user lists names, not email addresses.
-  const emailsListed = users.some((user) => user.email !== undefined);
-  if (ref.includes('@') && !emailsListed && !users.some((user) => user.id === ref)) {
+  if (ref.includes('@') && !users.some((user) => user.id === ref)) {
     throw new CliError(
       'invalid_input',
       `the directory lists people by display name, not email: name '${ref}' by display name or id`,
@@ -117,7 +116,7 @@ export async function resolveDirectoryUser(api: ApiClient, ref: string): Promise
   }
   return pickOne(users, ref, 'user', (user) => ({
     id: user.id,
-    names: user.email === undefined ? [user.displayName] : [user.email, user.displayName],
-    shown: `${user.email ?? user.displayName} = ${user.id}`,
+    names: [user.displayName],
+    shown: `${user.displayName} = ${user.id}`,
   }));
 }

@@ -1,162 +1,48 @@
-// The REST shapes the CLI reads and sends, as the server contract defines them. The CLI displays
-// what the server decides and never re-applies a rule, so these are typed views, not validators:
-// extra fields are passed through untouched in `--json` output.
+// The REST shapes the CLI reads and sends, taken from the wire contract in @conclave/protocol as
+// the web app does (type-only: the CLI displays what the server decides and never re-applies a
+// rule, so these are typed views, not validators; extra fields pass through untouched in `--json`
+// output). The enums are the shared vocabulary's, so a new option or platform reaches the CLI too.
+import type { z } from 'zod';
+import type * as wire from '@conclave/protocol';
+import type {
+  CallDecision,
+  E2eeState,
+  ErrorBody,
+  FeatureState,
+  MeetingDecision,
+  MeetingOptions,
+  Reason,
+} from '@conclave/protocol';
+import type { E2eeSetting, IncompatibleOption, MeetingType, Platform } from '@conclave/vocabulary';
 
-// The vocabulary is the governance engine's own, so a new option or platform reaches the CLI too.
-import type { E2eeSetting, IncompatibleOption, MeetingType, Platform } from '@conclave/policy';
-
-export { e2eeSettings, incompatibleOptions, meetingTypes, platforms } from '@conclave/policy';
+export { e2eeSettings, incompatibleOptions, meetingTypes, platforms } from '@conclave/vocabulary';
 export type { E2eeSetting, IncompatibleOption, MeetingType, Platform };
+export type { E2eeState, FeatureState, MeetingDecision, MeetingOptions, Reason };
 
-export interface Reason {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  option?: string;
-}
+export type ApiErrorBody = ErrorBody;
 
-export interface ApiErrorBody {
-  error: {
-    code: string;
-    message: string;
-    fields?: { path: string; message: string }[];
-    reasons?: Reason[];
-  };
-}
+export type User = z.infer<typeof wire.userSchema>;
+export type SignInResponse = z.infer<typeof wire.signInResponseSchema>;
+export type DirectoryUser = z.infer<typeof wire.directorySchema>['users'][number];
+export type Group = z.infer<typeof wire.groupSchema>;
 
-export interface User {
-  id: string;
-  tenantId?: string;
-  email: string;
-  displayName: string;
-  role: 'admin' | 'user';
-  premium: boolean;
-  groups?: string[];
-  settings?: { e2eeCalls: boolean };
-}
-
-export interface SignInResponse {
-  token: string;
-  expiresAt: string;
-  user: User;
-  /** Sent back with later sign-ins from this machine (config/known-devices.ts). */
-  deviceToken?: string;
-}
-
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  email?: string;
-}
-
-export interface Group {
-  id: string;
-  name: string;
-  members: string[];
-}
-
-export interface EncryptionPolicy {
-  name: string;
-  description?: string;
-  meetingEndToEndEncryption: E2eeSetting;
-  callingEndToEndEncryption: E2eeSetting;
-}
-
+export type EncryptionPolicy = z.infer<typeof wire.encryptionPolicySchema>;
 /** Encryption and compliance recording assignments share one shape. */
-export interface Assignment {
-  id: string;
-  policy: string;
-  user?: string;
-  group?: string;
-  rank?: number;
-  global?: boolean;
-}
+export type Assignment = z.infer<typeof wire.assignmentSchema>;
+export type ComplianceRecordingPolicy = z.infer<typeof wire.compliancePolicySchema>;
 
-export interface ComplianceRecordingPolicy {
-  name: string;
-  enabled: boolean;
-}
+export type Template = z.infer<typeof wire.templateSchema>;
+export type TemplateOption = NonNullable<Template['options']['endToEndEncryption']>;
+export type Label = z.infer<typeof wire.labelSchema>;
+export type Tenant = z.infer<typeof wire.tenantSchema>;
+export type AuditEntry = z.infer<typeof wire.auditEntrySchema>;
 
-export interface TemplateOption {
-  value: boolean;
-  locked: boolean;
-}
-
-export interface Template {
-  id: string;
-  name: string;
-  options: Partial<Record<'endToEndEncryption' | IncompatibleOption, TemplateOption>>;
-}
-
-export interface Label {
-  id: string;
-  name: string;
-  meeting: { endToEndEncryption?: 'apply' | 'dontApply' };
-}
-
-export interface Tenant {
-  id: string;
-  name: string;
-  e2ee: {
-    maxParticipants: number;
-    clients: { blocked: Platform[]; minVersion: Partial<Record<Platform, string>> };
-  };
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { id: string; displayName: string } | null;
-  kind: string;
-  subject: string | null;
-  details: unknown;
-}
-
-export interface FeatureState {
-  enabled: boolean;
-  locked: boolean;
-  reason?: string;
-}
-
-export interface E2eeState {
-  enabled: boolean;
-  locked: boolean;
-  source: 'label' | 'template' | 'organizer' | 'default';
-}
-
-export type MeetingDecision =
-  | {
-      outcome: 'scheduled';
-      endToEndEncryption: E2eeState;
-      features: Partial<Record<IncompatibleOption, FeatureState>>;
-      reasons: Reason[];
-    }
-  | { outcome: 'rejected'; reasons: Reason[] };
-
-export type MeetingOptions = { endToEndEncryption?: boolean } & Partial<
-  Record<IncompatibleOption, boolean>
->;
-
-export interface Meeting {
-  id: string;
-  subject: string;
-  type: MeetingType;
-  organizer: string;
-  template: string | null;
-  label: string | null;
-  options: MeetingOptions;
-  state: 'scheduled' | 'started' | 'ended';
-  endToEndEncryption: E2eeState;
-  features: Partial<Record<IncompatibleOption, FeatureState>>;
-  createdAt: string;
-}
-
+export type Meeting = z.infer<typeof wire.meetingSchema>;
 export interface MeetingWithDecision {
   meeting: Meeting;
   decision: MeetingDecision;
 }
-
 export interface CallResult {
-  call: { id: string; caller: string; callee: string; endToEndEncryption: { enabled: boolean } };
-  decision: { endToEndEncryption: { enabled: boolean }; reasons: Reason[] };
+  call: z.infer<typeof wire.callSchema>;
+  decision: CallDecision;
 }

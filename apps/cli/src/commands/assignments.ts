@@ -179,14 +179,16 @@ async function findAssignment(
   let target: string;
   if (flags.user !== undefined) {
     const user = await resolveUser(api, flags.user);
-    matches = matches.filter((assignment) => assignment.user === user.id);
+    matches = matches.filter((assignment) => 'user' in assignment && assignment.user === user.id);
     target = `user ${user.email}`;
   } else if (flags.group !== undefined) {
     const group = await resolveGroup(api, flags.group);
-    matches = matches.filter((assignment) => assignment.group === group.id);
+    matches = matches.filter(
+      (assignment) => 'group' in assignment && assignment.group === group.id,
+    );
     target = `group ${group.name}`;
   } else {
-    matches = matches.filter((assignment) => assignment.global === true);
+    matches = matches.filter((assignment) => 'global' in assignment);
     target = 'the organization (global)';
   }
   const [first, ...rest] = matches;
@@ -214,23 +216,28 @@ async function listAction(
   }
   const describe = await targetDescriber(api);
   const sorted = [...assignments].sort(
-    (a, b) => order(a) - order(b) || (a.rank ?? 0) - (b.rank ?? 0),
+    (a, b) => order(a) - order(b) || (rankOf(a) ?? 0) - (rankOf(b) ?? 0),
   );
   emit(flags, sorted, (rows) =>
     formatTable(rows, [
       { header: 'id', value: (row) => row.id },
       { header: 'policy', value: (row) => row.policy },
       { header: 'assigned to', value: describe },
-      { header: 'rank', value: (row) => (row.rank === undefined ? '' : String(row.rank)) },
+      { header: 'rank', value: (row) => String(rankOf(row) ?? '') },
     ]),
   );
 }
 
 /** Direct first, then groups by rank, then global: the order in which they win (spec §2). */
 function order(assignment: Assignment): number {
-  if (assignment.user !== undefined) return 0;
-  if (assignment.group !== undefined) return 1;
+  if ('user' in assignment) return 0;
+  if ('group' in assignment) return 1;
   return 2;
+}
+
+/** Only group assignments are ranked. */
+function rankOf(assignment: Assignment): number | undefined {
+  return 'rank' in assignment ? assignment.rank : undefined;
 }
 
 export async function targetDescriber(api: ApiClient): Promise<(assignment: Assignment) => string> {
@@ -238,9 +245,8 @@ export async function targetDescriber(api: ApiClient): Promise<(assignment: Assi
   const emails = new Map(users.map((user) => [user.id, user.email]));
   const groupNames = new Map(groups.map((group) => [group.id, group.name]));
   return (assignment) => {
-    if (assignment.user !== undefined)
-      return `user ${emails.get(assignment.user) ?? assignment.user}`;
-    if (assignment.group !== undefined) {
+    if ('user' in assignment) return `user ${emails.get(assignment.user) ?? assignment.user}`;
+    if ('group' in assignment) {
       return `group ${groupNames.get(assignment.group) ?? assignment.group}`;
     }
     return 'everyone (global)';

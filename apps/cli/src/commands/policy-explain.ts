@@ -2,15 +2,15 @@
 // asks the governance engine, prints the answer; no server, no sign-in.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { explainScenario, incompatibleOptions, optionNames } from '@conclave/policy';
+import { explainScenario } from '@conclave/policy';
 import type {
-  E2eeState,
   ExplainOutput,
   ExplainedMeeting,
-  FeatureState,
-  Reason,
+  ExplainedReason,
   ScenarioProblem,
 } from '@conclave/policy';
+import { incompatibleOptions, optionNames } from '@conclave/vocabulary';
+import type { E2eeState, FeatureState } from '@conclave/vocabulary';
 import { CliError } from '../errors.ts';
 
 const exampleScenario = `{
@@ -207,6 +207,6 @@ function isLockedOff(state: FeatureState | undefined): boolean {
   return state !== undefined && !state.enabled && state.locked;
 }
 
-function formatReasons(reasons: readonly Reason[]): string[] {
+function formatReasons(reasons: readonly ExplainedReason[]): string[] {
   return reasons.map((r) => `    - [${r.severity}] ${r.code}: ${r.message}`);
 }

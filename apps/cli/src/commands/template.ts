@@ -181,8 +181,11 @@ export function registerTemplateCommands(program: Command): void {
             header: 'other options',
             value: (row) =>
               Object.entries(row.options ?? {})
-                .filter(([name, option]) => name !== 'endToEndEncryption' && option !== undefined)
-                .map(([name, option]) => `${name} ${describeOption(option)}`)
+                .flatMap(([name, option]) =>
+                  name === 'endToEndEncryption' || option === undefined
+                    ? []
+                    : [`${name} ${describeOption(option)}`],
+                )
                 .join('; '),
           },
         ]),

@@ -2,8 +2,9 @@
 // join: the meeting must exist in the caller's tenant and be started (a call: the caller must be
 // one of its two sides), and an E2EE one must pass governance §5 through the policy engine
 // (`decideJoin`). Every blocked join is written to the audit log with its codes.
-import { decideJoin, makeReason } from '@conclave/policy';
-import type { Reason } from '@conclave/policy';
+import { decideJoin } from '@conclave/policy';
+import { makeReason } from '@conclave/vocabulary';
+import type { Reason } from '@conclave/vocabulary';
 import type { AppContext } from '../context.ts';
 import { loadFacts } from '../governance/facts.ts';
 import type { SocketIdentity } from './authenticate.ts';
@@ -19,11 +20,8 @@ export interface JoinTarget {
   readonly startedAt?: number;
 }
 
-export interface BlockReason {
-  readonly code: string;
-  readonly severity: 'error' | 'warning' | 'info';
-  readonly message: string;
-}
+/** A reason a join is refused: the reason book's codes and sentences, engine or admission. */
+export type BlockReason = Readonly<Reason>;
 
 export type TargetLookup =
   | { readonly kind: 'found'; readonly target: JoinTarget }
@@ -35,25 +33,14 @@ const CALL_CAPACITY = 2;
 const notFound = (situation: 'absent' | 'ended'): BlockReason =>
   makeReason({ code: 'MEETING_NOT_FOUND', situation }, 'error');
 
-const notStarted: BlockReason = {
-  code: 'MEETING_NOT_STARTED',
-  severity: 'error',
-  message: 'This meeting has not started yet. Join once the organizer has started it.',
-};
+const notStarted: BlockReason = makeReason({ code: 'MEETING_NOT_STARTED' }, 'error');
 
-export const removedByOrganizer: BlockReason = {
-  code: 'REMOVED_BY_ORGANIZER',
-  severity: 'error',
-  message:
-    'You were removed from this meeting by the organizer, so you cannot join it again while it runs.',
-};
+export const removedByOrganizer: BlockReason = makeReason(
+  { code: 'REMOVED_BY_ORGANIZER' },
+  'error',
+);
 
-export const refusedByMembers: BlockReason = {
-  code: 'REFUSED_BY_MEMBERS',
-  severity: 'error',
-  message:
-    "The participants' apps did not accept this device's identity (they may not admit its person to this meeting, or its key does not match the directory or the key they saw for it before), so it cannot join this end-to-end encrypted meeting.",
-};
+export const refusedByMembers: BlockReason = makeReason({ code: 'REFUSED_BY_MEMBERS' }, 'error');
 
 /** Unknown ids, other tenants' meetings and calls of other people all read as "not found". */
 export async function findTarget(

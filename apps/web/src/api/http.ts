@@ -1,6 +1,6 @@
 // The one place the app talks HTTP: JSON in, JSON out, the session cookie along, and every failure
 // turned into an ApiError whose message a person can read (never a stack trace, never raw HTML).
-import type { Reason } from '@conclave/policy';
+import type { Reason } from '@conclave/protocol';
 
 export interface FieldProblem {
   path: string;

@@ -7,7 +7,7 @@ import type {
   MeetingDecision,
   MeetingOptions,
   Reason,
-} from '@conclave/policy';
+} from '@conclave/protocol';
 
 export type { CallDecision, ExplainOutput, MeetingDecision, MeetingOptions, Reason };
 
@@ -18,7 +18,6 @@ export type DirectoryUser = z.infer<typeof wire.directorySchema>['users'][number
 
 export type Meeting = z.infer<typeof wire.meetingSchema>;
 export type MeetingRequest = z.input<typeof wire.meetingRequestSchema>;
-// Decisions are typed by the engine's own types: its Reason is exact where zod's is looser.
 export interface MeetingWithDecision {
   meeting: Meeting;
   decision: MeetingDecision;
@@ -27,10 +26,8 @@ export interface CallResult {
   call: z.infer<typeof wire.callSchema>;
   decision: CallDecision;
 }
-/** A call as one side sees it (GET /api/calls, /api/calls/:id), reasons typed by the engine. */
-export type CallSummary = Omit<z.infer<typeof wire.callSummarySchema>, 'reasons'> & {
-  reasons: Reason[];
-};
+/** A call as one side sees it (GET /api/calls, /api/calls/:id). */
+export type CallSummary = z.infer<typeof wire.callSummarySchema>;
 
 export type EncryptionPolicy = z.infer<typeof wire.encryptionPolicySchema>;
 export type EncryptionPolicyCreate = z.input<typeof wire.encryptionPolicyCreateSchema>;

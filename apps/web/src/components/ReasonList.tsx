@@ -1,5 +1,5 @@
 // The engine's reasons, as sentences a help desk can read out; the code is there for searching.
-import type { Reason } from '@conclave/policy';
+import type { Reason } from '@conclave/protocol';
 
 const severityWords: Record<Reason['severity'], string> = {
   error: 'Reason',

@@ -1,6 +1,7 @@
 // What the scheduling form's E2EE switch shows. Governance decides on the server; this only reads
 // the previews it answered (see previews.ts) and turns them into one of four faces of the switch.
-import type { E2eeState, MeetingDecision, Reason, ReasonCode } from '@conclave/policy';
+import type { MeetingDecision, Reason } from '@conclave/protocol';
+import type { E2eeState, ReasonCode } from '@conclave/vocabulary';
 import { lockSentence, type MeetingNames } from './e2eeWords.ts';
 
 /** The §3 checks: can this organizer hold an E2EE meeting at all? */
@@ -99,12 +100,11 @@ export function toggleView(
 }
 
 /**
- * The probe asked for E2EE on the organizer's behalf, so the engine's sentences end by saying it
- * was requested and refused; the organizer asked for nothing, so that clause is dropped.
+ * The probe asked for E2EE on the organizer's behalf, so the engine's sentences go on to say it
+ * was requested and refused; the organizer asked for nothing, so only the reason's cause is shown.
  */
 export function withoutRequestClause(reason: Reason): Reason {
-  const cut = reason.message.indexOf(' End-to-end encryption was requested for this meeting');
-  return cut > 0 ? { ...reason, message: reason.message.slice(0, cut) } : reason;
+  return reason.cause === undefined ? reason : { ...reason, message: reason.cause };
 }
 
 /** The E2EE state the meeting would have as the switch shows it, when that is "on". */

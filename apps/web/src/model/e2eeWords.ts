@@ -1,6 +1,6 @@
 // Sentences about a meeting's end-to-end encryption that name what decided it. The engine's own
 // reason sentences are shown too; these are the short forms a control or a status line needs.
-import type { E2eeState, IncompatibleOption } from '@conclave/policy';
+import type { E2eeState, IncompatibleOption } from '@conclave/vocabulary';
 import { optionName } from './names.ts';
 
 /** Display names of the label and template a meeting uses (null when it has none). */

@@ -1,7 +1,7 @@
-// Words the UI shows for enum values. The governance engine owns the shared ones, so the admin
-// center, the CLI and the help-desk sentences all name things the same way.
-import type { E2eeSetting, IncompatibleOption, MeetingType, Platform } from '@conclave/policy';
-import { meetingTypeNames, optionNames, platformNames, settingNames } from '@conclave/policy';
+// Words the UI shows for enum values. The shared vocabulary owns them, so the admin center, the
+// CLI and the help-desk sentences all name things the same way.
+import { meetingTypeNames, optionNames, platformNames, settingNames } from '@conclave/vocabulary';
+import type { E2eeSetting, IncompatibleOption, MeetingType, Platform } from '@conclave/vocabulary';
 
 export { optionNames, platformNames, settingNames };
 

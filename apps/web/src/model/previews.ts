@@ -1,7 +1,7 @@
 // Asks the server the questions the E2EE switch needs answered, as few as the answers allow:
 // one preview when the request itself settles it, at most three when it was refused.
-import { incompatibleOptions } from '@conclave/policy';
-import type { MeetingDecision, MeetingOptions } from '@conclave/policy';
+import type { MeetingDecision, MeetingOptions } from '@conclave/protocol';
+import { incompatibleOptions } from '@conclave/vocabulary';
 import type { MeetingRequest } from '../api/types.ts';
 import { needsProbe, type Previews } from './e2eeToggle.ts';
 

@@ -1,11 +1,7 @@
 // The scheduling form's state, the request it sends, and what each option checkbox shows.
-import { incompatibleOptions } from '@conclave/policy';
-import type {
-  IncompatibleOption,
-  MeetingDecision,
-  MeetingOptions,
-  MeetingType,
-} from '@conclave/policy';
+import type { MeetingDecision, MeetingOptions } from '@conclave/protocol';
+import { incompatibleOptions } from '@conclave/vocabulary';
+import type { IncompatibleOption, MeetingType } from '@conclave/vocabulary';
 import type { MeetingRequest, Template } from '../api/types.ts';
 import { featureUnavailableSentence, type MeetingNames } from './e2eeWords.ts';
 import { onState, type E2eeToggleView } from './e2eeToggle.ts';

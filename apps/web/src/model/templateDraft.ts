@@ -1,6 +1,6 @@
 // A meeting template as the admin edits it: each option unset, on or off, and locked or not.
-import { incompatibleOptions } from '@conclave/policy';
-import type { IncompatibleOption } from '@conclave/policy';
+import { incompatibleOptions } from '@conclave/vocabulary';
+import type { IncompatibleOption } from '@conclave/vocabulary';
 import type { Template, TemplateOptions } from '../api/types.ts';
 
 export type TemplateKey = 'endToEndEncryption' | IncompatibleOption;

@@ -1,5 +1,5 @@
 // Reading a pasted what-if scenario and putting the engine's answer (§8) into words.
-import type { ExplainedCall, ExplainedJoin, ExplainedMeeting } from '@conclave/policy';
+import type { ExplainedCall, ExplainedJoin, ExplainedMeeting } from '@conclave/protocol';
 import type { FieldProblem } from '../api/http.ts';
 import { ApiError } from '../api/http.ts';
 import { findSyntaxError } from './jsonSyntax.ts';

@@ -1,8 +1,9 @@
 // One meeting: its state, its encryption and where that came from, its features, and for the
 // organizer start, end and option changes. Reaching for a feature E2EE rules out says why.
 import { useState } from 'react';
-import { incompatibleOptions } from '@conclave/policy';
-import type { IncompatibleOption, MeetingOptions } from '@conclave/policy';
+import type { MeetingOptions } from '@conclave/protocol';
+import { incompatibleOptions } from '@conclave/vocabulary';
+import type { IncompatibleOption } from '@conclave/vocabulary';
 import { namesFor, useCatalog } from '../app/catalog.ts';
 import { useAction, useResource } from '../app/hooks.ts';
 import { hrefOf } from '../app/routes.ts';

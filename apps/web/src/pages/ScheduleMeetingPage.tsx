@@ -1,8 +1,8 @@
 // Schedule a meeting. The E2EE switch and the options show exactly what governance allows: every
 // change asks the server for a preview (nothing is created) and the form reflects its decision.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { meetingTypes } from '@conclave/policy';
-import type { MeetingType } from '@conclave/policy';
+import { meetingTypes } from '@conclave/vocabulary';
+import type { MeetingType } from '@conclave/vocabulary';
 import { namesFor, useCatalog, type Catalog } from '../app/catalog.ts';
 import { useAction, useResource } from '../app/hooks.ts';
 import { useSession } from '../app/session.tsx';

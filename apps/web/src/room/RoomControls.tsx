@@ -1,7 +1,7 @@
 // The control bar. Recording (and the other features E2EE rules out) stays focusable and, when
 // reached for, says why it is unavailable instead of silently doing nothing.
 import { useState } from 'react';
-import type { IncompatibleOption } from '@conclave/policy';
+import type { IncompatibleOption } from '@conclave/vocabulary';
 import { LockIcon } from '../components/LockIcon.tsx';
 import { featureUnavailableSentence } from '../model/e2eeWords.ts';
 import { optionName } from '../model/names.ts';

@@ -6,10 +6,12 @@ import { makeReason } from '../reasons.ts';
 import { resolveEffectivePolicy } from '../resolve.ts';
 import { decideSchedule } from '../rules.ts';
 import type {
+  ExplainedReason,
   ExplainOutput,
   ExplainResult,
   ExplainedMeeting,
   MeetingRequest,
+  Reason,
   ScenarioProblem,
 } from '../types.ts';
 import { factsOf } from './facts.ts';
@@ -94,9 +96,11 @@ function explainValid(scenario: Scenario): ExplainOutput {
       options: chosenOptions(m.options ?? {}),
     };
     const decision = decideSchedule(facts, request);
-    if (decision.outcome === 'rejected') return { id: m.id, ...decision };
+    if (decision.outcome === 'rejected') {
+      return { id: m.id, outcome: decision.outcome, reasons: explained(decision.reasons) };
+    }
     live.set(m.id, { endToEndEncryption: decision.endToEndEncryption.enabled, admitted: 0 });
-    return { id: m.id, ...decision };
+    return { id: m.id, ...decision, reasons: explained(decision.reasons) };
   });
 
   const joins = (scenario.joins ?? []).map((j) => {
@@ -112,13 +116,18 @@ function explainValid(scenario: Scenario): ExplainOutput {
     };
     const decision = decideJoin(facts, meeting, j.user, client, meeting.admitted);
     if (decision.outcome === 'admitted') meeting.admitted += 1;
-    return { meeting: j.meeting, user: j.user, ...decision };
+    return { meeting: j.meeting, user: j.user, ...decision, reasons: explained(decision.reasons) };
   });
 
-  const calls = (scenario.calls ?? []).map((c) => ({
-    id: c.id,
-    ...decideCall(facts, c.caller, c.callee),
-  }));
+  const calls = (scenario.calls ?? []).map((c) => {
+    const decision = decideCall(facts, c.caller, c.callee);
+    return { id: c.id, ...decision, reasons: explained(decision.reasons) };
+  });
 
   return { effectivePolicies, meetings, joins, calls };
+}
+
+/** §8's reason shape: the short `cause` is for interactive clients, not the what-if answer. */
+function explained(reasons: readonly Reason[]): ExplainedReason[] {
+  return reasons.map(({ cause: _cause, ...reason }) => reason);
 }

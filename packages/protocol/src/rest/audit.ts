@@ -1,5 +1,6 @@
 // The audit log, the what-if explainer and the effective-policy lookup (spec §7, §8, §2).
 import { z } from 'zod';
+import type { E2eeState, FeatureState, IncompatibleOption, Reason } from '@conclave/vocabulary';
 import { policySourceSchema } from '../governance.ts';
 import { encryptionPolicySchema } from './policies.ts';
 import { timestampSchema } from './common.ts';
@@ -35,6 +36,35 @@ export const explainRequestSchema = z.strictObject({
 });
 /** The spec §8 output, as the engine produces it. */
 export const explainResponseSchema = z.record(z.string(), z.unknown());
+
+// The §8 answer's shape, for clients that show it (the response schema above leaves it to the
+// engine). A reason there is the spec's code, severity and message, without the short `cause`.
+export type ExplainedReason = Omit<Reason, 'cause'>;
+export interface ExplainedMeeting {
+  id: string;
+  outcome: 'scheduled' | 'rejected';
+  endToEndEncryption?: E2eeState;
+  features?: Partial<Record<IncompatibleOption, FeatureState>>;
+  reasons: ExplainedReason[];
+}
+export interface ExplainedJoin {
+  meeting: string;
+  user: string;
+  outcome: 'admitted' | 'blocked';
+  reasons: ExplainedReason[];
+}
+export interface ExplainedCall {
+  id: string;
+  endToEndEncryption: { enabled: boolean };
+  reasons: ExplainedReason[];
+}
+export interface ExplainOutput {
+  /** `source` is 'direct', 'global' or 'group:<group id>' (§2). */
+  effectivePolicies: Record<string, { policy: string; source: string }>;
+  meetings: ExplainedMeeting[];
+  joins: ExplainedJoin[];
+  calls: ExplainedCall[];
+}
 
 export const effectivePolicyResponseSchema = z.object({
   policy: encryptionPolicySchema,

@@ -7,6 +7,7 @@
 // opaque except for their public header (group id, epoch, content type), which it reads through
 // `@conclave/crypto/server`.
 import { z } from 'zod';
+import { admissionReasonCodes, platforms, severities } from '@conclave/vocabulary';
 import { frameRefusedReasons } from '../media/control.ts';
 import { mediaKinds } from '../media/kinds.ts';
 import { timestampSchema } from '../rest/common.ts';
@@ -71,22 +72,13 @@ export type SignalingErrorCode = (typeof signalingErrorCodes)[number];
 
 /**
  * Codes in `join-blocked.reasons` besides the governance engine's (`COMPLIANCE_RECORDING_BLOCKS_E2EE`,
- * `CLIENT_NOT_SUPPORTED`, `MEETING_FULL`, `MEETING_NOT_FOUND`).
+ * `CLIENT_NOT_SUPPORTED`, `MEETING_FULL`, `MEETING_NOT_FOUND`); codes and sentences are the reason
+ * book's (@conclave/vocabulary).
  */
-export const joinBlockedCodes = [
-  /** The meeting exists but has not been started by its organizer yet. */
-  'MEETING_NOT_STARTED',
-  /** The members of the E2EE group refused this participant's credential (authentication service). */
-  'REFUSED_BY_MEMBERS',
-  /**
-   * The organizer (or an admin) removed this user from the meeting; they cannot join again until
-   * the meeting is ended and started again.
-   */
-  'REMOVED_BY_ORGANIZER',
-] as const;
+export const joinBlockedCodes = admissionReasonCodes;
 
 export const clientInfoSchema = z.object({
-  platform: z.enum(['windows', 'macos', 'linux', 'ios', 'android', 'web', 'vdi', 'cvi', 'phone']),
+  platform: z.enum(platforms),
   version: z.string().min(1).max(64),
   /** Whether this client can do E2EE media; a client that cannot is refused E2EE meetings. */
   e2eeMedia: z.boolean(),
@@ -163,8 +155,12 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
 // ---- server → client -------------------------------------------------------------------------
 
 const reasonSchema = z.object({
+  /**
+   * A reason book code (@conclave/vocabulary `reasonCodes`), read as any string so a client keeps
+   * working when a newer server adds one.
+   */
   code: z.string(),
-  severity: z.enum(['error', 'warning', 'info']),
+  severity: z.enum(severities),
   message: z.string(),
 });
 

@@ -1,7 +1,8 @@
 // Enhanced encryption policies: list, create, edit the meeting and calling settings, delete.
 import { useState, type FormEvent } from 'react';
-import { builtInGlobalPolicy, e2eeSettings } from '@conclave/policy';
-import type { E2eeSetting } from '@conclave/policy';
+import { builtInGlobalPolicy } from '@conclave/policy';
+import { e2eeSettings } from '@conclave/vocabulary';
+import type { E2eeSetting } from '@conclave/vocabulary';
 import { encryptionPolicies } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
 import type { EncryptionPolicy } from '../../api/types.ts';

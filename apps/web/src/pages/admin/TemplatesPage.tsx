@@ -1,6 +1,6 @@
 // Meeting templates: whether E2EE is on by default and locked, and which options are fixed.
 import { useState, type FormEvent } from 'react';
-import { incompatibleOptions } from '@conclave/policy';
+import { incompatibleOptions } from '@conclave/vocabulary';
 import { templates } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
 import type { Template } from '../../api/types.ts';

@@ -1,7 +1,8 @@
 // The tenant's E2EE settings: the participant cap and which clients may join E2EE meetings.
 import { useState, type FormEvent } from 'react';
-import { alwaysBlockedPlatforms, platforms } from '@conclave/policy';
-import type { Platform } from '@conclave/policy';
+import { alwaysBlockedPlatforms } from '@conclave/policy';
+import { platforms } from '@conclave/vocabulary';
+import type { Platform } from '@conclave/vocabulary';
 import { tenant } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
 import type { Tenant } from '../../api/types.ts';

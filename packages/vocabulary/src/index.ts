@@ -1,0 +1,17 @@
+// @conclave/vocabulary: the words every part of Conclave shares — the governance enums and their
+// display names, and the reason book (every reason code, its title, its sentence and its typed
+// details). A leaf: it imports nothing, so the wire contract and the apps can use it without
+// pulling in the governance engine.
+export * from './words.ts';
+export * from './names.ts';
+export * from './reasons/codes.ts';
+export type {
+  CallSide,
+  ClientProblem,
+  E2eeDemand,
+  EligibilityEffect,
+  Phase,
+  ReasonDetail,
+} from './reasons/details.ts';
+export { describeReason } from './reasons/messages.ts';
+export { describeCause, makeReason } from './reasons/make.ts';
