@@ -6,8 +6,6 @@
 // The organizer (or an admin) may remove a user: out at once, the mode told (an E2EE meeting
 // proposes their MLS Remove), and their joins refused while this run of the meeting lasts.
 import { randomUUID } from 'node:crypto';
-import type { MlsCrypto } from '@conclave/crypto/server';
-import type { AppContext } from '../context.ts';
 import { recordEntry } from '../governance/admissions.ts';
 import {
   auditBlockedJoin,
@@ -16,14 +14,17 @@ import {
   type BlockReason,
   type JoinTarget,
 } from './admission.ts';
-import type { ExternalSenders } from './mls/external-senders.ts';
 import type { MlsJoinInfo } from './mls/delivery-types.ts';
-import type { ResolvedRealtimeOptions } from './options.ts';
 import type { MeetingRoom, Peer } from './peer.ts';
 import { RemovedUsers } from './removed-users.ts';
 import { relayNoticeForwarder, relayReason } from './relay-notices.ts';
-import { sharedWebSocketSink, type MediaRelay } from './relay/index.ts';
-import { createRoomMode, type RoomMode, type RoomSide } from './room-modes/index.ts';
+import { sharedWebSocketSink, type LeaveReason, type MediaRelay } from './relay/index.ts';
+import {
+  createRoomMode,
+  type RoomMode,
+  type RoomModeDeps,
+  type RoomSide,
+} from './room-modes/index.ts';
 import type {
   DetachReason,
   JoinRequest,
@@ -31,38 +32,28 @@ import type {
   RemovalReason,
   RosterEntry,
 } from './room-types.ts';
+import {
+  joinedMessage,
+  participantInfo,
+  rosterEntry,
+  RoomParticipants,
+  type Participant,
+} from './room-participants.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { signalingError } from './signaling-errors.ts';
-import type { MeetingMessage, ServerMessage } from './signaling.ts';
+import type { MeetingMessage } from './signaling.ts';
 
-export type { JoinRequest, RemovalReason, RosterEntry } from './room-types.ts';
-
-export interface RoomDeps {
-  readonly ctx: AppContext;
+export interface RoomDeps extends RoomModeDeps {
   readonly relay: MediaRelay;
-  readonly crypto: MlsCrypto;
-  readonly senders: ExternalSenders;
-  readonly options: ResolvedRealtimeOptions;
   /** The room has nobody left and nothing pending: its owner forgets it. */
   readonly onIdle: (room: Room) => void;
 }
 
-interface Participant {
-  readonly participantId: string;
-  readonly peer: Peer;
-  readonly relayId: number;
-  readonly joinedAt: number;
-}
-
-/** Relay ids are 16 bits: in a standard meeting they are the SFrame sender index (KID S = 16). */
-const MAX_RELAY_ID = 0xffff;
-
 export class Room implements MeetingRoom {
   readonly key: string;
-  private readonly participants = new Map<string, Participant>();
+  private readonly participants = new RoomParticipants();
   private readonly queue: SerialQueue;
   private readonly mode: RoomMode;
-  private nextRelayId = 1;
   private closed = false;
   private readonly removedUsers: RemovedUsers;
 
@@ -86,14 +77,8 @@ export class Room implements MeetingRoom {
       const { ctx } = this.deps;
       const device = peer.identity.device.id;
       // A device joining again takes over from its older socket, so it is not counted twice.
-      const older = [...this.participants.values()].filter(
-        (other) => other.peer.identity.device.id === device && other.peer !== peer,
-      );
-      const connected = new Set(
-        [...this.participants.values()]
-          .filter((p) => !older.includes(p))
-          .map((p) => p.participantId),
-      );
+      const older = this.participants.olderSocketsOf(peer);
+      const connected = this.participants.idsExcept(older);
       const count = connected.size + (await this.mode.absentMembers(connected, device));
       const blocked = (await this.removedUsers.includes(peer.identity.user.id))
         ? [removedByOrganizer]
@@ -140,16 +125,7 @@ export class Room implements MeetingRoom {
 
   /** Connected participants, in the order they joined. */
   roster(): RosterEntry[] {
-    return [...this.participants.values()].map((p) => ({
-      participantId: p.participantId,
-      userId: p.peer.identity.user.id,
-      displayName: p.peer.identity.user.displayName,
-      deviceId: p.peer.identity.device.id,
-      relayId: p.relayId,
-      joinedAt: p.joinedAt,
-      leafIndex: this.mode.leafOf(p.participantId),
-      client: p.peer.client,
-    }));
+    return this.participants.all().map((p) => rosterEntry(p, this.mode.leafOf(p.participantId)));
   }
 
   /**
@@ -159,7 +135,8 @@ export class Room implements MeetingRoom {
    */
   removeUser(userId: string): string[] {
     this.removedUsers.add(userId);
-    const removed = [...this.participants.values()]
+    const removed = this.participants
+      .all()
       .filter((p) => p.peer.identity.user.id === userId)
       .map((p) => p.participantId);
     for (const participantId of removed) this.remove(participantId, 'removed-by-organizer');
@@ -181,8 +158,8 @@ export class Room implements MeetingRoom {
   /** A message about this meeting from a participant of it; the mode answers all but two. */
   handle(peer: Peer, message: MeetingMessage): Promise<void> {
     return this.run(async () => {
-      const participantId = peer.membership?.participantId;
-      if (participantId === undefined || this.participants.get(participantId)?.peer !== peer) {
+      const participantId = this.participants.on(peer)?.participantId;
+      if (participantId === undefined) {
         peer.send(signalingError('not_joined'));
         return;
       }
@@ -204,8 +181,8 @@ export class Room implements MeetingRoom {
    * forwarding to them before this returns; the group change follows in the queue.
    */
   leave(peer: Peer, how: LeaveHow): void {
-    const participantId = peer.membership?.participantId;
-    if (participantId === undefined || this.participants.get(participantId)?.peer !== peer) return;
+    const participantId = this.participants.on(peer)?.participantId;
+    if (participantId === undefined) return;
     this.detach(participantId, how);
     void this.run(() => this.mode.depart(participantId, how));
   }
@@ -213,7 +190,7 @@ export class Room implements MeetingRoom {
   /** The meeting ended: everyone is told and let go, and the mode's state (the group) forgotten. */
   end(): Promise<void> {
     return this.run(async () => {
-      for (const participantId of [...this.participants.keys()])
+      for (const participantId of this.participants.ids())
         this.detach(participantId, 'meeting-ended');
       this.deps.relay.endMeeting(this.key);
       await this.mode.end();
@@ -250,20 +227,21 @@ export class Room implements MeetingRoom {
         return participants.size;
       },
       send: (participantId, message) => participants.get(participantId)?.peer.send(message),
-      broadcast: (message, except) => this.broadcast(message, except),
+      broadcast: (message, except) => participants.broadcast(message, except),
       enqueue: (task) => void this.run(async () => task()),
       detach: (participantId, reason) => this.detach(participantId, reason),
       turnAway: (participantId, reasons) => this.turnAway(participantId, reasons),
       reannounce: (participantId, mls) => {
         const participant = participants.get(participantId);
-        if (participant !== undefined) participant.peer.send(this.joinedMessage(participant, mls));
+        if (participant !== undefined)
+          participant.peer.send(joinedMessage(this.target, participant, mls));
       },
     };
   }
 
   /** Puts `peer` into the meeting as `participantId`: relay, `joined`, roster, then the mode. */
   private attach(peer: Peer, participantId: string, mls: MlsJoinInfo | undefined): void {
-    const relayId = this.allocateRelayId();
+    const relayId = this.participants.allocateRelayId();
     const { meetingId } = this.target;
     const joined = this.deps.relay.join(
       this.key,
@@ -280,16 +258,22 @@ export class Room implements MeetingRoom {
       relayId,
       joinedAt: this.deps.ctx.now(),
     };
-    this.participants.set(participantId, participant);
+    this.participants.add(participant);
     peer.membership = { room: this, meetingId, participantId, relayId, relay: joined.member };
-    peer.send(this.joinedMessage(participant, mls));
+    peer.send(joinedMessage(this.target, participant, mls));
     peer.send({
       type: 'participants',
       meetingId,
-      participants: [...this.participants.values()].map((p) => this.describe(p)),
+      participants: this.participants
+        .all()
+        .map((p) => participantInfo(p, this.mode.leafOf(p.participantId))),
     });
-    this.broadcast(
-      { type: 'participant-joined', meetingId, participant: this.describe(participant) },
+    this.participants.broadcast(
+      {
+        type: 'participant-joined',
+        meetingId,
+        participant: participantInfo(participant, this.mode.leafOf(participantId)),
+      },
       participantId,
     );
     this.mode.attached(participantId);
@@ -311,12 +295,8 @@ export class Room implements MeetingRoom {
     reason: DetachReason,
     reasons?: readonly BlockReason[],
   ): void {
-    const participant = this.participants.get(participantId);
-    if (participant === undefined) return;
-    const { peer } = participant;
-    peer.membership?.relay.leave(relayReason(reason));
-    this.participants.delete(participantId);
-    peer.membership = undefined;
+    const peer = this.drop(participantId, relayReason(reason));
+    if (peer === undefined) return;
     if (reason !== 'disconnected') {
       peer.send({
         type: 'removed',
@@ -325,20 +305,30 @@ export class Room implements MeetingRoom {
         ...(reasons === undefined ? {} : { reasons: [...reasons] }),
       });
     }
-    this.broadcast({ type: 'participant-left', meetingId: this.target.meetingId, participantId });
     this.mode.detached(participantId, peer.identity.user.id, reason);
+  }
+
+  /**
+   * Out of the relay (first: media stops at once), the roster and the meeting; the others are
+   * told. The socket stays open. Returns it, if `participantId` was connected.
+   */
+  private drop(participantId: string, reason: LeaveReason): Peer | undefined {
+    const participant = this.participants.get(participantId);
+    if (participant === undefined) return undefined;
+    const { peer } = participant;
+    peer.membership?.relay.leave(reason);
+    this.participants.delete(participantId);
+    peer.membership = undefined;
+    const { meetingId } = this.target;
+    this.participants.broadcast({ type: 'participant-left', meetingId, participantId });
+    return peer;
   }
 
   /** The group will not take this joiner: it gets `join-blocked` instead of `removed`. */
   private turnAway(participantId: string, reasons: BlockReason[]): void {
-    const participant = this.participants.get(participantId);
-    if (participant === undefined) return;
-    const { peer } = participant;
-    peer.membership?.relay.leave('removed');
-    this.participants.delete(participantId);
-    peer.membership = undefined;
+    const peer = this.drop(participantId, 'removed');
+    if (peer === undefined) return;
     peer.send({ type: 'join-blocked', meetingId: this.target.meetingId, reasons });
-    this.broadcast({ type: 'participant-left', meetingId: this.target.meetingId, participantId });
     this.mode.detached(participantId, peer.identity.user.id, 'turned-away');
     void auditBlockedJoin(
       this.deps.ctx,
@@ -348,46 +338,6 @@ export class Room implements MeetingRoom {
       reasons,
       peer.client,
     ).catch(() => this.deps.ctx.log.error('audit of a turned-away joiner failed'));
-  }
-
-  /** How signaling describes a participant; the leaf once a commit placed it in the group. */
-  private describe(participant: Participant) {
-    const leafIndex = this.mode.leafOf(participant.participantId);
-    return {
-      participantId: participant.participantId,
-      userId: participant.peer.identity.user.id,
-      displayName: participant.peer.identity.user.displayName,
-      relayId: participant.relayId,
-      deviceId: participant.peer.identity.device.id,
-      ...(leafIndex === undefined ? {} : { leafIndex }),
-    };
-  }
-
-  private joinedMessage(participant: Participant, mls: MlsJoinInfo | undefined): ServerMessage {
-    return {
-      type: 'joined',
-      meetingId: this.target.meetingId,
-      participantId: participant.participantId,
-      relayId: participant.relayId,
-      endToEndEncryption: this.target.endToEndEncryption,
-      ...(mls === undefined ? {} : { mls }),
-    };
-  }
-
-  private broadcast(message: ServerMessage, except?: string): void {
-    for (const participant of this.participants.values()) {
-      if (participant.participantId !== except) participant.peer.send(message);
-    }
-  }
-
-  private allocateRelayId(): number {
-    const inUse = new Set([...this.participants.values()].map((p) => p.relayId));
-    for (let tries = 0; tries < MAX_RELAY_ID; tries++) {
-      const id = this.nextRelayId;
-      this.nextRelayId = id >= MAX_RELAY_ID ? 1 : id + 1;
-      if (!inUse.has(id)) return id;
-    }
-    throw new Error('no relay id left');
   }
 }
 
