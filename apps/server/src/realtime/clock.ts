@@ -23,3 +23,32 @@ export function systemClock(now: () => number = Date.now): ServerClock {
     },
   };
 }
+
+/** A repeating timer on `clock`; `stop` ends it. */
+export interface Repeating {
+  stop(): void;
+}
+
+/**
+ * Runs `tick` every `ms` on `clock` until stopped. Each run arms the next, so a clock needs only
+ * one-shot timers (a fake clock included).
+ */
+export function repeatEvery(clock: ServerClock, ms: number, tick: () => void): Repeating {
+  let handle: TimerHandle | undefined;
+  let stopped = false;
+  const arm = (): void => {
+    handle = clock.setTimeout(() => {
+      if (stopped) return;
+      arm();
+      tick();
+    }, ms);
+  };
+  arm();
+  return {
+    stop: () => {
+      stopped = true;
+      clock.clearTimeout(handle);
+      handle = undefined;
+    },
+  };
+}

@@ -5,11 +5,19 @@
 // than the liveness timeout (no message, no pong to the server's WebSocket pings) is timed out:
 // its participant is removed. A socket lives no longer than its session: checked on every `join`
 // and periodically, and ended at once when the session is signed out here (./sockets.ts).
+// Every time-out and the rate budget run on an injected clock, so tests drive them without waiting.
 import type { RawData, WebSocket } from 'ws';
 import type { AppContext } from '../context.ts';
 import { auditBlockedJoin, findTarget } from './admission.ts';
 import { authenticateSocket, sessionHolds } from './authenticate.ts';
 import { parseEpoch } from './bytes.ts';
+import {
+  repeatEvery,
+  systemClock,
+  type Repeating,
+  type ServerClock,
+  type TimerHandle,
+} from './clock.ts';
 import type { ResolvedRealtimeOptions } from './options.ts';
 import type { Membership, Peer } from './peer.ts';
 import type { Rooms } from './rooms.ts';
@@ -45,12 +53,17 @@ const OPEN = 1;
 /** Large messages (commits with Welcomes) cost more of the rate budget: one token per 64 KiB. */
 const BYTES_PER_TOKEN = 64 * 1024;
 
+/**
+ * Serves one signaling socket until it closes. `clock` runs its time-outs and rate budget: the
+ * process clock (not the app context's, which tests may pin) unless a test passes its own.
+ */
 export function serveSocket(
   socket: WebSocket,
   cookieToken: string | undefined,
   deps: ConnectionDeps,
+  clock: ServerClock = systemClock(),
 ): void {
-  new Connection(socket, cookieToken, deps).start();
+  new Connection(socket, cookieToken, deps, clock).start();
 }
 
 class Connection {
@@ -59,21 +72,24 @@ class Connection {
   private live: LiveSocket | undefined;
   private helloSeen = false;
   private closed = false;
-  private lastSeen = Date.now();
+  private lastSeen: number;
   private tokens: number;
-  private lastRefill = Date.now();
+  private lastRefill: number;
   private readonly badAt: number[] = [];
   private readonly queue: SerialQueue;
-  private helloTimer: ReturnType<typeof setTimeout> | undefined;
-  private livenessTimer: ReturnType<typeof setInterval> | undefined;
-  private sessionTimer: ReturnType<typeof setInterval> | undefined;
+  private helloTimer: TimerHandle | undefined;
+  private livenessTimer: Repeating | undefined;
+  private sessionTimer: Repeating | undefined;
   private sessionEnded = false;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly cookieToken: string | undefined,
     private readonly deps: ConnectionDeps,
+    private readonly clock: ServerClock,
   ) {
+    this.lastSeen = clock.now();
+    this.lastRefill = clock.now();
     this.tokens = deps.options.messageBurst;
     this.queue = new SerialQueue(() => {
       deps.ctx.log.error('realtime message handling failed');
@@ -92,21 +108,21 @@ class Connection {
     // WebSocket-level pongs count as signs of life: browsers answer pings off the page's main
     // thread and `ws` answers while reading, so a client busy with MLS work (a large commit, a
     // backlog after a join storm) is not mistaken for a dead one and removed.
-    this.socket.on('pong', () => (this.lastSeen = Date.now()));
+    this.socket.on('pong', () => (this.lastSeen = this.clock.now()));
     this.socket.once('close', () => this.onClose());
     // 'close' follows every 'error'; without a listener an 'error' would crash the process.
     this.socket.on('error', () => undefined);
-    this.helloTimer = setTimeout(() => {
+    this.helloTimer = this.clock.setTimeout(() => {
       if (this.peer === undefined)
         this.shut(signalingCloseCodes.timedOut, 'hello_required', 'No hello in time.');
     }, options.helloTimeoutMs);
     const every = Math.max(10, Math.min(options.livenessTimeoutMs / 4, 5_000));
-    this.livenessTimer = setInterval(() => this.checkLiveness(), every);
+    this.livenessTimer = repeatEvery(this.clock, every, () => this.checkLiveness());
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
-    this.lastSeen = Date.now();
+    this.lastSeen = this.clock.now();
     if (isBinary) {
       // Media: straight to the relay, synchronously, never behind signaling work.
       const membership = this.peer?.membership;
@@ -193,7 +209,7 @@ class Connection {
       case 'ok':
         break;
     }
-    clearTimeout(this.helloTimer);
+    this.clock.clearTimeout(this.helloTimer);
     const socket = this.socket;
     this.peer = {
       identity: result.identity,
@@ -206,7 +222,8 @@ class Connection {
     this.live = { peer: this.peer, endSession: () => this.endSession() };
     this.deps.sockets.add(this.live);
     const every = this.deps.options.sessionCheckIntervalMs;
-    if (every > 0) this.sessionTimer = setInterval(() => void this.checkSession(), every);
+    if (every > 0)
+      this.sessionTimer = repeatEvery(this.clock, every, () => void this.checkSession());
     this.send({
       type: 'ready',
       userId: result.identity.user.id,
@@ -290,7 +307,7 @@ class Connection {
 
   private checkLiveness(): void {
     if (this.closed) return;
-    if (Date.now() - this.lastSeen <= this.deps.options.livenessTimeoutMs) {
+    if (this.clock.now() - this.lastSeen <= this.deps.options.livenessTimeoutMs) {
       if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
       return;
     }
@@ -302,9 +319,9 @@ class Connection {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.helloTimer);
-    clearInterval(this.livenessTimer);
-    clearInterval(this.sessionTimer);
+    this.clock.clearTimeout(this.helloTimer);
+    this.livenessTimer?.stop();
+    this.sessionTimer?.stop();
     if (this.live !== undefined) this.deps.sockets.delete(this.live);
     this.queue.close();
     const peer = this.peer;
@@ -314,7 +331,7 @@ class Connection {
   /** A refused message: a typed error, and past the abuse limit the socket is closed. */
   private bad(code: SignalingErrorCode, message: string): void {
     const { maxBadMessages, abuseWindowMs } = this.deps.options;
-    const now = Date.now();
+    const now = this.clock.now();
     this.badAt.push(now);
     while ((this.badAt[0] ?? now) < now - abuseWindowMs) this.badAt.shift();
     if (this.badAt.length > maxBadMessages) {
@@ -326,7 +343,7 @@ class Connection {
 
   private takeTokens(cost: number): boolean {
     const { messagesPerSecond, messageBurst } = this.deps.options;
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(
       messageBurst,
       this.tokens + ((now - this.lastRefill) / 1000) * messagesPerSecond,

@@ -3,7 +3,7 @@
 // built before the realtime side registers on the app, so they find it through the server's
 // context at request time; a server without realtime answers with an empty room.
 import type { AppContext } from '../context.ts';
-import type { RosterEntry } from './room.ts';
+import type { RosterEntry } from './room-types.ts';
 import type { Rooms } from './rooms.ts';
 import type { Sockets } from './sockets.ts';
 

@@ -1,13 +1,24 @@
 // A signaling socket as the rooms see it: who is on it, what client it runs, how to reach it, and
-// which meeting it is in (one at a time).
+// which meeting it is in (one at a time). The room it is in is seen only through `MeetingRoom`, so
+// this file does not depend on ./room.ts (which depends on it).
 import type { WebSocket } from 'ws';
 import type { RelayMember } from './relay/index.ts';
-import type { Room } from './room.ts';
 import type { SocketIdentity } from './authenticate.ts';
-import type { ClientInfo, ServerMessage } from './signaling.ts';
+import type { BlockReason, LeaveHow, RemovalReason } from './room-types.ts';
+import type { ClientInfo, MeetingMessage, ServerMessage } from './signaling.ts';
+
+/** What a socket may ask of the room it is in. */
+export interface MeetingRoom {
+  /** A message about this meeting from the participant on `peer`. */
+  handle(peer: Peer, message: MeetingMessage): Promise<void>;
+  /** The participant on `peer` leaves; media to them stops before this returns. */
+  leave(peer: Peer, how: LeaveHow): void;
+  /** Takes a participant out now and tells them why; false if they are not connected here. */
+  remove(participantId: string, reason: RemovalReason, reasons?: readonly BlockReason[]): boolean;
+}
 
 export interface Membership {
-  readonly room: Room;
+  readonly room: MeetingRoom;
   readonly meetingId: string;
   readonly participantId: string;
   readonly relayId: number;

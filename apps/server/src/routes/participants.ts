@@ -15,7 +15,7 @@ import { route } from '../http/route.ts';
 import type { Route, Session } from '../http/route.ts';
 import { iso } from '../http/views.ts';
 import { realtimeOf } from '../realtime/control.ts';
-import type { RosterEntry } from '../realtime/room.ts';
+import type { RosterEntry } from '../realtime/room-types.ts';
 import type { MeetingRecord } from '../storage/records.ts';
 import { actorOf } from '../audit/actor.ts';
 
