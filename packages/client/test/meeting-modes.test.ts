@@ -191,14 +191,22 @@ describe('the standard mode', () => {
   it('reads chat and media state through the server, but not its own echo', async () => {
     const host = fakeHost();
     const mode = new StandardMode(host);
-    await mode.handle({ type: 'chat', meetingId: MEETING, from: 'me', text: 'echo' });
+    await mode.handle({
+      type: 'chat',
+      meetingId: MEETING,
+      from: 'me',
+      displayName: 'Me',
+      text: 'echo',
+      at: '2026-01-01T00:00:00Z',
+    });
     await mode.handle({
       type: 'chat',
       meetingId: MEETING,
       from: 'bob',
       displayName: 'Bob',
       text: 'hi',
-    } as never);
+      at: '2026-01-01T00:00:00Z',
+    });
     expect(host.chats.map((c) => c?.text)).toEqual(['hi']);
     const state: MediaState = { microphone: true, camera: false, screen: false };
     await mode.handle({ type: 'media-state', meetingId: MEETING, from: 'me', state });
@@ -229,7 +237,14 @@ describe('the E2EE mode', () => {
     const mode = new E2eeMode(host);
     expect(mode.e2ee).toBe(true);
     await mode.handle({ type: 'media-key', meetingId: MEETING, epoch: '1', key: 'AQID' });
-    await mode.handle({ type: 'chat', meetingId: MEETING, from: 'bob', text: 'x' } as never);
+    await mode.handle({
+      type: 'chat',
+      meetingId: MEETING,
+      from: 'bob',
+      displayName: 'Bob',
+      text: 'x',
+      at: '2026-01-01T00:00:00Z',
+    });
     const state: MediaState = { microphone: true, camera: true, screen: false };
     await mode.handle({ type: 'media-state', meetingId: MEETING, from: 'bob', state });
     expect(host.installed).toEqual([]);
@@ -247,7 +262,7 @@ describe('the E2EE mode', () => {
       participantId: 'me',
       relayId: 7,
       endToEndEncryption: true,
-    } as never);
+    });
     expect(host.failed.map((e) => e.code)).toEqual(['protocol']);
     expect(await mode.sendMediaState({ microphone: true, camera: false, screen: false })).toBe(
       false,
