@@ -152,3 +152,14 @@ function matchParticipant(
   );
   return candidates.length === 1 ? candidates[0] : undefined;
 }
+
+/** The roster's view of the directory. */
+export function rosterPeople(directory: {
+  displayName(userId: string): string | undefined;
+  admitted(userId: string): { readonly email?: string | undefined } | undefined;
+}): RosterPeople {
+  return {
+    displayName: (userId) => directory.displayName(userId),
+    email: (userId) => directory.admitted(userId)?.email,
+  };
+}
