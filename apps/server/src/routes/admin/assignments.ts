@@ -17,7 +17,7 @@ import type { Route } from '../../http/route.ts';
 import { assignmentView } from '../../http/views.ts';
 import type { AssignmentRecord } from '../../storage/records.ts';
 import type { AssignmentsRepo, Store } from '../../storage/store.ts';
-import { actorOf } from '../../audit/actor.ts';
+import { changeRecorder } from './admin-audit.ts';
 
 export interface AssignmentKind {
   url: string;
@@ -38,6 +38,7 @@ function describeTarget(assignment: AssignmentRecord): Record<string, unknown> {
 
 export function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[] {
   const { store, audit } = ctx;
+  const record = changeRecorder(audit, kind.auditName);
   return [
     route({
       method: 'GET',
@@ -79,20 +80,11 @@ export function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[]
             }
           }
           const previous = await kind.repo(tx).replace(tenantId, assignment);
-          await audit.record(
-            {
-              tenantId,
-              actor: actorOf(session.user),
-              kind: `${kind.auditName}.created`,
-              subject: `${kind.auditName}:${assignment.id}`,
-              details: {
-                policy: body.policy,
-                ...describeTarget(assignment),
-                ...(previous ? { replaced: { id: previous.id, policy: previous.policy } } : {}),
-              },
-            },
-            tx,
-          );
+          await record(session, tx, 'created', assignment.id, {
+            policy: body.policy,
+            ...describeTarget(assignment),
+            ...(previous ? { replaced: { id: previous.id, policy: previous.policy } } : {}),
+          });
           return previous;
         });
         return {
@@ -114,16 +106,10 @@ export function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[]
           const assignment = await kind.repo(tx).get(tenantId, params.id);
           if (assignment === undefined) throw notFound('assignment');
           await kind.repo(tx).delete(tenantId, params.id);
-          await audit.record(
-            {
-              tenantId,
-              actor: actorOf(session.user),
-              kind: `${kind.auditName}.deleted`,
-              subject: `${kind.auditName}:${assignment.id}`,
-              details: { policy: assignment.policy, ...describeTarget(assignment) },
-            },
-            tx,
-          );
+          await record(session, tx, 'deleted', assignment.id, {
+            policy: assignment.policy,
+            ...describeTarget(assignment),
+          });
         });
         return { ok: true as const };
       },

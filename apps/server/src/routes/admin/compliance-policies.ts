@@ -28,10 +28,6 @@ export function compliancePolicyRoutes(ctx: AppContext): Route[] {
       many: compliancePolicyListSchema,
     },
     policies: (store) => store.compliancePolicies,
-    apply: (before, patch) => ({
-      ...before,
-      ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),
-    }),
     assignments: {
       url: '/api/admin/compliance-recording-assignments',
       auditName: 'compliance-recording-assignment',

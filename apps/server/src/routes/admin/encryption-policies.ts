@@ -31,16 +31,6 @@ export function encryptionPolicyRoutes(ctx: AppContext): Route[] {
       many: encryptionPolicyListSchema,
     },
     policies: (store) => store.encryptionPolicies,
-    apply: (before, patch) => ({
-      ...before,
-      ...(patch.description === undefined ? {} : { description: patch.description }),
-      ...(patch.meetingEndToEndEncryption === undefined
-        ? {}
-        : { meetingEndToEndEncryption: patch.meetingEndToEndEncryption }),
-      ...(patch.callingEndToEndEncryption === undefined
-        ? {}
-        : { callingEndToEndEncryption: patch.callingEndToEndEncryption }),
-    }),
     undeletable: (policy) =>
       policy.name === globalPolicyName
         ? 'The built-in Global policy cannot be deleted; change its settings instead.'

@@ -4,11 +4,12 @@
 import { okSchema, policyNameParamsSchema } from '@conclave/protocol';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import { withoutUndefined } from '../../defined.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
-import type { Route, Session } from '../../http/route.ts';
+import type { Route } from '../../http/route.ts';
 import type { Store } from '../../storage/store.ts';
-import { actorOf } from '../../audit/actor.ts';
+import { changeRecorder } from './admin-audit.ts';
 import { changesBetween } from '../changes.ts';
 import { assignmentRoutes } from './assignments.ts';
 import type { AssignmentKind } from './assignments.ts';
@@ -21,7 +22,7 @@ export interface PolicyRepo<Policy> {
   delete(tenantId: string, name: string): Promise<boolean>;
 }
 
-export interface PolicyKind<Policy extends { name: string }, Patch> {
+export interface PolicyKind<Policy extends { name: string }, Patch extends Partial<Policy>> {
   /** `encryption policy`: in messages and the docs. */
   what: string;
   /** The article `what` takes at the start of a sentence. */
@@ -38,8 +39,6 @@ export interface PolicyKind<Policy extends { name: string }, Patch> {
     many: z.ZodType<unknown, { policies: Policy[] }>;
   };
   policies(store: Store): PolicyRepo<Policy>;
-  /** The policy after a partial update: fields the patch leaves out keep their value. */
-  apply(before: Policy, patch: Patch): Policy;
   /** Why this policy can never be deleted, or undefined when it may be (once unassigned). */
   undeletable?(policy: Policy): string | undefined;
   /** Where and how its assignments are kept: `url`, `auditName` and `repo` of `AssignmentKind`. */
@@ -47,29 +46,18 @@ export interface PolicyKind<Policy extends { name: string }, Patch> {
 }
 
 /** The policy routes of one type, followed by its assignment routes. */
-export function policyRoutes<Policy extends { name: string }, Patch>(
+export function policyRoutes<Policy extends { name: string }, Patch extends Partial<Policy>>(
   ctx: AppContext,
   kind: PolicyKind<Policy, Patch>,
 ): Route[] {
   const { store, audit } = ctx;
   const a = kind.article.toLowerCase();
-  const record = (
-    session: Session,
-    tx: Store,
-    verb: 'created' | 'changed' | 'deleted',
-    name: string,
-    details: Record<string, unknown>,
-  ) =>
-    audit.record(
-      {
-        tenantId: session.tenantId,
-        actor: actorOf(session.user),
-        kind: `${kind.auditName}.${verb}`,
-        subject: `${kind.auditName}:${name}`,
-        details,
-      },
-      tx,
-    );
+  const record = changeRecorder(audit, kind.auditName);
+  const existing = async (from: Store, tenantId: string, name: string): Promise<Policy> => {
+    const policy = await kind.policies(from).get(tenantId, name);
+    if (policy === undefined) throw notFound(kind.what);
+    return policy;
+  };
 
   return [
     route({
@@ -111,9 +99,7 @@ export function policyRoutes<Policy extends { name: string }, Patch>(
       params: policyNameParamsSchema,
       response: kind.schemas.one,
       async handler({ session, params }) {
-        const policy = await kind.policies(store).get(session.tenantId, params.name);
-        if (policy === undefined) throw notFound(kind.what);
-        return { policy };
+        return { policy: await existing(store, session.tenantId, params.name) };
       },
     }),
     route({
@@ -127,9 +113,9 @@ export function policyRoutes<Policy extends { name: string }, Patch>(
       async handler({ session, params, body }) {
         const { tenantId } = session;
         const policy = await store.transaction(async (tx) => {
-          const before = await kind.policies(tx).get(tenantId, params.name);
-          if (before === undefined) throw notFound(kind.what);
-          const after = kind.apply(before, body);
+          const before = await existing(tx, tenantId, params.name);
+          // A partial update: what the patch leaves out keeps its value.
+          const after = { ...before, ...withoutUndefined(body) };
           await kind.policies(tx).replace(tenantId, after);
           await record(session, tx, 'changed', params.name, {
             changes: changesBetween(before, after),
@@ -150,8 +136,7 @@ export function policyRoutes<Policy extends { name: string }, Patch>(
       async handler({ session, params }) {
         const { tenantId } = session;
         await store.transaction(async (tx) => {
-          const policy = await kind.policies(tx).get(tenantId, params.name);
-          if (policy === undefined) throw notFound(kind.what);
+          const policy = await existing(tx, tenantId, params.name);
           const refusal = kind.undeletable?.(policy);
           if (refusal !== undefined) throw conflict(refusal);
           const assigned = await kind.assignments.repo(tx).countForPolicy(tenantId, policy.name);
