@@ -12,6 +12,11 @@ import { ErrorMessage } from './ErrorMessage.tsx';
 import { StatusLine } from './Notice.tsx';
 import { Loaded, Page, Section } from './Page.tsx';
 
+/** Every catalogue object and draft has a name: rows, sections and status lines use it. */
+interface Named {
+  name: string;
+}
+
 export interface FieldsProps<Draft> {
   draft: Draft;
   setDraft: (draft: Draft) => void;
@@ -27,16 +32,15 @@ export interface RowTools {
   reload: () => void;
 }
 
-export interface CatalogueConfig<Item, Draft> {
+export interface CatalogueConfig<Item extends Named, Draft extends Named> {
   title: string;
   intro: string;
   caption: string;
   empty: string;
   rowKey: (item: Item) => string;
-  nameOf: (item: Item) => string;
-  /** "the label 'Confidential'": in the status line after a change, and in the delete question. */
-  thing: (name: string) => string;
-  /** Where a page words its delete question differently from `thing`. */
+  /** `label`: "the label 'Confidential'" in the status lines and the delete question. */
+  noun: string;
+  /** Where a page words its delete question differently: `'Confidential'` instead of "the label …". */
   deleteThing?: (name: string) => string;
   /** The page's own columns; the catalogue adds the Actions column after them. */
   columns: (tools: RowTools) => Column<Item>[];
@@ -47,8 +51,6 @@ export interface CatalogueConfig<Item, Draft> {
     emptyDraft: () => Draft;
     /** The draft after a creation (the empty one unless given). */
     afterCreate?: (created: Draft) => Draft;
-    /** The trimmed name a draft will be saved under, for the status line. */
-    nameOf: (draft: Draft) => string;
     newTitle: string;
     createLabel: string;
   };
@@ -116,7 +118,11 @@ export function CatalogueForm<Draft>({
   );
 }
 
-export function CataloguePage<Item, Draft>({ config }: { config: CatalogueConfig<Item, Draft> }) {
+export function CataloguePage<Item extends Named, Draft extends Named>({
+  config,
+}: {
+  config: CatalogueConfig<Item, Draft>;
+}) {
   const { form, edit, api } = config;
   const list = useResource(api.list, []);
   const [editing, setEditing] = useState<{ item: Item; draft: Draft } | null>(null);
@@ -125,6 +131,7 @@ export function CataloguePage<Item, Draft>({ config }: { config: CatalogueConfig
   const save = useAction();
   const remove = useAction();
   const [status, setStatus] = useState<string | null>(null);
+  const thing = (name: string) => `the ${config.noun} '${name}'`;
   const tools: RowTools = { action: remove, setStatus, reload: list.reload };
 
   const actionsColumn: Column<Item> = {
@@ -135,7 +142,7 @@ export function CataloguePage<Item, Draft>({ config }: { config: CatalogueConfig
           <button
             type="button"
             className="button button-small"
-            aria-label={`Edit ${config.nameOf(item)}`}
+            aria-label={`Edit ${item.name}`}
             onClick={() => {
               save.reset();
               setEditing({ item, draft: edit.draftOf(item) });
@@ -145,7 +152,7 @@ export function CataloguePage<Item, Draft>({ config }: { config: CatalogueConfig
           </button>
         ) : null}
         <DeleteButton
-          thing={(config.deleteThing ?? config.thing)(config.nameOf(item))}
+          thing={(config.deleteThing ?? thing)(item.name)}
           action={remove}
           remove={() => api.remove(item)}
           setStatus={setStatus}
@@ -173,7 +180,7 @@ export function CataloguePage<Item, Draft>({ config }: { config: CatalogueConfig
       </Loaded>
 
       {edit && editing ? (
-        <Section title={`Edit '${config.nameOf(editing.item)}'`}>
+        <Section title={`Edit '${editing.item.name}'`}>
           <CatalogueForm
             draft={editing.draft}
             setDraft={(changed) => setEditing({ ...editing, draft: changed })}
@@ -188,7 +195,7 @@ export function CataloguePage<Item, Draft>({ config }: { config: CatalogueConfig
                 .run(() => edit.save(editing.item, editing.draft))
                 .then((ok) => {
                   if (!ok) return;
-                  setStatus(`Saved ${config.thing(form.nameOf(editing.draft))}.`);
+                  setStatus(`Saved ${thing(editing.draft.name.trim())}.`);
                   setEditing(null);
                   list.reload();
                 })
@@ -211,7 +218,7 @@ export function CataloguePage<Item, Draft>({ config }: { config: CatalogueConfig
               .run(() => api.create(draft))
               .then((ok) => {
                 if (!ok) return;
-                setStatus(`Created ${config.thing(form.nameOf(draft))}.`);
+                setStatus(`Created ${thing(draft.name.trim())}.`);
                 setDraft(form.afterCreate ? form.afterCreate(draft) : form.emptyDraft());
                 list.reload();
               })

@@ -77,8 +77,7 @@ const catalogue: CatalogueConfig<CompliancePolicy, CompliancePolicy> = {
   caption: 'Compliance recording policies',
   empty: 'No compliance recording policies.',
   rowKey: (p) => p.name,
-  nameOf: (p) => p.name,
-  thing: (name) => `the compliance recording policy '${name}'`,
+  noun: 'compliance recording policy',
   // This page has always asked "Delete 'name'?" and said "Deleted 'name'.".
   deleteThing: (name) => `'${name}'`,
   columns: (tools) => [
@@ -91,7 +90,6 @@ const catalogue: CatalogueConfig<CompliancePolicy, CompliancePolicy> = {
     emptyDraft: () => ({ name: '', enabled: true }),
     // The Enabled box keeps its choice for the next one.
     afterCreate: (created) => ({ ...created, name: '' }),
-    nameOf: (draft) => draft.name.trim(),
     newTitle: 'New compliance recording policy',
     createLabel: 'Create policy',
   },

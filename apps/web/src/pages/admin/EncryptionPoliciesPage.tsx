@@ -86,8 +86,7 @@ const catalogue: CatalogueConfig<EncryptionPolicy, PolicyDraft> = {
   caption: 'Policies',
   empty: 'No policies.',
   rowKey: (policy) => policy.name,
-  nameOf: (policy) => policy.name,
-  thing: (name) => `the policy '${name}'`,
+  noun: 'policy',
   columns: () => [
     { header: 'Name', rowHeader: true, cell: (policy) => policy.name },
     { header: 'Description', cell: (policy) => policy.description || '—' },
@@ -104,7 +103,6 @@ const catalogue: CatalogueConfig<EncryptionPolicy, PolicyDraft> = {
     fields: formFields,
     render: PolicyFields,
     emptyDraft: () => newDraft,
-    nameOf: (draft) => draft.name.trim(),
     newTitle: 'New policy',
     createLabel: 'Create policy',
   },

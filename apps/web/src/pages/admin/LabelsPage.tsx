@@ -6,7 +6,7 @@ import {
   type CatalogueConfig,
   type FieldsProps,
 } from '../../components/CataloguePage.tsx';
-import { NameAndIdFields } from '../../components/NameAndIdFields.tsx';
+import { NameAndIdFields, idCatalogueParts } from '../../components/IdCatalogue.tsx';
 import { RadioGroup } from '../../components/fields.tsx';
 
 type Apply = 'apply' | 'dontApply';
@@ -66,41 +66,30 @@ const bodyOf = (draft: LabelDraft) => ({
   meeting: { endToEndEncryption: draft.e2ee },
 });
 
+const parts = idCatalogueParts(labels, bodyOf);
+
 const catalogue: CatalogueConfig<Label, LabelDraft> = {
   title: 'Sensitivity labels',
   intro:
     "A label that applies end-to-end encryption turns it on and locks it, even where the organizer's policy would not allow it; the organizer still needs the Premium licence.",
   caption: 'Labels',
   empty: 'No labels yet.',
-  rowKey: (l) => l.id,
-  nameOf: (l) => l.name,
-  thing: (name) => `the label '${name}'`,
-  columns: () => [
-    { header: 'Name', rowHeader: true, cell: (l) => l.name },
-    { header: 'Id', cell: (l) => <code>{l.id}</code> },
-    { header: 'End-to-end encryption', cell: describeApply },
-  ],
+  rowKey: parts.rowKey,
+  noun: 'label',
+  columns: () => [...parts.nameAndId, { header: 'End-to-end encryption', cell: describeApply }],
   form: {
     fields: ['id', 'name', 'meeting'],
     render: LabelFields,
     emptyDraft: () => emptyDraft,
-    nameOf: (draft) => draft.name.trim(),
     newTitle: 'New label',
     createLabel: 'Create label',
   },
   edit: {
     draftOf: (l) => ({ id: l.id, name: l.name, e2ee: l.meeting.endToEndEncryption ?? 'dontApply' }),
     saveLabel: 'Save label',
-    save: (l, draft) => labels.replace(l.id, bodyOf(draft)),
+    save: parts.save,
   },
-  api: {
-    list: labels.list,
-    create: (draft) =>
-      labels.create(
-        draft.id.trim() === '' ? bodyOf(draft) : { ...bodyOf(draft), id: draft.id.trim() },
-      ),
-    remove: (l) => labels.remove(l.id),
-  },
+  api: parts.api,
 };
 
 export function LabelsPage() {

@@ -7,7 +7,7 @@ import {
   type CatalogueConfig,
   type FieldsProps,
 } from '../../components/CataloguePage.tsx';
-import { NameAndIdFields } from '../../components/NameAndIdFields.tsx';
+import { NameAndIdFields, idCatalogueParts } from '../../components/IdCatalogue.tsx';
 import { CheckboxField, SelectField } from '../../components/fields.tsx';
 import { optionName } from '../../model/names.ts';
 import {
@@ -92,18 +92,18 @@ const bodyOf = (draft: TemplateDraft) => ({
   options: optionsFromDraft(draft),
 });
 
+const parts = idCatalogueParts(templates, bodyOf);
+
 const catalogue: CatalogueConfig<Template, TemplateDraft> = {
   title: 'Meeting templates',
   intro:
     'Templates set meeting options for organizers, and can lock end-to-end encryption on or off.',
   caption: 'Templates',
   empty: 'No templates yet.',
-  rowKey: (t) => t.id,
-  nameOf: (t) => t.name,
-  thing: (name) => `the template '${name}'`,
+  rowKey: parts.rowKey,
+  noun: 'template',
   columns: () => [
-    { header: 'Name', rowHeader: true, cell: (t) => t.name },
-    { header: 'Id', cell: (t) => <code>{t.id}</code> },
+    ...parts.nameAndId,
     {
       header: 'End-to-end encryption',
       cell: (t) => describeOption(t.options.endToEndEncryption),
@@ -114,23 +114,15 @@ const catalogue: CatalogueConfig<Template, TemplateDraft> = {
     fields: ['id', 'name', ...templateKeys.map((key) => `options.${key}`), 'options'],
     render: TemplateFields,
     emptyDraft: emptyTemplateDraft,
-    nameOf: (draft) => draft.name.trim(),
     newTitle: 'New template',
     createLabel: 'Create template',
   },
   edit: {
     draftOf: draftFromTemplate,
     saveLabel: 'Save template',
-    save: (t, draft) => templates.replace(t.id, bodyOf(draft)),
+    save: parts.save,
   },
-  api: {
-    list: templates.list,
-    create: (draft) =>
-      templates.create(
-        draft.id.trim() === '' ? bodyOf(draft) : { ...bodyOf(draft), id: draft.id.trim() },
-      ),
-    remove: (t) => templates.remove(t.id),
-  },
+  api: parts.api,
 };
 
 export function TemplatesPage() {
