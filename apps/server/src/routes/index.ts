@@ -1,7 +1,6 @@
 // Every HTTP route group of the server, in the order they appear in /openapi.json.
 import type { AppContext } from '../context.ts';
 import type { Route } from '../http/route.ts';
-import { complianceAssignmentRoutes, encryptionAssignmentRoutes } from './admin/assignments.ts';
 import { auditRoutes } from './admin/audit.ts';
 import { compliancePolicyRoutes } from './admin/compliance-policies.ts';
 import { encryptionPolicyRoutes } from './admin/encryption-policies.ts';
@@ -32,10 +31,9 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   tenantRoutes,
   userRoutes,
   groupRoutes,
+  // Each policy type's routes, then its assignment routes.
   encryptionPolicyRoutes,
-  encryptionAssignmentRoutes,
   compliancePolicyRoutes,
-  complianceAssignmentRoutes,
   templateRoutes,
   labelRoutes,
   governanceRoutes,

@@ -1,6 +1,7 @@
-// Policy assignments (spec §2), one route group per policy type: to a user directly, to a group at
-// a rank (unique per policy type), or org-wide. A new assignment for the same user, group or the
-// org replaces the previous one, and the answer names the one replaced.
+// Policy assignments (spec §2), one route group per policy type, which `policy-routes.ts` puts
+// after that type's policy routes: to a user directly, to a group at a rank (unique per policy
+// type), or org-wide. A new assignment for the same user, group or the org replaces the previous
+// one, and the answer names the one replaced.
 import { randomUUID } from 'node:crypto';
 import {
   assignmentCreateSchema,
@@ -15,36 +16,17 @@ import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
 import { assignmentView } from '../../http/views.ts';
 import type { AssignmentRecord } from '../../storage/records.ts';
-import type { Store } from '../../storage/store.ts';
-import { actorOf } from '../../audit/actor.ts';
+import type { AssignmentsRepo, Store } from '../../storage/store.ts';
+import { changeRecorder } from './admin-audit.ts';
 
-interface AssignmentKind {
+export interface AssignmentKind {
   url: string;
   /** Audit kind prefix and subject prefix. */
   auditName: string;
   what: string;
-  repo(store: Store): Store['encryptionAssignments'];
+  repo(store: Store): AssignmentsRepo;
   policyExists(store: Store, tenantId: string, name: string): Promise<boolean>;
 }
-
-const kinds: Record<'encryption' | 'compliance', AssignmentKind> = {
-  encryption: {
-    url: '/api/admin/encryption-policy-assignments',
-    auditName: 'encryption-policy-assignment',
-    what: 'encryption policy',
-    repo: (store) => store.encryptionAssignments,
-    policyExists: async (store, tenantId, name) =>
-      (await store.encryptionPolicies.get(tenantId, name)) !== undefined,
-  },
-  compliance: {
-    url: '/api/admin/compliance-recording-assignments',
-    auditName: 'compliance-recording-assignment',
-    what: 'compliance recording policy',
-    repo: (store) => store.complianceAssignments,
-    policyExists: async (store, tenantId, name) =>
-      (await store.compliancePolicies.get(tenantId, name)) !== undefined,
-  },
-};
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 
@@ -54,8 +36,9 @@ function describeTarget(assignment: AssignmentRecord): Record<string, unknown> {
   return { global: true };
 }
 
-function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[] {
+export function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[] {
   const { store, audit } = ctx;
+  const record = changeRecorder(audit, kind.auditName);
   return [
     route({
       method: 'GET',
@@ -97,20 +80,11 @@ function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[] {
             }
           }
           const previous = await kind.repo(tx).replace(tenantId, assignment);
-          await audit.record(
-            {
-              tenantId,
-              actor: actorOf(session.user),
-              kind: `${kind.auditName}.created`,
-              subject: `${kind.auditName}:${assignment.id}`,
-              details: {
-                policy: body.policy,
-                ...describeTarget(assignment),
-                ...(previous ? { replaced: { id: previous.id, policy: previous.policy } } : {}),
-              },
-            },
-            tx,
-          );
+          await record(session, tx, 'created', assignment.id, {
+            policy: body.policy,
+            ...describeTarget(assignment),
+            ...(previous ? { replaced: { id: previous.id, policy: previous.policy } } : {}),
+          });
           return previous;
         });
         return {
@@ -132,24 +106,13 @@ function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[] {
           const assignment = await kind.repo(tx).get(tenantId, params.id);
           if (assignment === undefined) throw notFound('assignment');
           await kind.repo(tx).delete(tenantId, params.id);
-          await audit.record(
-            {
-              tenantId,
-              actor: actorOf(session.user),
-              kind: `${kind.auditName}.deleted`,
-              subject: `${kind.auditName}:${assignment.id}`,
-              details: { policy: assignment.policy, ...describeTarget(assignment) },
-            },
-            tx,
-          );
+          await record(session, tx, 'deleted', assignment.id, {
+            policy: assignment.policy,
+            ...describeTarget(assignment),
+          });
         });
         return { ok: true as const };
       },
     }),
   ];
 }
-
-export const encryptionAssignmentRoutes = (ctx: AppContext) =>
-  assignmentRoutes(ctx, kinds.encryption);
-export const complianceAssignmentRoutes = (ctx: AppContext) =>
-  assignmentRoutes(ctx, kinds.compliance);

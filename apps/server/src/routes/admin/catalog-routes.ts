@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { route } from '../../http/route.ts';
-import type { Route, Session } from '../../http/route.ts';
+import type { Route } from '../../http/route.ts';
 import type { Store } from '../../storage/store.ts';
-import { actorOf } from '../../audit/actor.ts';
+import { changeRecorder } from './admin-audit.ts';
 
 export interface CatalogRepo<Item> {
   list(tenantId: string): Promise<Item[]>;
@@ -51,23 +51,7 @@ export function catalogRoutes<
   const { store, audit } = ctx;
   const { noun } = kind;
   const singular = kind.plural.replace(/s$/, '');
-  const record = (
-    session: Session,
-    tx: Store,
-    verb: string,
-    id: string,
-    details: Record<string, unknown>,
-  ) =>
-    audit.record(
-      {
-        tenantId: session.tenantId,
-        actor: actorOf(session.user),
-        kind: `${noun}.${verb}`,
-        subject: `${noun}:${id}`,
-        details,
-      },
-      tx,
-    );
+  const record = changeRecorder(audit, noun);
 
   return [
     route({

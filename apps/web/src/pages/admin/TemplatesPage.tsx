@@ -1,24 +1,20 @@
 // Meeting templates: whether E2EE is on by default and locked, and which options are fixed.
-import { useState, type FormEvent } from 'react';
 import { incompatibleOptions } from '@conclave/vocabulary';
 import { templates } from '../../api/admin.ts';
-import { ApiError } from '../../api/http.ts';
 import type { Template } from '../../api/types.ts';
-import { useAction, useResource, type Action } from '../../app/hooks.ts';
-import { DeleteButton } from '../../components/DeleteButton.tsx';
-import { DataTable } from '../../components/DataTable.tsx';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { CheckboxField, SelectField, TextField } from '../../components/fields.tsx';
-import { StatusLine } from '../../components/Notice.tsx';
-import { Loaded, Page, Section } from '../../components/Page.tsx';
-import { fieldHints } from '../../model/fieldErrors.ts';
+import {
+  CataloguePage,
+  type CatalogueConfig,
+  type FieldsProps,
+} from '../../components/CataloguePage.tsx';
+import { NameAndIdFields, idCatalogueParts } from '../../components/IdCatalogue.tsx';
+import { CheckboxField, SelectField } from '../../components/fields.tsx';
 import { optionName } from '../../model/names.ts';
 import {
   describeOption,
   draftFromTemplate,
   emptyTemplateDraft,
   optionsFromDraft,
-  slugOf,
   templateKeys,
   type OptionMode,
   type TemplateDraft,
@@ -35,31 +31,7 @@ function keyName(key: TemplateKey): string {
   return key === 'endToEndEncryption' ? 'End-to-end encryption' : optionName(key);
 }
 
-function TemplateForm({
-  draft,
-  setDraft,
-  isNew,
-  action,
-  onSubmit,
-  onCancel,
-}: {
-  draft: TemplateDraft;
-  setDraft: (draft: TemplateDraft) => void;
-  isNew: boolean;
-  action: Action;
-  onSubmit: () => void;
-  onCancel?: () => void;
-}) {
-  const hints = fieldHints(action.error instanceof ApiError ? action.error.fields : [], [
-    'id',
-    'name',
-    ...templateKeys.map((key) => `options.${key}`),
-    'options',
-  ]);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onSubmit();
-  };
+function TemplateFields({ draft, setDraft, isNew, hints }: FieldsProps<TemplateDraft>) {
   const setOption = (key: TemplateKey, change: Partial<TemplateDraft['options'][TemplateKey]>) =>
     setDraft({
       ...draft,
@@ -67,34 +39,14 @@ function TemplateForm({
     });
 
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      <div className="form-row">
-        <TextField
-          label="Name"
-          value={draft.name}
-          onChange={(name) =>
-            setDraft({
-              ...draft,
-              name,
-              id:
-                isNew && (draft.id === '' || draft.id === slugOf(draft.name))
-                  ? slugOf(name)
-                  : draft.id,
-            })
-          }
-          required
-          error={hints.byField['name']}
-        />
-        {isNew ? (
-          <TextField
-            label="Id"
-            value={draft.id}
-            onChange={(id) => setDraft({ ...draft, id })}
-            hint="Lowercase letters, digits, - or _. Used by the CLI and in scenarios."
-            error={hints.byField['id']}
-          />
-        ) : null}
-      </div>
+    <>
+      <NameAndIdFields
+        draft={draft}
+        setDraft={setDraft}
+        isNew={isNew}
+        hints={hints}
+        idHint="Lowercase letters, digits, - or _. Used by the CLI and in scenarios."
+      />
       <fieldset className="field-group">
         <legend>Options</legend>
         <p className="field-hint">
@@ -123,18 +75,7 @@ function TemplateForm({
           ))}
         </div>
       </fieldset>
-      <ErrorMessage error={action.error} unclaimed={hints.unclaimed} />
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={action.busy}>
-          {isNew ? 'Create template' : 'Save template'}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button button-quiet" onClick={onCancel}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
-    </form>
+    </>
   );
 }
 
@@ -146,117 +87,44 @@ function lockedOptions(template: Template): string {
     .join('; ');
 }
 
+const bodyOf = (draft: TemplateDraft) => ({
+  name: draft.name.trim(),
+  options: optionsFromDraft(draft),
+});
+
+const parts = idCatalogueParts(templates, bodyOf);
+
+const catalogue: CatalogueConfig<Template, TemplateDraft> = {
+  title: 'Meeting templates',
+  intro:
+    'Templates set meeting options for organizers, and can lock end-to-end encryption on or off.',
+  caption: 'Templates',
+  empty: 'No templates yet.',
+  rowKey: parts.rowKey,
+  noun: 'template',
+  columns: () => [
+    ...parts.nameAndId,
+    {
+      header: 'End-to-end encryption',
+      cell: (t) => describeOption(t.options.endToEndEncryption),
+    },
+    { header: 'Locked options', cell: lockedOptions },
+  ],
+  form: {
+    fields: ['id', 'name', ...templateKeys.map((key) => `options.${key}`), 'options'],
+    render: TemplateFields,
+    emptyDraft: emptyTemplateDraft,
+    newTitle: 'New template',
+    createLabel: 'Create template',
+  },
+  edit: {
+    draftOf: draftFromTemplate,
+    saveLabel: 'Save template',
+    save: parts.save,
+  },
+  api: parts.api,
+};
+
 export function TemplatesPage() {
-  const list = useResource(templates.list, []);
-  const [editing, setEditing] = useState<Template | null>(null);
-  const [editDraft, setEditDraft] = useState<TemplateDraft>(emptyTemplateDraft);
-  const [draft, setDraft] = useState<TemplateDraft>(emptyTemplateDraft);
-  const create = useAction();
-  const save = useAction();
-  const remove = useAction();
-  const [status, setStatus] = useState<string | null>(null);
-
-  return (
-    <Page
-      title="Meeting templates"
-      intro="Templates set meeting options for organizers, and can lock end-to-end encryption on or off."
-    >
-      <StatusLine message={status} />
-      <ErrorMessage error={remove.error} />
-      <Loaded resource={list}>
-        {(rows) => (
-          <DataTable
-            caption="Templates"
-            rows={rows}
-            rowKey={(t) => t.id}
-            empty="No templates yet."
-            columns={[
-              { header: 'Name', rowHeader: true, cell: (t) => t.name },
-              { header: 'Id', cell: (t) => <code>{t.id}</code> },
-              {
-                header: 'End-to-end encryption',
-                cell: (t) => describeOption(t.options.endToEndEncryption),
-              },
-              { header: 'Locked options', cell: lockedOptions },
-              {
-                header: 'Actions',
-                cell: (t) => (
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="button button-small"
-                      aria-label={`Edit ${t.name}`}
-                      onClick={() => {
-                        setEditing(t);
-                        setEditDraft(draftFromTemplate(t));
-                        save.reset();
-                      }}
-                    >
-                      Edit
-                    </button>
-                    <DeleteButton
-                      thing={`the template '${t.name}'`}
-                      action={remove}
-                      remove={() => templates.remove(t.id)}
-                      setStatus={setStatus}
-                      after={() => list.reload()}
-                    />
-                  </div>
-                ),
-              },
-            ]}
-          />
-        )}
-      </Loaded>
-
-      {editing ? (
-        <Section title={`Edit '${editing.name}'`}>
-          <TemplateForm
-            draft={editDraft}
-            setDraft={setEditDraft}
-            isNew={false}
-            action={save}
-            onCancel={() => setEditing(null)}
-            onSubmit={() =>
-              void save
-                .run(() =>
-                  templates.replace(editing.id, {
-                    name: editDraft.name.trim(),
-                    options: optionsFromDraft(editDraft),
-                  }),
-                )
-                .then((ok) => {
-                  if (!ok) return;
-                  setStatus(`Saved the template '${editDraft.name.trim()}'.`);
-                  setEditing(null);
-                  list.reload();
-                })
-            }
-          />
-        </Section>
-      ) : null}
-
-      <Section title="New template">
-        <TemplateForm
-          draft={draft}
-          setDraft={setDraft}
-          isNew
-          action={create}
-          onSubmit={() => {
-            const body = { name: draft.name.trim(), options: optionsFromDraft(draft) };
-            void create
-              .run(() =>
-                templates.create(draft.id.trim() === '' ? body : { ...body, id: draft.id.trim() }),
-              )
-              .then((ok) => {
-                if (!ok) return;
-                setStatus(`Created the template '${body.name}'.`);
-                setDraft(emptyTemplateDraft());
-                list.reload();
-              });
-          }}
-        />
-      </Section>
-    </Page>
-  );
+  return <CataloguePage config={catalogue} />;
 }
