@@ -22,6 +22,7 @@ describe('HTTP errors', () => {
       ...database.location,
       passwordCost: fastPasswords,
       log: (line) => logLines.push(line),
+      logFormat: 'text',
     });
     admin = await signIn(
       server.url,

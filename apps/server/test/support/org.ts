@@ -47,6 +47,8 @@ export async function startOrg(database: TestDatabase, suffix: string): Promise<
     ...database.location,
     passwordCost: fastPasswords,
     log: (line) => logLines.push(line),
+    // The text form, as an operator reads it in a terminal (JSON lines: logs.test.ts).
+    logFormat: 'text',
   });
   const firstAdmin = server.firstAdmin;
   expect(firstAdmin).toBeDefined();
