@@ -13,9 +13,9 @@ import { migrate } from '../src/storage/migrations.ts';
 import { openSqlite } from '../src/storage/sqlite.ts';
 import { fastPasswords } from './support/databases.ts';
 import { client, ok } from './support/http.ts';
-import { signInAs, startedMeeting, testRealtime, toWs } from './realtime/support/deployment.ts';
+import { signInAs, testRealtime } from './realtime/support/deployment.ts';
+import { externalSenderKeySeenBy } from './realtime/support/external-sender.ts';
 import type { SignedIn } from './realtime/support/deployment.ts';
-import { TestParticipant } from './realtime/support/mls-client.ts';
 import { z } from 'zod';
 
 const root = mkdtempSync(join(tmpdir(), 'conclave-backup-'));
@@ -41,13 +41,7 @@ async function externalSenderKey(running: RunningServer): Promise<string> {
     'dave',
     passwords['dave@demo.conclave.local'] ?? '',
   );
-  const meetingId = await startedMeeting(dave, { e2ee: true });
-  const member = await TestParticipant.create(dave);
-  await member.connect(toWs(running.url));
-  const joined = await member.join(meetingId);
-  member.socket.close();
-  if (joined.type !== 'joined' || joined.mls === undefined) throw new Error('not joined');
-  return joined.mls.externalSender.signaturePublicKey;
+  return externalSenderKeySeenBy(running.url, dave);
 }
 
 function rowsOf(file: string, table: string, limit: number): unknown[] {

@@ -18,14 +18,8 @@ import { prepareSecretsAtRest } from '../src/secrets/at-rest.ts';
 import { openDatabase, openStore } from '../src/storage/open.ts';
 import type { SqlDb } from '../src/storage/sql.ts';
 import { fastPasswords, type TestDatabase } from './support/databases.ts';
-import {
-  signInAs,
-  startedMeeting,
-  testRealtime,
-  toWs,
-  type SignedIn,
-} from './realtime/support/deployment.ts';
-import { TestParticipant } from './realtime/support/mls-client.ts';
+import { signInAs, testRealtime, type SignedIn } from './realtime/support/deployment.ts';
+import { externalSenderKeySeenBy } from './realtime/support/external-sender.ts';
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
@@ -106,13 +100,7 @@ export function defineSecretsSuite(name: string, database: () => TestDatabase): 
       const email = 'dave@demo.conclave.local';
       const dave: SignedIn = await signInAs(running.url, 'dave', passwords[email] ?? '');
       tenantId = dave.tenantId;
-      const meetingId = await startedMeeting(dave, { e2ee: true });
-      const member = await TestParticipant.create(dave);
-      await member.connect(toWs(running.url));
-      const joined = await member.join(meetingId);
-      member.socket.close();
-      if (joined.type !== 'joined' || joined.mls === undefined) throw new Error('not joined');
-      return joined.mls.externalSender.signaturePublicKey;
+      return externalSenderKeySeenBy(running.url, dave);
     }
 
     async function withDb<T>(work: (db: SqlDb) => Promise<T>): Promise<T> {
