@@ -195,6 +195,14 @@ export function defineRestartMediaSuite(name: string, database: () => Promise<Re
             throw new Error(`${(error as Error).message}; silent: ${silentAfterReady()}`);
           });
 
+          // Whatever was said stalled while bindings caught up is cleared once every pair plays.
+          await until(
+            meetings,
+            () => meetings.every((m) => m.stats().stalledSenders.length === 0),
+            10_000,
+            'no sender left stalled',
+          );
+
           // The fault really happened: old relay ids now belong to other people.
           const reassigned = meetings.filter((m, i) => {
             const before = relayBefore.get(m.relayId);
