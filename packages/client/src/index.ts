@@ -16,6 +16,7 @@ export type {
   NewDevice,
   RefusedCredential,
   RemovedReason,
+  SenderStallEvent,
 } from './meeting/types.ts';
 export type { DeviceNote, RosterMember } from './meeting/roster.ts';
 export type { Participant } from './meeting/participants.ts';
@@ -35,6 +36,7 @@ export {
   type FrameProtectorOptions,
 } from './media/frame-protector.ts';
 export type { FrameCounters, FrameDropReason, SenderCounters } from './media/stats.ts';
+export { STALL_AFTER_MS, type SenderStall, type StallReason } from './media/sender-stalls.ts';
 export type { FrameRefusedReason } from './wire.ts';
 export { ClientError, type BlockReason, type ClientErrorCode } from './errors.ts';
 export { MemoryStore, type CryptoKeyStore, type KeyValueStore } from './store/key-value.ts';

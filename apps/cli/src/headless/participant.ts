@@ -61,6 +61,14 @@ export interface ParticipantReport {
   }[];
   readonly chat: { readonly sent: number; readonly received: number };
   readonly reconnects: number;
+  /** Senders whose every frame this participant was refusing when it reported (2 s or more). */
+  readonly stalledSenders?: readonly {
+    readonly relayId: number;
+    readonly userId?: string;
+    readonly displayName?: string;
+    readonly reason: string;
+    readonly frames: number;
+  }[];
 }
 
 export type ParticipantEvent =
@@ -82,7 +90,14 @@ export type ParticipantEvent =
       readonly reason: string;
       readonly frames: number;
     }
-  | { readonly event: 'chat'; readonly from?: string; readonly text: string };
+  | { readonly event: 'chat'; readonly from?: string; readonly text: string }
+  /** Every frame of a sender refused for 2 s (`stalled`), or decrypting again (`cleared`). */
+  | {
+      readonly event: 'sender-stalled' | 'sender-cleared';
+      readonly relayId: number;
+      readonly userId?: string;
+      readonly reason?: string;
+    };
 
 export interface HeadlessOptions {
   readonly sendMedia: boolean;
@@ -208,6 +223,7 @@ export class HeadlessParticipant {
       bySender: stats?.bySender ?? [],
       chat: { sent: stats?.chat.sent ?? 0, received: stats?.chat.received ?? 0 },
       reconnects: stats?.reconnects ?? 0,
+      stalledSenders: (stats?.stalledSenders ?? []).map(({ since: _since, ...stall }) => stall),
     };
   }
 
@@ -258,6 +274,14 @@ export class HeadlessParticipant {
         event: 'chat',
         ...(c.from.userId === undefined ? {} : { from: c.from.userId }),
         text: c.text,
+      }),
+    );
+    on('senderStall', (stall) =>
+      emit({
+        event: stall.state === 'stalled' ? 'sender-stalled' : 'sender-cleared',
+        relayId: stall.relayId,
+        ...(stall.userId === undefined ? {} : { userId: stall.userId }),
+        ...(stall.reason === undefined ? {} : { reason: stall.reason }),
       }),
     );
   }

@@ -51,6 +51,11 @@ export function formatParticipant(
       `  from ${name(sender.userId, sender.displayName)} (relay ${sender.relayId}): ${sender.received} received, ${sender.decrypted} decrypted, dropped ${formatDrops(sender.dropped)}`,
     );
   }
+  for (const stall of report.stalledSenders ?? []) {
+    lines.push(
+      `  cannot hear ${name(stall.userId, stall.displayName)} (relay ${stall.relayId}): their last ${stall.frames} frames were refused (${stall.reason})`,
+    );
+  }
   if (report.reconnects > 0)
     lines.push(`Reconnected ${report.reconnects} time(s) without a new epoch`);
   return lines;

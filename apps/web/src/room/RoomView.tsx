@@ -116,6 +116,11 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           cameraOn={room.cameraOn}
         />
         {room.notice ? <p className="notice notice-warning">{room.notice}</p> : null}
+        {room.unheard.length > 0 ? (
+          <p className="notice notice-warning" role="status">
+            {`Not receiving ${room.unheard.join(', ')}: this browser cannot match their media to them, so it is not played. It should clear by itself; if it does not, ask them to rejoin.`}
+          </p>
+        ) : null}
         <RoomControls
           target={target}
           microphoneOn={room.microphoneOn}

@@ -56,6 +56,11 @@ export interface RoomSnapshot {
    * changed keys, devices new to this browser. Never only a console line.
    */
   readonly alerts: readonly RoomAlert[];
+  /**
+   * People whose every frame this browser has refused for 2 s while they keep sending (the SDK's
+   * `senderStall`): they are not heard or seen here, and the room says so until they are again.
+   */
+  readonly unheard: readonly string[];
 }
 
 const initial: RoomSnapshot = {
@@ -74,6 +79,7 @@ const initial: RoomSnapshot = {
   sharing: false,
   notice: null,
   alerts: [],
+  unheard: [],
 };
 
 const removedWords: Record<string, string> = {
@@ -112,6 +118,8 @@ export class RoomSession {
   #camera = false;
   #chatIds = 0;
   #alertIds = 0;
+  /** Relay id → name of each sender this browser cannot hear now. */
+  readonly #unheard = new Map<number, string>();
   #closed = false;
 
   constructor(meetingId: string, userId: string, noun: 'meeting' | 'call' = 'meeting') {
@@ -233,6 +241,14 @@ export class RoomSession {
     meeting.on('frameRefused', ({ mediaKind }) => {
       const notice = refusedWords[mediaKind];
       if (this.#snapshot.notice !== notice) this.#update({ notice });
+    });
+    meeting.on('senderStall', (stall) => {
+      if (stall.state === 'stalled') {
+        this.#unheard.set(stall.relayId, stall.displayName ?? 'Someone');
+      } else {
+        this.#unheard.delete(stall.relayId);
+      }
+      this.#update({ unheard: [...this.#unheard.values()] });
     });
     meeting.on('removed', ({ reason }) => {
       this.#stopMedia();

@@ -16,6 +16,7 @@ import {
 } from '../wire.ts';
 import type { FrameProtector } from './frame-protector.ts';
 import type { SenderBinding } from './sender-binding.ts';
+import { SenderStalls, type StallChange } from './sender-stalls.ts';
 import { FrameStats, type FrameDropReason } from './stats.ts';
 
 export interface PublishOptions {
@@ -80,6 +81,8 @@ export interface MediaSessionOptions {
   readonly describe: (relayId: number, leafIndex: number) => SenderInfo;
   /** Above this many queued bytes, video frames are not sent (audio still is). Default 1 MiB. */
   readonly maxBufferedBytes?: number;
+  /** A sender's frames have been refused for a while (sender-stalls.ts), or decrypt again. */
+  readonly stalled?: (change: StallChange) => void;
 }
 
 const CONTEXT: Record<MediaKind, MediaContextId> = {
@@ -97,11 +100,17 @@ export function streamIdFor(relayId: number, kind: MediaKind): number {
 
 export class MediaSession {
   readonly stats = new FrameStats();
+  readonly stalls: SenderStalls;
   readonly #o: MediaSessionOptions;
   #sending = true;
 
   constructor(options: MediaSessionOptions) {
     this.#o = options;
+    this.stalls = new SenderStalls(
+      options.clock,
+      (relayId) => options.binding.holderOf(relayId),
+      (change) => options.stalled?.(change),
+    );
   }
 
   /** After leaving or removal: nothing more is encrypted (receiving may go on for a while). */
@@ -172,8 +181,13 @@ export class MediaSession {
   /** One envelope from the relay (or from anywhere else): a decrypted frame or a counted drop. */
   async ingest(bytes: Uint8Array): Promise<IngestResult> {
     const result = await this.#ingest(bytes);
-    if (result.kind === 'frame') this.stats.decrypted(result.frame.sender.relayId);
-    else this.stats.dropped(result.reason, result.relayId);
+    if (result.kind === 'frame') {
+      this.stats.decrypted(result.frame.sender.relayId);
+      this.stalls.decrypted(result.frame.sender.relayId);
+    } else {
+      this.stats.dropped(result.reason, result.relayId);
+      this.stalls.dropped(result.relayId, result.reason);
+    }
     return result;
   }
 

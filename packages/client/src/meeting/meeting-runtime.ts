@@ -27,6 +27,7 @@ import { admissionOf, isLive, isOver, type Admission, type Phase } from './phase
 import { rosterPeople, type RosterPeople } from './roster.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { StandardMode } from './standard-mode.ts';
+import { senderStallEvent } from './stats.ts';
 import type {
   ChatMessage,
   JoinOptions,
@@ -421,6 +422,8 @@ export class MeetingRuntime implements ModeHost {
       send: (bytes) => this.connector.sendBinary(bytes),
       bufferedAmount: () => this.connector.bufferedAmount,
       describe: (relayId, leafIndex) => this.#describe(mode, relayId, leafIndex),
+      stalled: (change) =>
+        this.events.emit('senderStall', senderStallEvent(change, this.participants)),
     });
     return { mode, participantId: message.participantId, relayId: message.relayId, media };
   }
@@ -443,6 +446,7 @@ export class MeetingRuntime implements ModeHost {
   #participantsChanged(): void {
     const mode = this.mode;
     mode?.binding.participantsChanged();
+    this.admission?.media.stalls.participantsChanged();
     this.events.emit('participants', this.participants.all());
     if (mode !== undefined) this.events.emit('roster', mode.roster());
   }

@@ -1,8 +1,10 @@
-// The counters `Meeting.stats()` reports, put together from the media session and the meeting.
+// The counters `Meeting.stats()` reports, put together from the media session and the meeting,
+// and the `senderStall` event named the same way.
 import type { MediaSession } from '../media/media-session.ts';
+import type { StallChange } from '../media/sender-stalls.ts';
 import { totalDropped } from '../media/stats.ts';
 import type { ParticipantTable } from './participants.ts';
-import type { MeetingStats } from './types.ts';
+import type { MeetingStats, SenderStallEvent } from './types.ts';
 
 export interface MeetingCounts {
   readonly chat: MeetingStats['chat'];
@@ -28,17 +30,36 @@ export function meetingStats(
   };
   return {
     frames: { ...totals, droppedTotal: totalDropped(totals.dropped) },
-    bySender: (snapshot?.bySender ?? []).map((s) => {
-      const p = participants.byRelay(s.relayId);
-      return {
-        ...s,
-        ...(p === undefined ? {} : { userId: p.userId, displayName: p.displayName }),
-      };
-    }),
+    bySender: (snapshot?.bySender ?? []).map((s) => ({ ...s, ...named(participants, s.relayId) })),
     chat: { ...counts.chat },
     mediaState: { ...counts.mediaState },
     epochs: counts.epochs,
     epoch: counts.epoch,
     reconnects: counts.reconnects,
+    stalledSenders: (media?.stalls.active() ?? []).map((stall) => ({
+      ...stall,
+      ...named(participants, stall.relayId),
+    })),
   };
+}
+
+/** Who holds `relayId`, as the server's participant list names them. */
+export function named(
+  participants: ParticipantTable,
+  relayId: number,
+): { readonly userId?: string; readonly displayName?: string } {
+  const p = participants.byRelay(relayId);
+  return p === undefined ? {} : { userId: p.userId, displayName: p.displayName };
+}
+
+/** A media session's stall change as the meeting's `senderStall` event. */
+export function senderStallEvent(
+  change: StallChange,
+  participants: ParticipantTable,
+): SenderStallEvent {
+  if (change.kind === 'cleared') {
+    return { state: 'cleared', relayId: change.relayId, ...named(participants, change.relayId) };
+  }
+  const { relayId, reason } = change.stall;
+  return { state: 'stalled', relayId, reason, ...named(participants, relayId) };
 }

@@ -13,6 +13,7 @@ import type { LiveDirectory } from '../identity/directory.ts';
 import type { DevicePins } from '../identity/pins.ts';
 import type { FrameProtectorFactory } from '../media/frame-protector.ts';
 import type { ReceivedFrame } from '../media/media-session.ts';
+import type { SenderStall, StallReason } from '../media/sender-stalls.ts';
 import type { FrameCounters, FrameDropReason, SenderCounters } from '../media/stats.ts';
 import type { Me } from '../rest/rest-client.ts';
 import type { KeyValueStore } from '../store/key-value.ts';
@@ -145,7 +146,22 @@ export interface MeetingEvents {
     readonly reason: FrameRefusedReason;
     readonly frames: number;
   };
+  /**
+   * Every frame of a sender has been refused for 2 s while they kept arriving (`stalled`: this
+   * user does not hear or see them, and should be told), or they decrypt again (`cleared`).
+   */
+  senderStall: SenderStallEvent;
   error: ClientError;
+}
+
+/** A sender this receiver cannot hear, by relay id and (as the server names them) person. */
+export interface SenderStallEvent {
+  readonly state: 'stalled' | 'cleared';
+  readonly relayId: number;
+  /** Why its frames are refused (stalled only). */
+  readonly reason?: StallReason;
+  readonly userId?: string;
+  readonly displayName?: string;
 }
 
 export interface JoinOptions {
@@ -192,6 +208,11 @@ export interface MeetingStats {
   readonly epochs: number;
   readonly epoch: bigint | undefined;
   readonly reconnects: number;
+  /** Senders whose frames this receiver has refused without a break for 2 s (senderStall). */
+  readonly stalledSenders: readonly (SenderStall & {
+    readonly userId?: string;
+    readonly displayName?: string;
+  })[];
 }
 
 /** What a meeting needs from its client; built by ConclaveClient. */

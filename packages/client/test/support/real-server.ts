@@ -77,7 +77,7 @@ export async function api<T>(
   return JSON.parse(text) as T;
 }
 
-async function signIn(url: string, email: string, password: string): Promise<string> {
+export async function signIn(url: string, email: string, password: string): Promise<string> {
   const response = await fetch(`${url}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -89,7 +89,7 @@ async function signIn(url: string, email: string, password: string): Promise<str
 
 /** A licensed user, signed in, with an SDK client (device registered). */
 export async function realPerson(
-  server: RealServer,
+  server: Pick<RealServer, 'url' | 'adminToken'>,
   name: string,
   options: { clock?: Clock; webSocket?: WebSocketFactory } = {},
 ): Promise<RealPerson> {
@@ -121,7 +121,7 @@ export async function realPerson(
 
 /** Scheduled by `organizer`, everyone invited, started. */
 export async function startedMeeting(
-  server: RealServer,
+  server: Pick<RealServer, 'url'>,
   organizer: RealPerson,
   invitees: readonly RealPerson[],
   e2ee: boolean,

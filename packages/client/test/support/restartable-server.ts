@@ -1,0 +1,23 @@
+// A Conclave server in a process of its own that a test can kill (SIGKILL) or stop (SIGTERM) and
+// start again on the same port and data: CONCLAVE_TEST_DATA_DIR, CONCLAVE_TEST_PORT (0: any) and
+// CONCLAVE_TEST_DATABASE_URL (empty: SQLite in the data folder). Prints one JSON line
+// ({ url, admin }) once it listens; `admin` only on the first start of a fresh database.
+import { startServer } from '@conclave/server';
+
+const dataDir = process.env.CONCLAVE_TEST_DATA_DIR;
+if (dataDir === undefined) throw new Error('CONCLAVE_TEST_DATA_DIR is not set');
+const databaseUrl = process.env.CONCLAVE_TEST_DATABASE_URL ?? '';
+const server = await startServer({
+  port: Number(process.env.CONCLAVE_TEST_PORT ?? '0'),
+  host: '127.0.0.1',
+  dataDir,
+  ...(databaseUrl === '' ? {} : { databaseUrl }),
+  passwordCost: { N: 1024, r: 8, p: 1 },
+  log: () => undefined,
+  realtime: { batchWindowMs: 20, commitTimeoutMs: 1_500, reconnectGraceMs: 10_000 },
+});
+process.stdout.write(`${JSON.stringify({ url: server.url, admin: server.firstAdmin })}\n`);
+// What `conclave server start` does on SIGTERM: close (participants are told), then exit.
+process.once('SIGTERM', () => {
+  void server.close().then(() => process.exit(0));
+});
