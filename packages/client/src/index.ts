@@ -20,7 +20,7 @@ export type {
 } from './meeting/types.ts';
 export type { DeviceNote, RosterMember } from './meeting/roster.ts';
 export type { Participant } from './meeting/participants.ts';
-export type { ReconnectPolicy } from './meeting/connector.ts';
+export type { ReconnectPolicy, ReconnectReason } from './meeting/connector.ts';
 export {
   streamIdFor,
   type IngestResult,

@@ -358,7 +358,7 @@ describe('Connector', () => {
       },
       clock,
       hello,
-      reconnect: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
+      reconnect: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, jitter: 0 },
     });
     const log: string[] = [];
     connector.events.on('dropped', () => log.push('dropped'));
@@ -398,6 +398,94 @@ describe('Connector', () => {
     }
     await flush();
     expect(log.at(-1)).toBe('lost connection_failed');
+  });
+});
+
+describe('Connector, the default policy', () => {
+  function connectorWith(random: () => number) {
+    const clock = new ManualClock();
+    const sockets: FakeSocket[] = [];
+    const connector = new Connector({
+      url: 'ws://x',
+      factory: () => {
+        const socket = new FakeSocket();
+        sockets.push(socket);
+        return socket;
+      },
+      clock,
+      hello,
+      reconnect: { random },
+    });
+    const waits: { attempt: number; delayMs: number; reason: string }[] = [];
+    connector.events.on('waiting', (w) => waits.push(w));
+    const lost: string[] = [];
+    connector.events.on('lost', (e) => lost.push(e.code));
+    return { clock, sockets, connector, waits, lost };
+  }
+
+  async function started(sockets: FakeSocket[], connector: Connector): Promise<void> {
+    const starting = connector.start();
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'ready', userId: 'u', deviceId: 'd' });
+    await starting;
+  }
+
+  it('keeps trying for as long as the user stays, each delay capped at 5 s less a random part', async () => {
+    const randoms = [0, 0.999, 0.5];
+    let n = 0;
+    const { clock, sockets, connector, waits, lost } = connectorWith(() => randoms[n++ % 3]!);
+    await started(sockets, connector);
+    sockets[0]!.drop();
+    // Sixty failed attempts in a row: five minutes of outage, well past the old limit of eight.
+    for (let i = 0; i < 60; i++) {
+      await flush();
+      await clock.advance(waits.at(-1)!.delayMs);
+      sockets.at(-1)!.drop();
+    }
+    await flush();
+    expect(lost).toEqual([]);
+    expect(waits.length).toBeGreaterThan(60);
+    const late = waits.slice(10).map((w) => w.delayMs);
+    expect(Math.max(...late)).toBe(5_000);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(2_500);
+    expect(new Set(late).size).toBeGreaterThan(1);
+    expect(waits.every((w) => w.reason === 'connection_lost')).toBe(true);
+    // The server is back: the next attempt holds, and the meeting resumes.
+    const resumed: boolean[] = [];
+    connector.events.on('connected', (c) => resumed.push(c.resumed));
+    await clock.advance(waits.at(-1)!.delayMs);
+    sockets.at(-1)!.open();
+    sockets.at(-1)!.receive({ type: 'ready', userId: 'u', deviceId: 'd' });
+    await flush();
+    expect(resumed).toEqual([true]);
+    connector.close();
+  });
+
+  it('after `server-restarting` says so and retries within a second, not after the long back-off', async () => {
+    const { clock, sockets, connector, waits } = connectorWith(() => 0);
+    const dropped: string[] = [];
+    connector.events.on('dropped', (d) => dropped.push(d.reason));
+    await started(sockets, connector);
+    sockets[0]!.receive({ type: 'server-restarting' });
+    sockets[0]!.drop();
+    for (let i = 0; i < 12; i++) {
+      await flush();
+      await clock.advance(waits.at(-1)!.delayMs);
+      sockets.at(-1)!.drop();
+    }
+    await flush();
+    expect(dropped).toEqual(['server_restarting']);
+    expect(waits.every((w) => w.reason === 'server_restarting')).toBe(true);
+    expect(Math.max(...waits.map((w) => w.delayMs))).toBe(1_000);
+    // Once a connection holds again, a later unexplained drop backs off as usual.
+    await clock.advance(waits.at(-1)!.delayMs);
+    sockets.at(-1)!.open();
+    sockets.at(-1)!.receive({ type: 'ready', userId: 'u', deviceId: 'd' });
+    await flush();
+    sockets.at(-1)!.drop();
+    await flush();
+    expect(dropped.at(-1)).toBe('connection_lost');
+    connector.close();
   });
 });
 

@@ -61,6 +61,8 @@ export interface ParticipantReport {
   }[];
   readonly chat: { readonly sent: number; readonly received: number };
   readonly reconnects: number;
+  /** Set when the meeting ended for this participant before it left (removed, connection lost). */
+  readonly endedBecause?: string;
   /** Senders whose every frame this participant was refusing when it reported (2 s or more). */
   readonly stalledSenders?: readonly {
     readonly relayId: number;
@@ -80,7 +82,13 @@ export type ParticipantEvent =
       readonly members: number;
     }
   | { readonly event: 'first-frame'; readonly fromUserId?: string; readonly ms: number }
-  | { readonly event: 'connection'; readonly state: string }
+  | {
+      readonly event: 'connection';
+      readonly state: string;
+      readonly attempt?: number;
+      readonly nextAttemptInMs?: number;
+      readonly reason?: string;
+    }
   | { readonly event: 'removed'; readonly reason: string }
   | { readonly event: 'key-changed'; readonly userId?: string; readonly fingerprint: string }
   | { readonly event: 'refused'; readonly userId?: string; readonly reason: string }
@@ -104,6 +112,8 @@ export interface HeadlessOptions {
   readonly media?: SyntheticMediaOptions;
   readonly clock?: Clock;
   readonly onEvent?: (event: ParticipantEvent) => void;
+  /** The connection's state as it changes, from the first connection on (progress lines). */
+  readonly onConnection?: (change: MeetingEvents['connection']) => void;
 }
 
 export class HeadlessParticipant {
@@ -116,11 +126,30 @@ export class HeadlessParticipant {
   #joinedAt: number | undefined;
   #firstFrameAt: number | undefined;
   #failure: unknown;
+  #leaving = false;
+  #lastError: Error | undefined;
+  #endedBecause: string | undefined;
+  readonly #ended: Promise<string>;
+  #end: (reason: string) => void = () => undefined;
 
   constructor(client: ConclaveClient, options: HeadlessOptions) {
     this.client = client;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#ended = new Promise((resolve) => (this.#end = resolve));
+  }
+
+  /**
+   * Resolves with why, if the meeting ends for this participant without its leaving: removed,
+   * the meeting ended, or the connection given up for good.
+   */
+  get ended(): Promise<string> {
+    return this.#ended;
+  }
+
+  /** Why the meeting ended for this participant, if it did (see `ended`). */
+  get endedBecause(): string | undefined {
+    return this.#endedBecause;
   }
 
   get meeting(): Meeting | undefined {
@@ -168,11 +197,13 @@ export class HeadlessParticipant {
   }
 
   async leave(): Promise<void> {
+    this.#leaving = true;
     this.stopMedia();
     await this.#meeting?.leave();
   }
 
   close(): void {
+    this.#leaving = true;
     this.stopMedia();
     this.#meeting?.close();
     this.client.close();
@@ -224,10 +255,25 @@ export class HeadlessParticipant {
       chat: { sent: stats?.chat.sent ?? 0, received: stats?.chat.received ?? 0 },
       reconnects: stats?.reconnects ?? 0,
       stalledSenders: (stats?.stalledSenders ?? []).map(({ since: _since, ...stall }) => stall),
+      ...(this.#endedBecause === undefined ? {} : { endedBecause: this.#endedBecause }),
     };
   }
 
   #watch(meeting: Meeting): void {
+    const ended = (reason: string) => {
+      if (this.#leaving || this.#endedBecause !== undefined || this.#joinedAt === undefined) return;
+      this.#endedBecause = reason;
+      this.stopMedia();
+      this.#end(reason);
+    };
+    meeting.on('error', (error) => (this.#lastError = error));
+    const onConnection = this.#options.onConnection;
+    if (onConnection !== undefined) meeting.on('connection', onConnection);
+    meeting.on('removed', (r) => ended(`removed from the meeting (${r.reason})`));
+    meeting.on('connection', (c) => {
+      if (c.state !== 'closed') return;
+      ended(this.#lastError?.message ?? 'the meeting closed');
+    });
     const emit = this.#options.onEvent;
     meeting.on('frame', (frame) => {
       if (this.#firstFrameAt !== undefined) return;
@@ -250,7 +296,7 @@ export class HeadlessParticipant {
         members: meeting.roster.length,
       }),
     );
-    on('connection', (c) => emit({ event: 'connection', state: c.state }));
+    on('connection', (c) => emit({ event: 'connection', ...c }));
     on('removed', (r) => emit({ event: 'removed', reason: r.reason }));
     on('keyChanged', (k) =>
       emit({

@@ -10,8 +10,11 @@ export function seconds(value: string): number {
   return parsed;
 }
 
-/** Resolves after `ms`, or at the first SIGINT/SIGTERM; with how long it actually waited. */
-export function waitOrInterrupt(ms: number): Promise<number> {
+/**
+ * Resolves after `ms`, at the first SIGINT/SIGTERM, or when `until` settles; with how long it
+ * actually waited.
+ */
+export function waitOrInterrupt(ms: number, until?: Promise<unknown>): Promise<number> {
   const started = Date.now();
   return new Promise((resolve) => {
     const done = () => {
@@ -23,5 +26,6 @@ export function waitOrInterrupt(ms: number): Promise<number> {
     const timer = setTimeout(done, ms);
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
+    until?.then(done, done);
   });
 }

@@ -47,6 +47,8 @@ export const signalingCloseCodes = {
   unknownDevice: 4403,
   timedOut: 4408,
   serverClosing: 1001,
+  /** The server is restarting (after a `server-restarting` message): reconnect soon. */
+  serverRestarting: 1012,
 } as const;
 
 const OPEN = 1;
@@ -219,7 +221,11 @@ class Connection {
       joining: false,
       send: (out) => this.send(out),
     };
-    this.live = { peer: this.peer, endSession: () => this.endSession() };
+    this.live = {
+      peer: this.peer,
+      endSession: () => this.endSession(),
+      serverRestarting: () => this.serverRestarting(),
+    };
     this.deps.sockets.add(this.live);
     const every = this.deps.options.sessionCheckIntervalMs;
     if (every > 0)
@@ -241,6 +247,7 @@ class Connection {
       return;
     }
     const { ctx, rooms } = this.deps;
+    if (this.refusedForShutdown()) return;
     if (!(await sessionHolds(ctx, peer.identity))) {
       this.endSession();
       return;
@@ -266,6 +273,7 @@ class Connection {
         this.bad('bad_message', 'resumeEpoch is out of range.');
         return;
       }
+      if (this.refusedForShutdown()) return;
       await rooms.open(lookup.target).join(peer, { keyPackage: message.keyPackage, resumeEpoch });
     } finally {
       peer.joining = false;
@@ -291,6 +299,34 @@ class Connection {
       'Your session ended (signed out or expired): sign in again.',
       false,
       'session_ended',
+    );
+  }
+
+  /** While the server shuts down a join is answered `server_restarting` (checked twice: the
+   * lookup before the room is asynchronous). */
+  private refusedForShutdown(): boolean {
+    if (!this.deps.rooms.refusingJoins) return false;
+    this.send({
+      type: 'error',
+      code: 'server_restarting',
+      message: 'The server is restarting; join again in a moment.',
+    });
+    return true;
+  }
+
+  /**
+   * The server shuts down: the client hears why before the socket closes, so it reconnects as
+   * soon as the server is back. The room is closed already: leaving it here removes nobody.
+   */
+  serverRestarting(): void {
+    if (this.closed) return;
+    this.send({ type: 'server-restarting' });
+    this.shut(
+      signalingCloseCodes.serverRestarting,
+      undefined,
+      undefined,
+      false,
+      'server_restarting',
     );
   }
 

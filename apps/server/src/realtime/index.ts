@@ -48,12 +48,21 @@ export async function registerRealtime(
 
   await app.register(websocket, {
     options: { maxPayload: resolved.maxMessageBytes, perMessageDeflate: false },
+    // Graceful: no more joins, in-flight commits finish (bounded), every participant is told the
+    // server is restarting, then the sockets close. The groups stay in the database, so members
+    // resume into them when the server is back.
     preClose(done) {
-      rooms.close();
-      relay.close();
-      for (const client of app.websocketServer.clients)
-        client.close(signalingCloseCodes.serverClosing);
-      done();
+      void rooms
+        .drain(resolved.shutdownGraceMs)
+        .catch(() => ctx.log.error('realtime: settling rooms at shutdown failed'))
+        .finally(() => {
+          rooms.close();
+          relay.close();
+          for (const live of sockets.all()) live.serverRestarting();
+          for (const client of app.websocketServer.clients)
+            client.close(signalingCloseCodes.serverRestarting, 'server_restarting');
+          done();
+        });
     },
   });
 

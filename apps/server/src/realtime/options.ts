@@ -24,6 +24,11 @@ export interface RealtimeOptions {
    * this long, so it can resume with `join { resumeEpoch }`; then the server proposes its Remove.
    */
   readonly reconnectGraceMs?: number;
+  /**
+   * At shutdown (SIGTERM), how long joins stay refused while rooms finish queued work and
+   * in-flight commits before the sockets close.
+   */
+  readonly shutdownGraceMs?: number;
   /** Time allowed between opening the socket and `hello`. */
   readonly helloTimeoutMs?: number;
   /**
@@ -62,6 +67,7 @@ export const defaultRealtimeOptions: ResolvedRealtimeOptions = {
   updateIntervalMs: 5 * 60_000,
   livenessTimeoutMs: 30_000,
   reconnectGraceMs: 30_000,
+  shutdownGraceMs: 5_000,
   helloTimeoutMs: 10_000,
   sessionCheckIntervalMs: 60_000,
   keptCommits: 256,

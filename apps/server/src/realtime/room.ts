@@ -43,6 +43,14 @@ import { SerialQueue } from './serial-queue.ts';
 import { signalingError } from './signaling-errors.ts';
 import type { MeetingMessage } from './signaling.ts';
 
+/** How often a settling room looks again for the commit it waits for. */
+const SETTLE_POLL_MS = 25;
+
+/** Resolves at `until` (process time, ms). */
+function pause(until: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
+}
+
 export interface RoomDeps extends RoomModeDeps {
   readonly relay: MediaRelay;
   /** The room has nobody left and nothing pending: its owner forgets it. */
@@ -195,6 +203,24 @@ export class Room implements MeetingRoom {
       this.deps.relay.endMeeting(this.key);
       await this.mode.end();
     });
+  }
+
+  /**
+   * The server is shutting down: resolves once the work queued so far has run and no commit is
+   * still awaited from a connected member — or at `deadline` (process time, ms), whichever comes
+   * first.
+   */
+  async settle(deadline: number): Promise<void> {
+    const queued = () => Promise.race([this.queue.run(() => undefined), pause(deadline)]);
+    await queued();
+    const awaited = () => {
+      const committer = this.mode.committer;
+      return committer !== undefined && this.participants.has(committer);
+    };
+    while (!this.closed && awaited() && Date.now() < deadline) {
+      await pause(Math.min(deadline, Date.now() + SETTLE_POLL_MS));
+      await queued();
+    }
   }
 
   close(): void {

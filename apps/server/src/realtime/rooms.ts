@@ -6,6 +6,7 @@ import { Room, roomKey, type RoomDeps } from './room.ts';
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
   private closed = false;
+  private draining = false;
 
   constructor(private readonly deps: Omit<RoomDeps, 'onIdle'>) {}
 
@@ -23,6 +24,22 @@ export class Rooms {
       this.rooms.set(key, room);
     }
     return room;
+  }
+
+  /** Shutting down: joins are refused (`server_restarting`) while the rooms settle. */
+  get refusingJoins(): boolean {
+    return this.draining || this.closed;
+  }
+
+  /**
+   * The server is shutting down: no more joins; resolves when every room's queued work has run
+   * and no commit is still awaited from a member, or after `timeoutMs`. Members keep their
+   * leaves (the group is durable), so they resume once the server is back.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all([...this.rooms.values()].map((room) => room.settle(deadline)));
   }
 
   /** The live room of a meeting or call, if anyone is (or may resume) in it. */

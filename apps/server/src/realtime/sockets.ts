@@ -7,6 +7,8 @@ export interface LiveSocket {
   readonly peer: Peer;
   /** The session ended: the participant leaves as `signed-out`, then the socket closes. */
   endSession(): void;
+  /** The server shuts down: the socket is told `server-restarting`, then closed (1012). */
+  serverRestarting(): void;
 }
 
 export class Sockets {
@@ -28,6 +30,11 @@ export class Sockets {
   /** Ends the sockets opened with this session; returns how many there were. */
   endSession(sessionHash: string): number {
     return endAll(this.bySession.get(sessionHash));
+  }
+
+  /** Every signed-in socket of this server. */
+  all(): LiveSocket[] {
+    return [...this.bySession.values()].flatMap((set) => [...set]);
   }
 
   /** Ends every socket of this user, whatever session opened it. */

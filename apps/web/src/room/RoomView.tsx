@@ -4,6 +4,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.tsx';
 import { hrefOf } from '../app/routes.ts';
+import { ReconnectingBanner } from './ReconnectingBanner.tsx';
 import { RoomAlerts } from './RoomAlerts.tsx';
 import { hasE2eeMedia } from './capabilities.ts';
 import { ChatPanel } from './ChatPanel.tsx';
@@ -106,6 +107,7 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
         ) : (
           <StandardEncryption noun={noun} />
         )}
+        <ReconnectingBanner connection={room.connection} noun={noun} />
         <RoomAlerts alerts={room.alerts} onDismiss={(id) => session.dismissAlert(id)} />
         <Tiles
           streams={room.streams}

@@ -34,8 +34,20 @@ export type RoomPhase =
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'ended'; readonly message: string };
 
+/** The signalling connection as the room shows it: live, or being made again (and why). */
+export type RoomConnection =
+  | { readonly kind: 'live' }
+  | {
+      readonly kind: 'reconnecting';
+      readonly serverRestarting: boolean;
+      readonly attempt: number | undefined;
+      /** When the next attempt is due (ms since the epoch), while waiting for it. */
+      readonly nextAttemptAt: number | undefined;
+    };
+
 export interface RoomSnapshot {
   readonly phase: RoomPhase;
+  readonly connection: RoomConnection;
   readonly e2ee: boolean | undefined;
   readonly securityCode: string | undefined;
   /** How many different codes this visit has seen: the shield flashes when it changes. */
@@ -65,6 +77,7 @@ export interface RoomSnapshot {
 
 const initial: RoomSnapshot = {
   phase: { kind: 'lobby' },
+  connection: { kind: 'live' },
   e2ee: undefined,
   securityCode: undefined,
   codeChanges: 0,
@@ -105,6 +118,8 @@ export class RoomSession {
   /** What the words call it: the SDK joins a meeting and a 1:1 call alike, by id. */
   readonly #noun: 'meeting' | 'call';
   #snapshot: RoomSnapshot = initial;
+  /** The user pressed Leave: the connection closing next is not a lost connection. */
+  #leaving = false;
   readonly #listeners = new Set<() => void>();
   #client: ConclaveClient | undefined;
   #meeting: Meeting | undefined;
@@ -250,6 +265,36 @@ export class RoomSession {
       }
       this.#update({ unheard: [...this.#unheard.values()] });
     });
+    meeting.on('connection', (c) => {
+      if (c.state === 'connected') {
+        if (this.#snapshot.connection.kind !== 'live')
+          this.#update({ connection: { kind: 'live' } });
+        return;
+      }
+      if (c.state === 'closed') {
+        // Closed under a joined room without its leaving: the connection was given up for good.
+        if (this.#leaving || this.#snapshot.phase.kind !== 'joined') return;
+        this.#stopMedia();
+        this.#update({
+          connection: { kind: 'live' },
+          phase: { kind: 'ended', message: 'The connection to the meeting server was lost.' },
+        });
+        return;
+      }
+      if (c.state !== 'reconnecting') return;
+      const previous = this.#snapshot.connection;
+      this.#update({
+        connection: {
+          kind: 'reconnecting',
+          serverRestarting:
+            c.reason === 'server_restarting' ||
+            (previous.kind === 'reconnecting' && previous.serverRestarting),
+          attempt: c.attempt,
+          nextAttemptAt:
+            c.nextAttemptInMs === undefined ? undefined : Date.now() + c.nextAttemptInMs,
+        },
+      });
+    });
     meeting.on('removed', ({ reason }) => {
       this.#stopMedia();
       this.#update({
@@ -350,6 +395,7 @@ export class RoomSession {
   }
 
   async leave(): Promise<void> {
+    this.#leaving = true;
     this.#stopMedia();
     await this.#meeting?.leave().catch(() => undefined);
     this.#client?.close();

@@ -1,6 +1,9 @@
 // The meeting's signaling connection over time: the first connection, and after an unexpected
-// drop a new one with exponential back-off, until `maxAttempts` fail in a row. Each new
-// connection is announced so the meeting can resume (`join { resumeEpoch }`).
+// drop a new one with capped exponential back-off and jitter — for as long as the user stays,
+// unless the application sets `maxAttempts`. Each new connection is announced so the meeting can
+// resume (`join { resumeEpoch }`). The jitter spreads a whole meeting's reconnects after a server
+// restart, so they do not arrive as one burst; a server that said `server-restarting` is retried
+// on a short leash (it is coming back, and nothing is wrong with the network).
 import { sleep, type Clock } from '../clock.ts';
 import { Emitter } from '../emitter.ts';
 import { ClientError } from '../errors.ts';
@@ -8,19 +11,40 @@ import { SignalingConnection, type SignalingOptions } from '../transport/signali
 import type { ClientMessage, ServerMessage } from '../wire.ts';
 
 export interface ReconnectPolicy {
-  /** Attempts in a row before giving up. Default 8; 0 disables reconnecting. */
+  /**
+   * Attempts in a row before giving up. Default: no limit (keep trying while the user stays);
+   * 0 disables reconnecting.
+   */
   readonly maxAttempts?: number;
   /** Default 200 ms, doubled per attempt. */
   readonly baseDelayMs?: number;
   /** Default 5 s. */
   readonly maxDelayMs?: number;
+  /**
+   * Up to this fraction of each delay is taken off at random (default 0.5: a 4 s delay is 2–4 s);
+   * 0 for exact delays.
+   */
+  readonly jitter?: number;
+  /** The cap while the server said it is restarting. Default 1 s. */
+  readonly restartDelayMs?: number;
+  /** A number in [0, 1); default Math.random. Tests pass their own. */
+  readonly random?: () => number;
 }
+
+/** Why the connection is being made again. */
+export type ReconnectReason = 'connection_lost' | 'server_restarting';
 
 export interface ConnectorEvents {
   connected: { readonly resumed: boolean };
   /** The connection dropped; reconnecting starts. */
-  dropped: { readonly code: number };
-  reconnecting: { readonly attempt: number };
+  dropped: { readonly code: number; readonly reason: ReconnectReason };
+  /** The next attempt is due in `delayMs`. */
+  waiting: {
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly reason: ReconnectReason;
+  };
+  reconnecting: { readonly attempt: number; readonly reason: ReconnectReason };
   /** Gave up (or reconnecting is disabled): the meeting is over for this client. */
   lost: ClientError;
   message: { readonly message: ServerMessage; readonly text: string };
@@ -34,6 +58,8 @@ export class Connector {
   readonly #policy: Required<ReconnectPolicy>;
   #connection: SignalingConnection | undefined;
   #closed = false;
+  /** The server said it is restarting; cleared once a connection holds again. */
+  #restarting = false;
   reconnects = 0;
 
   constructor(
@@ -43,9 +69,12 @@ export class Connector {
     this.#options = signaling;
     this.#clock = clock;
     this.#policy = {
-      maxAttempts: reconnect?.maxAttempts ?? 8,
+      maxAttempts: reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY,
       baseDelayMs: reconnect?.baseDelayMs ?? 200,
       maxDelayMs: reconnect?.maxDelayMs ?? 5_000,
+      jitter: Math.min(1, Math.max(0, reconnect?.jitter ?? 0.5)),
+      restartDelayMs: reconnect?.restartDelayMs ?? 1_000,
+      random: reconnect?.random ?? Math.random,
     };
   }
 
@@ -82,13 +111,16 @@ export class Connector {
   async #open(): Promise<void> {
     const connection = new SignalingConnection({ ...this.#options, clock: this.#clock });
     let established = false;
-    connection.events.on('message', (m) => this.events.emit('message', m));
+    connection.events.on('message', (m) => {
+      if (m.message.type === 'server-restarting') this.#restarting = true;
+      this.events.emit('message', m);
+    });
     connection.events.on('binary', (b) => this.events.emit('binary', b));
     connection.events.on('closed', (event) => {
       // A connection that never got `ready` is a failed attempt (open() rejects), not a drop.
       if (!established || this.#connection !== connection || this.#closed) return;
       this.#connection = undefined;
-      this.events.emit('dropped', { code: event.code });
+      this.events.emit('dropped', { code: event.code, reason: this.#reason() });
       void this.#reconnect();
     });
     this.#connection = connection;
@@ -106,15 +138,19 @@ export class Connector {
   }
 
   async #reconnect(): Promise<void> {
-    const { maxAttempts, baseDelayMs, maxDelayMs } = this.#policy;
+    const { maxAttempts } = this.#policy;
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      await sleep(this.#clock, Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+      const reason = this.#reason();
+      const delayMs = this.#delay(attempt);
+      this.events.emit('waiting', { attempt, delayMs, reason });
+      await sleep(this.#clock, delayMs);
       if (this.#closed) return;
-      this.events.emit('reconnecting', { attempt });
+      this.events.emit('reconnecting', { attempt, reason });
       try {
         await this.#open();
         this.reconnects++;
+        this.#restarting = false;
         this.events.emit('connected', { resumed: true });
         return;
       } catch (error) {
@@ -132,5 +168,17 @@ export class Connector {
         ? lastError
         : new ClientError('connection_failed', { cause: lastError }),
     );
+  }
+
+  #reason(): ReconnectReason {
+    return this.#restarting ? 'server_restarting' : 'connection_lost';
+  }
+
+  /** Doubling from the base, capped (lower while the server restarts), less the random jitter. */
+  #delay(attempt: number): number {
+    const { baseDelayMs, maxDelayMs, restartDelayMs, jitter, random } = this.#policy;
+    const cap = this.#restarting ? Math.min(maxDelayMs, restartDelayMs) : maxDelayMs;
+    const full = Math.min(cap, baseDelayMs * 2 ** Math.min(attempt - 1, 30));
+    return Math.round(full * (1 - jitter * random()));
   }
 }

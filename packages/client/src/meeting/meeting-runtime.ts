@@ -287,16 +287,19 @@ export class MeetingRuntime implements ModeHost {
 
   #wireConnection(): void {
     const c = this.connector.events;
-    c.on('dropped', () => {
+    c.on('dropped', ({ reason }) => {
       const phase = this.#phase;
       if (phase.kind !== 'joined' && phase.kind !== 'joining') return;
       if (phase.kind === 'joined')
         this.#phase = { kind: 'reconnecting', admission: phase.admission };
       this.leaveRelay();
-      this.events.emit('connection', { state: 'reconnecting' });
+      this.events.emit('connection', { state: 'reconnecting', reason });
     });
-    c.on('reconnecting', ({ attempt }) =>
-      this.events.emit('connection', { state: 'reconnecting', attempt }),
+    c.on('waiting', ({ delayMs, ...next }) =>
+      this.events.emit('connection', { state: 'reconnecting', nextAttemptInMs: delayMs, ...next }),
+    );
+    c.on('reconnecting', (now) =>
+      this.events.emit('connection', { state: 'reconnecting', ...now }),
     );
     c.on('connected', ({ resumed }) => {
       if (!resumed) {
@@ -347,6 +350,7 @@ export class MeetingRuntime implements ModeHost {
         return this.#onServerError(message.code);
       case 'ready':
       case 'pong':
+      case 'server-restarting': // the connector notes it: the drop that follows says why
         return;
       default:
         // What only one kind of meeting has: media keys, MLS, chat through the server.
@@ -356,6 +360,9 @@ export class MeetingRuntime implements ModeHost {
   }
 
   async #onServerError(code: string): Promise<void> {
+    // A join refused by a server that is shutting down: the socket closes next and the join is
+    // made again once it is back.
+    if (code === 'server_restarting') return;
     if ((await this.mode?.recovers(code)) === true) return;
     const error = new ClientError('protocol', { serverCode: code });
     if (this.#phase.kind === 'joining' && this.participantId === undefined) return this.fail(error);

@@ -19,7 +19,7 @@ import type { Me } from '../rest/rest-client.ts';
 import type { KeyValueStore } from '../store/key-value.ts';
 import type { WebSocketFactory } from '../transport/websocket.ts';
 import type { ClientInfo, FrameRefusedReason, MediaKind, ServerMessage } from '../wire.ts';
-import type { ReconnectPolicy } from './connector.ts';
+import type { ReconnectPolicy, ReconnectReason } from './connector.ts';
 import type { Participant } from './participants.ts';
 import type { DeviceNote, RosterMember } from './roster.ts';
 
@@ -102,7 +102,11 @@ export interface RefusedCredential {
 export interface MeetingEvents {
   connection: {
     readonly state: 'connecting' | 'connected' | 'reconnecting' | 'closed';
+    /** While reconnecting: the attempt made now, or (with `nextAttemptInMs`) the one due next. */
     readonly attempt?: number;
+    readonly nextAttemptInMs?: number;
+    /** While reconnecting: the server said it is restarting, or the connection just went. */
+    readonly reason?: ReconnectReason;
   };
   joined: {
     readonly participantId: string;

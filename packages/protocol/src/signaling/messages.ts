@@ -66,6 +66,11 @@ export const signalingErrorCodes = [
    * everywhere): the socket is closed (4401) and any meeting it was in left as `signed-out`.
    */
   'session_ended',
+  /**
+   * The server is shutting down (SIGTERM, an upgrade): a `join` is not taken; try again once it
+   * is back. Sockets already in a meeting are told with `server-restarting` first.
+   */
+  'server_restarting',
   'internal',
 ] as const;
 export type SignalingErrorCode = (typeof signalingErrorCodes)[number];
@@ -325,6 +330,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('pong'), nonce: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /**
+   * The server is shutting down and closes this socket next (1012): nothing is lost — members keep
+   * their leaves and resume with `join { resumeEpoch }` — so reconnect as soon as it answers again
+   * instead of backing off as after an unexplained drop.
+   */
+  z.object({ type: z.literal('server-restarting') }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

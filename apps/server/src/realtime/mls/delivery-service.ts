@@ -346,6 +346,11 @@ export class DeliveryService {
     await this.group.delete();
   }
 
+  /** The member asked to commit that has not answered yet, if any. */
+  get committer(): string | undefined {
+    return this.requests.committer;
+  }
+
   /** Whether anything still needs this service in memory (someone may still resume). */
   get idle(): boolean {
     return [...this.group.members.values()].every((m) => m.grace === undefined);

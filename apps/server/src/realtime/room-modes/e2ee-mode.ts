@@ -111,6 +111,10 @@ export class E2eeMode implements RoomMode {
     return this.delivery?.idle ?? true;
   }
 
+  get committer(): string | undefined {
+    return this.delivery?.committer;
+  }
+
   /** The group is deleted (opened first if this server never had it open) and forgotten. */
   async end(): Promise<void> {
     this.away.clear();

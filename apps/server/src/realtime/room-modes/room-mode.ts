@@ -78,6 +78,8 @@ export interface RoomMode {
   leafOf(participantId: string): number | undefined;
   /** Nothing pending that should keep the room alive once nobody is connected. */
   readonly idle: boolean;
+  /** The member asked for a commit that has not come yet, if any (shutdown waits for it). */
+  readonly committer: string | undefined;
   /** The meeting ended: forget the meeting's state, durable parts included. */
   end(): Promise<void>;
   /** The room closes (idle, or the server stops): timers stop, secrets are wiped. Idempotent. */

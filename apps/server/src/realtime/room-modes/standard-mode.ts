@@ -99,6 +99,10 @@ export class StandardMode implements RoomMode {
     return true;
   }
 
+  get committer(): undefined {
+    return undefined;
+  }
+
   end(): Promise<void> {
     return Promise.resolve();
   }
