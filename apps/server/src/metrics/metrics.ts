@@ -125,9 +125,26 @@ export class Metrics {
     });
   }
 
-  /** The relay's own counters (relay/stats.ts), exposed at each scrape. */
-  watchRelay(stats: () => RelayStats): void {
+  /** The relay's own counters (relay/stats.ts) and receivers' queues, read at each scrape. */
+  watchRelay(stats: () => RelayStats, queued: () => { largest: number; total: number }): void {
     watchRelayStats(this.registry, stats);
+    const registers = [this.registry];
+    new Gauge({
+      name: 'conclave_relay_queued_bytes_largest',
+      help: 'Bytes waiting in the fullest receiver socket queue now (back-pressure).',
+      registers,
+      collect() {
+        this.set(queued().largest);
+      },
+    });
+    new Gauge({
+      name: 'conclave_relay_queued_bytes',
+      help: 'Bytes waiting in all receiver socket queues now.',
+      registers,
+      collect() {
+        this.set(queued().total);
+      },
+    });
   }
 
   async scrape(): Promise<{ contentType: string; body: string }> {

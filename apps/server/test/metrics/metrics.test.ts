@@ -70,6 +70,7 @@ describe('/metrics', () => {
     expect(text).toMatch(
       /^conclave_store_operation_seconds_count\{operation="meetings\.\w+"\} \d+/m,
     );
+    expect(sample(text, 'conclave_relay_queued_bytes_largest')).toBeGreaterThanOrEqual(0);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^process_cpu_seconds_total \d/m);
 
