@@ -4,6 +4,7 @@ import type { AuditLog } from './audit/audit-log.ts';
 import type { BackoffLimit, RateLimit } from './http/rate-limit.ts';
 import type { ScryptCost } from './identity/passwords.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import type { ExternalSenderVault } from './secrets/at-rest.ts';
 import type { Store } from './storage/store.ts';
 
@@ -41,4 +42,6 @@ export interface AppContext {
   trustedProxies?: readonly string[];
   /** The built browser app to serve at `/` (apps/web/dist); undefined serves the API only. */
   webRoot?: string;
+  /** Prometheus counters for /metrics (metrics/); absent in tests that build a bare context. */
+  metrics?: Metrics | undefined;
 }

@@ -34,6 +34,8 @@ import type { CertificateFiles } from './tls/certificate.ts';
 import { reloadCertificates } from './tls/reloader.ts';
 import type { ReloadOutcome } from './tls/reloader.ts';
 import { selfSignedCertificate } from './tls/self-signed.ts';
+import { startMetrics } from './metrics/start.ts';
+import type { MetricsExposure } from './metrics/endpoint.ts';
 
 export interface StartServerOptions {
   /** Default: $PORT, else 8080; 0 picks a free port. */
@@ -83,6 +85,12 @@ export interface StartServerOptions {
    * $CONCLAVE_TLS_CERT and $CONCLAVE_TLS_KEY, else plain HTTP.
    */
   tls?: CertificateFiles | 'self-signed';
+  /**
+   * Prometheus metrics: a bearer token for `GET /metrics`, and/or a port of their own (loopback by
+   * default). Default: $CONCLAVE_METRICS_TOKEN, $CONCLAVE_METRICS_PORT, $CONCLAVE_METRICS_HOST;
+   * neither set: no metrics.
+   */
+  metrics?: MetricsExposure;
 }
 
 export interface RunningTls {
@@ -104,6 +112,8 @@ export interface RunningServer {
   demoSignIns?: DemoSignIn[];
   /** Present when serving HTTPS. */
   tls?: RunningTls;
+  /** The separate metrics listener's URL, when CONCLAVE_METRICS_PORT (or `metrics.port`) is set. */
+  metricsUrl?: string;
 }
 
 const defaultSessionTtlMs = 12 * 60 * 60 * 1000;
@@ -152,13 +162,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       { dataDir: location.dataDir, secretKey: options.secretKey },
       log,
     );
-    const audit = createAuditLog(store, now);
+    const metrics = startMetrics(store, options.metrics);
+    const audit = createAuditLog(metrics.store, now);
     const reported = await firstRun(store, audit, options, { now, cost });
     if (options.demo === true && reported.demoSignIns === undefined) {
       log.info('demo not seeded: the database already holds an organisation');
     }
     const ctx: AppContext = {
-      store,
+      store: metrics.store,
+      metrics: metrics.metrics,
       audit,
       now,
       log,
@@ -172,6 +184,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     };
     const app = await buildApp(ctx, allRoutes(ctx), certificate);
     await registerRealtime(app, ctx, options.realtime);
+    const metricsListener = await metrics.expose(app);
     await app.listen({ port: location.port, host: location.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : location.port;
@@ -197,6 +210,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return {
       url,
       ...reported,
+      ...(metricsListener === undefined ? {} : { metricsUrl: metricsListener.url }),
       ...(reloader === undefined || tlsFiles === undefined
         ? {}
         : {
@@ -211,6 +225,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         closing ??= (async () => {
           clearInterval(sweep);
           reloader?.close();
+          await metricsListener?.close();
           await app.close();
           await store.close();
         })();

@@ -256,6 +256,7 @@ class Connection {
     try {
       const lookup = await findTarget(ctx, peer.identity, message.meetingId);
       if (lookup.kind === 'blocked') {
+        for (const reason of lookup.reasons) ctx.metrics?.joinRefused(reason.code);
         this.send({ type: 'join-blocked', meetingId: message.meetingId, reasons: lookup.reasons });
         await auditBlockedJoin(
           ctx,

@@ -45,6 +45,11 @@ export async function registerRealtime(
   const sockets = new Sockets();
   const deps = { ctx, rooms, sockets, options: resolved };
   provideRealtime(ctx, rooms, sockets);
+  ctx.metrics?.watchRooms(() => rooms.liveCounts());
+  ctx.metrics?.watchRelay(
+    () => relay.stats(),
+    () => relay.queuedBytes(),
+  );
 
   await app.register(websocket, {
     options: { maxPayload: resolved.maxMessageBytes, perMessageDeflate: false },

@@ -81,6 +81,7 @@ export class Room implements MeetingRoom {
 
   /** Admission (governance first), then the mode brings the joiner in (group or media key). */
   join(peer: Peer, request: JoinRequest): Promise<void> {
+    const requestedAt = performance.now(); // join latency counts the wait in the room's queue too
     return this.run(async () => {
       const { ctx } = this.deps;
       const device = peer.identity.device.id;
@@ -92,6 +93,7 @@ export class Room implements MeetingRoom {
         ? [removedByOrganizer]
         : await decideAdmission(ctx, peer.identity, this.target, peer.client, count);
       if (blocked !== undefined) {
+        for (const reason of blocked) ctx.metrics?.joinRefused(reason.code);
         peer.send({ type: 'join-blocked', meetingId: this.target.meetingId, reasons: blocked });
         await auditBlockedJoin(
           ctx,
@@ -105,6 +107,7 @@ export class Room implements MeetingRoom {
       }
       const check = await this.mode.checkJoin(peer, request);
       if (check.kind === 'refused') {
+        ctx.metrics?.joinRefused(check.code);
         peer.send({ type: 'error', code: check.code, message: check.message });
         return;
       }
@@ -123,6 +126,7 @@ export class Room implements MeetingRoom {
       const outcome = await check.admit(joiner, (participantId, mls) =>
         this.attach(peer, participantId, mls),
       );
+      ctx.metrics?.joinSettled(this.target.endToEndEncryption, outcome, requestedAt);
       if (outcome.kind === 'error')
         peer.send({ type: 'error', code: outcome.code, message: outcome.message });
       // Removed while this join was being decided: out again, before any media reaches them.

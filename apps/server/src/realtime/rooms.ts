@@ -1,5 +1,6 @@
 // The live rooms of this server, by tenant and meeting id. A room exists while someone is in it
 // (or may still resume into it); its durable part, the MLS group, lives in the database.
+import type { LiveRoomCounts } from '../metrics/metrics.ts';
 import type { JoinTarget } from './admission.ts';
 import { Room, roomKey, type RoomDeps } from './room.ts';
 
@@ -45,6 +46,20 @@ export class Rooms {
   /** The live room of a meeting or call, if anyone is (or may resume) in it. */
   find(tenantId: string, meetingId: string): Room | undefined {
     return this.rooms.get(roomKey(tenantId, meetingId));
+  }
+
+  /** Live rooms and their connected participants by mode, for /metrics (no ids leave here). */
+  liveCounts(): LiveRoomCounts {
+    const counts: LiveRoomCounts = {
+      meetings: { e2ee: 0, standard: 0 },
+      participants: { e2ee: 0, standard: 0 },
+    };
+    for (const room of this.rooms.values()) {
+      const mode = room.target.endToEndEncryption ? 'e2ee' : 'standard';
+      counts.meetings[mode]++;
+      counts.participants[mode] += room.roster().length;
+    }
+    return counts;
   }
 
   /** The tenant's live rooms. */

@@ -206,6 +206,7 @@ export class DeliveryService {
     const state = this.group.state;
     const { meetingId } = this.target;
     if (author === undefined || state.kind !== 'active') {
+      this.deps.metrics?.commit('rejected');
       const current = state.kind === 'active' ? state.epoch : 0n;
       this.deps.host.send(
         participantId,
@@ -226,6 +227,7 @@ export class DeliveryService {
       this.requests.asked(participantId, state.epoch),
       refs,
     );
+    this.deps.metrics?.commit(check.kind === 'accept' ? 'accepted' : 'rejected');
     switch (check.kind) {
       case 'violation':
         await this.expel(author, check.violation);

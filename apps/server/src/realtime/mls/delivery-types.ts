@@ -2,6 +2,7 @@
 // its queue, turning someone away, audit) and the service's dependencies and answers.
 import type { ExternalSenderKeyPair, MlsCrypto } from '@conclave/crypto/server';
 import type { Logger } from '../../log.ts';
+import type { Metrics } from '../../metrics/metrics.ts';
 import type { Store } from '../../storage/store.ts';
 import type { BlockReason } from '../admission.ts';
 import type { ServerClock } from '../clock.ts';
@@ -41,6 +42,8 @@ export interface DeliveryDeps {
   readonly host: DeliveryHost;
   /** Operator log: epochs, counts and reasons only — never identities or MLS bytes. */
   readonly log: Logger;
+  /** Counts commits and epochs for /metrics (../../metrics/). */
+  readonly metrics?: Metrics | undefined;
 }
 
 export interface JoinRequest {

@@ -156,6 +156,20 @@ export class MediaRelay {
       : this.onFrame(meetingId, fromParticipant, bytes);
   }
 
+  /** Bytes queued to receivers now: the largest single queue and the sum (back-pressure). */
+  queuedBytes(): { largest: number; total: number } {
+    let largest = 0;
+    let total = 0;
+    for (const meeting of this.meetings.values()) {
+      for (const participant of meeting.participants.values()) {
+        const queued = participant.sink.bufferedAmount;
+        total += queued;
+        if (queued > largest) largest = queued;
+      }
+    }
+    return { largest, total };
+  }
+
   stats(): RelayStats {
     let participants = 0;
     for (const meeting of this.meetings.values()) participants += meeting.participants.size;

@@ -139,6 +139,7 @@ export class E2eeMode implements RoomMode {
         clock: systemClock(ctx.now),
         host: this.host(),
         log: ctx.log,
+        metrics: ctx.metrics,
       });
     }
     return this.delivery;
