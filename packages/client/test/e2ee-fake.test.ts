@@ -124,12 +124,16 @@ describe('an E2EE meeting', () => {
   it('a participant who leaves is no longer forwarded to, and cannot read what follows', async () => {
     const meetingId = server.createMeeting({ e2ee: true });
     const [alice, bob, carol] = await people('alice', 'bob', 'carol');
-    const meetings = await joinAll([alice!, bob!, carol!], meetingId, { retentionMs: 300 });
+    // Long enough that the removal lands while carol still holds her old keys, even on a loaded
+    // machine: the first check below must run with them held.
+    const retentionMs = 8_000;
+    const meetings = await joinAll([alice!, bob!, carol!], meetingId, { retentionMs });
     await until(meetings, () => meetings.every((m) => m.epoch === 2n));
     const [a, b, c] = meetings as [Meeting, Meeting, Meeting];
     const carolRelay = c.relayId;
 
     await c.leave();
+    const leftAt = Date.now();
     expect(c.phase).toBe('left');
     const rest = [a, b];
     await until(
@@ -147,8 +151,9 @@ describe('an E2EE meeting', () => {
     // Even holding the bytes, the old member cannot decrypt the new epoch's frames…
     for (const f of after)
       expect(await c.ingest(f.bytes)).toMatchObject({ kind: 'dropped', reason: 'unknown_epoch' });
+    expect(Date.now() - leftAt).toBeLessThan(retentionMs); // checked with her old keys held
     // …and after the retention time it holds no media key at all.
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, retentionMs - (Date.now() - leftAt) + 200));
     expect(await c.ingest(after[0]!.bytes)).toMatchObject({ kind: 'dropped', reason: 'no_keys' });
   });
 

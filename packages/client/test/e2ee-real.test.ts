@@ -132,11 +132,16 @@ describe('an E2EE meeting on the real server', () => {
   it('after one leaves, the relay stops forwarding to them at once and later frames are unreadable to them', async () => {
     const { id, people: list } = await meetingOf(true, 'alice', 'bob', 'carol');
     const [, bob, carol] = list as [Tapped, Tapped, Tapped];
-    const meetings = await joinEach(list, id, { retentionMs: 300 });
+    // Carol keeps her old keys this long after leaving: long enough that the removal commit lands
+    // inside it even on a loaded machine, so the first check below is made while she still holds
+    // them (frames of the new epoch are unreadable even so).
+    const retentionMs = 8_000;
+    const meetings = await joinEach(list, id, { retentionMs });
     await until(meetings, () => meetings.every((m) => m.epoch === 2n), 15_000, 'epoch 2');
     const [a, b, c] = meetings as [Meeting, Meeting, Meeting];
 
     await c.leave();
+    const leftAt = Date.now();
     expect(c.phase).toBe('left');
     expect(await c.publish('audio', bytes(1))).toMatchObject({ kind: 'not_sent' });
     const rest = [a, b];
@@ -166,7 +171,8 @@ describe('an E2EE meeting on the real server', () => {
     const afterRemoval = bob.tap.binary.slice(atBobBefore);
     for (const envelope of afterRemoval)
       expect(await c.ingest(envelope)).toMatchObject({ kind: 'dropped', reason: 'unknown_epoch' });
-    await settle(400); // past the retention time: the old epoch's keys are gone too
+    expect(Date.now() - leftAt).toBeLessThan(retentionMs); // the check above ran with her keys held
+    await settle(retentionMs - (Date.now() - leftAt) + 200); // past it: the old keys are gone too
     for (const envelope of bob.tap.binary)
       expect(await c.ingest(envelope)).toMatchObject({ kind: 'dropped', reason: 'no_keys' });
   });
