@@ -22,6 +22,7 @@ export interface NewPageOptions {
 }
 
 export interface RoomWorld {
+  /** The server now (a new one after `restartServer`). */
   readonly server: RunningServer;
   readonly browser: Browser;
   /** Where the server serves both the app and the API. */
@@ -40,6 +41,11 @@ export interface RoomWorld {
   failureScreenshots(pages: Readonly<Record<string, Page>>): Promise<void>;
   /** The same, if and when the running test fails. */
   screenshotsOnFailure(pages: Readonly<Record<string, Page>>): void;
+  /**
+   * Stops the server as SIGTERM does (participants are told it is restarting), waits `pauseMs`,
+   * and starts it again on the same port and data folder.
+   */
+  restartServer(pauseMs: number): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -64,22 +70,29 @@ export async function startRoomWorld(name: string): Promise<RoomWorld> {
       await rm(dataDir, { recursive: true, force: true });
     })());
 
+  const serve = (port: number) =>
+    startServer({
+      port,
+      host: '127.0.0.1',
+      dataDir,
+      webRoot: distDir,
+      log: () => {},
+      passwordCost: { N: 2 ** 10, r: 8, p: 1 },
+      realtime,
+    });
+  const restartServer = async (pauseMs: number): Promise<void> => {
+    const port = Number(new URL(server?.url ?? '').port);
+    await server?.close();
+    server = undefined;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    server = await serve(port);
+  };
+
   try {
     await mkdir(artifacts, { recursive: true });
     await buildWebApp();
     // Started side by side; whichever did start is kept, so close() can stop it if the other failed.
-    const [serverStart, browserStart] = await Promise.allSettled([
-      startServer({
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        webRoot: distDir,
-        log: () => {},
-        passwordCost: { N: 2 ** 10, r: 8, p: 1 },
-        realtime,
-      }),
-      launchChromium(),
-    ]);
+    const [serverStart, browserStart] = await Promise.allSettled([serve(0), launchChromium()]);
     if (serverStart.status === 'fulfilled') server = serverStart.value;
     if (browserStart.status === 'fulfilled') browser = browserStart.value;
     if (serverStart.status === 'rejected') throw serverStart.reason;
@@ -89,7 +102,8 @@ export async function startRoomWorld(name: string): Promise<RoomWorld> {
     const adminToken = await signInToken(serverStart.value.url, admin.email, admin.password);
     return world(name, {
       dataDir,
-      server: serverStart.value,
+      server: () => server ?? serverStart.value,
+      restartServer,
       browser: browserStart.value,
       adminToken,
       contexts,
@@ -103,11 +117,12 @@ export async function startRoomWorld(name: string): Promise<RoomWorld> {
 
 function world(
   name: string,
-  parts: Pick<RoomWorld, 'server' | 'browser' | 'adminToken' | 'dataDir' | 'close'> & {
+  parts: Pick<RoomWorld, 'browser' | 'adminToken' | 'dataDir' | 'restartServer' | 'close'> & {
+    server: () => RunningServer;
     contexts: BrowserContext[];
   },
 ): RoomWorld {
-  const { server, browser, contexts } = parts;
+  const { browser, contexts } = parts;
   const screenshot = async (page: Page, file: string): Promise<void> => {
     await page.screenshot({ path: join(artifacts, file), fullPage: true });
   };
@@ -117,9 +132,12 @@ function world(
     }
   };
   return {
-    server,
+    get server() {
+      return parts.server();
+    },
     browser,
-    url: server.url,
+    url: parts.server().url,
+    restartServer: parts.restartServer,
     adminToken: parts.adminToken,
     dataDir: parts.dataDir,
     async newPage({ initScripts = [], viewport = defaultViewport } = {}) {
