@@ -39,6 +39,8 @@ import {
   RoomParticipants,
   type Participant,
 } from './room-participants.ts';
+import { systemClock } from './clock.ts';
+import { codeOf, RetriedInOrder } from './retried-in-order.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { signalingError } from './signaling-errors.ts';
 import type { MeetingMessage } from './signaling.ts';
@@ -61,6 +63,8 @@ export class Room implements MeetingRoom {
   readonly key: string;
   private readonly participants = new RoomParticipants();
   private readonly queue: SerialQueue;
+  /** Leaves and removals, retried in order while the database is away (retried-in-order.ts). */
+  private readonly changes: RetriedInOrder;
   private readonly mode: RoomMode;
   private closed = false;
   private readonly removedUsers: RemovedUsers;
@@ -73,8 +77,14 @@ export class Room implements MeetingRoom {
     this.queue = new SerialQueue((error) =>
       deps.ctx.log.error('realtime room task failed', {
         error: error instanceof Error ? error.name : 'non-error thrown',
+        code: codeOf(error),
       }),
     );
+    this.changes = new RetriedInOrder({
+      clock: systemClock(),
+      enqueue: (task) => void this.run(task),
+      log: deps.ctx.log,
+    });
     this.mode = createRoomMode(this.side(), deps);
     this.removedUsers = new RemovedUsers(deps.ctx.store, target);
   }
@@ -163,7 +173,7 @@ export class Room implements MeetingRoom {
   remove(participantId: string, reason: RemovalReason, reasons?: readonly BlockReason[]): boolean {
     if (!this.participants.has(participantId)) return false;
     this.detach(participantId, reason, reasons);
-    void this.run(() => this.mode.depart(participantId, 'removed'));
+    this.changes.add('removed', () => this.mode.depart(participantId, 'removed'));
     return true;
   }
 
@@ -196,7 +206,7 @@ export class Room implements MeetingRoom {
     const participantId = this.participants.on(peer)?.participantId;
     if (participantId === undefined) return;
     this.detach(participantId, how);
-    void this.run(() => this.mode.depart(participantId, how));
+    this.changes.add(how, () => this.mode.depart(participantId, how));
   }
 
   /** The meeting ended: everyone is told and let go, and the mode's state (the group) forgotten. */
@@ -230,6 +240,7 @@ export class Room implements MeetingRoom {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.changes.close();
     this.queue.close();
     this.mode.close();
     this.deps.relay.endMeeting(this.key);
@@ -259,6 +270,7 @@ export class Room implements MeetingRoom {
       send: (participantId, message) => participants.get(participantId)?.peer.send(message),
       broadcast: (message, except) => participants.broadcast(message, except),
       enqueue: (task) => void this.run(async () => task()),
+      retried: (what, task) => this.changes.add(what, task),
       detach: (participantId, reason) => this.detach(participantId, reason),
       turnAway: (participantId, reasons) => this.turnAway(participantId, reasons),
       reannounce: (participantId, mls) => {

@@ -36,6 +36,17 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   return typeof message === 'string' && lostConnection.test(message);
 }
 
+/** The database is away: its own error, or that error already turned into 503 UNAVAILABLE. */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof ServerError && error.code === 'UNAVAILABLE') return true;
+  return isDatabaseUnreachable(error);
+}
+
+/** The underlying database failure of an outage (the cause of an UNAVAILABLE), for its code. */
+export function outageCause(error: unknown): unknown {
+  return error instanceof ServerError && error.code === 'UNAVAILABLE' ? error.cause : error;
+}
+
 /** The code to log for a database failure: the SQLSTATE or socket code, or "connection-lost". */
 export function failureCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;

@@ -24,6 +24,7 @@ function fakeRoom(endToEndEncryption: boolean) {
     broadcast: (message: ServerMessage, except?: string) =>
       sent.push({ to: except === undefined ? '*' : `* but ${except}`, message }),
     enqueue: (task: () => Promise<void> | void) => queued.push(task),
+    retried: (_what: string, task: () => Promise<void>) => queued.push(task),
     detach: () => undefined,
     turnAway: () => undefined,
     reannounce: () => undefined,

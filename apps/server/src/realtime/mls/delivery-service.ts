@@ -15,7 +15,7 @@ import type { ClientMessageOf, SignalingErrorCode } from '../signaling.ts';
 import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts';
 import { planCommit, type CommitPlan } from './commit-plan.ts';
 import { CommitRequests } from './commit-requests.ts';
-import type { Member, Proposal } from './group.ts';
+import { joinerOf, type Member } from './group.ts';
 import type { Joiner } from './group-state.ts';
 import { GroupRecord } from './group-record.ts';
 import { useKeyPackage } from './key-packages.ts';
@@ -349,9 +349,7 @@ export class DeliveryService {
   }
 
   /** The member asked to commit that has not answered yet, if any. */
-  get committer(): string | undefined {
-    return this.requests.committer;
-  }
+  readonly committer = (): string | undefined => this.requests.committer;
 
   /** Whether anything still needs this service in memory (someone may still resume). */
   get idle(): boolean {
@@ -367,14 +365,9 @@ export class DeliveryService {
   /** The author learns its commit won; the others get it; the joiners get their Welcome. */
   private announce(plan: CommitPlan, author: string, message: ClientMessageOf<'commit'>): void {
     const members = [...this.group.members.values()];
-    for (const [to, out] of commitAnnouncements(
-      this.target.meetingId,
-      plan,
-      author,
-      message,
-      members,
-    ))
-      this.deps.host.send(to, out);
+    const meetingId = this.target.meetingId;
+    const out = commitAnnouncements(meetingId, plan, author, message, members);
+    for (const [to, announcement] of out) this.deps.host.send(to, announcement);
     for (const p of plan.turnedAway)
       if (!p.departed) this.deps.host.turnAway(p.participantId, [refusedByMembers]);
   }
@@ -395,8 +388,10 @@ export class DeliveryService {
     if ((await this.group.removeProposal(member)) && options.flush !== false) this.scheduleFlush();
   }
 
+  /** Retried while the database is away: a Remove recorded in an outage goes out after it. */
   private scheduleFlush(): void {
-    if (!this.closed) this.timers.batch(() => this.flush());
+    if (this.closed) return;
+    this.timers.batch(() => this.deps.host.retried('proposals', () => this.flush()));
   }
 
   /**
@@ -443,15 +438,19 @@ export class DeliveryService {
 
   private startGrace(member: Member): void {
     if (this.closed) return;
-    this.timers.grace(member, async () => {
-      if (
-        this.group.members.get(member.participantId) !== member ||
-        this.deps.host.isConnected(member.participantId)
-      )
-        return;
-      await this.queueRemove(member);
-      await this.refoundIfAbandoned();
-    });
+    this.timers.grace(member, () =>
+      this.deps.host.retried('grace-expired', () => this.graceExpired(member)),
+    );
+  }
+
+  private async graceExpired(member: Member): Promise<void> {
+    if (
+      this.group.members.get(member.participantId) !== member ||
+      this.deps.host.isConnected(member.participantId)
+    )
+      return;
+    await this.queueRemove(member);
+    await this.refoundIfAbandoned();
   }
 
   private stopTimers(): void {
@@ -497,8 +496,4 @@ export class DeliveryService {
     this.group.state = { ...state, creator: joinerOf(next) };
     this.deps.host.reannounce(next.participantId, this.info('create-group'));
   }
-}
-
-function joinerOf(add: Proposal): Joiner {
-  return { participantId: add.participantId, userId: add.userId, deviceId: add.deviceId };
 }

@@ -20,6 +20,8 @@ export interface DeliveryHost {
   isConnected(participantId: string): boolean;
   /** Runs `task` in the room's queue (how timers get back in). */
   enqueue(task: () => Promise<void> | void): void;
+  /** The same, in order with membership changes, and again while the database is away. */
+  retried(what: string, task: () => Promise<void>): void;
   /** The members refused this joiner (or the group cannot take it): the room turns it away. */
   turnAway(participantId: string, reasons: BlockReason[]): void;
   /** Sends `joined` again: the group was re-founded and this participant's role changed. */

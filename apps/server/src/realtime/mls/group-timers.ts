@@ -28,7 +28,7 @@ export class GroupTimers {
    * commits — each commit costs every member a full commit's processing, so their number, not
    * their size, is what a storm pays for.
    */
-  batch(flush: () => Promise<void>): void {
+  batch(flush: () => Promise<void> | void): void {
     const now = this.clock.now();
     this.batchStartedAt ??= now;
     const { batchWindowMs, maxBatchDelayMs } = this.options;
@@ -51,7 +51,7 @@ export class GroupTimers {
   }
 
   /** A member is away: it keeps its leaf for the grace time, then `expired` runs. */
-  grace(member: Member, expired: () => Promise<void>): void {
+  grace(member: Member, expired: () => Promise<void> | void): void {
     if (member.grace !== undefined) return;
     member.grace = this.clock.setTimeout(() => {
       this.enqueue(async () => {

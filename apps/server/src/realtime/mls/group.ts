@@ -5,6 +5,7 @@
 import { fromBase64, toBase64 } from '../bytes.ts';
 import type { TimerHandle } from '../clock.ts';
 import type { StoredMember, StoredProposal } from '../../storage/repos/realtime.ts';
+import type { Joiner } from './group-state.ts';
 
 export interface Member {
   readonly participantId: string;
@@ -140,4 +141,9 @@ export async function fromStoredProposal(
     attempts: stored.attempts,
     departed: stored.kind === 'add',
   };
+}
+
+/** Who an Add proposal brings in. */
+export function joinerOf(add: Proposal): Joiner {
+  return { participantId: add.participantId, userId: add.userId, deviceId: add.deviceId };
 }

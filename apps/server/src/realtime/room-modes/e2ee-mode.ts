@@ -67,7 +67,7 @@ export class E2eeMode implements RoomMode {
     const away = [...this.away].filter(([, user]) => user === userId).map(([id]) => id);
     for (const participantId of away) {
       this.away.delete(participantId);
-      this.room.enqueue(() => this.depart(participantId, 'removed'));
+      this.room.retried('removed', () => this.depart(participantId, 'removed'));
     }
   }
 
@@ -112,7 +112,7 @@ export class E2eeMode implements RoomMode {
   }
 
   get committer(): string | undefined {
-    return this.delivery?.committer;
+    return this.delivery?.committer();
   }
 
   /** The group is deleted (opened first if this server never had it open) and forgotten. */
@@ -150,6 +150,7 @@ export class E2eeMode implements RoomMode {
       send: (participantId, message) => this.room.send(participantId, message),
       isConnected: (participantId) => this.room.peerOf(participantId) !== undefined,
       enqueue: (task) => this.room.enqueue(task),
+      retried: (what, task) => this.room.retried(what, task),
       turnAway: (participantId, reasons) => this.room.turnAway(participantId, reasons),
       reannounce: (participantId, mls) => this.room.reannounce(participantId, mls),
       expel: async (participantId, violation) => {

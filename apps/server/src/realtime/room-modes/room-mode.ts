@@ -40,6 +40,9 @@ export interface RoomSide {
   broadcast(message: ServerMessage, except?: string): void;
   /** Runs `task` in the room's queue. */
   enqueue(task: () => Promise<void> | void): void;
+  /** Runs `task` in the queue, after and in order with other membership changes, and again
+   * while the database is unreachable (../retried-in-order.ts). */
+  retried(what: string, task: () => Promise<void>): void;
   /** Takes a participant out now (relay first, then the roster) and tells them why. */
   detach(participantId: string, reason: DetachReason): void;
   /** The joiner is not taken after all: `join-blocked` instead of `removed`. */
