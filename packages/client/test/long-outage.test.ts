@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Meeting, ReconnectReason } from '../src/index.ts';
-import { until } from './support/people.ts';
 import { RestartScenario } from './support/restart-scenario.ts';
 
 async function sqlite() {
@@ -29,26 +28,20 @@ function watchReconnects(meetings: readonly Meeting[]) {
   return seen;
 }
 
-async function inTheGroup(scenario: RestartScenario): Promise<void> {
+/** Four in the group, publishing; their code, and what they say while reconnecting from now. */
+async function meetingUnderWay(scenario: RestartScenario) {
+  await scenario.start();
+  await scenario.joinAndPublish();
+  await scenario.everyoneInTheGroup();
   const meetings = scenario.meetings;
-  await until(
-    meetings,
-    () => meetings.every((m) => m.epoch === 3n && m.roster.length === 4),
-    30_000,
-    'four in the group at epoch 3',
-  );
+  return { meetings, codeBefore: meetings[0]!.securityCode, seen: watchReconnects(meetings) };
 }
 
 describe('clients that stay through an outage', () => {
   it('sit out a 60 s outage with the default policy and resume the same group and media', async () => {
     const scenario = new RestartScenario(await sqlite());
     try {
-      await scenario.start();
-      await scenario.joinAndPublish();
-      await inTheGroup(scenario);
-      const meetings = scenario.meetings;
-      const codeBefore = meetings[0]!.securityCode;
-      const seen = watchReconnects(meetings);
+      const { meetings, codeBefore, seen } = await meetingUnderWay(scenario);
 
       const ready = await scenario.restart('SIGKILL', { pauseMs: 60_000 });
       // Back within the capped back-off (≤ 5 s) plus the resume, on a loaded machine.
@@ -71,12 +64,7 @@ describe('clients that stay through an outage', () => {
   it('hear "server restarting" on SIGTERM and are back within 5 s of the server', async () => {
     const scenario = new RestartScenario(await sqlite());
     try {
-      await scenario.start();
-      await scenario.joinAndPublish();
-      await inTheGroup(scenario);
-      const meetings = scenario.meetings;
-      const codeBefore = meetings[0]!.securityCode;
-      const seen = watchReconnects(meetings);
+      const { meetings, codeBefore, seen } = await meetingUnderWay(scenario);
 
       const ready = await scenario.restart('SIGTERM', { pauseMs: 3_000 });
       await scenario.everyPairSince(ready, ready + 5_000 - Date.now());

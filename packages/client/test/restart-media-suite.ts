@@ -20,12 +20,7 @@ export function defineRestartMediaSuite(name: string, database: () => Promise<Re
           await scenario.start();
           await scenario.joinAndPublish(reconnect);
           const meetings = scenario.meetings;
-          await until(
-            meetings,
-            () => meetings.every((m) => m.epoch === 3n && m.roster.length === 4),
-            30_000,
-            'four in the group at epoch 3',
-          );
+          await scenario.everyoneInTheGroup();
           const userIds = scenario.people.map((p) => p.userId);
           const relayBefore = new Map(meetings.map((m, i) => [m.relayId, userIds[i]]));
           const codeBefore = meetings[0]!.securityCode;

@@ -152,6 +152,17 @@ export class RestartScenario {
     return Date.now() - started;
   }
 
+  /** Resolves when all four are in the group together (epoch 3, four leaves). */
+  async everyoneInTheGroup(): Promise<void> {
+    const meetings = this.meetings;
+    await until(
+      meetings,
+      () => meetings.every((m) => m.epoch === 3n && m.roster.length === 4),
+      30_000,
+      'four in the group at epoch 3',
+    );
+  }
+
   /** Resolves when every pair decrypted a frame after `since`; rejects, naming the silent, after `ms`. */
   async everyPairSince(since: number, ms: number): Promise<void> {
     await until(
