@@ -6,34 +6,13 @@ import { ConclaveClient, MemoryStore } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binPath, repoRoot, runCli, tempDir } from './helpers/cli.ts';
+import { rest as call, signIn } from './helpers/rest.ts';
 import { startTestServer } from './helpers/server.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function call<T>(url: string, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
-  return (await response.json()) as T;
-}
-
-async function signIn(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
 
 describe('conclave join when the server goes away', () => {
   it('reports reconnecting, then gives up after --reconnect-attempts and exits non-zero', async () => {

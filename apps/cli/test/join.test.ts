@@ -5,6 +5,7 @@ import { ConclaveClient, MemoryStore, type Meeting } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.ts';
+import { rest as restAt, signIn as signInAt } from './helpers/rest.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 interface JoinResult {
@@ -26,28 +27,9 @@ let alice: { id: string; token: string };
 let bob: { id: string; email: string; password: string };
 const closers: (() => void)[] = [];
 
-async function rest<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function signIn(email: string, password: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
+const rest = <T>(token: string, method: string, path: string, body?: unknown) =>
+  restAt<T>(server.url, token, method, path, body);
+const signIn = (email: string, password: string) => signInAt(server.url, email, password);
 
 async function user(name: string): Promise<{ id: string; email: string; password: string }> {
   const email = `${name}@join.example.org`;
