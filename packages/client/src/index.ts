@@ -17,8 +17,10 @@ export type {
   RefusedCredential,
   RemovedReason,
   SenderStallEvent,
+  RemovalEvent,
 } from './meeting/types.ts';
 export type { DeviceNote, RosterMember } from './meeting/roster.ts';
+export type { RemovalResult } from './meeting/removals.ts';
 export type { Participant } from './meeting/participants.ts';
 export type { ReconnectPolicy, ReconnectReason } from './meeting/connector.ts';
 export {

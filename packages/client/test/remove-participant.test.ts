@@ -268,6 +268,67 @@ describe('removing a participant from an E2EE meeting', () => {
   });
 });
 
+describe("removing over the organizer's own socket (Meeting.removeParticipant)", () => {
+  it('resolves only once the removal is recorded and the group rekeyed without them, saying each step', async () => {
+    const [organizer, alice, bob] = (await people('organizer5', 'alice5', 'bob5')) as [
+      Tapped,
+      Tapped,
+      Tapped,
+    ];
+    const id = await startedMeeting(world.server, organizer, [alice, bob], true);
+    const o = await organizer.client.join(id);
+    const a = await alice.client.join(id);
+    const b = await bob.client.join(id);
+    const three = [o, a, b];
+    await until(three, () => three.every((m) => m.epoch === 2n), 15_000, 'epoch 2');
+    const codeOfThree = o.securityCode;
+
+    // Only the organizer (or an admin) may: alice is refused, and nothing happens to bob.
+    const byAlice = await a.removeParticipant(b.participantId ?? '').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(byAlice).toBeInstanceOf(ClientError);
+    expect(byAlice).toMatchObject({ code: 'server', serverCode: 'forbidden' });
+    // Not the organizer themselves, and not someone the server did not list.
+    await expect(o.removeParticipant(o.participantId ?? '')).rejects.toMatchObject({
+      code: 'server',
+      serverCode: 'conflict',
+    });
+    await expect(o.removeParticipant('nobody')).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    expect(b.phase).toBe('joined');
+
+    const steps: MeetingEvents['removal'][] = [];
+    o.on('removal', (step) => steps.push(step));
+    const removed = nextRemoved(b);
+    const result = await o.removeParticipant(b.participantId ?? '');
+    // Resolved: recorded, and the organizer's own group no longer holds bob — a new code.
+    expect(result.removed).toEqual([b.participantId]);
+    expect(steps.map((step) => step.state)).toEqual(['accepted', 'recorded', 'done']);
+    expect(o.roster.map((m) => m.userId)).not.toContain(bob.userId);
+    expect(o.securityCode).not.toBe(codeOfThree);
+    expect(await removed).toEqual({ reason: 'removed-by-organizer' });
+    await until([o, a], () => a.epoch === o.epoch, 15_000, 'alice on the same epoch');
+    expect(a.securityCode).toBe(o.securityCode);
+
+    const entries = (await audit('meeting.participant.removed')).filter(
+      (e) => e.subject === `meeting:${id}`,
+    );
+    expect(entries.map((e) => [e.actor?.id, e.details.by])).toEqual([
+      [organizer.userId, 'organizer'],
+    ]);
+    const rejoin = await bob.client.join(id).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((rejoin as ClientError).reasons.map((r) => r.code)).toEqual(['REMOVED_BY_ORGANIZER']);
+    await o.leave();
+    await a.leave();
+  });
+});
+
 describe('revoked sessions leave at once', () => {
   it('signing out removes that session from the meeting and the others rekey without it', async () => {
     const [organizer, alice, carol] = (await people('organizer3', 'alice3', 'carol3')) as [

@@ -18,6 +18,8 @@ export interface JoinTarget {
   readonly endToEndEncryption: boolean;
   /** Meetings: when this run of it started (removals hold for one run). */
   readonly startedAt?: number;
+  /** Meetings: the organizer's user id (they may remove participants over their socket). */
+  readonly organizerId?: string;
 }
 
 /** A reason a join is refused: the reason book's codes and sentences, engine or admission. */
@@ -60,6 +62,7 @@ export async function findTarget(
         kind: 'meeting',
         endToEndEncryption: meeting.decision.endToEndEncryption.enabled,
         ...(meeting.startedAt === null ? {} : { startedAt: meeting.startedAt }),
+        organizerId: meeting.organizer,
       },
     };
   }

@@ -7,6 +7,7 @@
 // proposes their MLS Remove), and their joins refused while this run of the meeting lasts.
 import { randomUUID } from 'node:crypto';
 import { recordEntry } from '../governance/admissions.ts';
+import { recordRemoval } from '../governance/removals.ts';
 import {
   auditBlockedJoin,
   decideAdmission,
@@ -16,6 +17,7 @@ import {
 } from './admission.ts';
 import type { MlsJoinInfo } from './mls/delivery-types.ts';
 import type { MeetingRoom, Peer } from './peer.ts';
+import { judgeRemoval } from './removal-request.ts';
 import { RemovedUsers } from './removed-users.ts';
 import { relayNoticeForwarder, relayReason } from './relay-notices.ts';
 import { sharedWebSocketSink, type LeaveReason, type MediaRelay } from './relay/index.ts';
@@ -177,7 +179,7 @@ export class Room implements MeetingRoom {
     return true;
   }
 
-  /** A message about this meeting from a participant of it; the mode answers all but two. */
+  /** A message about this meeting from a participant of it; the mode answers all but three. */
   handle(peer: Peer, message: MeetingMessage): Promise<void> {
     return this.run(async () => {
       const participantId = this.participants.on(peer)?.participantId;
@@ -191,6 +193,10 @@ export class Room implements MeetingRoom {
       }
       if (message.type === 'leave') {
         this.leave(peer, 'left');
+        return;
+      }
+      if (message.type === 'remove-participant') {
+        await this.removeAsked(peer, message.participantId);
         return;
       }
       const problem = await this.mode.handle(peer, participantId, message);
@@ -247,6 +253,64 @@ export class Room implements MeetingRoom {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /**
+   * The organizer (or an admin) on `peer` removes a participant over the socket. Out at once, as
+   * with the REST door, but recorded after: the record, their MLS Removes and the `removal-done`
+   * answer wait in line (retried-in-order.ts) while the database is away, so a removal made during
+   * an outage is committed once it is back — and reported done only then.
+   */
+  private async removeAsked(peer: Peer, participantId: string): Promise<void> {
+    const { meetingId, tenantId } = this.target;
+    const named = this.participants.get(participantId);
+    const judged = await judgeRemoval(
+      this.deps.ctx,
+      this.target,
+      peer.identity,
+      named?.peer.identity.user.id,
+    );
+    if (judged.kind === 'refused' || named === undefined) {
+      const { code, message } =
+        judged.kind === 'refused' ? judged : { code: 'not_found' as const, message: '' };
+      peer.send({ type: 'removal-refused', meetingId, participantId, code, message });
+      return;
+    }
+    const { user, device } = named.peer.identity;
+    let recorded = false;
+    this.changes.add('removal-recorded', async () => {
+      await recordRemoval(this.deps.ctx, {
+        tenantId,
+        meetingId,
+        runStartedAt: this.target.startedAt ?? 0,
+        by: peer.identity.user,
+        standing: judged.standing,
+        target: {
+          participantId,
+          userId: user.id,
+          displayName: user.displayName,
+          deviceId: device.id,
+        },
+      });
+      recorded = true;
+    });
+    const removed = this.removeUser(user.id);
+    peer.send({ type: 'removal-accepted', meetingId, participantId, removed });
+    this.changes.add('removal-reported', () => {
+      peer.send(
+        recorded
+          ? { type: 'removal-done', meetingId, participantId, removed }
+          : {
+              type: 'removal-refused',
+              meetingId,
+              participantId,
+              code: 'failed',
+              message:
+                'They are out of the meeting now, but the removal could not be recorded: after a server restart they could rejoin.',
+            },
+      );
+      return Promise.resolve();
+    });
+  }
 
   private run(task: () => Promise<void>): Promise<void> {
     return this.queue.run(async () => {

@@ -17,7 +17,7 @@ import { iso } from '../http/views.ts';
 import { realtimeOf } from '../realtime/control.ts';
 import type { RosterEntry } from '../realtime/room-types.ts';
 import type { MeetingRecord } from '../storage/records.ts';
-import { actorOf } from '../audit/actor.ts';
+import { recordRemoval } from '../governance/removals.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const participantParams = idParams.extend({ participantId: z.string().min(1).max(200) });
@@ -52,7 +52,7 @@ function view(entry: RosterEntry, e2ee: boolean): LiveParticipant {
 }
 
 export function participantRoutes(ctx: AppContext): Route[] {
-  const { store, audit } = ctx;
+  const { store } = ctx;
   // Looked up per request: the realtime side registers after the routes are built.
   const realtime = () => realtimeOf(ctx);
   const meetingOf = async (session: Session, id: string): Promise<MeetingRecord> => {
@@ -111,29 +111,13 @@ export function participantRoutes(ctx: AppContext): Route[] {
           throw conflict('The organizer cannot be removed from their own meeting.');
 
         // Recorded before anyone is taken out, so a join racing the removal is already refused.
-        await store.transaction(async (tx) => {
-          await tx.removals.put(session.tenantId, meeting.id, {
-            userId: target.userId,
-            runStartedAt: meeting.startedAt ?? 0,
-            removedBy: session.user.id,
-            removedAt: ctx.now(),
-          });
-          await audit.record(
-            {
-              tenantId: session.tenantId,
-              actor: actorOf(session.user),
-              kind: 'meeting.participant.removed',
-              subject: `meeting:${meeting.id}`,
-              details: {
-                participantId: target.participantId,
-                user: { id: target.userId, displayName: target.displayName },
-                device: target.deviceId,
-                reason: 'removed-by-organizer',
-                by: who,
-              },
-            },
-            tx,
-          );
+        await recordRemoval(ctx, {
+          tenantId: session.tenantId,
+          meetingId: meeting.id,
+          runStartedAt: meeting.startedAt,
+          by: session.user,
+          standing: who,
+          target,
         });
         return { removed: realtime().removeUser(session.tenantId, meeting.id, target.userId) };
       },

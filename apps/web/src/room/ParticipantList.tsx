@@ -1,18 +1,19 @@
 // Who is in the meeting. In an E2EE meeting this is the MLS group itself (each leaf's user and
 // device key fingerprint), not the server's list; in a standard meeting it is the server's list.
-// The organizer and admins may remove someone (after asking once more): the server takes them out
-// at once, the group rekeys, and they cannot come back while the meeting runs.
+// The organizer and admins may remove someone (after asking once more), over the room's own
+// connection: the server takes them out at once — even while its database is away — the group
+// rekeys, and they cannot come back while the meeting runs.
 import type { RosterMember } from '@conclave/client';
 import { useState } from 'react';
 import { useSession } from '../app/session.tsx';
-import { ApiError, request, segment } from '../api/http.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { deviceNoteWords } from './alerts.ts';
 
 /** Set for meetings (calls have no organizer to remove anyone). */
 export interface Removal {
-  readonly meetingId: string;
   readonly organizerId: string;
+  /** Resolves once the removal is done; rejects with a sentence for the user. */
+  readonly remove: (participantId: string) => Promise<void>;
 }
 
 export function ParticipantList({
@@ -30,16 +31,14 @@ export function ParticipantList({
   const mayRemove =
     removal !== undefined && (user.id === removal.organizerId || user.role === 'admin');
 
-  async function remove(meetingId: string, participantId: string): Promise<void> {
+  async function remove(participantId: string): Promise<void> {
+    if (removal === undefined) return;
     setBusy(participantId);
     setProblem(null);
     try {
-      await request<unknown>(
-        'POST',
-        `/api/meetings/${segment(meetingId)}/participants/${segment(participantId)}/remove`,
-      );
+      await removal.remove(participantId);
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : 'The participant was not removed.');
+      setProblem(error instanceof Error ? error.message : 'The participant was not removed.');
     } finally {
       setBusy(null);
     }
@@ -74,6 +73,11 @@ export function ParticipantList({
                   </span>
                 ) : null}
               </span>
+              {busy === member.participantId ? (
+                <span className="room-person-note" role="status">
+                  {' — removing; done once the server has recorded it and the group rekeyed'}
+                </span>
+              ) : null}
               {member.fingerprint ? (
                 <code className="fingerprint" aria-label="Key fingerprint">
                   {member.fingerprint}
@@ -90,8 +94,7 @@ export function ParticipantList({
                       : null
                   }
                   onConfirm={() => {
-                    if (member.participantId !== undefined)
-                      void remove(removal.meetingId, member.participantId);
+                    if (member.participantId !== undefined) void remove(member.participantId);
                   }}
                 />
               ) : null}

@@ -140,7 +140,10 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           e2ee={e2ee}
           removal={
             target.kind === 'meeting'
-              ? { meetingId: target.meeting.id, organizerId: target.meeting.organizer }
+              ? {
+                  organizerId: target.meeting.organizer,
+                  remove: (participantId) => session.removeParticipant(participantId),
+                }
               : undefined
           }
         />

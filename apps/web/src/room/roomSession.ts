@@ -8,6 +8,7 @@ import {
   type MediaKind,
   type MediaState,
   type Meeting,
+  type MeetingEvents,
   type RosterMember,
 } from '@conclave/client';
 import { workerFrameProtectors } from '@conclave/client/browser';
@@ -111,6 +112,15 @@ const refusedWords: Record<MediaKind, string> = {
   screen:
     'The server is refusing your screen share: the others cannot see it. Leave and join again.',
 };
+
+/** A removal that failed without the server's sentence: what the SDK's code means to a person. */
+function removalFailure(error: unknown): string {
+  if (error instanceof ClientError && error.code === 'connection_failed')
+    return 'The connection dropped before the removal was confirmed: check the participant list.';
+  if (error instanceof ClientError && error.code === 'invalid_argument')
+    return 'That participant is no longer listed, or is already being removed.';
+  return 'The participant was not removed.';
+}
 
 export class RoomSession {
   readonly #meetingId: string;
@@ -334,6 +344,28 @@ export class RoomSession {
     if (meeting === undefined) return;
     await meeting.sendChat(text);
     this.#addChat('You', text, true, meeting.e2ee === true);
+  }
+
+  /**
+   * The organizer (or an admin) removes someone over this room's own connection, so it is taken
+   * even while the server's database is away: they are out at once, and this resolves once the
+   * removal is recorded and this browser's group rekeyed without them. Rejects with a sentence.
+   */
+  async removeParticipant(participantId: string): Promise<void> {
+    const meeting = this.#meeting;
+    if (meeting === undefined) throw new Error(`You are not in the ${this.#noun}.`);
+    let said: string | undefined;
+    const listener = (step: MeetingEvents['removal']) => {
+      if (step.participantId === participantId && step.state === 'refused') said = step.message;
+    };
+    meeting.on('removal', listener);
+    try {
+      await meeting.removeParticipant(participantId);
+    } catch (error) {
+      throw new Error(said ?? removalFailure(error));
+    } finally {
+      meeting.off('removal', listener);
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import { inBackground, type TimerHandle } from '../clock.ts';
 import { Emitter } from '../emitter.ts';
 import { ClientError, type BlockReason } from '../errors.ts';
 import { inProcessFrameProtector } from '../media/frame-protector.ts';
-import { MediaSession, type IngestResult, type SenderInfo } from '../media/media-session.ts';
+import { MediaSession, type IngestResult } from '../media/media-session.ts';
 import { realtimeUrl } from '../transport/websocket.ts';
 import {
   decodeControl,
@@ -27,7 +27,8 @@ import { admissionOf, isLive, isOver, type Admission, type Phase } from './phase
 import { rosterPeople, type RosterPeople } from './roster.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { StandardMode } from './standard-mode.ts';
-import { senderStallEvent } from './stats.ts';
+import { Removals } from './removals.ts';
+import { describeSender, senderStallEvent } from './stats.ts';
 import type {
   ChatMessage,
   JoinOptions,
@@ -48,6 +49,7 @@ export class MeetingRuntime implements ModeHost {
   readonly connector: Connector;
   readonly announcer: MediaAnnouncer;
   readonly chatCounts = { sent: 0, received: 0, dropped: 0 };
+  readonly removals: Removals;
   /** Resolves once media keys are in place; rejects when the join fails. */
   readonly ready: Deferred = deferred();
   /**
@@ -90,6 +92,14 @@ export class MeetingRuntime implements ModeHost {
       report: (error) => this.report(error),
     });
     this.#e2eeOffer = new E2eeMode(this);
+    this.removals = new Removals({
+      meetingId,
+      send: (message) => this.send(message),
+      userOf: (participantId) => this.participants.byId(participantId)?.userId,
+      inGroup: (userId) =>
+        this.mode?.e2ee === true && this.mode.roster().some((m) => m.userId === userId),
+      emit: (event) => this.events.emit('removal', event),
+    });
     queueInbound(this.connector, this.queue, {
       message: (message) => this.#onMessage(message),
       binary: (bytes) => this.#onBinary(bytes),
@@ -162,6 +172,7 @@ export class MeetingRuntime implements ModeHost {
     admission?.media.stopSending();
     this.connector.close();
     (admission?.mode ?? this.#e2eeOffer).close();
+    this.removals.abandon(new ClientError(reason === 'left' ? 'closed' : 'removed'));
     const keys = this.#keys;
     this.#after(this.options.retentionMs ?? 10_000, () => keys?.close(), { background: true });
     if (reason !== 'left')
@@ -183,6 +194,7 @@ export class MeetingRuntime implements ModeHost {
     admission?.media.stopSending();
     this.#keys?.close();
     (admission?.mode ?? this.#e2eeOffer).close();
+    this.removals.abandon(new ClientError('closed'));
     this.#settle(new ClientError('closed'));
     if (wasActive) this.events.emit('connection', { state: 'closed' });
   }
@@ -241,6 +253,7 @@ export class MeetingRuntime implements ModeHost {
     if (phase.kind === 'joining' && phase.admission !== undefined)
       this.#phase = { kind: 'joined', admission: phase.admission };
     this.events.emit('epoch', { epoch, leafIndex });
+    this.removals.groupChanged();
   }
 
   markReady(): void {
@@ -293,6 +306,8 @@ export class MeetingRuntime implements ModeHost {
       if (phase.kind === 'joined')
         this.#phase = { kind: 'reconnecting', admission: phase.admission };
       this.leaveRelay();
+      // A removal asked on the old socket is answered on it, or not at all.
+      this.removals.abandon(new ClientError('connection_failed'));
       this.events.emit('connection', { state: 'reconnecting', reason });
     });
     c.on('waiting', ({ delayMs, ...next }) =>
@@ -346,6 +361,10 @@ export class MeetingRuntime implements ModeHost {
         return this.#onKeyFrameRequest(message.streamId);
       case 'frame-refused':
         return this.#onFrameRefused(message);
+      case 'removal-accepted':
+      case 'removal-done':
+      case 'removal-refused':
+        return this.removals.handle(message);
       case 'error':
         return this.#onServerError(message.code);
       case 'ready':
@@ -428,26 +447,12 @@ export class MeetingRuntime implements ModeHost {
       relayId: () => this.relayId,
       send: (bytes) => this.connector.sendBinary(bytes),
       bufferedAmount: () => this.connector.bufferedAmount,
-      describe: (relayId, leafIndex) => this.#describe(mode, relayId, leafIndex),
+      describe: (relayId, leafIndex) =>
+        describeSender(this.participants, mode, this.deps.directory, relayId, leafIndex),
       stalled: (change) =>
         this.events.emit('senderStall', senderStallEvent(change, this.participants)),
     });
     return { mode, participantId: message.participantId, relayId: message.relayId, media };
-  }
-
-  #describe(mode: MeetingMode, relayId: number, leafIndex: number): SenderInfo {
-    const participant = this.participants.byRelay(relayId);
-    const userId = participant?.userId ?? mode.binding.member(leafIndex)?.identity?.userId;
-    const displayName =
-      (userId === undefined ? undefined : this.deps.directory.displayName(userId)) ??
-      participant?.displayName;
-    return {
-      relayId,
-      leafIndex,
-      ...(participant === undefined ? {} : { participantId: participant.participantId }),
-      ...(userId === undefined ? {} : { userId }),
-      ...(displayName === undefined ? {} : { displayName }),
-    };
   }
 
   #participantsChanged(): void {

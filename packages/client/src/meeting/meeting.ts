@@ -9,6 +9,7 @@ import { MAX_CHAT_LENGTH } from './chat.ts';
 import { MeetingRuntime } from './meeting-runtime.ts';
 import type { Participant } from './participants.ts';
 import { isLive, publicPhase } from './phase.ts';
+import type { RemovalResult } from './removals.ts';
 import { standardRoster, type RosterMember } from './roster.ts';
 import { meetingStats } from './stats.ts';
 import type {
@@ -146,6 +147,21 @@ export class Meeting {
   /** Idempotent. Rejects a pending `join`, closes the connection and forgets every key. */
   close(): void {
     this.#run.close();
+  }
+
+  /**
+   * The organizer (or an admin) removes `participantId` — with every other device of that user —
+   * from the meeting; they may not rejoin while it runs. They are out of the media at once; the
+   * promise resolves once the server recorded the removal and, in an E2EE meeting, this client's
+   * group no longer holds them (the group rekeyed, the security code changed). While the server's
+   * database is away it keeps waiting (`removal` events say where it stands). Rejects with
+   * ClientError `server` (serverCode: forbidden, not_found, conflict, unavailable, failed),
+   * `invalid_argument` (no such participant listed, or already being removed), `not_joined`,
+   * `connection_failed` (the socket dropped before the answer: check the participant list), `closed`.
+   */
+  removeParticipant(participantId: string): Promise<RemovalResult> {
+    if (this.#run.phase.kind !== 'joined') return Promise.reject(new ClientError('not_joined'));
+    return this.#run.removals.ask(participantId);
   }
 
   // ---- media and chat ------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 // The counters `Meeting.stats()` reports, put together from the media session and the meeting,
-// and the `senderStall` event named the same way.
-import type { MediaSession } from '../media/media-session.ts';
+// and the `senderStall` event and the media session's senders named the same way.
+import type { LiveDirectory } from '../identity/directory.ts';
+import type { MediaSession, SenderInfo } from '../media/media-session.ts';
 import type { StallChange } from '../media/sender-stalls.ts';
 import { totalDropped } from '../media/stats.ts';
+import type { MeetingMode } from './mode.ts';
 import type { ParticipantTable } from './participants.ts';
 import type { MeetingStats, SenderStallEvent } from './types.ts';
 
@@ -62,4 +64,25 @@ export function senderStallEvent(
   }
   const { relayId, reason } = change.stall;
   return { state: 'stalled', relayId, reason, ...named(participants, relayId) };
+}
+
+/** Who sends as `relayId` from `leafIndex`: the server's list first, then the group's credential. */
+export function describeSender(
+  participants: ParticipantTable,
+  mode: MeetingMode,
+  directory: LiveDirectory,
+  relayId: number,
+  leafIndex: number,
+): SenderInfo {
+  const participant = participants.byRelay(relayId);
+  const userId = participant?.userId ?? mode.binding.member(leafIndex)?.identity?.userId;
+  const displayName =
+    (userId === undefined ? undefined : directory.displayName(userId)) ?? participant?.displayName;
+  return {
+    relayId,
+    leafIndex,
+    ...(participant === undefined ? {} : { participantId: participant.participantId }),
+    ...(userId === undefined ? {} : { userId }),
+    ...(displayName === undefined ? {} : { displayName }),
+  };
 }

@@ -155,8 +155,31 @@ export interface MeetingEvents {
    * user does not hear or see them, and should be told), or they decrypt again (`cleared`).
    */
   senderStall: SenderStallEvent;
+  /** Where a `removeParticipant` of this participant's stands (see RemovalEvent). */
+  removal: RemovalEvent;
   error: ClientError;
 }
+
+/**
+ * A removal asked with `removeParticipant`, step by step. `accepted`: `removed` are out of the
+ * meeting now (no media, no rejoining), the record may still wait for the server's database;
+ * `recorded`: recorded and audited, the group's change proposed; `done`: and this client's group
+ * no longer holds them (E2EE) — the promise resolves; `refused`: nothing was done, `message` says
+ * why in a sentence for a person, `code` is stable (forbidden, not_found, conflict, unavailable,
+ * failed).
+ */
+export type RemovalEvent =
+  | {
+      readonly participantId: string;
+      readonly state: 'accepted' | 'recorded' | 'done';
+      readonly removed: readonly string[];
+    }
+  | {
+      readonly participantId: string;
+      readonly state: 'refused';
+      readonly code: string;
+      readonly message: string;
+    };
 
 /** A sender this receiver cannot hear, by relay id and (as the server names them) person. */
 export interface SenderStallEvent {

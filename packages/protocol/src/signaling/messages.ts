@@ -76,6 +76,21 @@ export const signalingErrorCodes = [
 export type SignalingErrorCode = (typeof signalingErrorCodes)[number];
 
 /**
+ * Why a `remove-participant` was refused. `forbidden`: only the organizer or an admin may remove;
+ * `not_found`: no such participant in the meeting now; `conflict`: yourself or the organizer;
+ * `unavailable`: an admin's role cannot be checked while the database is away (the organizer's
+ * can: try again shortly); `failed`: the removal could not be recorded (they are out regardless).
+ */
+export const removalRefusals = [
+  'forbidden',
+  'not_found',
+  'conflict',
+  'unavailable',
+  'failed',
+] as const;
+export type RemovalRefusal = (typeof removalRefusals)[number];
+
+/**
  * Codes in `join-blocked.reasons` besides the governance engine's (`COMPLIANCE_RECORDING_BLOCKS_E2EE`,
  * `CLIENT_NOT_SUPPORTED`, `MEETING_FULL`, `MEETING_NOT_FOUND`); codes and sentences are the reason
  * book's (@conclave/vocabulary).
@@ -153,6 +168,13 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('media-state'), meetingId: id, state: mediaStateSchema }),
   z.object({ type: z.literal('leave'), meetingId: id }),
+  /**
+   * The organizer (or an admin) in the meeting removes `participantId` — and every other device
+   * of that user — over their own socket. Unlike `POST …/participants/:id/remove` this is taken
+   * while the server's database is away: they are out of the relay at once (`removal-accepted`),
+   * and `removal-done` follows once the removal is recorded and the group's Removes proposed.
+   */
+  z.object({ type: z.literal('remove-participant'), meetingId: id, participantId: id }),
   z.object({ type: z.literal('ping'), nonce: z.number().int() }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
@@ -327,6 +349,31 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     mediaKind: z.enum(mediaKinds),
     reason: z.enum(frameRefusedReasons),
     frames: z.number().int().min(1),
+  }),
+  /**
+   * Answers to `remove-participant`, to the one who asked. `accepted`: `removed` are out of the
+   * relay and the meeting now, and may not rejoin; the record and the group change may still wait
+   * for the database. `done`: recorded (and audited) and, in an E2EE meeting, their MLS Removes
+   * proposed — the commit that applies them follows from a member. `refused`: nothing was done.
+   */
+  z.object({
+    type: z.literal('removal-accepted'),
+    meetingId: id,
+    participantId: id,
+    removed: z.array(id),
+  }),
+  z.object({
+    type: z.literal('removal-done'),
+    meetingId: id,
+    participantId: id,
+    removed: z.array(id),
+  }),
+  z.object({
+    type: z.literal('removal-refused'),
+    meetingId: id,
+    participantId: id,
+    code: z.enum(removalRefusals),
+    message: z.string(),
   }),
   z.object({ type: z.literal('pong'), nonce: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),

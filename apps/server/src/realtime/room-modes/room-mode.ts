@@ -15,7 +15,10 @@ import type { BlockReason, DetachReason, JoinRequest } from '../room-types.ts';
 import type { MeetingMessage, ServerMessage, SignalingErrorCode } from '../signaling.ts';
 
 /** A meeting message the room does not answer itself: every one of them belongs to a mode. */
-export type ModeMessage = Exclude<MeetingMessage, { type: 'join' | 'leave' }>;
+export type ModeMessage = Exclude<
+  MeetingMessage,
+  { type: 'join' | 'leave' | 'remove-participant' }
+>;
 
 /** Puts the joiner's socket into the meeting under `participantId` (the room's part). */
 export type Attach = (participantId: string, mls: MlsJoinInfo | undefined) => void;
