@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ServerError } from '../errors.ts';
+import { UNAVAILABLE_RETRY_SECONDS } from '../storage/unavailable.ts';
 import { authenticate, requireAccess } from './auth.ts';
 import { toErrorResponse, toFrameworkErrorResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -44,6 +45,9 @@ export async function buildApp(
     // A request id a person can quote to support: sent back as X-Request-Id, on every log line.
     genReqId: () => randomBytes(8).toString('hex'),
     bodyLimit: BODY_LIMIT,
+    // While closing, requests still arriving on open connections get the contract's typed 503
+    // (below) rather than Fastify's own untyped one.
+    return503OnClosing: false,
     // Client address and protocol from X-Forwarded-* only via a trusted proxy (trusted-proxies.ts).
     trustProxy: ctx.trustedProxies?.length ? [...ctx.trustedProxies] : false,
     // Errors Fastify raises before routing (a malformed URL) get the contract's body too.
@@ -51,6 +55,28 @@ export async function buildApp(
       const { status, body } = toFrameworkErrorResponse(error, request.url);
       void (reply as FastifyReply).code(status).send(body);
     },
+  });
+
+  // Shutting down (SIGTERM): what still arrives is told to come back, as during a database outage.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) {
+      done();
+      return;
+    }
+    const restarting = new ServerError(
+      'UNAVAILABLE',
+      'The server is restarting; try again shortly.',
+    );
+    void reply
+      .code(restarting.status)
+      .header('retry-after', String(UNAVAILABLE_RETRY_SECONDS))
+      .header('connection', 'close')
+      .send(toErrorResponse(restarting).body);
   });
 
   await app.register(cookie);

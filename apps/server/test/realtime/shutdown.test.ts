@@ -1,8 +1,10 @@
 // Graceful shutdown (issue 12 "Graceful shutdown", issue 16 item 4): when the server stops, a join
 // is refused with `server_restarting`, a commit a member is making finishes (its Welcome reaches
 // the joiner), every participant is told `server-restarting`, and only then do the sockets close —
-// with 1012 (service restart) and a reason, not 1001 and nothing.
+// with 1012 (service restart) and a reason, not 1001 and nothing. REST meanwhile answers the typed
+// 503 UNAVAILABLE with Retry-After.
 import { afterEach, describe, expect, it } from 'vitest';
+import { client, fails } from '../support/http.ts';
 import { startDeployment, startedMeeting, type Deployment } from './support/deployment.ts';
 import { TestParticipant } from './support/mls-client.ts';
 
@@ -35,6 +37,10 @@ describe('the server shutting down', () => {
     // A join now is refused, typed, and the socket stays up until the end.
     const refused = await bob.join(meetingId);
     expect(refused).toMatchObject({ type: 'error', code: 'server_restarting' });
+    // A REST request meanwhile gets the contract's typed 503 with Retry-After, not a bare one.
+    const during = await client(world.server.url)('GET', '/api/auth/me');
+    fails(during, 503, 'UNAVAILABLE');
+    expect(during.headers.get('retry-after')).toBe('5');
 
     // The commit dave was making went through: it was accepted, and alice got her Welcome (she
     // enters the group from it; her client checks the credentials once the server is back).
