@@ -100,10 +100,19 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
       }
     });
 
-    it('answers 401 to an anonymous caller on every route but health, docs and sign-in/out', async () => {
+    it('answers 401 to an anonymous caller on every route but health, docs, sign-in/out and single sign-on', async () => {
       const anonymous = client(org.server.url);
       // Liveness and readiness are for load balancers: they tell nothing about any tenant.
-      const open = new Set(['/healthz', '/readyz', '/api/auth/sign-in', '/api/auth/sign-out']);
+      // Single sign-on begins before anyone is signed in: its lookup, start and callback are open.
+      const open = new Set([
+        '/healthz',
+        '/readyz',
+        '/api/auth/sign-in',
+        '/api/auth/sign-out',
+        '/api/auth/sso',
+        '/api/auth/sso/start',
+        '/api/auth/sso/callback',
+      ]);
       for (const route of routes.filter((r) => !open.has(r.path))) {
         fails(await anonymous(route.method, fill(route.path, {})), 401, 'UNAUTHENTICATED');
       }

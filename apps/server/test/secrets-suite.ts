@@ -17,6 +17,7 @@ import { rotateSecretKey, ServerError, startServer, type RunningServer } from '.
 import { prepareSecretsAtRest } from '../src/secrets/at-rest.ts';
 import { openDatabase, openStore } from '../src/storage/open.ts';
 import type { SqlDb } from '../src/storage/sql.ts';
+import type { Store } from '../src/storage/store.ts';
 import { fastPasswords, type TestDatabase } from './support/databases.ts';
 import { signInAs, testRealtime, type SignedIn } from './realtime/support/deployment.ts';
 import { externalSenderKeySeenBy } from './realtime/support/external-sender.ts';
@@ -101,6 +102,15 @@ export function defineSecretsSuite(name: string, database: () => TestDatabase): 
       const dave: SignedIn = await signInAs(running.url, 'dave', passwords[email] ?? '');
       tenantId = dave.tenantId;
       return externalSenderKeySeenBy(running.url, dave);
+    }
+
+    async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
+      const store = await openStore(location, Date.now);
+      try {
+        await work(store);
+      } finally {
+        await store.close();
+      }
     }
 
     async function withDb<T>(work: (db: SqlDb) => Promise<T>): Promise<T> {
@@ -235,7 +245,33 @@ export function defineSecretsSuite(name: string, database: () => TestDatabase): 
       const keyFile = join(dataDir, 'secret.key');
       const before = readFileSync(keyFile, 'utf8');
       const { row: sealedBefore } = await stored();
+      // A single sign-on client secret is sealed under the same key, and must move with it.
+      await stop();
+      const ssoSecret = 'the-oidc-client-secret';
+      await withStore(async (store) => {
+        const vault = await prepareSecretsAtRest(store, { dataDir });
+        await store.sso.put({
+          tenantId,
+          issuer: 'https://idp.example',
+          clientId: 'conclave',
+          clientSecretSealed: vault.sealSsoSecret(tenantId, ssoSecret),
+          emailClaim: 'email',
+          nameClaim: 'name',
+          groupsClaim: null,
+          passwordSignIn: true,
+          newUsersPremium: false,
+          domains: ['rotation.example'],
+          updatedAt: Date.now(),
+        });
+      });
       const rotated = await rotateSecretKey(location);
+      expect(rotated.resealed).toBeGreaterThanOrEqual(2);
+      await withStore(async (store) => {
+        const vault = await prepareSecretsAtRest(store, { dataDir });
+        const row = await store.sso.get(tenantId);
+        expect(row?.clientSecretSealed).toMatch(new RegExp(`^sealed-v1\\.${rotated.keyId}\\.`));
+        expect(vault.openSsoSecret(tenantId, row?.clientSecretSealed ?? '')).toBe(ssoSecret);
+      });
       expect(rotated.resealed).toBeGreaterThanOrEqual(1);
       expect(readFileSync(keyFile, 'utf8')).not.toBe(before);
       expect(modeOf(keyFile).toString(8)).toBe('600');

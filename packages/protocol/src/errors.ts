@@ -10,6 +10,8 @@ export const errorCodes = [
   'INVALID_CREDENTIALS',
   'WEAK_PASSWORD',
   'ORGANIZATION_REQUIRED',
+  /** The organisation turned password sign-in off: sign in through its identity provider. */
+  'SSO_REQUIRED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   /** A state-changing request (or the realtime socket) from a page of another site. */
@@ -36,6 +38,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   INVALID_CREDENTIALS: 401,
   WEAK_PASSWORD: 400,
   ORGANIZATION_REQUIRED: 400,
+  SSO_REQUIRED: 403,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   ORIGIN_NOT_ALLOWED: 403,

@@ -7,6 +7,7 @@ export * from './text.ts';
 export * from './governance.ts';
 export * from './rest/common.ts';
 export * from './rest/auth.ts';
+export * from './rest/sso.ts';
 export * from './rest/devices.ts';
 export * from './rest/policies.ts';
 export * from './rest/catalog.ts';

@@ -159,6 +159,8 @@ export async function buildApp(
         const session = await authenticate(ctx, request);
         requireAccess(route.access, session);
         const result = await route.handle(request, reply, session);
+        // A route that answered itself (a redirect, a page) has nothing more to send.
+        if (reply.sent) return reply;
         return reply.code(route.status).send(result);
       },
     });

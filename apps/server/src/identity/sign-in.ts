@@ -203,6 +203,8 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
 
     const user = await ctx.store.users.get(match.account.tenantId, match.account.id);
     if (user === undefined) throw invalidCredentials();
+    // Said only to someone who knew the password: whether SSO is required is not for guessers.
+    await requirePasswordSignIn(ctx, user);
     const now = ctx.now();
     if (device !== undefined) {
       await ctx.store.knownDevices.touch(device.tokenHash, now);
@@ -218,6 +220,22 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
   } finally {
     for (const attempt of held) attempt.succeeded();
   }
+}
+
+/**
+ * The organisation may have turned password sign-in off (single sign-on only): then only its
+ * first admin — the break-glass account, for when the provider is down or misconfigured — may
+ * still sign in with a password.
+ */
+async function requirePasswordSignIn(ctx: AppContext, user: UserRecord): Promise<void> {
+  const sso = await ctx.store.sso.get(user.tenantId);
+  if (sso === undefined || sso.passwordSignIn) return;
+  const firstAdmin = (await ctx.store.users.list(user.tenantId)).find((u) => u.role === 'admin');
+  if (firstAdmin?.id === user.id) return;
+  throw new ServerError(
+    'SSO_REQUIRED',
+    "Your organisation signs in through its identity provider: use 'Sign in with single sign-on'.",
+  );
 }
 
 /** An admin lifts the sign-in limits on a user: their email, their account, their devices. */

@@ -3,6 +3,8 @@
 // built before the realtime side registers on the app, so they find it through the server's
 // context at request time; a server without realtime answers with an empty room.
 import type { AppContext } from '../context.ts';
+import type { AuditActor } from '../storage/records.ts';
+import { recheckTenant } from './recheck.ts';
 import type { RosterEntry } from './room-types.ts';
 import type { Rooms } from './rooms.ts';
 import type { Sockets } from './sockets.ts';
@@ -19,6 +21,11 @@ export interface RealtimeControl {
   endSession(sessionHash: string): void;
   /** All of a user's sessions ended (deleted, password reset): every socket of theirs closes. */
   endUserSessions(tenantId: string, userId: string): void;
+  /**
+   * Something outside the admin API changed who is admitted (a single sign-on moved a user's
+   * groups): everyone in the tenant's live E2EE meetings is checked again.
+   */
+  rulesChanged(tenantId: string, actor: AuditActor | null): Promise<void>;
 }
 
 const controls = new WeakMap<AppContext, RealtimeControl>();
@@ -28,6 +35,7 @@ const absent: RealtimeControl = {
   removeUser: () => [],
   endSession: () => undefined,
   endUserSessions: () => undefined,
+  rulesChanged: () => Promise.resolve(),
 };
 
 export function provideRealtime(ctx: AppContext, rooms: Rooms, sockets: Sockets): void {
@@ -37,6 +45,11 @@ export function provideRealtime(ctx: AppContext, rooms: Rooms, sockets: Sockets)
       rooms.find(tenantId, meetingId)?.removeUser(userId) ?? [],
     endSession: (sessionHash) => void sockets.endSession(sessionHash),
     endUserSessions: (tenantId, userId) => void sockets.endUser(tenantId, userId),
+    rulesChanged: async (tenantId, actor) => {
+      await recheckTenant(ctx, rooms, tenantId, actor).catch(() =>
+        ctx.log.error('realtime: re-checking participants after a change failed'),
+      );
+    },
   });
 }
 

@@ -1,7 +1,9 @@
 // Sign-in and sign-out. What an attempt may try and what a failure costs is decided in
 // identity/sign-in.ts; here the session is made and the cookies set.
 import { okSchema, signInRequestSchema, signInResponseSchema } from '@conclave/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import type { UserRecord } from '../storage/records.ts';
 import {
   clearSessionCookie,
   presentedDeviceToken,
@@ -14,6 +16,26 @@ import { iso, userView } from '../http/views.ts';
 import { signIn } from '../identity/sign-in.ts';
 import { realtimeOf } from '../realtime/control.ts';
 import { hashToken, newSessionToken } from '../identity/tokens.ts';
+
+/** A new session for `user`: stored by its hash, its cookie set; the token for bearer use. */
+export async function openSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserRecord,
+): Promise<{ token: string; expiresAt: number }> {
+  const token = newSessionToken();
+  const now = ctx.now();
+  const expiresAt = now + ctx.sessionTtlMs;
+  await ctx.store.sessions.create(hashToken(token), {
+    tenantId: user.tenantId,
+    userId: user.id,
+    createdAt: now,
+    expiresAt,
+  });
+  setSessionCookie(request, reply, token, expiresAt);
+  return { token, expiresAt };
+}
 
 export function authRoutes(ctx: AppContext): Route[] {
   return [
@@ -35,16 +57,7 @@ export function authRoutes(ctx: AppContext): Route[] {
           address: request.ip,
         });
 
-        const token = newSessionToken();
-        const now = ctx.now();
-        const expiresAt = now + ctx.sessionTtlMs;
-        await ctx.store.sessions.create(hashToken(token), {
-          tenantId: user.tenantId,
-          userId: user.id,
-          createdAt: now,
-          expiresAt,
-        });
-        setSessionCookie(request, reply, token, expiresAt);
+        const { token, expiresAt } = await openSession(ctx, request, reply, user);
         setDeviceCookie(request, reply, deviceToken);
         return { token, expiresAt: iso(expiresAt), user: userView(user), deviceToken };
       },

@@ -18,10 +18,12 @@ import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
 import { meetingRoutes } from './meetings.ts';
 import { participantRoutes } from './participants.ts';
+import { ssoRoutes } from './sso.ts';
 
 const groups: ((ctx: AppContext) => Route[])[] = [
   healthRoutes,
   authRoutes,
+  ssoRoutes,
   meRoutes,
   deviceRoutes,
   catalogRoutes,

@@ -24,17 +24,41 @@ import {
 
 export const NEW_SECRET_KEY_ENV = 'CONCLAVE_NEW_SECRET_KEY';
 
-/** What the realtime side uses to store and load its tenants' external-sender key pairs. */
+/**
+ * What the realtime side uses to store and load its tenants' external-sender key pairs, and single
+ * sign-on its tenants' OpenID client secrets (identity/sso/).
+ */
 export interface ExternalSenderVault {
   seal(tenantId: string, keyPair: Uint8Array): string;
   /** The key pair; throws (naming no key) if the row is not sealed, altered, or another tenant's. */
   open(tenantId: string, stored: string): Uint8Array;
+  sealSsoSecret(tenantId: string, secret: string): string;
+  /** The client secret; throws (naming no secret) like `open`. */
+  openSsoSecret(tenantId: string, stored: string): string;
+  /** A sign-in in progress (state, nonce, PKCE verifier), sealed into a short-lived cookie. */
+  sealSsoFlow(flow: string): string;
+  /** Undefined for anything not sealed by this server as a flow (altered, another key). */
+  openSsoFlow(stored: string): string | undefined;
 }
 
 const purpose = (tenantId: string) => `external-sender/${tenantId}`;
+const ssoPurpose = (tenantId: string) => `oidc-client-secret/${tenantId}`;
 
 function vaultOf(key: SecretKey): ExternalSenderVault {
   return {
+    sealSsoSecret: (tenantId, secret) =>
+      seal(key, new TextEncoder().encode(secret), ssoPurpose(tenantId)),
+    openSsoSecret(tenantId, stored) {
+      const opened = open(key, stored, ssoPurpose(tenantId));
+      if (opened.kind !== 'ok')
+        throw new Error(`the stored single sign-on client secret does not open (${opened.kind})`);
+      return new TextDecoder().decode(opened.plaintext);
+    },
+    sealSsoFlow: (flow) => seal(key, new TextEncoder().encode(flow), 'oidc-flow'),
+    openSsoFlow(stored) {
+      const opened = open(key, stored, 'oidc-flow');
+      return opened.kind === 'ok' ? new TextDecoder().decode(opened.plaintext) : undefined;
+    },
     seal: (tenantId, keyPair) => seal(key, keyPair, purpose(tenantId)),
     open(tenantId, stored) {
       const opened = open(key, stored, purpose(tenantId));
@@ -90,7 +114,14 @@ export async function prepareSecretsAtRest(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ExternalSenderVault> {
   const rows = await store.realtime.allExternalSenders();
-  const sealedBy = [...new Set(rows.flatMap((row) => sealedWith(row.keyPair) ?? []))];
+  const ssoSecrets = await store.sso.sealedSecrets();
+  const sealedBy = [
+    ...new Set(
+      [...rows.map((row) => row.keyPair), ...ssoSecrets.map((row) => row.sealed)].flatMap(
+        (stored) => sealedWith(stored) ?? [],
+      ),
+    ),
+  ];
   let key = findSecretKey(options, env);
   if (key === undefined) {
     if (sealedBy.length > 0) throw missingKeyFile(options.dataDir, sealedBy);
@@ -145,7 +176,8 @@ export interface RotatedSecretKey {
 }
 
 /**
- * Re-seals every stored external-sender key under a new secret key. With the key file: the new
+ * Re-seals every stored external-sender key (and single sign-on client secret) under a new secret
+ * key. With the key file: the new
  * key is written to `secret.key.next` first, the rows are re-sealed in one transaction, then the
  * file replaces `secret.key` (a run that stops in between is finished by running it again). With
  * CONCLAVE_SECRET_KEY: the new key comes from CONCLAVE_NEW_SECRET_KEY and the operator stores it.
@@ -158,7 +190,14 @@ export async function rotateSecrets(
 ): Promise<RotatedSecretKey> {
   const fromEnvironment = (options.secretKey ?? (env[SECRET_KEY_ENV] || undefined)) !== undefined;
   const rows = await store.realtime.allExternalSenders();
-  const sealedBy = [...new Set(rows.flatMap((row) => sealedWith(row.keyPair) ?? []))];
+  const ssoSecrets = await store.sso.sealedSecrets();
+  const sealedBy = [
+    ...new Set(
+      [...rows.map((row) => row.keyPair), ...ssoSecrets.map((row) => row.sealed)].flatMap(
+        (stored) => sealedWith(stored) ?? [],
+      ),
+    ),
+  ];
   let current = findSecretKey(options, env);
   if (current === undefined) {
     if (sealedBy.length > 0) throw missingKeyFile(options.dataDir, sealedBy);
@@ -199,6 +238,13 @@ export async function rotateSecrets(
         seal(next, bytes, purpose(row.tenantId)),
       );
       bytes.fill(0);
+      resealed += 1;
+    }
+    // The single sign-on client secrets move to the new key in the same transaction.
+    for (const row of ssoSecrets) {
+      if (sealedWith(row.sealed) === next.id) continue;
+      const secret = vaultOf(from).openSsoSecret(row.tenantId, row.sealed);
+      await tx.sso.resealSecret(row.tenantId, vaultOf(next).sealSsoSecret(row.tenantId, secret));
       resealed += 1;
     }
   });

@@ -383,6 +383,41 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  // Single sign-on per tenant (identity/sso/): the OpenID provider, its client secret sealed like
+  // the external-sender keys, the email domains whose people sign in through it (one tenant per
+  // domain), and which provider subject is which user. Repository: repos/sso.ts.
+  {
+    version: 7,
+    name: 'identity: single sign-on through an OpenID provider',
+    sql: () => `
+      CREATE TABLE tenant_sso (
+        tenant_id TEXT PRIMARY KEY REFERENCES tenants (tenant_id) ON DELETE CASCADE,
+        issuer TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        client_secret_sealed TEXT NOT NULL,
+        email_claim TEXT NOT NULL,
+        name_claim TEXT NOT NULL,
+        groups_claim TEXT,
+        password_sign_in INTEGER NOT NULL,
+        new_users_premium INTEGER NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE TABLE sso_domains (
+        domain TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenant_sso (tenant_id) ON DELETE CASCADE
+      );
+      CREATE TABLE sso_identities (
+        tenant_id TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        linked_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, issuer, subject),
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX sso_identities_by_user ON sso_identities (tenant_id, user_id);
+    `,
+  },
 ];
 
 /** The schema version this build brings a database to. */

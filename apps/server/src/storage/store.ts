@@ -14,6 +14,7 @@ import { compliancePoliciesRepo, encryptionPoliciesRepo } from './repos/policies
 import { realtimeRepo } from './repos/realtime.ts';
 import { removalsRepo } from './repos/removals.ts';
 import { sessionsRepo } from './repos/sessions.ts';
+import { ssoRepo } from './repos/sso.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 import type { SqlDb } from './sql.ts';
@@ -43,6 +44,8 @@ export interface Store {
   removals: ReturnType<typeof removalsRepo>;
   /** People admitted to a meeting besides its organizer and invitees (apps/server/src/realtime). */
   admissions: ReturnType<typeof admissionsRepo>;
+  /** Single sign-on: each tenant's OpenID provider, its domains, and linked identities. */
+  sso: ReturnType<typeof ssoRepo>;
   /** Answers once the database does (a readiness probe); UNAVAILABLE when it cannot be reached. */
   ping(): Promise<void>;
   /** Runs `work` in one transaction over a store bound to it. */
@@ -73,6 +76,7 @@ export function createStore(db: SqlDb): Store {
     realtime: realtimeRepo(db),
     removals: removalsRepo(db),
     admissions: admissionsRepo(db),
+    sso: ssoRepo(db),
     async ping() {
       await db.get('SELECT 1');
     },
