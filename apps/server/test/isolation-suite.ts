@@ -112,6 +112,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/auth/sso',
         '/api/auth/sso/start',
         '/api/auth/sso/callback',
+        '/api/auth/sso/cli-token',
       ]);
       for (const route of routes.filter((r) => !open.has(r.path))) {
         fails(await anonymous(route.method, fill(route.path, {})), 401, 'UNAUTHENTICATED');

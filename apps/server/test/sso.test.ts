@@ -225,11 +225,11 @@ describe('single sign-on through an OpenID provider', () => {
     idp.setAccount('sub-mo', { email: `mo@${DOMAIN}`, name: 'Mo', groups: [] });
     idp.tamperNextIdToken((payload) => ({ ...payload, email: `ceo@${DOMAIN}` }));
     const tampered = await ssoSignIn(`mo@${DOMAIN}`, 'sub-mo');
-    expect(tampered).toEqual({ token: undefined, next: '/sign-in?sso_error=id_token_invalid' });
+    expect(tampered).toEqual({ token: undefined, next: '/?sso_error=id_token_invalid' });
 
     idp.setAccount('sub-eve', { email: 'eve@elsewhere.example', name: 'Eve', groups: [] });
     const foreign = await ssoSignIn(`mo@${DOMAIN}`, 'sub-eve');
-    expect(foreign).toEqual({ token: undefined, next: '/sign-in?sso_error=domain_not_allowed' });
+    expect(foreign).toEqual({ token: undefined, next: '/?sso_error=domain_not_allowed' });
 
     // The provider's answer reaching the callback without the browser's sealed sign-in cookie.
     const start = await fetch(`${server.url}/api/auth/sso/start?email=mo@${DOMAIN}`, {
@@ -238,7 +238,7 @@ describe('single sign-on through an OpenID provider', () => {
     const back = await idp.signIn(start.headers.get('location') ?? '', 'sub-mo');
     const bare = await fetch(back, { redirect: 'manual' });
     expect(bare.status).toBe(303);
-    expect(bare.headers.get('location')).toBe('/sign-in?sso_error=flow_expired');
+    expect(bare.headers.get('location')).toBe('/?sso_error=flow_expired');
 
     // Where to go next is a path of this site only.
     const outward = await ssoSignIn(`mo@${DOMAIN}`, 'sub-mo', '//evil.example/phish');
@@ -251,7 +251,7 @@ describe('single sign-on through an OpenID provider', () => {
     skewMs = 2 * 60 * 60_000; // the ID tokens live an hour
     try {
       const expired = await ssoSignIn(`kim@${DOMAIN}`, 'sub-kim');
-      expect(expired).toEqual({ token: undefined, next: '/sign-in?sso_error=id_token_invalid' });
+      expect(expired).toEqual({ token: undefined, next: '/?sso_error=id_token_invalid' });
     } finally {
       skewMs = 0;
     }

@@ -7,6 +7,7 @@ import {
   ssoLookupResponseSchema,
   ssoPutSchema,
   ssoResponseSchema,
+  userSchema,
   type SsoSettingsView,
 } from '@conclave/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,7 +17,8 @@ import type { AppContext } from '../context.ts';
 import { ServerError, notFound } from '../errors.ts';
 import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
-import { iso } from '../http/views.ts';
+import { iso, userView } from '../http/views.ts';
+import { handoffUrl, redeem } from '../identity/sso/cli-handoff.ts';
 import { accountFor } from '../identity/sso/accounts.ts';
 import { SsoFailure } from '../identity/sso/failure.ts';
 import { FLOW_TTL_MS, finishSignIn, startSignIn } from '../identity/sso/flow.ts';
@@ -36,6 +38,26 @@ const emailQuery = z.object({
     .max(2000)
     .regex(/^[\x21-\x7e]*$/, 'a path of this site')
     .optional(),
+});
+
+/** `start` for the CLI: the loopback port it listens on and the S256 challenge of its verifier. */
+const startQuery = emailQuery.extend({
+  cli_port: z.coerce.number().int().min(1024).max(65535).optional(),
+  cli_challenge: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'base64url SHA-256')
+    .optional(),
+});
+
+const cliTokenBody = z.strictObject({
+  code: z.string().min(1).max(4000),
+  verifier: z.string().min(43).max(128),
+});
+
+const cliTokenResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: userSchema,
 });
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -63,7 +85,7 @@ function settingsView(settings: SsoSettingsRecord, redirectUri: string): SsoSett
 
 /** Back to the sign-in page with a code it explains (never the provider's own words). */
 function toSignInPage(reply: FastifyReply, code: string): FastifyReply {
-  return reply.redirect(`/sign-in?sso_error=${encodeURIComponent(code)}`, 303);
+  return reply.redirect(`/?sso_error=${encodeURIComponent(code)}`, 303);
 }
 
 /**
@@ -111,12 +133,16 @@ export function ssoRoutes(ctx: AppContext): Route[] {
       summary:
         'Start single sign-on for an email: redirects to the provider (authorization code, PKCE, state, nonce)',
       access: 'public',
-      query: emailQuery,
+      query: startQuery,
       response: z.unknown(),
       async handler({ query, request, reply }) {
         const settings = await store.sso.byDomain(domainOf(query.email));
         if (settings === undefined) return toSignInPage(reply, 'not_configured');
-        const started = await startSignIn(ctx, settings, callbackUrl(request), query.next);
+        const { cli_port: port, cli_challenge: challenge } = query;
+        if ((port === undefined) !== (challenge === undefined))
+          throw new ServerError('INVALID_INPUT', 'cli_port and cli_challenge go together.');
+        const cli = port === undefined || challenge === undefined ? undefined : { port, challenge };
+        const started = await startSignIn(ctx, settings, callbackUrl(request), query.next, cli);
         void reply.setCookie(FLOW_COOKIE, started.sealedFlow, {
           httpOnly: true,
           // Sent on the provider's top-level redirect back to the callback, not on cross-site posts.
@@ -141,7 +167,7 @@ export function ssoRoutes(ctx: AppContext): Route[] {
           const here = new URL(request.url, callbackUrl(request));
           const finished = await finishSignIn(ctx, request.cookies[FLOW_COOKIE], here);
           const account = await accountFor(ctx, finished.settings, finished.claims);
-          await openSession(ctx, request, reply, account.user);
+          if (finished.cli === undefined) await openSession(ctx, request, reply, account.user);
           await audit.record({
             tenantId: account.user.tenantId,
             actor: actorOf(account.user),
@@ -152,11 +178,34 @@ export function ssoRoutes(ctx: AppContext): Route[] {
           // Different groups may mean a different encryption policy for their live meetings.
           if (account.groups.added.length + account.groups.removed.length > 0)
             await realtimeOf(ctx).rulesChanged(account.user.tenantId, actorOf(account.user));
+          // For the CLI: no browser session; its loopback port gets a one-time code.
+          if (finished.cli !== undefined)
+            return reply.redirect(handoffUrl(ctx, finished.cli, account.user), 303);
           return continueTo(reply, finished.next);
         } catch (error) {
           if (error instanceof SsoFailure) return toSignInPage(reply, error.code);
           throw error;
         }
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/auth/sso/cli-token',
+      summary:
+        'The CLI redeems the one-time code its loopback port received, with its PKCE verifier, for a session token',
+      access: 'public',
+      body: cliTokenBody,
+      response: cliTokenResponse,
+      async handler({ body, request, reply }) {
+        const who = redeem(ctx, body.code, body.verifier);
+        const user = who && (await store.users.get(who.tenantId, who.userId));
+        if (user === undefined)
+          throw new ServerError(
+            'INVALID_CREDENTIALS',
+            'The sign-in code is not valid (expired, used, or not this sign-in): run `conclave auth login --sso` again.',
+          );
+        const { token, expiresAt } = await openSession(ctx, request, reply, user);
+        return { token, expiresAt: iso(expiresAt), user: userView(user) };
       },
     }),
     route({

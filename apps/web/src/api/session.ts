@@ -38,3 +38,17 @@ export async function updateMySettings(settings: { e2eeCalls: boolean }): Promis
   const answer = await request<{ user?: User } | null>('PATCH', '/api/me/settings', settings);
   return answer?.user ?? null;
 }
+
+export interface SsoLookup {
+  readonly sso: boolean;
+  readonly startUrl?: string;
+  readonly passwordSignIn: boolean;
+}
+
+/** Whether `email` signs in through its organisation's identity provider, and where to start. */
+export function lookUpSso(email: string, next: string): Promise<SsoLookup> {
+  const query = new URLSearchParams({ email, next });
+  return request<SsoLookup>('GET', `/api/auth/sso?${query.toString()}`, undefined, {
+    expectUnauthorized: true,
+  });
+}

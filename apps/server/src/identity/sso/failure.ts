@@ -1,5 +1,5 @@
 // Why a single sign-on did not sign anyone in, as a stable code the sign-in page turns into a
-// sentence (it arrives there in the URL: `/sign-in?sso_error=<code>`). Never the provider's raw
+// sentence (it arrives there in the URL: `/?sso_error=<code>`). Never the provider's raw
 // error text, which could carry a token or an identity.
 export const ssoFailureCodes = [
   /** The sign-in took too long, or its cookie is gone or was altered. */

@@ -26,7 +26,15 @@ interface Flow {
   readonly verifier: string;
   /** Where to go after signing in: a path of this site. */
   readonly next: string;
+  /** A CLI waiting on a loopback port (cli-handoff.ts), instead of a browser session. */
+  readonly cli?: CliWaiting;
   readonly expiresAt: number;
+}
+
+export interface CliWaiting {
+  readonly port: number;
+  /** base64url(SHA-256(the CLI's verifier)): only the CLI that began it can redeem the code. */
+  readonly challenge: string;
 }
 
 export interface Started {
@@ -45,9 +53,11 @@ export async function startSignIn(
   settings: SsoSettingsRecord,
   redirectUri: string,
   next: string | undefined,
+  cli?: CliWaiting,
 ): Promise<Started> {
   const config = await providerConfig(ctx, settings);
   const flow: Flow = {
+    ...(cli === undefined ? {} : { cli }),
     tenantId: settings.tenantId,
     state: oidc.randomState(),
     nonce: oidc.randomNonce(),
@@ -78,15 +88,19 @@ export async function startSignIn(
 function openFlow(ctx: AppContext, sealed: string | undefined): Flow {
   const text = sealed === undefined ? undefined : ctx.externalSenderVault.openSsoFlow(sealed);
   if (text === undefined) throw new SsoFailure('flow_expired');
-  const flow = JSON.parse(text) as Flow;
+  const flow = JSON.parse(text) as Partial<Flow>;
+  // A CLI's handoff code is sealed the same way (cli-handoff.ts): it is not a flow.
+  if (typeof flow.state !== 'string' || typeof flow.expiresAt !== 'number')
+    throw new SsoFailure('flow_expired');
   if (flow.expiresAt < ctx.now()) throw new SsoFailure('flow_expired');
-  return flow;
+  return flow as Flow;
 }
 
 export interface Finished {
   readonly settings: SsoSettingsRecord;
   readonly claims: IdTokenClaims;
   readonly next: string;
+  readonly cli: CliWaiting | undefined;
 }
 
 /**
@@ -125,5 +139,5 @@ export async function finishSignIn(
   }
   const claims = tokens.claims();
   if (claims === undefined) throw new SsoFailure('id_token_invalid');
-  return { settings, claims, next: flow.next };
+  return { settings, claims, next: flow.next, cli: flow.cli };
 }
