@@ -1,7 +1,10 @@
 // A browser on "another machine": it reaches Conclave only by a TLS name through nginx (configured
 // with the block docs/deploy.md gives operators), trusts exactly that certificate's key, and two
 // people hold an E2EE meeting there — same security code, moving video — over HTTPS and WSS. The
-// server, behind a trusted proxy, marks the session cookie Secure and sends HSTS.
+// server, behind a trusted proxy, marks the session cookie Secure and sends HSTS. And the whole
+// organisation story at once (issue 12's "done when"): a person signs in through the company's
+// OpenID provider (a real oidc-provider; created at first sign-in), holds an E2EE meeting through
+// the proxy, /metrics shows that meeting, and a backup taken during it restores completely.
 import { X509Certificate, createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -11,7 +14,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '@conclave/server';
+import { backupDataStore, restoreDataStore, startServer } from '@conclave/server';
 import type { RunningServer } from '@conclave/server';
 import { launchChromium } from './support/browser.ts';
 import { buildWebApp, distDir } from './support/buildApp.ts';
@@ -20,6 +23,9 @@ import { startNginx } from './support/nginx.ts';
 import type { NginxFront } from './support/nginx.ts';
 import { licensedPerson, signInToken, startedMeeting } from './support/roomPeople.ts';
 import type { Person } from './support/roomPeople.ts';
+import { startTestIdp } from '../../server/test/support/oidc-idp.ts';
+
+const METRICS_TOKEN = 'metrics-token-for-the-proxy-test';
 
 const serverName = 'conclave.test';
 
@@ -36,8 +42,8 @@ let dataDir = '';
 let server: RunningServer | undefined;
 let front: NginxFront | undefined;
 let browser: Browser | undefined;
-/** Requests the pages tried to send anywhere but the proxy: there must be none. */
-const elsewhere: string[] = [];
+/** Requests the pages tried to send anywhere but the proxy (and who asked): there must be none. */
+const elsewhere: { url: string; from: string }[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'conclave-proxy-'));
@@ -51,6 +57,7 @@ beforeAll(async () => {
     passwordCost: { N: 2 ** 10, r: 8, p: 1 },
     realtime: { batchWindowMs: 20, commitTimeoutMs: 1_500, reconnectGraceMs: 10_000 },
     trustedProxies: ['127.0.0.1'],
+    metrics: { token: METRICS_TOKEN },
   });
   const pems = await generate([{ name: 'commonName', value: serverName }], {
     keyType: 'ec',
@@ -80,16 +87,27 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function personalBrowser(): Promise<{ context: BrowserContext; page: Page }> {
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** A browser that may reach the proxy (and `also`, e.g. the identity provider) and nothing else. */
+async function personalBrowser(
+  also: readonly string[] = [],
+): Promise<{ context: BrowserContext; page: Page }> {
   if (browser === undefined || front === undefined) throw new Error('not started');
-  const origin = front.url;
+  const origins = new Set([front.url, ...also]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await context.route('**/*', async (route) => {
     const url = route.request().url();
-    if (new URL(url).origin === origin || url.startsWith('data:') || url.startsWith('blob:')) {
+    if (origins.has(new URL(url).origin) || url.startsWith('data:') || url.startsWith('blob:')) {
       await route.continue();
     } else {
-      elsewhere.push(url);
+      elsewhere.push({ url, from: originOf(route.request().frame().url()) });
       await route.abort();
     }
   });
@@ -141,4 +159,126 @@ describe('through nginx with TLS, as from another machine', () => {
       .poll(() => front?.accessLog() ?? '', { timeout: 10_000 })
       .toMatch(/"GET \/api\/realtime[^"]*" 101 /);
   }, 120_000);
+
+  it('signs a person in through the company’s identity provider; their E2EE meeting shows in /metrics and a backup during it restores', async () => {
+    if (server === undefined || front === undefined) throw new Error('not started');
+    const base = server.url;
+    const admin = server.firstAdmin;
+    if (admin === undefined) throw new Error('no first admin');
+    const adminToken = await signInToken(base, admin.email, admin.password);
+    const idp = await startTestIdp({
+      clients: [
+        {
+          clientId: 'conclave',
+          clientSecret: 'proxy-test-client-secret',
+          redirectUris: [`${front.url}/api/auth/sso/callback`],
+        },
+      ],
+      accounts: { 'sub-carol': { email: 'carol@acme.example', name: 'Carol Acme', groups: [] } },
+    });
+    try {
+      const configured = await fetch(`${base}/api/admin/sso`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          issuer: idp.issuer,
+          clientId: 'conclave',
+          clientSecret: 'proxy-test-client-secret',
+          domains: ['acme.example'],
+          newUsersPremium: true,
+        }),
+      });
+      expect(configured.status).toBe(200);
+
+      // Carol has no account yet: she signs in at the company's provider, through the proxy.
+      const { context, page } = await personalBrowser([idp.issuer]);
+      await page.goto(`${front.url}/`);
+      await page.getByLabel('Email').fill('carol@acme.example');
+      await page.getByRole('button', { name: 'Continue with single sign-on' }).click();
+      await page.waitForURL((url) => url.origin === idp.issuer);
+      await page.locator('input[name="login"]').fill('sub-carol');
+      await page.locator('input[name="password"]').fill('anything');
+      await page.locator('button[type="submit"]').first().click();
+      await page.waitForURL(`${front.url}/meetings`);
+      const session = (await context.cookies(front.url)).find((c) => c.name === 'conclave_session');
+      expect(session?.secure).toBe(true);
+
+      const users = (await (
+        await fetch(`${base}/api/admin/users`, {
+          headers: { authorization: `Bearer ${adminToken}` },
+        })
+      ).json()) as { users: { id: string; email: string }[] };
+      const carolId = users.users.find((u) => u.email === 'carol@acme.example')?.id;
+      expect(carolId).toBeDefined();
+      const carol: Person = {
+        name: 'Carol Acme',
+        email: 'carol@acme.example',
+        password: '',
+        userId: carolId ?? '',
+        token: '',
+      };
+      const dana = await licensedPerson(base, adminToken, 'Dana');
+      const meetingId = await startedMeeting(base, dana, [carol], true, 'Signed in by the company');
+
+      await page.goto(`${front.url}/meetings/${meetingId}/room`);
+      await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
+      const other = await personalBrowser();
+      await other.page.goto(`${front.url}/meetings/${meetingId}/room`);
+      await other.page.getByLabel('Email').fill(dana.email);
+      await other.page.getByLabel('Password').fill(dana.password);
+      await other.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await other.page.getByRole('button', { name: 'Join with camera and microphone' }).click();
+      await sharedCode(page, other.page);
+
+      // The operator's view: one E2EE meeting with two people in it.
+      const metrics = await (
+        await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      ).text();
+      expect(metrics).toMatch(/^conclave_meetings\{mode="e2ee"\} 1$/m);
+      expect(metrics).toMatch(/^conclave_participants\{mode="e2ee"\} 2$/m);
+      expect(metrics).not.toContain('carol');
+
+      // A backup taken now, mid-meeting, restores into a fresh folder with every row.
+      const backupDir = join(dataDir, '..', `${dataDir.split('/').pop() ?? 'x'}-backup`);
+      const restoredDir = join(dataDir, '..', `${dataDir.split('/').pop() ?? 'x'}-restored`);
+      try {
+        const backup = await backupDataStore({ dataDir, to: backupDir });
+        expect(backup.manifest.rows['tenant_sso']).toBe(1);
+        expect(backup.manifest.rows['sso_identities']).toBe(1);
+        await restoreDataStore({ from: backupDir, dataDir: restoredDir });
+        const restored = await startServer({
+          port: 0,
+          dataDir: restoredDir,
+          webRoot: false,
+          log: () => undefined,
+          passwordCost: { N: 2 ** 10, r: 8, p: 1 },
+        });
+        try {
+          const token = await signInToken(restored.url, dana.email, dana.password);
+          const meeting = await fetch(`${restored.url}/api/meetings/${meetingId}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(meeting.status).toBe(200);
+          const restoredAdmin = await signInToken(restored.url, admin.email, admin.password);
+          const sso = (await (
+            await fetch(`${restored.url}/api/admin/sso`, {
+              headers: { authorization: `Bearer ${restoredAdmin}` },
+            })
+          ).json()) as { sso: { issuer: string; hasClientSecret: boolean } | null };
+          expect(sso.sso).toMatchObject({ issuer: idp.issuer, hasClientSecret: true });
+        } finally {
+          await restored.close();
+        }
+      } finally {
+        await rm(backupDir, { recursive: true, force: true });
+        await rm(restoredDir, { recursive: true, force: true });
+      }
+      await other.context.close();
+      await context.close();
+      // Conclave's pages asked nothing of anyone else (the test provider's own page fetches fonts).
+      expect(elsewhere.filter((request) => request.from !== idp.issuer)).toEqual([]);
+    } finally {
+      await idp.close();
+    }
+  }, 180_000);
 });

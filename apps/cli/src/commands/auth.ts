@@ -1,9 +1,14 @@
 // `conclave sign-in`, `sign-out` and `whoami`: the stored session every server command uses.
+// `sign-in --sso` opens the session through the organisation's identity provider instead of a
+// password (../auth/sso-loopback.ts); either way it is stored and reported the same.
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { ApiClient } from '../api/client.ts';
 import { unwrapItem } from '../api/envelope.ts';
 import { connect, defaultServer, normalizeServerUrl } from '../api/session.ts';
 import type { SignInResponse, User } from '../api/types.ts';
+import { browserWanted, openBrowser } from '../auth/open-browser.ts';
+import { signInThroughBrowser } from '../auth/sso-loopback.ts';
 import {
   credentialsPath,
   deleteCredentials,
@@ -16,12 +21,21 @@ import { readPassword } from '../input/password.ts';
 import { emit, formatFields, printJson, printLines, progress } from '../output/print.ts';
 import { example, withJson, withServer } from './define.ts';
 import type { ServerCommandFlags } from './define.ts';
+import { positiveInteger } from './parsers.ts';
 
 interface SignInFlags extends ServerCommandFlags {
   email: string;
   organization?: string;
   passwordStdin?: boolean;
+  sso?: boolean;
+  /** False with --no-browser. */
+  browser?: boolean;
+  /** Seconds to wait for the browser, with --sso. */
+  timeout?: number;
 }
+
+/** A failed single sign-on never comes back to the CLI, so it waits this long and no longer. */
+const SSO_DEFAULT_TIMEOUT_SECONDS = 300;
 
 export function registerAuthCommands(program: Command): void {
   const signIn = withServer(
@@ -36,6 +50,18 @@ export function registerAuthCommands(program: Command): void {
       .option(
         '--password-stdin',
         'read the password from stdin (else CONCLAVE_PASSWORD, else a prompt)',
+      )
+      .addOption(
+        new Option(
+          '--sso',
+          "sign in through your organization's identity provider in the browser (no password)",
+        ).conflicts(['passwordStdin', 'organization']),
+      )
+      .option('--no-browser', 'with --sso: print the sign-in address but do not open a browser')
+      .option(
+        '--timeout <seconds>',
+        `with --sso: how long to wait for the browser sign-in (default: ${SSO_DEFAULT_TIMEOUT_SECONDS})`,
+        positiveInteger,
       ),
   ).action(signInAction);
   example(
@@ -43,6 +69,7 @@ export function registerAuthCommands(program: Command): void {
     'conclave sign-in --server http://127.0.0.1:8080 --email admin@example.org',
     'printf %s "$PASSWORD" | conclave sign-in --email admin@example.org --password-stdin',
     'conclave sign-in --email pat@example.org --organization "Contoso"',
+    'conclave sign-in --sso --email pat@example.org',
   );
 
   const signOut = withJson(
@@ -61,6 +88,27 @@ async function signInAction(flags: SignInFlags): Promise<void> {
   const server = normalizeServerUrl(
     flags.server ?? process.env.CONCLAVE_SERVER ?? stored?.server ?? defaultServer,
   );
+  const session =
+    flags.sso === true
+      ? await signInWithSso(server, flags)
+      : await signInWithPassword(server, flags);
+  const user = session.user;
+  const path = await writeCredentials({ server, token: session.token, email: user.email });
+  // The token stays in the credentials file: it is left out of the printed result on purpose.
+  const result = { server, expiresAt: session.expiresAt, user, credentialsFile: path };
+  emit(flags, result, () => [
+    `Signed in to ${server} as ${user.email} (${user.role}).`,
+    `Session saved in ${path}${session.expiresAt === undefined ? '' : `, valid until ${session.expiresAt}`}.`,
+  ]);
+}
+
+interface OpenedSession {
+  token: string;
+  expiresAt: string | undefined;
+  user: User;
+}
+
+async function signInWithPassword(server: string, flags: SignInFlags): Promise<OpenedSession> {
   const password = await readPassword(flags, `Password for ${flags.email}: `);
   progress(flags, `Signing in to ${server}…`);
   const api = new ApiClient({ server });
@@ -75,21 +123,24 @@ async function signInAction(flags: SignInFlags): Promise<void> {
   if (typeof response.token !== 'string' || response.token === '') {
     throw new CliError('server', `the server at ${server} answered the sign-in without a token`);
   }
-  const user = response.user;
   if (typeof response.deviceToken === 'string' && response.deviceToken !== '') {
     await writeDeviceToken(device, response.deviceToken);
   }
-  const path = await writeCredentials({
+  return response;
+}
+
+function signInWithSso(server: string, flags: SignInFlags): Promise<OpenedSession> {
+  return signInThroughBrowser({
     server,
-    token: response.token,
-    email: user.email,
+    email: flags.email,
+    timeoutMs: (flags.timeout ?? SSO_DEFAULT_TIMEOUT_SECONDS) * 1000,
+    showAddress: (url) => {
+      // Always printed, even with --json (on stderr): it is the way in when no browser opens.
+      process.stderr.write(`Open this address in your browser to sign in: ${url}\n`);
+      if (browserWanted(flags)) openBrowser(url);
+      progress(flags, 'Waiting for the browser sign-in…');
+    },
   });
-  // The token stays in the credentials file: it is left out of the printed result on purpose.
-  const result = { server, expiresAt: response.expiresAt, user, credentialsFile: path };
-  emit(flags, result, () => [
-    `Signed in to ${server} as ${user.email} (${user.role}).`,
-    `Session saved in ${path}${response.expiresAt === undefined ? '' : `, valid until ${response.expiresAt}`}.`,
-  ]);
 }
 
 async function signOutAction(flags: { json?: boolean }): Promise<void> {

@@ -234,7 +234,7 @@ async function requirePasswordSignIn(ctx: AppContext, user: UserRecord): Promise
   if (firstAdmin?.id === user.id) return;
   throw new ServerError(
     'SSO_REQUIRED',
-    "Your organisation signs in through its identity provider: use 'Sign in with single sign-on'.",
+    "Your organisation signs in through its identity provider: use 'Continue with single sign-on'.",
   );
 }
 

@@ -202,7 +202,7 @@ export function ssoRoutes(ctx: AppContext): Route[] {
         if (user === undefined)
           throw new ServerError(
             'INVALID_CREDENTIALS',
-            'The sign-in code is not valid (expired, used, or not this sign-in): run `conclave auth login --sso` again.',
+            'The sign-in code is not valid (expired, used, or not this sign-in): run `conclave sign-in --sso` again.',
           );
         const { token, expiresAt } = await openSession(ctx, request, reply, user);
         return { token, expiresAt: iso(expiresAt), user: userView(user) };

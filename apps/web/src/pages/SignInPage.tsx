@@ -158,7 +158,7 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps) {
           disabled={ssoBusy}
           onClick={() => void signInWithSso()}
         >
-          {ssoBusy ? 'Going to your identity provider…' : 'Sign in with single sign-on'}
+          {ssoBusy ? 'Going to your identity provider…' : 'Continue with single sign-on'}
         </button>
       </section>
     </main>

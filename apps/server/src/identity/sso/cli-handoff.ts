@@ -1,4 +1,4 @@
-// Single sign-on for the CLI (`conclave auth login --sso`), by a loopback redirect (RFC 8252): the
+// Single sign-on for the CLI (`conclave sign-in --sso`), by a loopback redirect (RFC 8252): the
 // CLI listens on 127.0.0.1, the browser signs in at the provider as usual, and the callback sends
 // it to the CLI's port with a one-time code instead of setting a browser session. The code is
 // sealed (it names the user and expires in a minute) and is redeemed only with the verifier whose
