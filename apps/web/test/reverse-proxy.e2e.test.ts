@@ -177,18 +177,24 @@ describe('through nginx with TLS, as from another machine', () => {
       accounts: { 'sub-carol': { email: 'carol@acme.example', name: 'Carol Acme', groups: [] } },
     });
     try {
-      const configured = await fetch(`${base}/api/admin/sso`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          issuer: idp.issuer,
-          clientId: 'conclave',
-          clientSecret: 'proxy-test-client-secret',
-          domains: ['acme.example'],
-          newUsersPremium: true,
-        }),
-      });
-      expect(configured.status).toBe(200);
+      // The admin sets the provider up in the admin center.
+      const setup = await personalBrowser();
+      await setup.page.goto(`${front.url}/admin/sso`);
+      await setup.page.getByLabel('Email').fill(admin.email);
+      await setup.page.getByLabel('Password').fill(admin.password);
+      await setup.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await setup.page.getByRole('heading', { name: 'Single sign-on' }).first().waitFor();
+      await setup.page.getByLabel('Issuer').fill(idp.issuer);
+      await setup.page.getByLabel('Client id').fill('conclave');
+      await setup.page.getByLabel('Client secret').fill('proxy-test-client-secret');
+      await setup.page.getByLabel('Email domains').fill('acme.example');
+      await setup.page
+        .getByLabel('Give people created at their first sign-in the Premium licence')
+        .check();
+      await setup.page.getByRole('button', { name: 'Save single sign-on' }).click();
+      await setup.page.getByText('Register this redirect address with your provider').waitFor();
+      expect(await setup.page.getByText(`${front.url}/api/auth/sso/callback`).count()).toBe(1);
+      await setup.context.close();
 
       // Carol has no account yet: she signs in at the company's provider, through the proxy.
       const { context, page } = await personalBrowser([idp.issuer]);

@@ -16,6 +16,8 @@ import type {
   LabelCreate,
   Template,
   TemplateCreate,
+  SsoPut,
+  SsoSettings,
   Tenant,
   TenantPatch,
   User,
@@ -114,6 +116,17 @@ export const tenant = {
     (await request<{ tenant: Tenant }>('GET', `${base}/tenant`)).tenant,
   update: async (body: TenantPatch): Promise<Tenant> =>
     (await request<{ tenant: Tenant }>('PATCH', `${base}/tenant`, body)).tenant,
+};
+
+export const sso = {
+  /** Null when single sign-on is not set up. */
+  get: async (): Promise<SsoSettings | null> =>
+    (await request<{ sso: SsoSettings | null }>('GET', `${base}/sso`)).sso,
+  put: async (body: SsoPut): Promise<SsoSettings | null> =>
+    (await request<{ sso: SsoSettings | null }>('PUT', `${base}/sso`, body)).sso,
+  remove: async (): Promise<void> => {
+    await request<unknown>('DELETE', `${base}/sso`);
+  },
 };
 
 export const users = {

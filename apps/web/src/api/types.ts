@@ -14,6 +14,8 @@ export type { CallDecision, ExplainOutput, MeetingDecision, MeetingOptions, Reas
 export type User = z.infer<typeof wire.userSchema>;
 export type Role = User['role'];
 export type SignInResponse = z.infer<typeof wire.signInResponseSchema>;
+export type SsoSettings = z.infer<typeof wire.ssoSettingsSchema>;
+export type SsoPut = z.input<typeof wire.ssoPutSchema>;
 export type DirectoryUser = z.infer<typeof wire.directorySchema>['users'][number];
 
 export type Meeting = z.infer<typeof wire.meetingSchema>;

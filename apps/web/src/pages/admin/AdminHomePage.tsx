@@ -10,6 +10,7 @@ const descriptions: Record<AdminSection, string> = {
   labels: 'Sensitivity labels that force end-to-end encryption on.',
   'compliance-recording': 'Compliance recording policies; people under them cannot use E2EE.',
   tenant: 'Participant cap and which clients may join end-to-end encrypted meetings.',
+  sso: 'Sign-in through your identity provider (OpenID Connect), people created at first sign-in, groups from it.',
   users: 'People, their role and their Premium licence.',
   groups: 'Groups and their members.',
   audit: 'Every policy change, assignment, E2EE decision and blocked join.',

@@ -7,6 +7,7 @@ import { GroupsPage } from './GroupsPage.tsx';
 import { LabelsPage } from './LabelsPage.tsx';
 import { PolicyAssignmentsPage } from './PolicyAssignmentsPage.tsx';
 import { TemplatesPage } from './TemplatesPage.tsx';
+import { SsoPage } from './SsoPage.tsx';
 import { TenantPage } from './TenantPage.tsx';
 import { UsersPage } from './UsersPage.tsx';
 import { WhatIfPage } from './WhatIfPage.tsx';
@@ -25,6 +26,8 @@ export function AdminSectionPage({ section }: { section: AdminSection }) {
       return <ComplianceRecordingPage />;
     case 'tenant':
       return <TenantPage />;
+    case 'sso':
+      return <SsoPage />;
     case 'users':
       return <UsersPage />;
     case 'groups':
