@@ -48,7 +48,8 @@ afterAll(async () => {
   await organizerConfig?.remove();
 });
 
-describe('the acceptance path', () => {
+// A chain of CLI processes per test: more time than one request gets on a loaded machine.
+describe('the acceptance path', { timeout: 180_000 }, () => {
   const state = {
     organizerPassword: '',
     meetingId: '',

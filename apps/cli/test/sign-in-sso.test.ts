@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIdp } from '../../server/test/support/oidc-idp.ts';
 import type { TestIdp } from '../../server/test/support/oidc-idp.ts';
 import { browserWanted } from '../src/auth/open-browser.ts';
-import { binPath, parseJson, repoRoot, runCli, tempDir } from './helpers/cli.ts';
+import { binPath, cliEnvironment, parseJson, repoRoot, runCli, tempDir } from './helpers/cli.ts';
 import type { CliResult } from './helpers/cli.ts';
 import { rest, signIn } from './helpers/rest.ts';
 import { startTestServer } from './helpers/server.ts';
@@ -80,14 +80,7 @@ interface RunningCli {
 function startCli(args: readonly string[], config: string): RunningCli {
   const child = spawn(process.execPath, [binPath, ...args], {
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      CONCLAVE_PASSWORD: undefined,
-      CONCLAVE_SERVER: undefined,
-      CONCLAVE_NO_BROWSER: '1',
-      CONCLAVE_CONFIG_DIR: config,
-      NO_COLOR: '1',
-    },
+    env: cliEnvironment(config, { CONCLAVE_NO_BROWSER: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -3,10 +3,9 @@
 // `removed-by-organizer`; the organizer's page drops him from the participants, which come from
 // the MLS group, and shows a new security code: the group rekeyed without him.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConclaveClient, MemoryStore, type MeetingEvents } from '@conclave/client';
-import { nodeWebSocketFactory } from '@conclave/client/node';
+import type { ConclaveClient, MeetingEvents } from '@conclave/client';
 import { settledCode } from './support/media.ts';
-import { licensedPerson, startedMeeting, type Person } from './support/roomPeople.ts';
+import { hostAndHeadlessGuest } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
 
 let world: RoomWorld;
@@ -23,18 +22,9 @@ afterAll(async () => {
 
 describe('removing a participant from the room', () => {
   it('takes them out, lists them no more, and rekeys the group to a new code', async () => {
-    const [alice, bob] = (await Promise.all(
-      ['Alice', 'Bob'].map((name) => licensedPerson(world.url, world.adminToken, name)),
-    )) as [Person, Person];
-    const meetingId = await startedMeeting(world.url, alice, [bob], true, 'Removal drill');
-
-    bobClient = await ConclaveClient.connect({
-      server: world.url,
-      auth: { token: bob.token },
-      store: new MemoryStore(),
-      webSocket: nodeWebSocketFactory(),
-    });
-    const bobMeeting = await bobClient.join(meetingId);
+    const guest = await hostAndHeadlessGuest(world.url, world.adminToken, 'Removal drill');
+    const { alice, meetingId, bobMeeting } = guest;
+    bobClient = guest.bobClient;
     const bobRemoved = new Promise<MeetingEvents['removed']>((resolve) =>
       bobMeeting.once('removed', resolve),
     );

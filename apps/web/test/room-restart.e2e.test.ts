@@ -3,10 +3,9 @@
 // ending; when the server is back the banner goes, the meeting carries on in the same MLS group
 // (same security code) and media flows again to a headless member.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConclaveClient, MemoryStore } from '@conclave/client';
-import { nodeWebSocketFactory } from '@conclave/client/node';
+import type { ConclaveClient } from '@conclave/client';
 import { settledCode } from './support/media.ts';
-import { licensedPerson, startedMeeting, type Person } from './support/roomPeople.ts';
+import { hostAndHeadlessGuest } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
 
 let world: RoomWorld;
@@ -23,18 +22,9 @@ afterAll(async () => {
 
 describe('the meeting room while the server restarts', () => {
   it('says the server is restarting, keeps the room, and carries on in the same group', async () => {
-    const [alice, bob] = (await Promise.all(
-      ['Alice', 'Bob'].map((name) => licensedPerson(world.url, world.adminToken, name)),
-    )) as [Person, Person];
-    const meetingId = await startedMeeting(world.url, alice, [bob], true, 'Restart drill');
-
-    bobClient = await ConclaveClient.connect({
-      server: world.url,
-      auth: { token: bob.token },
-      store: new MemoryStore(),
-      webSocket: nodeWebSocketFactory(),
-    });
-    const bobMeeting = await bobClient.join(meetingId);
+    const guest = await hostAndHeadlessGuest(world.url, world.adminToken, 'Restart drill');
+    const { alice, meetingId, bobMeeting } = guest;
+    bobClient = guest.bobClient;
     let fromAlice = 0;
     bobMeeting.on('frame', (frame) => {
       if (frame.sender.userId === alice.userId) fromAlice++;

@@ -63,23 +63,29 @@ async function audit(kind: string): Promise<AuditEntry[]> {
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
+/** An organizer and two invitees in one E2EE meeting, all three in the group at epoch 2. */
+async function threeInAMeeting(...names: [string, string, string]) {
+  const [organizer, alice, bob] = (await people(...names)) as [Tapped, Tapped, Tapped];
+  const id = await startedMeeting(world.server, organizer, [alice, bob], true);
+  const o = await organizer.client.join(id);
+  const a = await alice.client.join(id);
+  const b = await bob.client.join(id);
+  const three = [o, a, b];
+  await until(
+    three,
+    () => three.every((m) => m.epoch === 2n && m.roster.length === 3),
+    15_000,
+    'three members at epoch 2',
+  );
+  return { organizer, alice, bob, id, o, a, b, three };
+}
+
 describe('removing a participant from an E2EE meeting', () => {
   it('takes them out at once, rekeys the others to a new code, refuses their rejoin while the meeting runs, and audits who removed whom', async () => {
-    const [organizer, alice, bob] = (await people('organizer', 'alice', 'bob')) as [
-      Tapped,
-      Tapped,
-      Tapped,
-    ];
-    const id = await startedMeeting(world.server, organizer, [alice, bob], true);
-    const o = await organizer.client.join(id);
-    const a = await alice.client.join(id);
-    const b = await bob.client.join(id);
-    const three = [o, a, b];
-    await until(
-      three,
-      () => three.every((m) => m.epoch === 2n && m.roster.length === 3),
-      15_000,
-      'three members at epoch 2',
+    const { organizer, alice, bob, id, o, a, b, three } = await threeInAMeeting(
+      'organizer',
+      'alice',
+      'bob',
     );
     const codeOfThree = o.securityCode;
 
@@ -270,17 +276,7 @@ describe('removing a participant from an E2EE meeting', () => {
 
 describe("removing over the organizer's own socket (Meeting.removeParticipant)", () => {
   it('resolves only once the removal is recorded and the group rekeyed without them, saying each step', async () => {
-    const [organizer, alice, bob] = (await people('organizer5', 'alice5', 'bob5')) as [
-      Tapped,
-      Tapped,
-      Tapped,
-    ];
-    const id = await startedMeeting(world.server, organizer, [alice, bob], true);
-    const o = await organizer.client.join(id);
-    const a = await alice.client.join(id);
-    const b = await bob.client.join(id);
-    const three = [o, a, b];
-    await until(three, () => three.every((m) => m.epoch === 2n), 15_000, 'epoch 2');
+    const { organizer, bob, id, o, a, b } = await threeInAMeeting('organizer5', 'alice5', 'bob5');
     const codeOfThree = o.securityCode;
 
     // Only the organizer (or an admin) may: alice is refused, and nothing happens to bob.

@@ -1,5 +1,8 @@
 // REST steps the room test needs, as the organizer's own client would take them: the first
 // admin creates licensed people, an organizer schedules and starts a meeting.
+import { ConclaveClient, MemoryStore, type Meeting } from '@conclave/client';
+import { nodeWebSocketFactory } from '@conclave/client/node';
+
 export interface Person {
   readonly name: string;
   readonly email: string;
@@ -86,4 +89,36 @@ export async function startedMeeting(
     throw new Error('the meeting did not get the E2EE state asked for');
   await api(base, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
   return meeting.id;
+}
+
+export interface HostAndHeadlessGuest {
+  readonly alice: Person;
+  readonly bob: Person;
+  readonly meetingId: string;
+  /** Bob's SDK client (close it after the test) and his joined meeting. */
+  readonly bobClient: ConclaveClient;
+  readonly bobMeeting: Meeting;
+}
+
+/**
+ * Alice organizes an E2EE meeting (she joins from the browser in the test); Bob is in it already,
+ * headless, through the SDK — the other side of whatever the browser does.
+ */
+export async function hostAndHeadlessGuest(
+  base: string,
+  adminToken: string,
+  subject: string,
+): Promise<HostAndHeadlessGuest> {
+  const [alice, bob] = (await Promise.all(
+    ['Alice', 'Bob'].map((name) => licensedPerson(base, adminToken, name)),
+  )) as [Person, Person];
+  const meetingId = await startedMeeting(base, alice, [bob], true, subject);
+  const bobClient = await ConclaveClient.connect({
+    server: base,
+    auth: { token: bob.token },
+    store: new MemoryStore(),
+    webSocket: nodeWebSocketFactory(),
+  });
+  const bobMeeting = await bobClient.join(meetingId);
+  return { alice, bob, meetingId, bobClient, bobMeeting };
 }
