@@ -27,7 +27,7 @@ import { admissionOf, isLive, isOver, type Admission, type Phase } from './phase
 import { rosterPeople, type RosterPeople } from './roster.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { StandardMode } from './standard-mode.ts';
-import { Removals } from './removals.ts';
+import { removalsOf, type Removals } from './removals.ts';
 import { describeSender, senderStallEvent } from './stats.ts';
 import type {
   ChatMessage,
@@ -92,14 +92,7 @@ export class MeetingRuntime implements ModeHost {
       report: (error) => this.report(error),
     });
     this.#e2eeOffer = new E2eeMode(this);
-    this.removals = new Removals({
-      meetingId,
-      send: (message) => this.send(message),
-      userOf: (participantId) => this.participants.byId(participantId)?.userId,
-      inGroup: (userId) =>
-        this.mode?.e2ee === true && this.mode.roster().some((m) => m.userId === userId),
-      emit: (event) => this.events.emit('removal', event),
-    });
+    this.removals = removalsOf(this);
     queueInbound(this.connector, this.queue, {
       message: (message) => this.#onMessage(message),
       binary: (bytes) => this.#onBinary(bytes),

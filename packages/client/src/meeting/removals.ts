@@ -6,8 +6,11 @@
 // database returns, so the promise may wait through an outage; it says where it stands by the
 // `removal` event meanwhile.
 import { ClientError } from '../errors.ts';
+import type { Emitter } from '../emitter.ts';
 import type { ClientMessage, ServerMessage } from '../wire.ts';
-import type { RemovalEvent } from './types.ts';
+import type { MeetingMode } from './mode.ts';
+import type { ParticipantTable } from './participants.ts';
+import type { MeetingEvents, RemovalEvent } from './types.ts';
 
 type RemovalMessage = Extract<
   ServerMessage,
@@ -107,4 +110,24 @@ export class Removals {
     this.#pending.delete(participantId);
     pending.reject(error);
   }
+}
+
+/** What of a meeting its removals use: how to send, who is listed, and its group. */
+export interface RemovalsHost {
+  readonly meetingId: string;
+  readonly participants: ParticipantTable;
+  readonly mode: MeetingMode | undefined;
+  readonly events: Emitter<MeetingEvents>;
+  send(message: ClientMessage): boolean;
+}
+
+export function removalsOf(host: RemovalsHost): Removals {
+  return new Removals({
+    meetingId: host.meetingId,
+    send: (message) => host.send(message),
+    userOf: (participantId) => host.participants.byId(participantId)?.userId,
+    inGroup: (userId) =>
+      host.mode?.e2ee === true && host.mode.roster().some((m) => m.userId === userId),
+    emit: (event) => host.events.emit('removal', event),
+  });
 }
