@@ -35,6 +35,7 @@ import { reloadCertificates } from './tls/reloader.ts';
 import type { ReloadOutcome } from './tls/reloader.ts';
 import { selfSignedCertificate } from './tls/self-signed.ts';
 import { startMetrics } from './metrics/start.ts';
+import { resolveClusterSettings, type ClusterOptions } from './cluster/index.ts';
 import type { MetricsExposure } from './metrics/endpoint.ts';
 
 export interface StartServerOptions {
@@ -91,6 +92,11 @@ export interface StartServerOptions {
    * neither set: no metrics.
    */
   metrics?: MetricsExposure;
+  /**
+   * Run as one node of a cluster (NATS + PostgreSQL; docs/deploy.md). Default: $CONCLAVE_NATS_URL
+   * and $CONCLAVE_NODE_ID; without a NATS URL the server runs alone.
+   */
+  cluster?: ClusterOptions;
 }
 
 export interface RunningTls {
@@ -141,6 +147,7 @@ async function firstRun(
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const location = resolveLocation(options);
+  const cluster = resolveClusterSettings(options.cluster, location.databaseUrl);
   const allowedOrigins =
     options.allowedOrigins ?? parseAllowedOrigins(process.env.CONCLAVE_ALLOWED_ORIGINS);
   const trustedProxies = parseTrustedProxies(
@@ -183,7 +190,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
     };
     const app = await buildApp(ctx, allRoutes(ctx), certificate);
-    await registerRealtime(app, ctx, options.realtime);
+    await registerRealtime(app, ctx, options.realtime, cluster);
     const metricsListener = await metrics.expose(app);
     await app.listen({ port: location.port, host: location.host });
     const address = app.server.address();
@@ -196,7 +203,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             log,
             now,
           });
-    log.info('listening', { url, database: store.dialect });
+    log.info('listening', {
+      url,
+      database: store.dialect,
+      ...(cluster === undefined ? {} : { node: cluster.nodeId }),
+    });
 
     const sweep = setInterval(() => {
       store.sessions.deleteExpired(now()).catch(() => log.error('session sweep failed'));

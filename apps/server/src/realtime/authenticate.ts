@@ -37,7 +37,19 @@ export async function authenticateSocket(
   deviceId: string,
 ): Promise<AuthenticationResult> {
   if (token === undefined || !tokenShape.test(token)) return { kind: 'unauthenticated' };
-  const sessionHash = hashToken(token);
+  return authenticateSession(ctx, hashToken(token), deviceId);
+}
+
+/**
+ * Who holds the session with this hash on this device. Also how a cluster node that hosts a
+ * meeting checks a participant whose socket is on another node: from the database, not from what
+ * that node says (cluster/host-side.ts).
+ */
+export async function authenticateSession(
+  ctx: AppContext,
+  sessionHash: string,
+  deviceId: string,
+): Promise<AuthenticationResult> {
   const session = await ctx.store.sessions.find(sessionHash, ctx.now());
   if (session === undefined) return { kind: 'unauthenticated' };
   const user = await ctx.store.users.get(session.tenantId, session.userId);

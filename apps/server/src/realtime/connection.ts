@@ -7,6 +7,7 @@
 // and periodically, and ended at once when the session is signed out here (./sockets.ts).
 // Every time-out and the rate budget run on an injected clock, so tests drive them without waiting.
 import type { RawData, WebSocket } from 'ws';
+import type { ClusterNode } from '../cluster/index.ts';
 import type { AppContext } from '../context.ts';
 import { auditBlockedJoin, findTarget } from './admission.ts';
 import { authenticateSocket, sessionHolds } from './authenticate.ts';
@@ -20,6 +21,7 @@ import {
 } from './clock.ts';
 import type { ResolvedRealtimeOptions } from './options.ts';
 import type { Membership, Peer } from './peer.ts';
+import { sharedWebSocketSink } from './relay/index.ts';
 import type { Rooms } from './rooms.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type { LiveSocket, Sockets } from './sockets.ts';
@@ -36,6 +38,8 @@ export interface ConnectionDeps {
   readonly rooms: Rooms;
   readonly sockets: Sockets;
   readonly options: ResolvedRealtimeOptions;
+  /** Set on a node of a cluster: a meeting hosted on another node is joined through it. */
+  readonly cluster?: ClusterNode | undefined;
 }
 
 /** Close codes a client sees (4000-4999 are the application's range). */
@@ -216,7 +220,7 @@ class Connection {
     this.peer = {
       identity: result.identity,
       client: message.client,
-      socket,
+      relaySink: (notify) => sharedWebSocketSink(socket, notify),
       membership: undefined,
       joining: false,
       send: (out) => this.send(out),
@@ -275,7 +279,13 @@ class Connection {
         return;
       }
       if (this.refusedForShutdown()) return;
-      await rooms.open(lookup.target).join(peer, { keyPackage: message.keyPackage, resumeEpoch });
+      const joinHere = () =>
+        rooms.open(lookup.target).join(peer, { keyPackage: message.keyPackage, resumeEpoch });
+      if (this.deps.cluster === undefined) await joinHere();
+      else
+        await this.deps.cluster.join(lookup.target, peer, message, joinHere, () =>
+          this.serverRestarting(),
+        );
     } finally {
       peer.joining = false;
     }

@@ -11,12 +11,12 @@ import type { Sockets } from './sockets.ts';
 
 export interface RealtimeControl {
   /** Who is connected to the meeting now, in the order they joined; empty if nobody is. */
-  roster(tenantId: string, meetingId: string): RosterEntry[];
+  roster(tenantId: string, meetingId: string): Promise<RosterEntry[]>;
   /**
    * Takes every participant of `userId` out of the meeting now and refuses their joins for the
    * rest of this run (the caller recorded the removal first). Returns the participants removed.
    */
-  removeUser(tenantId: string, meetingId: string, userId: string): string[];
+  removeUser(tenantId: string, meetingId: string, userId: string): Promise<string[]>;
   /** A session was signed out: its sockets leave their meetings and close. */
   endSession(sessionHash: string): void;
   /** All of a user's sessions ended (deleted, password reset): every socket of theirs closes. */
@@ -31,18 +31,20 @@ export interface RealtimeControl {
 const controls = new WeakMap<AppContext, RealtimeControl>();
 
 const absent: RealtimeControl = {
-  roster: () => [],
-  removeUser: () => [],
+  roster: () => Promise.resolve([]),
+  removeUser: () => Promise.resolve([]),
   endSession: () => undefined,
   endUserSessions: () => undefined,
   rulesChanged: () => Promise.resolve(),
 };
 
-export function provideRealtime(ctx: AppContext, rooms: Rooms, sockets: Sockets): void {
-  controls.set(ctx, {
-    roster: (tenantId, meetingId) => rooms.find(tenantId, meetingId)?.roster() ?? [],
+/** What this server alone can do: its own rooms and sockets (a cluster adds the others'). */
+export function localControl(ctx: AppContext, rooms: Rooms, sockets: Sockets): RealtimeControl {
+  return {
+    roster: (tenantId, meetingId) =>
+      Promise.resolve(rooms.find(tenantId, meetingId)?.roster() ?? []),
     removeUser: (tenantId, meetingId, userId) =>
-      rooms.find(tenantId, meetingId)?.removeUser(userId) ?? [],
+      Promise.resolve(rooms.find(tenantId, meetingId)?.removeUser(userId) ?? []),
     endSession: (sessionHash) => void sockets.endSession(sessionHash),
     endUserSessions: (tenantId, userId) => void sockets.endUser(tenantId, userId),
     rulesChanged: async (tenantId, actor) => {
@@ -50,7 +52,11 @@ export function provideRealtime(ctx: AppContext, rooms: Rooms, sockets: Sockets)
         ctx.log.error('realtime: re-checking participants after a change failed'),
       );
     },
-  });
+  };
+}
+
+export function provideRealtime(ctx: AppContext, control: RealtimeControl): void {
+  controls.set(ctx, control);
 }
 
 export function realtimeOf(ctx: AppContext): RealtimeControl {

@@ -10,10 +10,10 @@ import type { AppContext } from '../context.ts';
 import { authenticate } from '../http/auth.ts';
 import { cookieToken } from './authenticate.ts';
 import { serveSocket, signalingCloseCodes } from './connection.ts';
-import { provideRealtime } from './control.ts';
+import { localControl, provideRealtime } from './control.ts';
+import { startClusterNode, type ClusterSettings } from '../cluster/index.ts';
 import { ExternalSenders } from './mls/external-senders.ts';
 import { resolveRealtimeOptions, type RealtimeOptions } from './options.ts';
-import { recheckTenant } from './recheck.ts';
 import { MediaRelay } from './relay/index.ts';
 import { Rooms } from './rooms.ts';
 import { SIGNALING_PATH } from './signaling.ts';
@@ -31,6 +31,7 @@ export async function registerRealtime(
   app: FastifyInstance,
   ctx: AppContext,
   options: RealtimeOptions = {},
+  clusterSettings?: ClusterSettings,
 ): Promise<void> {
   const resolved = resolveRealtimeOptions(options);
   const crypto = await createMlsCrypto();
@@ -43,8 +44,16 @@ export async function registerRealtime(
     options: resolved,
   });
   const sockets = new Sockets();
-  const deps = { ctx, rooms, sockets, options: resolved };
-  provideRealtime(ctx, rooms, sockets);
+  const local = localControl(ctx, rooms, sockets);
+  const cluster =
+    clusterSettings === undefined
+      ? undefined
+      : await startClusterNode(clusterSettings, ctx, rooms, sockets, local);
+  if (cluster !== undefined)
+    rooms.onRoomClosed = (tenantId, meetingId) => cluster.roomClosed(tenantId, meetingId);
+  const control = cluster?.control ?? local;
+  const deps = { ctx, rooms, sockets, options: resolved, cluster };
+  provideRealtime(ctx, control);
   ctx.metrics?.watchRooms(() => rooms.liveCounts());
   ctx.metrics?.watchRelay(
     () => relay.stats(),
@@ -60,7 +69,9 @@ export async function registerRealtime(
       void rooms
         .drain(resolved.shutdownGraceMs)
         .catch(() => ctx.log.error('realtime: settling rooms at shutdown failed'))
-        .finally(() => {
+        .finally(async () => {
+          // Cross-node participants hear of it from the goodbye, not after a heartbeat time-out.
+          await cluster?.close(true).catch(() => ctx.log.error('cluster: closing failed'));
           rooms.close();
           relay.close();
           for (const live of sockets.all()) live.serverRestarting();
@@ -83,9 +94,11 @@ export async function registerRealtime(
     const meetingId = (request.params as { id?: unknown }).id;
     const session = await authenticate(ctx, request).catch(() => undefined);
     if (session === undefined || typeof meetingId !== 'string') return;
-    await rooms
-      .end(session.tenantId, meetingId)
-      .catch(() => ctx.log.error('realtime: ending a meeting failed'));
+    await (
+      cluster === undefined
+        ? rooms.end(session.tenantId, meetingId)
+        : cluster.control.endMeeting(session.tenantId, meetingId)
+    ).catch(() => ctx.log.error('realtime: ending a meeting failed'));
   });
 
   // An admin change (a user's licence or role, groups, policies, assignments, the tenant's E2EE
@@ -96,9 +109,7 @@ export async function registerRealtime(
     const session = await authenticate(ctx, request).catch(() => undefined);
     if (session === undefined) return;
     const actor = { id: session.user.id, displayName: session.user.displayName };
-    await recheckTenant(ctx, rooms, session.tenantId, actor).catch(() =>
-      ctx.log.error('realtime: re-checking participants after a change failed'),
-    );
+    await control.rulesChanged(session.tenantId, actor);
   });
 
   const sweep = setInterval(() => {

@@ -1,8 +1,7 @@
 // A signaling socket as the rooms see it: who is on it, what client it runs, how to reach it, and
 // which meeting it is in (one at a time). The room it is in is seen only through `MeetingRoom`, so
 // this file does not depend on ./room.ts (which depends on it).
-import type { WebSocket } from 'ws';
-import type { RelayMember } from './relay/index.ts';
+import type { RelayMember, RelayNotice, RelaySink } from './relay/index.ts';
 import type { SocketIdentity } from './authenticate.ts';
 import type { BlockReason, LeaveHow, RemovalReason } from './room-types.ts';
 import type { ClientInfo, MeetingMessage, ServerMessage } from './signaling.ts';
@@ -28,8 +27,12 @@ export interface Membership {
 export interface Peer {
   readonly identity: SocketIdentity;
   readonly client: ClientInfo;
-  readonly socket: WebSocket;
   send(message: ServerMessage): void;
+  /**
+   * Where the relay sends this participant's media: the socket itself, or (in a cluster) the node
+   * that holds the socket. `notify` carries the relay's notices (key-frame requests, refusals).
+   */
+  relaySink(notify: (notice: RelayNotice) => void): RelaySink;
   /** Set while this socket is in a meeting. */
   membership: Membership | undefined;
   /** A join is being decided for this socket (admission, KeyPackage, group). */

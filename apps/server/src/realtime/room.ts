@@ -20,7 +20,7 @@ import type { MeetingRoom, Peer } from './peer.ts';
 import { judgeRemoval } from './removal-request.ts';
 import { RemovedUsers } from './removed-users.ts';
 import { relayNoticeForwarder, relayReason } from './relay-notices.ts';
-import { sharedWebSocketSink, type LeaveReason, type MediaRelay } from './relay/index.ts';
+import type { LeaveReason, MediaRelay } from './relay/index.ts';
 import {
   createRoomMode,
   type RoomMode,
@@ -352,7 +352,7 @@ export class Room implements MeetingRoom {
     const joined = this.deps.relay.join(
       this.key,
       relayId,
-      sharedWebSocketSink(peer.socket, relayNoticeForwarder(peer, meetingId)),
+      peer.relaySink(relayNoticeForwarder(peer, meetingId)),
     );
     if (joined.kind !== 'joined') {
       peer.send(signalingError('internal', 'The media relay is not accepting participants.'));

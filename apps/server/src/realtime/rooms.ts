@@ -8,6 +8,8 @@ export class Rooms {
   private readonly rooms = new Map<string, Room>();
   private closed = false;
   private draining = false;
+  /** A room closed because nobody is left in it (a cluster lets go of its lease). */
+  onRoomClosed: (tenantId: string, meetingId: string) => void = () => undefined;
 
   constructor(private readonly deps: Omit<RoomDeps, 'onIdle'>) {}
 
@@ -18,7 +20,10 @@ export class Rooms {
       room = new Room(target, {
         ...this.deps,
         onIdle: (idle) => {
-          if (this.rooms.get(idle.key) === idle) this.rooms.delete(idle.key);
+          if (this.rooms.get(idle.key) === idle) {
+            this.rooms.delete(idle.key);
+            this.onRoomClosed(idle.target.tenantId, idle.target.meetingId);
+          }
           idle.close();
         },
       });
@@ -77,6 +82,18 @@ export class Rooms {
     if (room !== undefined) await room.end();
     else await this.deps.ctx.store.realtime.deleteGroup(tenantId, meetingId);
     await this.deps.ctx.store.removals.clear(tenantId, meetingId);
+  }
+
+  /**
+   * Another node hosts the meeting now (cluster/): the room here closes without ending the
+   * meeting — its group stays in the database for the new host.
+   */
+  letGo(tenantId: string, meetingId: string): void {
+    const key = roomKey(tenantId, meetingId);
+    const room = this.rooms.get(key);
+    if (room === undefined) return;
+    this.rooms.delete(key);
+    room.close();
   }
 
   close(): void {

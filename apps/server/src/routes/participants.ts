@@ -73,7 +73,7 @@ export function participantRoutes(ctx: AppContext): Route[] {
       errors: [403],
       async handler({ session, params }) {
         const meeting = await meetingOf(session, params.id);
-        const roster = realtime().roster(session.tenantId, meeting.id);
+        const roster = await realtime().roster(session.tenantId, meeting.id);
         const who = standing(session, meeting, roster);
         if (who === 'invitee' || who === 'stranger')
           refuse(
@@ -99,7 +99,7 @@ export function participantRoutes(ctx: AppContext): Route[] {
       errors: [403, 409],
       async handler({ session, params }) {
         const meeting = await meetingOf(session, params.id);
-        const roster = realtime().roster(session.tenantId, meeting.id);
+        const roster = await realtime().roster(session.tenantId, meeting.id);
         const who = standing(session, meeting, roster);
         if (who !== 'organizer' && who !== 'admin')
           refuse(who, 'Only the organizer or an admin can remove someone from this meeting.');
@@ -119,7 +119,9 @@ export function participantRoutes(ctx: AppContext): Route[] {
           standing: who,
           target,
         });
-        return { removed: realtime().removeUser(session.tenantId, meeting.id, target.userId) };
+        return {
+          removed: await realtime().removeUser(session.tenantId, meeting.id, target.userId),
+        };
       },
     }),
   ];

@@ -418,6 +418,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sso_identities_by_user ON sso_identities (tenant_id, user_id);
     `,
   },
+  // Which node of a cluster hosts each live meeting (cluster/): a lease, claimed and renewed with
+  // a compare-and-set on this row, so every node routes a meeting's participants to one room.
+  // Unused by a single server. No foreign key: a lease outlives nothing and is only ever replaced.
+  {
+    version: 8,
+    name: 'cluster: the node hosting each live meeting',
+    sql: () => `
+      CREATE TABLE meeting_hosts (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        lease_until BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id)
+      );
+    `,
+  },
 ];
 
 /** The schema version this build brings a database to. */

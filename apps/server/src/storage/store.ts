@@ -12,6 +12,7 @@ import { knownDevicesRepo } from './repos/known-devices.ts';
 import { meetingsRepo } from './repos/meetings.ts';
 import { compliancePoliciesRepo, encryptionPoliciesRepo } from './repos/policies.ts';
 import { realtimeRepo } from './repos/realtime.ts';
+import { meetingHostsRepo } from './repos/meeting-hosts.ts';
 import { removalsRepo } from './repos/removals.ts';
 import { sessionsRepo } from './repos/sessions.ts';
 import { ssoRepo } from './repos/sso.ts';
@@ -42,6 +43,8 @@ export interface Store {
   realtime: ReturnType<typeof realtimeRepo>;
   /** Users removed from a running meeting, who may not rejoin that run (apps/server/src/realtime). */
   removals: ReturnType<typeof removalsRepo>;
+  /** Which cluster node hosts each live meeting (cluster/); unused by a single server. */
+  meetingHosts: ReturnType<typeof meetingHostsRepo>;
   /** People admitted to a meeting besides its organizer and invitees (apps/server/src/realtime). */
   admissions: ReturnType<typeof admissionsRepo>;
   /** Single sign-on: each tenant's OpenID provider, its domains, and linked identities. */
@@ -75,6 +78,7 @@ export function createStore(db: SqlDb): Store {
     audit: auditRepo(db),
     realtime: realtimeRepo(db),
     removals: removalsRepo(db),
+    meetingHosts: meetingHostsRepo(db),
     admissions: admissionsRepo(db),
     sso: ssoRepo(db),
     async ping() {

@@ -1,0 +1,213 @@
+// The gateway's half of a cross-node participant: the socket is here, the meeting's room is on its
+// host. The connection keeps working as for a local meeting — it validates, rate-limits and times
+// out the socket — while its membership's room and relay forward to the host over NATS.
+import type { ClientMessageOf } from '../realtime/signaling.ts';
+import type { MeetingRoom, Peer } from '../realtime/peer.ts';
+import type { RelayMember, RelaySink } from '../realtime/relay/index.ts';
+import { DEFAULT_HARD_LIMIT_BYTES } from '../realtime/relay/media-relay.ts';
+import type { LeaveHow } from '../realtime/room-types.ts';
+import { decodeJson, encodeJson } from './json.ts';
+import type { ClusterLink } from './link.ts';
+import { lastTokens, subjects } from './subjects.ts';
+import type { GatewaySignal, HostSignal, JoinAnswer } from './wire.ts';
+
+/** A host that does not answer a join in this time is treated as gone for this join. */
+const JOIN_TIMEOUT_MS = 15_000;
+
+interface Forwarded {
+  readonly conn: string;
+  readonly host: string;
+  readonly peer: Peer;
+  readonly sink: RelaySink;
+  /** Tells the client the server is restarting and closes its socket (it reconnects). */
+  readonly restart: () => void;
+  room: MeetingRoom | undefined;
+}
+
+export type RemoteJoin = 'done' | 'moved';
+
+export class GatewaySide {
+  private readonly forwarded = new Map<string, Forwarded>();
+  private nextConn = 0;
+  private readonly unsubscribe: Array<() => void>;
+
+  constructor(
+    private readonly link: ClusterLink,
+    private readonly nodeId: string,
+  ) {
+    this.unsubscribe = [
+      link.subscribe(subjects.gatewaySignal(nodeId), (_s, data) =>
+        this.signal(decodeJson(data) as GatewaySignal | undefined),
+      ),
+      link.subscribe(subjects.gatewayMedia(nodeId, '*'), (subject, data) => {
+        const [conn] = lastTokens(subject, 1);
+        const entry = conn === undefined ? undefined : this.forwarded.get(conn);
+        // The relay's hard limit, applied where the socket's queue is; the softer rules (key
+        // frames first, a stream's deltas held until its next key frame) apply on the host.
+        if (
+          entry !== undefined &&
+          entry.sink.bufferedAmount + data.length <= DEFAULT_HARD_LIMIT_BYTES
+        )
+          entry.sink.send(data);
+      }),
+    ];
+  }
+
+  /** Joins `peer` to the meeting its host runs; `moved` if that node no longer hosts it. */
+  async join(
+    host: string,
+    peer: Peer,
+    message: ClientMessageOf<'join'>,
+    restart: () => void,
+  ): Promise<RemoteJoin> {
+    const conn = String(++this.nextConn);
+    const entry: Forwarded = {
+      conn,
+      host,
+      peer,
+      sink: peer.relaySink(() => undefined),
+      restart,
+      room: undefined,
+    };
+    this.forwarded.set(conn, entry);
+    let answer: JoinAnswer | undefined;
+    try {
+      const data = await this.link.request(
+        subjects.hostJoin(host),
+        encodeJson({
+          gateway: this.nodeId,
+          conn,
+          sessionHash: peer.identity.sessionHash,
+          deviceId: peer.identity.device.id,
+          client: peer.client,
+          join: JSON.stringify(message),
+        }),
+        JOIN_TIMEOUT_MS,
+      );
+      answer = decodeJson(data) as JoinAnswer | undefined;
+    } catch {
+      answer = undefined;
+    }
+    if (entry.room === undefined) this.forwarded.delete(conn);
+    if (answer === undefined) {
+      // The host is gone but not yet known to be (a node is lost after a few missed heartbeats):
+      // the client reconnects and joins again, by then routed to a live host.
+      restart();
+      return 'done';
+    }
+    if (answer.ok) return 'done';
+    if ('moved' in answer) return 'moved';
+    if ('blocked' in answer) {
+      peer.send({
+        type: 'join-blocked',
+        meetingId: message.meetingId,
+        reasons: [...answer.blocked],
+      });
+      return 'done';
+    }
+    peer.send({ type: 'error', code: answer.code, message: answer.message });
+    return 'done';
+  }
+
+  /**
+   * The host is gone (or, without a host named, this node's link is): its participants here
+   * reconnect elsewhere.
+   */
+  hostLost(host?: string): void {
+    for (const entry of [...this.forwarded.values()]) {
+      if (host !== undefined && entry.host !== host) continue;
+      this.detach(entry);
+      entry.restart();
+    }
+  }
+
+  close(): void {
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  private signal(signal: GatewaySignal | undefined): void {
+    const entry = signal === undefined ? undefined : this.forwarded.get(signal.conn);
+    if (signal === undefined || entry === undefined) return;
+    switch (signal.op) {
+      case 'send':
+        entry.peer.send(signal.message);
+        return;
+      case 'evict':
+        this.detach(entry);
+        entry.restart();
+        return;
+      case 'membership': {
+        const joined = signal.membership;
+        if (joined === null) {
+          this.detach(entry);
+          return;
+        }
+        const room = this.roomFor(entry);
+        entry.room = room;
+        entry.peer.membership = {
+          room,
+          meetingId: joined.meetingId,
+          participantId: joined.participantId,
+          relayId: joined.relayId,
+          relay: this.relayFor(entry, joined.meetingId, joined.relayId),
+        };
+      }
+    }
+  }
+
+  private detach(entry: Forwarded): void {
+    this.forwarded.delete(entry.conn);
+    if (entry.room !== undefined && entry.peer.membership?.room === entry.room)
+      entry.peer.membership = undefined;
+    entry.room = undefined;
+  }
+
+  private toHost(entry: Forwarded, body: DistributiveOmit<HostSignal, 'gateway' | 'conn'>): void {
+    this.link.publish(
+      subjects.hostSignal(entry.host),
+      encodeJson({ gateway: this.nodeId, conn: entry.conn, ...body }),
+    );
+  }
+
+  private roomFor(entry: Forwarded): MeetingRoom {
+    return {
+      handle: async (_peer, message) => {
+        this.toHost(entry, { op: 'message', text: JSON.stringify(message) });
+        return Promise.resolve();
+      },
+      leave: (_peer, how: LeaveHow) => {
+        // Media to this socket stops here at once; the host's room hears of it next.
+        this.detach(entry);
+        this.toHost(entry, { op: 'leave', how });
+      },
+      remove: (_participantId, reason) => {
+        // Only a session ending here takes a participant out from this side. The socket closes
+        // right after, before the host's answer could arrive: the participant hears why from here.
+        const meetingId = entry.peer.membership?.meetingId;
+        if (reason !== 'signed-out' || meetingId === undefined) return false;
+        this.detach(entry);
+        entry.peer.send({ type: 'removed', meetingId, reason });
+        this.toHost(entry, { op: 'signed-out' });
+        return true;
+      },
+    };
+  }
+
+  private relayFor(entry: Forwarded, meetingId: string, relayId: number): RelayMember {
+    const subject = subjects.hostMedia(entry.host, this.nodeId, entry.conn);
+    return {
+      meetingId,
+      participantId: relayId,
+      get active() {
+        return entry.room !== undefined;
+      },
+      receive: (bytes) => {
+        if (entry.room !== undefined) this.link.publish(subject, bytes);
+        return { kind: 'forwarded', delivered: 0, dropped: 0 };
+      },
+      leave: () => undefined,
+    };
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,82 @@
+// Which nodes are alive: each node says so on `conclave.alive` twice a second; a node not heard
+// for NODE_LOST_MS is lost. A node that stops on purpose says goodbye, so the others let go at
+// once. What depends on a node (participants whose socket or room was there) is let go by the
+// listeners of `lost` (./index.ts); nothing here decides who hosts a meeting — the database does.
+import type { ClusterLink } from './link.ts';
+import { decodeJson, encodeJson } from './json.ts';
+
+export const HEARTBEAT_MS = 500;
+/** Six missed heartbeats: long enough for a busy event loop, short enough for a meeting to wait. */
+export const NODE_LOST_MS = 3_000;
+const ALIVE_SUBJECT = 'conclave.alive';
+
+interface Heartbeat {
+  node: string;
+  leaving?: boolean;
+}
+
+export class NodeLiveness {
+  private readonly lastHeard = new Map<string, number>();
+  private readonly lostListeners: Array<(nodeId: string) => void> = [];
+  private readonly startedAt: number;
+  private readonly timer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly link: ClusterLink,
+    private readonly nodeId: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+    this.unsubscribe = link.subscribe(ALIVE_SUBJECT, (_subject, data) => {
+      const beat = decodeJson(data) as Partial<Heartbeat> | undefined;
+      if (typeof beat?.node !== 'string' || beat.node === nodeId) return;
+      if (beat.leaving === true) this.lose(beat.node);
+      else this.lastHeard.set(beat.node, this.now());
+    });
+    this.beat();
+    this.timer = setInterval(() => {
+      this.beat();
+      this.sweep();
+    }, HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Whether `nodeId` is alive as far as this node can tell. A node not heard yet counts as alive
+   * while this node is younger than NODE_LOST_MS: it may simply not have heard it yet.
+   */
+  isAlive(nodeId: string): boolean {
+    if (nodeId === this.nodeId) return this.link.up;
+    const heard = this.lastHeard.get(nodeId);
+    if (heard === undefined) return this.now() - this.startedAt < NODE_LOST_MS;
+    return this.now() - heard <= NODE_LOST_MS;
+  }
+
+  onLost(listener: (nodeId: string) => void): void {
+    this.lostListeners.push(listener);
+  }
+
+  /** Stops beating; `goodbye` tells the others first (a drain, not a crash). */
+  close(goodbye: boolean): void {
+    clearInterval(this.timer);
+    if (goodbye) this.link.publish(ALIVE_SUBJECT, encodeJson({ node: this.nodeId, leaving: true }));
+    this.unsubscribe();
+  }
+
+  private beat(): void {
+    if (this.link.up) this.link.publish(ALIVE_SUBJECT, encodeJson({ node: this.nodeId }));
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [node, heard] of this.lastHeard) {
+      if (now - heard > NODE_LOST_MS) this.lose(node);
+    }
+  }
+
+  private lose(nodeId: string): void {
+    this.lastHeard.delete(nodeId);
+    for (const listener of this.lostListeners) listener(nodeId);
+  }
+}

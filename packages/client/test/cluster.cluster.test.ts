@@ -1,0 +1,215 @@
+// One meeting across three Conclave nodes (issue 11): Debian's nats-server, one PostgreSQL schema,
+// three server processes, and SDK participants whose sockets reach different nodes. Run by
+// `npm run test:cluster` (CONCLAVE_TEST_PG_URL must name a PostgreSQL server).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConclaveClient, MemoryStore, type Meeting } from '../src/index.ts';
+import { TestCluster } from './support/cluster.ts';
+import { until } from './support/people.ts';
+import { api, signIn } from './support/real-server.ts';
+
+interface ClusterPerson {
+  readonly name: string;
+  readonly node: string;
+  readonly userId: string;
+  readonly token: string;
+  readonly client: ConclaveClient;
+}
+
+/** Fast retries, so a client is back within a moment of its node or the meeting's host. */
+const reconnect = { maxAttempts: 200, baseDelayMs: 100, maxDelayMs: 500 };
+
+let cluster: TestCluster;
+let adminToken: string;
+
+beforeAll(async () => {
+  cluster = await TestCluster.start();
+  const admin = cluster.admin;
+  if (admin === undefined) throw new Error('the first node must create the first admin');
+  adminToken = await signIn(cluster.node('node-a').url, admin.email, admin.password);
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.close();
+});
+
+/** A licensed person whose traffic goes to `node` (while it lives) through the test's balancer. */
+async function personOn(name: string, node: string): Promise<ClusterPerson> {
+  const url = cluster.node(node).url;
+  const password = `password-${name}-1234`;
+  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+  const created = await api<{ user: { id: string } }>(
+    { url },
+    adminToken,
+    'POST',
+    '/api/admin/users',
+    {
+      email,
+      displayName: name,
+      premium: true,
+      password,
+    },
+  );
+  const token = await signIn(url, email, password);
+  const balancer = cluster.balancer(node);
+  const client = await ConclaveClient.connect({
+    server: url,
+    auth: { token },
+    store: new MemoryStore(),
+    webSocket: balancer.webSocket,
+    fetch: balancer.fetch,
+    deviceName: `${name}'s device`,
+  });
+  return { name, node, userId: created.user.id, token, client };
+}
+
+async function e2eeMeeting(organizer: ClusterPerson, invitees: ClusterPerson[]): Promise<string> {
+  const url = cluster.route(organizer.node);
+  const { meeting } = await api<{
+    meeting: { id: string; endToEndEncryption: { enabled: boolean } };
+  }>({ url }, organizer.token, 'POST', '/api/meetings', {
+    subject: 'Across nodes',
+    options: { endToEndEncryption: true },
+    invitees: invitees.map((p) => p.userId),
+  });
+  expect(meeting.endToEndEncryption.enabled).toBe(true);
+  await api({ url }, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
+  return meeting.id;
+}
+
+/** Each meeting publishes audio every 40 ms; `heard` records who decrypted whom, and when. */
+function publishAll(people: ClusterPerson[], meetings: Meeting[]) {
+  const heard = new Map<string, number>();
+  meetings.forEach((meeting, i) => {
+    meeting.on('frame', (frame) => {
+      const sender = people.find((p) => p.userId === frame.sender.userId);
+      if (sender !== undefined) heard.set(`${sender.name}→${people[i]!.name}`, Date.now());
+    });
+  });
+  const timer = setInterval(() => {
+    for (const m of meetings) m.publish('audio', Uint8Array.of(1, 2, 3, 4)).catch(() => undefined);
+  }, 40);
+  const silentSince = (since: number) =>
+    people.flatMap((s) =>
+      people
+        .filter((r) => r !== s && (heard.get(`${s.name}→${r.name}`) ?? 0) <= since)
+        .map((r) => `${s.name}→${r.name}`),
+    );
+  return {
+    stop: () => clearInterval(timer),
+    async everyPairSince(since: number, ms: number) {
+      await until(
+        meetings,
+        () => silentSince(since).length === 0,
+        ms,
+        'every pair decrypting',
+      ).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}; silent: ${silentSince(since).join(', ')}`);
+      });
+    },
+  };
+}
+
+describe('one E2EE meeting across three nodes', () => {
+  it('has one group, one security code and media both ways, whichever node each socket reached', async () => {
+    const alice = await personOn('alice', 'node-a');
+    const bob = await personOn('bob', 'node-b');
+    const carol = await personOn('carol', 'node-c');
+    const people = [alice, bob, carol];
+    const meetingId = await e2eeMeeting(alice, [bob, carol]);
+    const meetings: Meeting[] = [];
+    try {
+      for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
+      await until(
+        meetings,
+        () => meetings.every((m) => m.roster.length === 3 && m.epoch === meetings[0]!.epoch),
+        30_000,
+        'three in one group',
+      );
+      expect(new Set(meetings.map((m) => m.securityCode)).size).toBe(1);
+      const media = publishAll(people, meetings);
+      try {
+        await media.everyPairSince(Date.now(), 15_000);
+      } finally {
+        media.stop();
+      }
+      // Any node answers for the live roster: the meeting's host is asked.
+      for (const node of cluster.nodes) {
+        const roster = await api<{ participants: { userId: string }[] }>(
+          { url: node.url },
+          alice.token,
+          'GET',
+          `/api/meetings/${meetingId}/participants`,
+        );
+        expect(roster.participants.map((p) => p.userId).sort()).toEqual(
+          people.map((p) => p.userId).sort(),
+        );
+      }
+    } finally {
+      for (const m of meetings) await m.leave().catch(() => undefined);
+      for (const p of people) p.client.close();
+    }
+  }, 120_000);
+
+  it('ends a signed-out session’s socket on another node within a second', async () => {
+    const dan = await personOn('dan', 'node-b');
+    const erin = await personOn('erin', 'node-c');
+    const meetingId = await e2eeMeeting(dan, [erin]);
+    const danMeeting = await dan.client.join(meetingId);
+    const erinMeeting = await erin.client.join(meetingId);
+    try {
+      await until([danMeeting, erinMeeting], () => erinMeeting.roster.length === 2, 20_000, 'two');
+      const removed = new Promise<string>((resolve) =>
+        erinMeeting.on('removed', (event) => resolve(event.reason)),
+      );
+      // erin's socket is on node-c; her session is signed out through node-a.
+      const signedOutAt = Date.now();
+      const response = await fetch(`${cluster.node('node-a').url}/api/auth/sign-out`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${erin.token}` },
+      });
+      expect(response.status).toBeLessThan(300);
+      expect(await removed).toBe('signed-out');
+      expect(Date.now() - signedOutAt).toBeLessThan(1_000);
+    } finally {
+      await danMeeting.leave().catch(() => undefined);
+      dan.client.close();
+      erin.client.close();
+    }
+  }, 120_000);
+
+  it('survives kill -9 of the node hosting it: everyone resumes elsewhere on one epoch line', async () => {
+    const frank = await personOn('frank', 'node-a');
+    const gina = await personOn('gina', 'node-b');
+    const hal = await personOn('hal', 'node-c');
+    const people = [frank, gina, hal];
+    const meetingId = await e2eeMeeting(frank, [gina, hal]);
+    const meetings: Meeting[] = [];
+    // frank joins first through node-a, so node-a hosts the meeting.
+    for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
+    const media = publishAll(people, meetings);
+    try {
+      await until(meetings, () => meetings.every((m) => m.roster.length === 3), 30_000, 'three');
+      await media.everyPairSince(Date.now(), 15_000);
+      const codeBefore = meetings[0]!.securityCode;
+      const epochBefore = meetings[0]!.epoch;
+
+      await cluster.kill('node-a');
+      const killedAt = Date.now();
+      await media.everyPairSince(killedAt + 500, 45_000);
+      // One epoch line: nobody forked, the code agrees everywhere.
+      await until(
+        meetings,
+        () => new Set(meetings.map((m) => m.securityCode)).size === 1,
+        15_000,
+        'codes agree',
+      );
+      for (const m of meetings) expect(m.epoch >= (epochBefore ?? 0n)).toBe(true);
+      expect(codeBefore).toBeDefined();
+    } finally {
+      media.stop();
+      for (const m of meetings) await m.leave().catch(() => undefined);
+      for (const p of people) p.client.close();
+      await cluster.startNode('node-a', Number(new URL(cluster.node('node-a').url).port));
+    }
+  }, 180_000);
+});
