@@ -212,4 +212,37 @@ describe('one E2EE meeting across three nodes', () => {
       await cluster.startNode('node-a', Number(new URL(cluster.node('node-a').url).port));
     }
   }, 180_000);
+
+  it('survives a NATS restart: cross-node participants reconnect and the meeting goes on', async () => {
+    const ivy = await personOn('ivy', 'node-b');
+    const jack = await personOn('jack', 'node-c');
+    const kim = await personOn('kim', 'node-a');
+    const people = [ivy, jack, kim];
+    const meetingId = await e2eeMeeting(ivy, [jack, kim]);
+    const meetings: Meeting[] = [];
+    for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
+    const media = publishAll(people, meetings);
+    try {
+      await until(meetings, () => meetings.every((m) => m.roster.length === 3), 30_000, 'three');
+      await media.everyPairSince(Date.now(), 15_000);
+      const codeBefore = meetings[0]!.securityCode;
+
+      await cluster.nats.kill();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await cluster.nats.run();
+      const backAt = Date.now();
+      await media.everyPairSince(backAt, 45_000);
+      await until(
+        meetings,
+        () => new Set(meetings.map((m) => m.securityCode)).size === 1,
+        15_000,
+        'codes agree',
+      );
+      expect(codeBefore).toBeDefined();
+    } finally {
+      media.stop();
+      for (const m of meetings) await m.leave().catch(() => undefined);
+      for (const p of people) p.client.close();
+    }
+  }, 180_000);
 });
