@@ -6,11 +6,15 @@ import type { MeetingRoom, Peer } from '../realtime/peer.ts';
 import type { RelayMember, RelaySink } from '../realtime/relay/index.ts';
 import { DEFAULT_HARD_LIMIT_BYTES } from '../realtime/relay/media-relay.ts';
 import type { LeaveHow } from '../realtime/room-types.ts';
+import { decodeFanout } from './fanout.ts';
 import { decodeJson, encodeJson } from './json.ts';
 import type { ClusterLink } from './link.ts';
-import { lastTokens, subjects } from './subjects.ts';
+import { subjects } from './subjects.ts';
 import type { GatewaySignal, HostSignal, JoinAnswer } from './wire.ts';
 
+/** How often socket queues are looked at, and by how much one must change to be reported. */
+const BUFFERED_REPORT_MS = 50;
+const BUFFERED_REPORT_STEP = 16 * 1024;
 /** A host that does not answer a join in this time is treated as gone for this join. */
 const JOIN_TIMEOUT_MS = 15_000;
 
@@ -22,6 +26,8 @@ interface Forwarded {
   /** Tells the client the server is restarting and closes its socket (it reconnects). */
   readonly restart: () => void;
   room: MeetingRoom | undefined;
+  /** The send queue size last reported to the host. */
+  reported: number;
 }
 
 export type RemoteJoin = 'done' | 'moved';
@@ -30,6 +36,7 @@ export class GatewaySide {
   private readonly forwarded = new Map<string, Forwarded>();
   private nextConn = 0;
   private readonly unsubscribe: Array<() => void>;
+  private readonly reporter: NodeJS.Timeout;
 
   constructor(
     private readonly link: ClusterLink,
@@ -39,18 +46,23 @@ export class GatewaySide {
       link.subscribe(subjects.gatewaySignal(nodeId), (_s, data) =>
         this.signal(decodeJson(data) as GatewaySignal | undefined),
       ),
-      link.subscribe(subjects.gatewayMedia(nodeId, '*'), (subject, data) => {
-        const [conn] = lastTokens(subject, 1);
-        const entry = conn === undefined ? undefined : this.forwarded.get(conn);
-        // The relay's hard limit, applied where the socket's queue is; the softer rules (key
-        // frames first, a stream's deltas held until its next key frame) apply on the host.
-        if (
-          entry !== undefined &&
-          entry.sink.bufferedAmount + data.length <= DEFAULT_HARD_LIMIT_BYTES
-        )
-          entry.sink.send(data);
+      link.subscribe(subjects.gatewayFanout(nodeId), (_subject, data) => {
+        const fanout = decodeFanout(data);
+        if (fanout === undefined) return;
+        for (const conn of fanout.conns) {
+          const entry = this.forwarded.get(String(conn));
+          // The relay's hard limit, applied where the socket's queue is; the softer rules work
+          // on the host from the queue sizes reported below.
+          if (
+            entry !== undefined &&
+            entry.sink.bufferedAmount + fanout.frame.length <= DEFAULT_HARD_LIMIT_BYTES
+          )
+            entry.sink.send(fanout.frame);
+        }
       }),
     ];
+    this.reporter = setInterval(() => this.reportQueues(), BUFFERED_REPORT_MS);
+    this.reporter.unref();
   }
 
   /** Joins `peer` to the meeting its host runs; `moved` if that node no longer hosts it. */
@@ -68,6 +80,7 @@ export class GatewaySide {
       sink: peer.relaySink(() => undefined),
       restart,
       room: undefined,
+      reported: 0,
     };
     this.forwarded.set(conn, entry);
     let answer: JoinAnswer | undefined;
@@ -122,7 +135,20 @@ export class GatewaySide {
   }
 
   close(): void {
+    clearInterval(this.reporter);
     for (const stop of this.unsubscribe) stop();
+  }
+
+  /** Tells each host of a socket whose send queue grew or drained noticeably. */
+  private reportQueues(): void {
+    for (const entry of this.forwarded.values()) {
+      if (entry.room === undefined) continue;
+      const bytes = entry.sink.bufferedAmount;
+      const drained = bytes === 0 && entry.reported !== 0;
+      if (!drained && Math.abs(bytes - entry.reported) < BUFFERED_REPORT_STEP) continue;
+      entry.reported = bytes;
+      this.toHost(entry, { op: 'buffered', bytes });
+    }
   }
 
   private signal(signal: GatewaySignal | undefined): void {

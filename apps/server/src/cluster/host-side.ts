@@ -11,6 +11,7 @@ import type { RelayNotice, RelaySink } from '../realtime/relay/index.ts';
 import type { Rooms } from '../realtime/rooms.ts';
 import { SerialQueue } from '../realtime/serial-queue.ts';
 import { parseClientMessage, type ClientInfo, type ServerMessage } from '../realtime/signaling.ts';
+import { HostFanout } from './fanout.ts';
 import { decodeJson, encodeJson } from './json.ts';
 import type { ClusterLink, Reply } from './link.ts';
 import type { MeetingHosts } from './meeting-hosts.ts';
@@ -19,6 +20,8 @@ import type { GatewaySignal, HostSignal, JoinAnswer, JoinAsk, MeetingAsk } from 
 
 class RemotePeer implements Peer {
   joining = false;
+  /** The gateway's last report of the socket's send queue, in bytes. */
+  buffered = 0;
   readonly queue: SerialQueue;
   #membership: Membership | undefined;
 
@@ -28,6 +31,7 @@ class RemotePeer implements Peer {
     readonly gateway: string,
     readonly conn: string,
     private readonly link: ClusterLink,
+    private readonly fanout: HostFanout,
     private readonly onDetached: (peer: RemotePeer) => void,
     onError: () => void,
   ) {
@@ -55,13 +59,16 @@ class RemotePeer implements Peer {
   }
 
   relaySink(notify: (notice: RelayNotice) => void): RelaySink {
-    const subject = subjects.gatewayMedia(this.gateway, this.conn);
+    const conn = Number(this.conn);
+    const buffered = () => this.buffered;
     return {
-      send: (bytes) => this.link.publish(subject, bytes),
+      send: (bytes) => this.fanout.send(this.gateway, conn, bytes),
       notify,
-      // The socket's queue is on the gateway, which applies the hard limit itself
-      // (./gateway-side.ts); the host forwards every frame the receiver subscribed to.
-      bufferedAmount: 0,
+      // The socket's queue is on the gateway, which reports it while it is not empty (and
+      // applies the hard limit itself): the relay's shedding rules work on that figure.
+      get bufferedAmount() {
+        return buffered();
+      },
       close: () => undefined,
     };
   }
@@ -83,6 +90,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export class HostSide {
   private readonly peers = new Map<string, RemotePeer>();
   private readonly unsubscribe: Array<() => void>;
+  private readonly fanout: HostFanout;
 
   constructor(
     private readonly ctx: AppContext,
@@ -91,6 +99,7 @@ export class HostSide {
     private readonly link: ClusterLink,
     private readonly nodeId: string,
   ) {
+    this.fanout = new HostFanout(link);
     this.unsubscribe = [
       link.subscribe(subjects.hostJoin(nodeId), (_s, data, reply) => {
         if (reply !== undefined) void this.join(decodeJson(data) as JoinAsk, reply);
@@ -188,6 +197,7 @@ export class HostSide {
         ask.gateway,
         ask.conn,
         this.link,
+        this.fanout,
         (gone) => {
           if (this.peers.get(k) === gone) this.peers.delete(k);
         },
@@ -228,6 +238,9 @@ export class HostSide {
         return;
       case 'signed-out':
         membership.room.remove(membership.participantId, 'signed-out');
+        return;
+      case 'buffered':
+        peer.buffered = Number.isSafeInteger(signal.bytes) && signal.bytes > 0 ? signal.bytes : 0;
         return;
       case 'message': {
         const parsed = parseClientMessage(signal.text);

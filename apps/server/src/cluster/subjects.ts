@@ -16,9 +16,8 @@ export const subjects = {
   hostRemoveUser: (host: string) => `conclave.host.${host}.remove-user`,
   /** Host → gateway: messages for a participant, and its membership (JSON). */
   gatewaySignal: (gateway: string) => `conclave.gateway.${gateway}.signal`,
-  /** Host → gateway: media for one participant's socket. */
-  gatewayMedia: (gateway: string, conn: string) => `conclave.gateway.${gateway}.media.${conn}`,
-  gatewayMediaAll: (gateway: string) => `conclave.gateway.${gateway}.media.*`,
+  /** Host → gateway: a frame once, with the connections it is for (./fanout.ts). */
+  gatewayFanout: (gateway: string) => `conclave.gateway.${gateway}.fanout`,
   /** Every node: things that happened to sessions, users and meetings (./control-bus.ts). */
   control: 'conclave.control',
 } as const;
