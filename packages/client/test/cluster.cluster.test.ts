@@ -245,4 +245,39 @@ describe('one E2EE meeting across three nodes', () => {
       for (const p of people) p.client.close();
     }
   }, 180_000);
+
+  it('holds the participant cap under concurrent joins arriving at different nodes', async () => {
+    const url = cluster.node('node-a').url;
+    const cap = 3;
+    await api({ url }, adminToken, 'PATCH', '/api/admin/tenant', {
+      e2ee: { maxParticipants: cap },
+    });
+    const people: ClusterPerson[] = [];
+    const meetings: Meeting[] = [];
+    try {
+      const nodes = ['node-a', 'node-b', 'node-c'];
+      for (let i = 0; i < 6; i++) people.push(await personOn(`p${i}`, nodes[i % 3]!));
+      const meetingId = await e2eeMeeting(people[0]!, people.slice(1));
+      const outcomes = await Promise.allSettled(people.map((p) => p.client.join(meetingId)));
+      for (const outcome of outcomes)
+        if (outcome.status === 'fulfilled') meetings.push(outcome.value);
+      expect(meetings).toHaveLength(cap);
+      const refusals = outcomes.filter((o) => o.status === 'rejected');
+      expect(refusals).toHaveLength(people.length - cap);
+      for (const refusal of refusals)
+        expect(JSON.stringify((refusal as PromiseRejectedResult).reason)).toContain('MEETING_FULL');
+      await until(
+        meetings,
+        () => meetings.every((m) => m.roster.length === cap),
+        30_000,
+        'the cap',
+      );
+    } finally {
+      for (const m of meetings) await m.leave().catch(() => undefined);
+      for (const p of people) p.client.close();
+      await api({ url }, adminToken, 'PATCH', '/api/admin/tenant', {
+        e2ee: { maxParticipants: 200 },
+      });
+    }
+  }, 180_000);
 });
