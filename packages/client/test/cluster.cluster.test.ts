@@ -280,4 +280,27 @@ describe('one E2EE meeting across three nodes', () => {
       });
     }
   }, 180_000);
+
+  it('meets one sign-in limit, not one per node, when guesses are spread over the nodes', async () => {
+    const url = cluster.node('node-a').url;
+    const email = `target-${Math.random().toString(36).slice(2, 8)}@example.org`;
+    await api({ url }, adminToken, 'POST', '/api/admin/users', {
+      email,
+      displayName: 'target',
+      premium: false,
+      password: 'the-real-password-1234',
+    });
+    const attempt = (node: string) =>
+      fetch(`${cluster.node(node).url}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'a-wrong-guess-1234' }),
+      }).then((r) => r.status);
+    const nodes = ['node-a', 'node-b', 'node-c'];
+    // Ten failures are free (the default per-email allowance), a few on each node...
+    for (let i = 0; i < 10; i++) expect(await attempt(nodes[i % 3]!)).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the last counts reach every node
+    // ...and the next guess waits, whichever node it reaches; no node saw more than four.
+    for (const node of nodes) expect(await attempt(node)).toBe(429);
+  }, 60_000);
 });

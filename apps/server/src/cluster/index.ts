@@ -11,9 +11,12 @@ import type { Rooms } from '../realtime/rooms.ts';
 import type { ClientMessageOf } from '../realtime/signaling.ts';
 import type { Sockets } from '../realtime/sockets.ts';
 import { clusterControl, type ClusterControl } from './control-bus.ts';
+import { provideLimitSharing } from '../http/shared-limits.ts';
+import { prepareSignInLimits } from '../identity/sign-in.ts';
 import { GatewaySide } from './gateway-side.ts';
 import { HostSide } from './host-side.ts';
 import { openClusterLink } from './link.ts';
+import { natsLimitSharing } from './limit-sharing.ts';
 import { NodeLiveness } from './liveness.ts';
 import { MeetingHosts } from './meeting-hosts.ts';
 import type { ClusterSettings } from './settings.ts';
@@ -70,6 +73,9 @@ export async function startClusterNode(
   const host = new HostSide(ctx, rooms, hosts, link, nodeId);
   const gateway = new GatewaySide(link, nodeId);
   const control = clusterControl(ctx, local, rooms, link, hosts, nodeId);
+  const limits = natsLimitSharing(link, nodeId);
+  provideLimitSharing(ctx, limits);
+  prepareSignInLimits(ctx);
 
   liveness.onLost((lost) => {
     gateway.hostLost(lost);
@@ -103,6 +109,7 @@ export async function startClusterNode(
     async close(goodbye) {
       hosts.close();
       control.close();
+      limits.close();
       gateway.close();
       host.close();
       liveness.close(goodbye);

@@ -20,6 +20,8 @@ export const subjects = {
   gatewayFanout: (gateway: string) => `conclave.gateway.${gateway}.fanout`,
   /** Every node: things that happened to sessions, users and meetings (./control-bus.ts). */
   control: 'conclave.control',
+  /** Every node: what the sign-in limits counted (./limit-sharing.ts). */
+  limits: 'conclave.limits',
 } as const;
 
 /** The last `count` tokens of a subject (the ids a media subject ends with). */

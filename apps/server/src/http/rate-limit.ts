@@ -1,5 +1,5 @@
-// Limits per key, in memory, per process: enough to slow password guessing against one server; a
-// fleet behind a load balancer would share them in storage. A fixed-window counter (a client
+// Limits per key, in memory: enough to slow password guessing against one server; the nodes of a
+// cluster tell each other what they counted (./shared-limits.ts). A fixed-window counter (a client
 // address: every attempt) and a back-off on failures (an email, an account, a known device).
 
 export interface RateLimit {
@@ -77,6 +77,8 @@ export interface BackoffLimiter {
   reserve(key: string): Reservation;
   /** Forgets `key`'s failures (an admin lifting the limit). Attempts in flight stay counted. */
   reset(key: string): void;
+  /** Counts a failure settled elsewhere (another node of a cluster; ./shared-limits.ts). */
+  failedElsewhere(key: string): void;
 }
 
 export function createBackoffLimiter(config: BackoffLimit, now: () => number): BackoffLimiter {
@@ -139,6 +141,15 @@ export function createBackoffLimiter(config: BackoffLimit, now: () => number): B
       if (state === undefined) return;
       if (state.pending === 0) states.delete(key);
       else state.failures = 0;
+    },
+    failedElsewhere(key) {
+      sweep();
+      const state = current(key);
+      if (state === undefined) states.set(key, { failures: 1, pending: 0, lastAt: now() });
+      else {
+        state.failures += 1;
+        state.lastAt = now();
+      }
     },
   };
 }

@@ -19,6 +19,7 @@
 import type { AppContext } from '../context.ts';
 import { ServerError } from '../errors.ts';
 import { createBackoffLimiter, createRateLimiter } from '../http/rate-limit.ts';
+import { limitSharingOf, sharedBackoffLimiter, sharedRateLimiter } from '../http/shared-limits.ts';
 import type { Attempt, BackoffLimiter, RateLimiter, Reservation } from '../http/rate-limit.ts';
 import type { UserRecord } from '../storage/records.ts';
 import { normalizeEmail } from '../storage/repos/users.ts';
@@ -64,13 +65,27 @@ interface Guard {
 
 const guards = new WeakMap<AppContext, Guard>();
 
+/**
+ * Builds the sign-in limits now rather than at the first sign-in: a cluster node must count what
+ * the other nodes tell it from the start, not only after someone signs in here.
+ */
+export function prepareSignInLimits(ctx: AppContext): void {
+  guardOf(ctx);
+}
+
 function guardOf(ctx: AppContext): Guard {
   let guard = guards.get(ctx);
   if (guard === undefined) {
-    guard = {
-      perAddress: createRateLimiter(ctx.signInLimits.perIp, ctx.now),
-      perAccount: createBackoffLimiter(ctx.signInLimits.perEmail, ctx.now),
-    };
+    const perAddress = createRateLimiter(ctx.signInLimits.perIp, ctx.now);
+    const perAccount = createBackoffLimiter(ctx.signInLimits.perEmail, ctx.now);
+    const sharing = limitSharingOf(ctx);
+    guard =
+      sharing === undefined
+        ? { perAddress, perAccount }
+        : {
+            perAddress: sharedRateLimiter('sign-in/address', perAddress, sharing),
+            perAccount: sharedBackoffLimiter('sign-in/account', perAccount, sharing),
+          };
     guards.set(ctx, guard);
   }
   return guard;
