@@ -20,7 +20,8 @@ export const tenantPatchSchema = z.strictObject({
   name: z.string().trim().min(1).max(128).exactOptional(),
   e2ee: z
     .strictObject({
-      maxParticipants: z.int().min(2).max(100_000).exactOptional(),
+      // Up to 1,000: an MLS group that size still converges (issue 11); the seed default is 200.
+      maxParticipants: z.int().min(2).max(1_000).exactOptional(),
       clients: z
         .strictObject({
           blocked: z.array(platformSchema).max(20).exactOptional(),
