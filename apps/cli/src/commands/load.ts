@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { connect } from '../api/session.ts';
+import { CliError } from '../errors.ts';
 import { runLoad, type Distribution, type LoadReport } from '../headless/load-runner.ts';
 import { ProgressBar } from '../headless/progress-bar.ts';
 import { formatDrops } from '../headless/report.ts';
@@ -20,6 +21,7 @@ interface LoadFlags {
   senders?: number;
   workers?: number;
   server?: string;
+  servers?: string[];
   json?: boolean;
 }
 
@@ -35,7 +37,7 @@ export function registerLoadCommand(program: Command): void {
       .description(
         'run N headless participants in one meeting and report latency, convergence, frames and server load',
       )
-      .requiredOption('--participants <n>', 'how many participants (2-200)', participantCount)
+      .requiredOption('--participants <n>', 'how many participants (1-1000)', participantCount)
       .option(
         '--e2ee',
         'an end-to-end encrypted meeting (MLS + SFrame); default: standard encryption',
@@ -54,6 +56,11 @@ export function registerLoadCommand(program: Command): void {
       .option(
         '--server <url>',
         'use this running server (needs an admin sign-in); default: start one in this process',
+      )
+      .option(
+        '--servers <urls>',
+        'the nodes of a cluster, comma-separated: participants connect to each in turn (needs an admin sign-in on the first)',
+        serverList,
       ),
   ).action(loadAction);
   example(
@@ -61,11 +68,15 @@ export function registerLoadCommand(program: Command): void {
     'conclave load --participants 8 --e2ee --duration 3 --json',
     'conclave load --participants 50 --e2ee --senders 4',
     'conclave load --participants 200 --e2ee --workers 2',
+    'conclave load --participants 1000 --e2ee --servers https://a.example,https://b.example --workers 2',
   );
 }
 
 async function loadAction(flags: LoadFlags): Promise<void> {
-  const remote = flags.server === undefined ? undefined : (await connect(flags)).api;
+  if (flags.server !== undefined && flags.servers !== undefined)
+    throw new CliError('usage', 'give --server or --servers, not both');
+  const server = flags.server ?? flags.servers?.[0];
+  const remote = server === undefined ? undefined : (await connect({ server })).api;
   const senders =
     flags.senders ?? (flags.participants <= ALL_SEND_UP_TO ? flags.participants : DEFAULT_SENDERS);
   const progress = new ProgressBar(
@@ -79,6 +90,7 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     senders,
     ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     ...(remote === undefined ? {} : { remote }),
+    ...(flags.servers === undefined ? {} : { servers: flags.servers }),
     progress,
   });
   progress.finish();
@@ -91,9 +103,16 @@ async function loadAction(flags: LoadFlags): Promise<void> {
 
 function participantCount(value: string): number {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < 1 || parsed > 200)
-    throw new InvalidArgumentError('expected a whole number from 1 to 200.');
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > 1000)
+    throw new InvalidArgumentError('expected a whole number from 1 to 1000.');
   return parsed;
+}
+
+function serverList(value: string): string[] {
+  const urls = value.split(',').map((url) => url.trim());
+  if (urls.some((url) => !/^https?:\/\/[^\s/]+\/?$/.test(url)))
+    throw new InvalidArgumentError('expected server URLs separated by commas (https://host:port).');
+  return urls.map((url) => url.replace(/\/$/, ''));
 }
 
 function workerCount(value: string): number {

@@ -11,6 +11,8 @@ import type { ParticipantReport } from './participant.ts';
 export interface LoadAccount {
   readonly token: string;
   readonly userId: string;
+  /** The server (cluster node) this participant connects to; default: the run's server. */
+  readonly server?: string;
 }
 
 export interface StartLoad {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../api/client.ts';
 import type { SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
+import type { LoadAccount } from './load-protocol.ts';
 import { runStorm, splitAccounts, type Share } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
@@ -21,6 +22,11 @@ export interface LoadOptions {
   readonly workers?: number;
   /** An admin session on a remote server; undefined: start a server in this process. */
   readonly remote?: ApiClient;
+  /**
+   * The nodes of a cluster the participants connect to, in turn (participant i to node i mod n);
+   * default: all to the admin's server.
+   */
+  readonly servers?: readonly string[];
   readonly progress: ProgressBar;
 }
 
@@ -105,7 +111,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     options.progress.finish();
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
-    const shares = splitAccounts(provisioned.accounts, options.senders, workers);
+    const nodes = options.servers ?? [];
+    const accounts: LoadAccount[] = provisioned.accounts.map((account, i) => {
+      const server = nodes[i % Math.max(1, nodes.length)];
+      return server === undefined ? account : { ...account, server };
+    });
+    const shares = splitAccounts(accounts, options.senders, workers);
     const { reports, convergedMs } = await runStorm(
       {
         server: admin.server,

@@ -84,7 +84,7 @@ async function run(inbox: Inbox): Promise<void> {
   const clients = await Promise.all(
     start.accounts.map((account) =>
       ConclaveClient.connect({
-        server: start.server,
+        server: account.server ?? start.server,
         auth: { token: account.token },
         store: new MemoryStore(),
         webSocket,

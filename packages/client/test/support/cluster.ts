@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +36,14 @@ export class TestCluster {
     private readonly databaseUrl: string,
     private readonly schema: string,
     private readonly dataDir: string,
+    private readonly env: Record<string, string>,
   ) {}
 
-  static async start(names = ['node-a', 'node-b', 'node-c']): Promise<TestCluster> {
+  /** `env`: more environment for every node (e.g. CONCLAVE_TEST_SIGN_INS_PER_ADDRESS). */
+  static async start(
+    names = ['node-a', 'node-b', 'node-c'],
+    env: Record<string, string> = {},
+  ): Promise<TestCluster> {
     const base = process.env.CONCLAVE_TEST_PG_URL;
     if (base === undefined || base === '') throw new Error('CONCLAVE_TEST_PG_URL is not set');
     const schema = `conclave_cluster_${randomBytes(6).toString('hex')}`;
@@ -45,7 +51,7 @@ export class TestCluster {
     withSchema.searchParams.set('schema', schema);
     const nats = await NatsServer.start();
     const dataDir = await mkdtemp(join(tmpdir(), 'conclave-cluster-'));
-    const cluster = new TestCluster(nats, withSchema.toString(), schema, dataDir);
+    const cluster = new TestCluster(nats, withSchema.toString(), schema, dataDir, env);
     // One at a time: the first migrates the schema and creates the first admin.
     for (const name of names) await cluster.startNode(name, 0);
     return cluster;
@@ -56,6 +62,7 @@ export class TestCluster {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: {
         ...process.env,
+        ...this.env,
         CONCLAVE_TEST_DATA_DIR: this.dataDir,
         CONCLAVE_TEST_DATABASE_URL: this.databaseUrl,
         CONCLAVE_TEST_PORT: String(port),
@@ -85,6 +92,20 @@ export class TestCluster {
       this.#children[index] = child;
     }
     return node;
+  }
+
+  /** CPU time (user + system, ms) and resident memory (MB) of each live node, from /proc. */
+  usage(): Array<{ name: string; cpuMs: number; rssMb: number }> {
+    return this.nodes.flatMap((node, i) => {
+      const pid = this.#children[i]?.pid;
+      if (!node.alive || pid === undefined) return [];
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return [{ name: node.name, cpuMs: ticks * 10, rssMb: Math.round(rssKb / 1024) }];
+    });
   }
 
   node(name: string): ClusterNodeProcess {

@@ -7,6 +7,8 @@ import { startServer } from '@conclave/server';
 const dataDir = process.env.CONCLAVE_TEST_DATA_DIR;
 if (dataDir === undefined) throw new Error('CONCLAVE_TEST_DATA_DIR is not set');
 const databaseUrl = process.env.CONCLAVE_TEST_DATABASE_URL ?? '';
+// A load run signs in hundreds of users from this one address: it may raise the per-address limit.
+const perIp = Number(process.env.CONCLAVE_TEST_SIGN_INS_PER_ADDRESS ?? '0');
 const server = await startServer({
   port: Number(process.env.CONCLAVE_TEST_PORT ?? '0'),
   host: '127.0.0.1',
@@ -14,6 +16,14 @@ const server = await startServer({
   ...(databaseUrl === '' ? {} : { databaseUrl }),
   passwordCost: { N: 1024, r: 8, p: 1 },
   log: () => undefined,
+  ...(perIp > 0
+    ? {
+        signInLimits: {
+          perIp: { limit: perIp, windowMs: 15 * 60_000 },
+          perEmail: { limit: 10, windowMs: 15 * 60_000 },
+        },
+      }
+    : {}),
   realtime: { batchWindowMs: 20, commitTimeoutMs: 1_500, reconnectGraceMs: 10_000 },
 });
 process.stdout.write(`${JSON.stringify({ url: server.url, admin: server.firstAdmin })}\n`);
