@@ -1,0 +1,87 @@
+// The 1,000-person E2EE meeting (issue 11): `conclave load`'s runner admits N participants
+// (CONCLAVE_BENCH_PARTICIPANTS, default 1,000) into one E2EE meeting across three cluster nodes,
+// waits for one epoch and one security code, and lets four senders' media flow for 10 s. Not run
+// by default — only with `npm run bench -- --only thousand` — and it needs CONCLAVE_TEST_PG_URL and
+// Debian's nats-server. All clients share this machine's cores with the nodes, so wall-clock
+// times are an upper bound of what one person waits (see the join-storm suite's critical path).
+import { existsSync, readFileSync } from 'node:fs';
+import { TestCluster } from '../../packages/client/test/support/cluster.ts';
+import { ApiClient } from '../../apps/cli/src/api/client.ts';
+import type { SignInResponse } from '../../apps/cli/src/api/types.ts';
+import { runLoad } from '../../apps/cli/src/headless/load-runner.ts';
+import { ProgressBar } from '../../apps/cli/src/headless/progress-bar.ts';
+import type { Bench } from '../harness.ts';
+
+export const name = 'thousand';
+
+/** CPU time of this process's finished children (the load workers), in ms, from /proc. */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10; // cutime + cstime, 100 ticks a second
+}
+
+export async function run(bench: Bench): Promise<void> {
+  const asked = process.argv.slice(2);
+  if (asked[asked.indexOf('--only') + 1] !== 'thousand' || !asked.includes('--only')) {
+    bench.progress('thousand: not run by default (npm run bench -- --only thousand)');
+    return;
+  }
+  if (!process.env.CONCLAVE_TEST_PG_URL || !existsSync('/usr/sbin/nats-server')) {
+    bench.progress('thousand: skipped (needs CONCLAVE_TEST_PG_URL and /usr/sbin/nats-server)');
+    return;
+  }
+  const participants = Number(process.env.CONCLAVE_BENCH_PARTICIPANTS ?? '1000');
+  const workers = Number(process.env.CONCLAVE_BENCH_WORKERS ?? '2');
+  const cluster = await TestCluster.start(undefined, {
+    CONCLAVE_TEST_SIGN_INS_PER_ADDRESS: String(participants + 100),
+  });
+  try {
+    const admin = cluster.admin;
+    if (admin === undefined) throw new Error('no first admin');
+    const first = cluster.nodes[0]!.url;
+    const session = await new ApiClient({ server: first }).post<SignInResponse>(
+      '/api/auth/sign-in',
+      admin,
+    );
+    const api = new ApiClient({ server: first, token: session.token });
+    await api.patch('/api/admin/tenant', { e2ee: { maxParticipants: Math.max(participants, 2) } });
+    const nodesBefore = new Map(cluster.usage().map((u) => [u.name, u.cpuMs]));
+    const workersBefore = childrenCpuMs();
+    const started = Date.now();
+    const report = await runLoad({
+      participants,
+      e2ee: true,
+      durationMs: 10_000,
+      senders: 4,
+      workers,
+      remote: api,
+      servers: cluster.nodes.map((node) => node.url),
+      progress: new ProgressBar(process.stderr, true),
+    });
+    const wallSeconds = (Date.now() - started) / 1000;
+    const label = `E2EE ${participants} over 3 nodes`;
+    bench.record(`${label}: admitted`, report.admitted, 'people', participants);
+    bench.record(`${label}: decrypting media`, report.decrypting, 'people', participants);
+    bench.record(`${label}: join p50`, report.joinMs.p50 ?? -1, 'ms');
+    bench.record(`${label}: join p95`, report.joinMs.p95 ?? -1, 'ms');
+    bench.record(`${label}: converged after`, (report.convergedMs ?? -1) / 1000, 's');
+    bench.record(
+      `${label}: one code (1 = yes)`,
+      report.securityCodesAgree === true ? 1 : 0,
+      'bool',
+    );
+    bench.record(
+      `${label}: client CPU per participant`,
+      (childrenCpuMs() - workersBefore) / participants,
+      'ms',
+    );
+    for (const node of cluster.usage()) {
+      const cpu = node.cpuMs - (nodesBefore.get(node.name) ?? 0);
+      bench.record(`${label}: ${node.name} CPU (% of one core)`, cpu / 10 / wallSeconds, '%');
+      bench.record(`${label}: ${node.name} RSS`, node.rssMb, 'MB');
+    }
+  } finally {
+    await cluster.close();
+  }
+}
