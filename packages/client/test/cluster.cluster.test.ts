@@ -205,6 +205,17 @@ describe('one E2EE meeting across three nodes', () => {
       );
       for (const m of meetings) expect((m.epoch ?? -1n) >= (epochBefore ?? 0n)).toBe(true);
       expect(codeBefore).toBeDefined();
+      // The audit log, read through a surviving node, still has the meeting's start and its one
+      // group: the new host resumed the group rather than making another.
+      const { entries } = await api<{ entries: { kind: string; subject: string }[] }>(
+        { url: cluster.route('node-b') },
+        adminToken,
+        'GET',
+        '/api/admin/audit?limit=500',
+      );
+      const ours = entries.filter((e) => e.subject === `meeting:${meetingId}`).map((e) => e.kind);
+      expect(ours.filter((kind) => kind === 'e2ee.group.created')).toHaveLength(1);
+      expect(ours.filter((kind) => kind === 'meeting.started')).toHaveLength(1);
     } finally {
       media.stop();
       for (const m of meetings) await m.leave().catch(() => undefined);
