@@ -1,20 +1,18 @@
 // The gateway's half of a cross-node participant: the socket is here, the meeting's room is on its
 // host. The connection keeps working as for a local meeting — it validates, rate-limits and times
-// out the socket — while its membership's room and relay forward to the host over NATS.
+// out the socket — while its membership's room forwards to the host over NATS. Its media is this
+// node's relay's, like a local participant's (./media-mesh.ts carries it to the other nodes).
 import type { ClientMessageOf } from '../realtime/signaling.ts';
 import type { MeetingRoom, Peer } from '../realtime/peer.ts';
-import type { RelayMember, RelaySink } from '../realtime/relay/index.ts';
-import { DEFAULT_HARD_LIMIT_BYTES } from '../realtime/relay/media-relay.ts';
+import type { MediaRelay, RelayMember } from '../realtime/relay/index.ts';
+import { relayNoticeForwarder } from '../realtime/relay-notices.ts';
+import { roomKey } from '../realtime/room.ts';
 import type { LeaveHow } from '../realtime/room-types.ts';
-import { decodeFanout } from './fanout.ts';
 import { decodeJson, encodeJson } from './json.ts';
 import type { ClusterLink } from './link.ts';
 import { subjects } from './subjects.ts';
 import type { GatewaySignal, HostSignal, JoinAnswer } from './wire.ts';
 
-/** How often socket queues are looked at, and by how much one must change to be reported. */
-const BUFFERED_REPORT_MS = 50;
-const BUFFERED_REPORT_STEP = 16 * 1024;
 /** A host that does not answer a join in this time is treated as gone for this join. */
 const JOIN_TIMEOUT_MS = 15_000;
 
@@ -22,12 +20,11 @@ interface Forwarded {
   readonly conn: string;
   readonly host: string;
   readonly peer: Peer;
-  readonly sink: RelaySink;
   /** Tells the client the server is restarting and closes its socket (it reconnects). */
   readonly restart: () => void;
   room: MeetingRoom | undefined;
-  /** The send queue size last reported to the host. */
-  reported: number;
+  /** The socket in this node's relay, while it is in the meeting. */
+  relay: RelayMember | undefined;
 }
 
 export type RemoteJoin = 'done' | 'moved';
@@ -36,33 +33,17 @@ export class GatewaySide {
   private readonly forwarded = new Map<string, Forwarded>();
   private nextConn = 0;
   private readonly unsubscribe: Array<() => void>;
-  private readonly reporter: NodeJS.Timeout;
 
   constructor(
     private readonly link: ClusterLink,
     private readonly nodeId: string,
+    private readonly relay: MediaRelay,
   ) {
     this.unsubscribe = [
       link.subscribe(subjects.gatewaySignal(nodeId), (_s, data) =>
         this.signal(decodeJson(data) as GatewaySignal | undefined),
       ),
-      link.subscribe(subjects.gatewayFanout(nodeId), (_subject, data) => {
-        const fanout = decodeFanout(data);
-        if (fanout === undefined) return;
-        for (const conn of fanout.conns) {
-          const entry = this.forwarded.get(String(conn));
-          // The relay's hard limit, applied where the socket's queue is; the softer rules work
-          // on the host from the queue sizes reported below.
-          if (
-            entry !== undefined &&
-            entry.sink.bufferedAmount + fanout.frame.length <= DEFAULT_HARD_LIMIT_BYTES
-          )
-            entry.sink.send(fanout.frame);
-        }
-      }),
     ];
-    this.reporter = setInterval(() => this.reportQueues(), BUFFERED_REPORT_MS);
-    this.reporter.unref();
   }
 
   /** Joins `peer` to the meeting its host runs; `moved` if that node no longer hosts it. */
@@ -77,10 +58,9 @@ export class GatewaySide {
       conn,
       host,
       peer,
-      sink: peer.relaySink(() => undefined),
       restart,
       room: undefined,
-      reported: 0,
+      relay: undefined,
     };
     this.forwarded.set(conn, entry);
     let answer: JoinAnswer | undefined;
@@ -135,20 +115,7 @@ export class GatewaySide {
   }
 
   close(): void {
-    clearInterval(this.reporter);
     for (const stop of this.unsubscribe) stop();
-  }
-
-  /** Tells each host of a socket whose send queue grew or drained noticeably. */
-  private reportQueues(): void {
-    for (const entry of this.forwarded.values()) {
-      if (entry.room === undefined) continue;
-      const bytes = entry.sink.bufferedAmount;
-      const drained = bytes === 0 && entry.reported !== 0;
-      if (!drained && Math.abs(bytes - entry.reported) < BUFFERED_REPORT_STEP) continue;
-      entry.reported = bytes;
-      this.toHost(entry, { op: 'buffered', bytes });
-    }
   }
 
   private signal(signal: GatewaySignal | undefined): void {
@@ -168,14 +135,22 @@ export class GatewaySide {
           this.detach(entry);
           return;
         }
+        const relay = this.joinRelay(entry, joined.meetingId, joined.relayId);
+        if (relay === undefined) {
+          // This node is shutting down; the client reconnects to another.
+          this.detach(entry);
+          entry.restart();
+          return;
+        }
         const room = this.roomFor(entry);
         entry.room = room;
+        entry.relay = relay;
         entry.peer.membership = {
           room,
           meetingId: joined.meetingId,
           participantId: joined.participantId,
           relayId: joined.relayId,
-          relay: this.relayFor(entry, joined.meetingId, joined.relayId),
+          relay,
         };
       }
     }
@@ -183,6 +158,9 @@ export class GatewaySide {
 
   private detach(entry: Forwarded): void {
     this.forwarded.delete(entry.conn);
+    // Media to this socket stops first; the host already told the participant why.
+    entry.relay?.leave('left');
+    entry.relay = undefined;
     if (entry.room !== undefined && entry.peer.membership?.room === entry.room)
       entry.peer.membership = undefined;
     entry.room = undefined;
@@ -219,20 +197,13 @@ export class GatewaySide {
     };
   }
 
-  private relayFor(entry: Forwarded, meetingId: string, relayId: number): RelayMember {
-    const subject = subjects.hostMedia(entry.host, this.nodeId, entry.conn);
-    return {
-      meetingId,
-      participantId: relayId,
-      get active() {
-        return entry.room !== undefined;
-      },
-      receive: (bytes) => {
-        if (entry.room !== undefined) this.link.publish(subject, bytes);
-        return { kind: 'forwarded', delivered: 0, dropped: 0 };
-      },
-      leave: () => undefined,
-    };
+  /** The socket joins this node's relay under the meeting's key, with the host's relay id. */
+  private joinRelay(entry: Forwarded, meetingId: string, relayId: number): RelayMember | undefined {
+    const { peer } = entry;
+    const sink = peer.relaySink(relayNoticeForwarder(peer, meetingId));
+    if (sink === undefined) return undefined;
+    const joined = this.relay.join(roomKey(peer.identity.tenantId, meetingId), relayId, sink);
+    return joined.kind === 'joined' ? joined.member : undefined;
   }
 }
 

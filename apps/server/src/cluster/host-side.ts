@@ -1,5 +1,5 @@
 // The host's half of a cross-node participant: a `RemotePeer` stands in the room for a socket on
-// another node. The room treats it like any peer — admission, head count, MLS, relay — and what it
+// another node. The room treats it like any peer — admission, head count, MLS — and what it
 // sends goes back over NATS. The host believes nothing the gateway says about who the participant
 // is: it reads the session and device from the database, and re-reads the meeting's access rules.
 import type { AppContext } from '../context.ts';
@@ -7,21 +7,17 @@ import { findTarget } from '../realtime/admission.ts';
 import { authenticateSession, type SocketIdentity } from '../realtime/authenticate.ts';
 import { parseEpoch } from '../realtime/bytes.ts';
 import type { Membership, Peer } from '../realtime/peer.ts';
-import type { RelayNotice, RelaySink } from '../realtime/relay/index.ts';
 import type { Rooms } from '../realtime/rooms.ts';
 import { SerialQueue } from '../realtime/serial-queue.ts';
 import { parseClientMessage, type ClientInfo, type ServerMessage } from '../realtime/signaling.ts';
-import { HostFanout } from './fanout.ts';
 import { decodeJson, encodeJson } from './json.ts';
 import type { ClusterLink, Reply } from './link.ts';
 import type { MeetingHosts } from './meeting-hosts.ts';
-import { lastTokens, subjects } from './subjects.ts';
+import { subjects } from './subjects.ts';
 import type { GatewaySignal, HostSignal, JoinAnswer, JoinAsk, MeetingAsk } from './wire.ts';
 
 class RemotePeer implements Peer {
   joining = false;
-  /** The gateway's last report of the socket's send queue, in bytes. */
-  buffered = 0;
   readonly queue: SerialQueue;
   #membership: Membership | undefined;
 
@@ -31,7 +27,6 @@ class RemotePeer implements Peer {
     readonly gateway: string,
     readonly conn: string,
     private readonly link: ClusterLink,
-    private readonly fanout: HostFanout,
     private readonly onDetached: (peer: RemotePeer) => void,
     onError: () => void,
   ) {
@@ -58,19 +53,9 @@ class RemotePeer implements Peer {
     this.signal({ op: 'send', message });
   }
 
-  relaySink(notify: (notice: RelayNotice) => void): RelaySink {
-    const conn = Number(this.conn);
-    const buffered = () => this.buffered;
-    return {
-      send: (bytes) => this.fanout.send(this.gateway, conn, bytes),
-      notify,
-      // The socket's queue is on the gateway, which reports it while it is not empty (and
-      // applies the hard limit itself): the relay's shedding rules work on that figure.
-      get bufferedAmount() {
-        return buffered();
-      },
-      close: () => undefined,
-    };
+  /** The gateway's relay serves this participant's socket (./media-mesh.ts). */
+  relaySink(): undefined {
+    return undefined;
   }
 
   evict(): void {
@@ -90,7 +75,6 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export class HostSide {
   private readonly peers = new Map<string, RemotePeer>();
   private readonly unsubscribe: Array<() => void>;
-  private readonly fanout: HostFanout;
 
   constructor(
     private readonly ctx: AppContext,
@@ -99,7 +83,6 @@ export class HostSide {
     private readonly link: ClusterLink,
     private readonly nodeId: string,
   ) {
-    this.fanout = new HostFanout(link);
     this.unsubscribe = [
       link.subscribe(subjects.hostJoin(nodeId), (_s, data, reply) => {
         if (reply !== undefined) void this.join(decodeJson(data) as JoinAsk, reply);
@@ -107,10 +90,6 @@ export class HostSide {
       link.subscribe(subjects.hostSignal(nodeId), (_s, data) =>
         this.signal(decodeJson(data) as HostSignal),
       ),
-      link.subscribe(subjects.hostMediaAll(nodeId), (subject, data) => {
-        const [gateway, conn] = lastTokens(subject, 2);
-        this.peers.get(`${gateway}/${conn}`)?.membership?.relay.receive(data);
-      }),
       link.subscribe(subjects.hostRoster(nodeId), (_s, data, reply) => {
         const ask = decodeJson(data) as MeetingAsk;
         reply?.(encodeJson(this.rooms.find(ask.tenantId, ask.meetingId)?.roster() ?? []));
@@ -197,7 +176,6 @@ export class HostSide {
         ask.gateway,
         ask.conn,
         this.link,
-        this.fanout,
         (gone) => {
           if (this.peers.get(k) === gone) this.peers.delete(k);
         },
@@ -239,9 +217,7 @@ export class HostSide {
       case 'signed-out':
         membership.room.remove(membership.participantId, 'signed-out');
         return;
-      case 'buffered':
-        peer.buffered = Number.isSafeInteger(signal.bytes) && signal.bytes > 0 ? signal.bytes : 0;
-        return;
+
       case 'message': {
         const parsed = parseClientMessage(signal.text);
         if (parsed.kind === 'error') return; // the gateway checked it; a bad one is not ours

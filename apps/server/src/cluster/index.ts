@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { JoinTarget } from '../realtime/admission.ts';
 import type { RealtimeControl } from '../realtime/control.ts';
 import type { Peer } from '../realtime/peer.ts';
+import type { MediaRelay } from '../realtime/relay/index.ts';
 import type { Rooms } from '../realtime/rooms.ts';
 import type { ClientMessageOf } from '../realtime/signaling.ts';
 import type { Sockets } from '../realtime/sockets.ts';
@@ -18,6 +19,7 @@ import { HostSide } from './host-side.ts';
 import { openClusterLink } from './link.ts';
 import { natsLimitSharing } from './limit-sharing.ts';
 import { NodeLiveness } from './liveness.ts';
+import { MediaMesh } from './media-mesh.ts';
 import { MeetingHosts } from './meeting-hosts.ts';
 import type { ClusterSettings } from './settings.ts';
 
@@ -53,6 +55,7 @@ export async function startClusterNode(
   ctx: AppContext,
   rooms: Rooms,
   sockets: Sockets,
+  relay: MediaRelay,
   local: RealtimeControl,
 ): Promise<ClusterNode> {
   const { nodeId } = settings;
@@ -71,7 +74,9 @@ export async function startClusterNode(
   };
   const hosts = new MeetingHosts(ctx.store, nodeId, liveness, ctx.now, letGo);
   const host = new HostSide(ctx, rooms, hosts, link, nodeId);
-  const gateway = new GatewaySide(link, nodeId);
+  const gateway = new GatewaySide(link, nodeId, relay);
+  const mesh = new MediaMesh(relay, link);
+  relay.connectPeers(mesh);
   const control = clusterControl(ctx, local, rooms, link, hosts, nodeId);
   const limits = natsLimitSharing(link, nodeId);
   provideLimitSharing(ctx, limits);
@@ -111,6 +116,7 @@ export async function startClusterNode(
       control.close();
       limits.close();
       gateway.close();
+      mesh.close();
       host.close();
       liveness.close(goodbye);
       await link.close();

@@ -37,6 +37,8 @@ export async function openClusterLink(
       reconnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      // A node never needs its own messages back: media it published is already delivered here.
+      noEcho: true,
       // A dead server is noticed within about three seconds, like a dead node (./liveness.ts).
       pingInterval: 1_000,
       maxPingOut: 3,

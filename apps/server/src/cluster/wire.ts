@@ -29,8 +29,6 @@ export type HostSignal = { readonly gateway: string; readonly conn: string } & (
   | { readonly op: 'message'; readonly text: string }
   | { readonly op: 'leave'; readonly how: LeaveHow }
   | { readonly op: 'signed-out' }
-  /** How many bytes wait in the socket's send queue: the host's relay sheds load by it. */
-  | { readonly op: 'buffered'; readonly bytes: number }
 );
 
 /** Host → gateway, about one of its sockets. */

@@ -48,7 +48,7 @@ export async function registerRealtime(
   const cluster =
     clusterSettings === undefined
       ? undefined
-      : await startClusterNode(clusterSettings, ctx, rooms, sockets, local);
+      : await startClusterNode(clusterSettings, ctx, rooms, sockets, relay, local);
   if (cluster !== undefined)
     rooms.onRoomClosed = (tenantId, meetingId) => cluster.roomClosed(tenantId, meetingId);
   const control = cluster?.control ?? local;

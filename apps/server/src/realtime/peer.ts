@@ -29,10 +29,11 @@ export interface Peer {
   readonly client: ClientInfo;
   send(message: ServerMessage): void;
   /**
-   * Where the relay sends this participant's media: the socket itself, or (in a cluster) the node
-   * that holds the socket. `notify` carries the relay's notices (key-frame requests, refusals).
+   * Where this node's relay sends the participant's media (the socket), with `notify` for the
+   * relay's notices (key-frame requests, refusals); undefined when the socket is on another node
+   * of a cluster, whose relay serves it (cluster/media-mesh.ts).
    */
-  relaySink(notify: (notice: RelayNotice) => void): RelaySink;
+  relaySink(notify: (notice: RelayNotice) => void): RelaySink | undefined;
   /** Set while this socket is in a meeting. */
   membership: Membership | undefined;
   /** A join is being decided for this socket (admission, KeyPackage, group). */

@@ -20,7 +20,7 @@ import type { MeetingRoom, Peer } from './peer.ts';
 import { judgeRemoval } from './removal-request.ts';
 import { RemovedUsers } from './removed-users.ts';
 import { relayNoticeForwarder, relayReason } from './relay-notices.ts';
-import type { LeaveReason, MediaRelay } from './relay/index.ts';
+import type { LeaveReason, MediaRelay, RelayMember } from './relay/index.ts';
 import {
   createRoomMode,
   type RoomMode,
@@ -349,11 +349,11 @@ export class Room implements MeetingRoom {
   private attach(peer: Peer, participantId: string, mls: MlsJoinInfo | undefined): void {
     const relayId = this.participants.allocateRelayId();
     const { meetingId } = this.target;
-    const joined = this.deps.relay.join(
-      this.key,
-      relayId,
-      peer.relaySink(relayNoticeForwarder(peer, meetingId)),
-    );
+    const sink = peer.relaySink(relayNoticeForwarder(peer, meetingId));
+    const joined =
+      sink === undefined
+        ? { kind: 'joined' as const, member: relayedElsewhere(this.key, relayId) }
+        : this.deps.relay.join(this.key, relayId, sink);
     if (joined.kind !== 'joined') {
       peer.send(signalingError('internal', 'The media relay is not accepting participants.'));
       return;
@@ -449,4 +449,15 @@ export class Room implements MeetingRoom {
 
 export function roomKey(tenantId: string, meetingId: string): string {
   return `${tenantId}/${meetingId}`;
+}
+
+/** A participant whose socket, and so whose media, another node of the cluster relays. */
+function relayedElsewhere(meetingId: string, participantId: number): RelayMember {
+  return {
+    meetingId,
+    participantId,
+    active: true,
+    receive: () => ({ kind: 'rejected', reason: 'not_in_meeting' }),
+    leave: () => undefined,
+  };
 }

@@ -25,6 +25,7 @@ export type {
   RelayMember,
   RelayNotice,
   RelayOptions,
+  RelayPeering,
   RelaySink,
   RelayStats,
   Subscription,

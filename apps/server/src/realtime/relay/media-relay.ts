@@ -16,6 +16,7 @@ import type {
   MessageResult,
   RelayMember,
   RelayOptions,
+  RelayPeering,
   RelaySink,
   RejectReason,
   RelayStats,
@@ -27,6 +28,7 @@ import {
   decodeEnvelope,
   mediaKindBit,
   mediaMessageFamily,
+  streamOwner,
   type Envelope,
   type FrameRefusedReason,
 } from './wire.ts';
@@ -43,6 +45,7 @@ export class MediaRelay {
   private readonly keyFrameRequestIntervalMs: number;
   private readonly refusalNoticeIntervalMs: number;
   private readonly now: () => number;
+  private peering: RelayPeering | undefined;
   private closed = false;
 
   constructor(options: RelayOptions = {}) {
@@ -72,6 +75,7 @@ export class MediaRelay {
     if (meeting === undefined) {
       meeting = new Meeting(meetingId);
       this.meetings.set(meetingId, meeting);
+      this.peering?.opened(meetingId);
     }
     const participant = new Participant(participantId, sink, this.limits);
     meeting.participants.set(participantId, participant);
@@ -105,6 +109,31 @@ export class MediaRelay {
     for (const participant of [...meeting.participants.values()]) {
       this.remove(meeting, participant, 'meeting_ended');
     }
+  }
+
+  /** Joins this relay to the others of a cluster (see RelayPeering). */
+  connectPeers(peering: RelayPeering): void {
+    this.peering = peering;
+  }
+
+  /**
+   * A frame another node's relay accepted from its sender (the stream checks were made there):
+   * to every participant here, under each one's own rules.
+   */
+  injectFrame(meetingId: string, bytes: Uint8Array): void {
+    const meeting = this.meetings.get(meetingId);
+    if (meeting === undefined) return;
+    const decoded = decodeEnvelope(bytes);
+    if (decoded.kind === 'error') return;
+    const envelope = decoded.envelope;
+    const { wantKeyFrame } = this.fanOut(meeting, undefined, envelope, bytes);
+    if (wantKeyFrame) this.peering?.keyFrameWanted(meetingId, envelope.streamId);
+  }
+
+  /** A receiver on another node lost `streamId`: its sender is asked if it is here. */
+  askForKeyFrame(meetingId: string, streamId: number): void {
+    const sent = this.meetings.get(meetingId)?.sentStream(streamId);
+    if (sent !== undefined) this.askSender(sent.owner, sent.stream);
   }
 
   /** Chooses which streams a participant receives (default: everything). */
@@ -214,6 +243,20 @@ export class MediaRelay {
     const stream = sender.streams.use(envelope.streamId, envelope.mediaKind);
     if (stream === undefined) return this.refuse(sender, envelope, 'stream_not_owned');
 
+    const { delivered, dropped, wantKeyFrame } = this.fanOut(meeting, sender, envelope, bytes);
+    if (wantKeyFrame) this.askSender(sender, stream);
+    this.peering?.forwarded(meeting.id, bytes);
+    return { kind: 'forwarded', delivered, dropped };
+  }
+
+  /** One frame to every receiver here but its sender, each under its own rules. */
+  private fanOut(
+    meeting: Meeting,
+    sender: Participant | undefined,
+    envelope: Envelope,
+    bytes: Uint8Array,
+  ): { delivered: number; dropped: number; wantKeyFrame: boolean } {
+    const counters = this.counters;
     const kindBit = mediaKindBit(envelope.mediaKind);
     const isVideo = envelope.mediaKind !== 'audio';
     const size = bytes.length;
@@ -247,8 +290,7 @@ export class MediaRelay {
     }
     counters.framesForwarded += delivered;
     counters.bytesForwarded += delivered * size;
-    if (wantKeyFrame) this.askSender(sender, stream);
-    return { kind: 'forwarded', delivered, dropped };
+    return { delivered, dropped, wantKeyFrame };
   }
 
   private control(meeting: Meeting, from: Participant, bytes: Uint8Array): ControlResult {
@@ -270,6 +312,12 @@ export class MediaRelay {
 
   private keyFrameWanted(meeting: Meeting, from: Participant, streamId: number): ControlResult {
     const sent = meeting.sentStream(streamId);
+    if (sent === undefined && this.peering !== undefined && streamOwner(streamId) !== undefined) {
+      // Sent through another node of the cluster (if at all): that node's relay asks its sender.
+      from.lostStream(streamId);
+      this.peering.keyFrameWanted(meeting.id, streamId);
+      return { kind: 'accepted' };
+    }
     if (sent === undefined) return this.rejectControl('unknown_stream');
     if (sent.owner === from) return this.rejectControl('not_allowed');
     from.lostStream(streamId);
@@ -300,6 +348,7 @@ export class MediaRelay {
     }
     if (meeting.participants.size === 0 && this.meetings.get(meeting.id) === meeting) {
       this.meetings.delete(meeting.id);
+      this.peering?.closed(meeting.id);
     }
     const sink = participant.sink;
     if (reason !== 'left') {

@@ -47,6 +47,19 @@ export interface RelayOptions {
   readonly now?: () => number;
 }
 
+/**
+ * The other relays of a cluster (../../cluster/media-mesh.ts). A frame accepted from a participant
+ * here is passed on once; a receiver here that lost a stream sent elsewhere has its key-frame
+ * request passed on; the mesh hears when a meeting gets its first participant here and loses its
+ * last, so a node listens to a meeting only while it has participants in it.
+ */
+export interface RelayPeering {
+  forwarded(meetingId: string, bytes: Uint8Array): void;
+  keyFrameWanted(meetingId: string, streamId: number): void;
+  opened(meetingId: string): void;
+  closed(meetingId: string): void;
+}
+
 /** Which streams a participant receives: default all kinds, all streams. */
 export interface Subscription {
   readonly mediaKinds: readonly MediaKind[];
