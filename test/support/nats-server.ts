@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -62,5 +62,65 @@ export class NatsServer {
   async close(): Promise<void> {
     await this.kill();
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A TCP hop between one node and NATS that a test can cut: every connection through it is
+ * destroyed and new ones are refused until `restore()` — that node alone loses NATS.
+ */
+export class NatsLinkCutter {
+  private readonly sockets = new Set<Socket>();
+  private isCut = false;
+  private readonly server: Server;
+  port = 0;
+
+  private constructor(natsPort: number) {
+    this.server = createServer((client) => {
+      if (this.isCut) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(natsPort, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          this.sockets.delete(socket);
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+  }
+
+  static async start(natsPort: number): Promise<NatsLinkCutter> {
+    const cutter = new NatsLinkCutter(natsPort);
+    cutter.server.listen(0, '127.0.0.1');
+    await once(cutter.server, 'listening');
+    const address = cutter.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    cutter.port = address.port;
+    return cutter;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  cut(): void {
+    this.isCut = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.isCut = false;
+  }
+
+  close(): void {
+    this.cut();
+    this.server.close();
   }
 }

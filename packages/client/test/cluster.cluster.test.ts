@@ -3,6 +3,7 @@
 // `npm run test:cluster` (CONCLAVE_TEST_PG_URL must name a PostgreSQL server).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConclaveClient, MemoryStore, type Meeting } from '../src/index.ts';
+import { NatsLinkCutter } from '../../../test/support/nats-server.ts';
 import { TestCluster } from './support/cluster.ts';
 import { until } from './support/people.ts';
 import { api, signIn } from './support/real-server.ts';
@@ -276,7 +277,7 @@ describe('one E2EE meeting across three nodes', () => {
       const refusals = outcomes.filter((o) => o.status === 'rejected');
       expect(refusals).toHaveLength(people.length - cap);
       for (const refusal of refusals)
-        expect(JSON.stringify((refusal as PromiseRejectedResult).reason)).toContain('MEETING_FULL');
+        expect(JSON.stringify(refusal.reason)).toContain('MEETING_FULL');
       await until(
         meetings,
         () => meetings.every((m) => m.roster.length === cap),
@@ -314,4 +315,44 @@ describe('one E2EE meeting across three nodes', () => {
     // ...and the next guess waits, whichever node it reaches; no node saw more than four.
     for (const node of nodes) expect(await attempt(node)).toBe(429);
   }, 60_000);
+
+  it('survives one node losing its NATS link: its participants reconnect and rejoin', async () => {
+    // node-c is restarted behind a link the test can cut; node-a hosts the meeting.
+    const cutter = await NatsLinkCutter.start(cluster.nats.port);
+    const portC = Number(new URL(cluster.node('node-c').url).port);
+    await cluster.kill('node-c');
+    await cluster.startNode('node-c', portC, cutter.url);
+    const lena = await personOn('lena', 'node-a');
+    const max = await personOn('max', 'node-c');
+    const people = [lena, max];
+    const meetingId = await e2eeMeeting(lena, [max]);
+    const meetings: Meeting[] = [];
+    for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
+    const media = publishAll(people, meetings);
+    try {
+      await until(meetings, () => meetings.every((m) => m.roster.length === 2), 30_000, 'two');
+      await media.everyPairSince(Date.now(), 15_000);
+      const codeBefore = meetings[0]!.securityCode;
+
+      cutter.cut();
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      cutter.restore();
+      const backAt = Date.now();
+      await media.everyPairSince(backAt, 45_000);
+      await until(
+        meetings,
+        () => new Set(meetings.map((m) => m.securityCode)).size === 1,
+        15_000,
+        'codes agree',
+      );
+      expect(codeBefore).toBeDefined();
+    } finally {
+      media.stop();
+      for (const m of meetings) await m.leave().catch(() => undefined);
+      for (const p of people) p.client.close();
+      await cluster.kill('node-c');
+      await cluster.startNode('node-c', portC);
+      cutter.close();
+    }
+  }, 180_000);
 });

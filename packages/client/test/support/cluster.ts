@@ -57,8 +57,8 @@ export class TestCluster {
     return cluster;
   }
 
-  /** Starts (or restarts, on its old port) the node called `name`. */
-  async startNode(name: string, port: number): Promise<ClusterNodeProcess> {
+  /** Starts (or restarts, on its old port) the node called `name`; `natsUrl` overrides NATS's. */
+  async startNode(name: string, port: number, natsUrl?: string): Promise<ClusterNodeProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: {
         ...process.env,
@@ -66,7 +66,7 @@ export class TestCluster {
         CONCLAVE_TEST_DATA_DIR: this.dataDir,
         CONCLAVE_TEST_DATABASE_URL: this.databaseUrl,
         CONCLAVE_TEST_PORT: String(port),
-        CONCLAVE_NATS_URL: this.nats.url,
+        CONCLAVE_NATS_URL: natsUrl ?? this.nats.url,
         CONCLAVE_NODE_ID: name,
         // Every node seals and opens the tenants' keys with the same secret key.
         CONCLAVE_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
