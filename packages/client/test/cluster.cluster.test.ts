@@ -2,18 +2,14 @@
 // three server processes, and SDK participants whose sockets reach different nodes. Run by
 // `npm run test:cluster` (CONCLAVE_TEST_PG_URL must name a PostgreSQL server).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConclaveClient, MemoryStore, type Meeting } from '../src/index.ts';
+import type { Meeting } from '../src/index.ts';
 import { NatsLinkCutter } from '../../../test/support/nats-server.ts';
 import { TestCluster } from './support/cluster.ts';
 import { until } from './support/people.ts';
-import { api, signIn } from './support/real-server.ts';
+import { api, realPerson, signIn, type RealPerson } from './support/real-server.ts';
 
-interface ClusterPerson {
-  readonly name: string;
+interface ClusterPerson extends RealPerson {
   readonly node: string;
-  readonly userId: string;
-  readonly token: string;
-  readonly client: ConclaveClient;
 }
 
 /** Fast retries, so a client is back within a moment of its node or the meeting's host. */
@@ -35,32 +31,12 @@ afterAll(async () => {
 
 /** A licensed person whose traffic goes to `node` (while it lives) through the test's balancer. */
 async function personOn(name: string, node: string): Promise<ClusterPerson> {
-  const url = cluster.node(node).url;
-  const password = `password-${name}-1234`;
-  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.org`;
-  const created = await api<{ user: { id: string } }>(
-    { url },
-    adminToken,
-    'POST',
-    '/api/admin/users',
-    {
-      email,
-      displayName: name,
-      premium: true,
-      password,
-    },
+  const person = await realPerson(
+    { url: cluster.node(node).url, adminToken },
+    name,
+    cluster.balancer(node),
   );
-  const token = await signIn(url, email, password);
-  const balancer = cluster.balancer(node);
-  const client = await ConclaveClient.connect({
-    server: url,
-    auth: { token },
-    store: new MemoryStore(),
-    webSocket: balancer.webSocket,
-    fetch: balancer.fetch,
-    deviceName: `${name}'s device`,
-  });
-  return { name, node, userId: created.user.id, token, client };
+  return { ...person, node };
 }
 
 async function e2eeMeeting(organizer: ClusterPerson, invitees: ClusterPerson[]): Promise<string> {
@@ -106,6 +82,42 @@ function publishAll(people: ClusterPerson[], meetings: Meeting[]) {
       ).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}; silent: ${silentSince(since).join(', ')}`);
       });
+    },
+  };
+}
+
+/** An E2EE meeting of `people` (the first organizes and joins first, so its node hosts it),
+ * everyone publishing, every pair decrypting. */
+async function flowingMeeting(people: ClusterPerson[]) {
+  const meetingId = await e2eeMeeting(people[0]!, people.slice(1));
+  const meetings: Meeting[] = [];
+  for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
+  const media = publishAll(people, meetings);
+  await until(
+    meetings,
+    () => meetings.every((m) => m.roster.length === people.length),
+    30_000,
+    'everyone in',
+  );
+  await media.everyPairSince(Date.now(), 15_000);
+  return {
+    meetingId,
+    meetings,
+    codeBefore: meetings[0]!.securityCode,
+    /** Every pair decrypts again after `since`, and the codes agree (one epoch line). */
+    async recovered(since: number) {
+      await media.everyPairSince(since, 45_000);
+      await until(
+        meetings,
+        () => new Set(meetings.map((m) => m.securityCode)).size === 1,
+        15_000,
+        'codes agree',
+      );
+    },
+    async close() {
+      media.stop();
+      for (const m of meetings) await m.leave().catch(() => undefined);
+      for (const p of people) p.client.close();
     },
   };
 }
@@ -179,33 +191,18 @@ describe('one E2EE meeting across three nodes', () => {
   }, 120_000);
 
   it('survives kill -9 of the node hosting it: everyone resumes elsewhere on one epoch line', async () => {
-    const frank = await personOn('frank', 'node-a');
-    const gina = await personOn('gina', 'node-b');
-    const hal = await personOn('hal', 'node-c');
-    const people = [frank, gina, hal];
-    const meetingId = await e2eeMeeting(frank, [gina, hal]);
-    const meetings: Meeting[] = [];
-    // frank joins first through node-a, so node-a hosts the meeting.
-    for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
-    const media = publishAll(people, meetings);
+    const people = [
+      await personOn('frank', 'node-a'),
+      await personOn('gina', 'node-b'),
+      await personOn('hal', 'node-c'),
+    ];
+    const flow = await flowingMeeting(people); // frank, through node-a, opened it: node-a hosts
     try {
-      await until(meetings, () => meetings.every((m) => m.roster.length === 3), 30_000, 'three');
-      await media.everyPairSince(Date.now(), 15_000);
-      const codeBefore = meetings[0]!.securityCode;
-      const epochBefore = meetings[0]!.epoch;
-
+      const epochBefore = flow.meetings[0]!.epoch;
       await cluster.kill('node-a');
-      const killedAt = Date.now();
-      await media.everyPairSince(killedAt + 500, 45_000);
-      // One epoch line: nobody forked, the code agrees everywhere.
-      await until(
-        meetings,
-        () => new Set(meetings.map((m) => m.securityCode)).size === 1,
-        15_000,
-        'codes agree',
-      );
-      for (const m of meetings) expect((m.epoch ?? -1n) >= (epochBefore ?? 0n)).toBe(true);
-      expect(codeBefore).toBeDefined();
+      await flow.recovered(Date.now() + 500);
+      for (const m of flow.meetings) expect((m.epoch ?? -1n) >= (epochBefore ?? 0n)).toBe(true);
+      expect(flow.codeBefore).toBeDefined();
       // The audit log, read through a surviving node, still has the meeting's start and its one
       // group: the new host resumed the group rather than making another.
       const { entries } = await api<{ entries: { kind: string; subject: string }[] }>(
@@ -214,47 +211,31 @@ describe('one E2EE meeting across three nodes', () => {
         'GET',
         '/api/admin/audit?limit=500',
       );
-      const ours = entries.filter((e) => e.subject === `meeting:${meetingId}`).map((e) => e.kind);
+      const ours = entries
+        .filter((e) => e.subject === `meeting:${flow.meetingId}`)
+        .map((e) => e.kind);
       expect(ours.filter((kind) => kind === 'e2ee.group.created')).toHaveLength(1);
       expect(ours.filter((kind) => kind === 'meeting.started')).toHaveLength(1);
     } finally {
-      media.stop();
-      for (const m of meetings) await m.leave().catch(() => undefined);
-      for (const p of people) p.client.close();
+      await flow.close();
       await cluster.startNode('node-a', Number(new URL(cluster.node('node-a').url).port));
     }
   }, 180_000);
 
   it('survives a NATS restart: cross-node participants reconnect and the meeting goes on', async () => {
-    const ivy = await personOn('ivy', 'node-b');
-    const jack = await personOn('jack', 'node-c');
-    const kim = await personOn('kim', 'node-a');
-    const people = [ivy, jack, kim];
-    const meetingId = await e2eeMeeting(ivy, [jack, kim]);
-    const meetings: Meeting[] = [];
-    for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
-    const media = publishAll(people, meetings);
+    const flow = await flowingMeeting([
+      await personOn('ivy', 'node-b'),
+      await personOn('jack', 'node-c'),
+      await personOn('kim', 'node-a'),
+    ]);
     try {
-      await until(meetings, () => meetings.every((m) => m.roster.length === 3), 30_000, 'three');
-      await media.everyPairSince(Date.now(), 15_000);
-      const codeBefore = meetings[0]!.securityCode;
-
       await cluster.nats.kill();
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       await cluster.nats.run();
-      const backAt = Date.now();
-      await media.everyPairSince(backAt, 45_000);
-      await until(
-        meetings,
-        () => new Set(meetings.map((m) => m.securityCode)).size === 1,
-        15_000,
-        'codes agree',
-      );
-      expect(codeBefore).toBeDefined();
+      await flow.recovered(Date.now());
+      expect(flow.codeBefore).toBeDefined();
     } finally {
-      media.stop();
-      for (const m of meetings) await m.leave().catch(() => undefined);
-      for (const p of people) p.client.close();
+      await flow.close();
     }
   }, 180_000);
 
@@ -322,34 +303,18 @@ describe('one E2EE meeting across three nodes', () => {
     const portC = Number(new URL(cluster.node('node-c').url).port);
     await cluster.kill('node-c');
     await cluster.startNode('node-c', portC, cutter.url);
-    const lena = await personOn('lena', 'node-a');
-    const max = await personOn('max', 'node-c');
-    const people = [lena, max];
-    const meetingId = await e2eeMeeting(lena, [max]);
-    const meetings: Meeting[] = [];
-    for (const p of people) meetings.push(await p.client.join(meetingId, { reconnect }));
-    const media = publishAll(people, meetings);
+    const flow = await flowingMeeting([
+      await personOn('lena', 'node-a'),
+      await personOn('max', 'node-c'),
+    ]);
     try {
-      await until(meetings, () => meetings.every((m) => m.roster.length === 2), 30_000, 'two');
-      await media.everyPairSince(Date.now(), 15_000);
-      const codeBefore = meetings[0]!.securityCode;
-
       cutter.cut();
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       cutter.restore();
-      const backAt = Date.now();
-      await media.everyPairSince(backAt, 45_000);
-      await until(
-        meetings,
-        () => new Set(meetings.map((m) => m.securityCode)).size === 1,
-        15_000,
-        'codes agree',
-      );
-      expect(codeBefore).toBeDefined();
+      await flow.recovered(Date.now());
+      expect(flow.codeBefore).toBeDefined();
     } finally {
-      media.stop();
-      for (const m of meetings) await m.leave().catch(() => undefined);
-      for (const p of people) p.client.close();
+      await flow.close();
       await cluster.kill('node-c');
       await cluster.startNode('node-c', portC);
       cutter.close();

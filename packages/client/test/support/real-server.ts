@@ -91,7 +91,7 @@ export async function signIn(url: string, email: string, password: string): Prom
 export async function realPerson(
   server: Pick<RealServer, 'url' | 'adminToken'>,
   name: string,
-  options: { clock?: Clock; webSocket?: WebSocketFactory } = {},
+  options: { clock?: Clock; webSocket?: WebSocketFactory; fetch?: typeof fetch } = {},
 ): Promise<RealPerson> {
   const password = `password-${name}-1234`;
   const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.org`;
@@ -113,6 +113,7 @@ export async function realPerson(
     auth: { token },
     store: new MemoryStore(),
     webSocket: options.webSocket ?? nodeWebSocketFactory(),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     deviceName: `${name}'s test device`,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
