@@ -197,7 +197,7 @@ export function ssoRoutes(ctx: AppContext): Route[] {
       body: cliTokenBody,
       response: cliTokenResponse,
       async handler({ body, request, reply }) {
-        const who = redeem(ctx, body.code, body.verifier);
+        const who = await redeem(ctx, body.code, body.verifier);
         const user = who && (await store.users.get(who.tenantId, who.userId));
         if (user === undefined)
           throw new ServerError(

@@ -434,6 +434,18 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  // The CLI's single sign-on codes that were redeemed (identity/sso/cli-handoff.ts): in the
+  // database, so a code is good once however many nodes a cluster has. Kept until they expire.
+  {
+    version: 9,
+    name: 'identity: single sign-on codes redeemed by the CLI',
+    sql: () => `
+      CREATE TABLE sso_redeemed_codes (
+        code_hash TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this build brings a database to. */

@@ -18,9 +18,6 @@ interface Handoff {
   readonly expiresAt: number;
 }
 
-/** Codes redeemed, until they expire (a code is good once). */
-const redeemed = new WeakMap<AppContext, Map<string, number>>();
-
 /** Where the browser goes after signing in for the CLI: its loopback port, with the code. */
 export function handoffUrl(ctx: AppContext, cli: CliWaiting, user: UserRecord): string {
   const handoff: Handoff = {
@@ -37,22 +34,22 @@ export function challengeOf(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
-/** The user the code signs in, or undefined: unknown, altered, expired, used, wrong verifier. */
-export function redeem(
+/**
+ * The user the code signs in, or undefined: unknown, altered, expired, used, wrong verifier. A
+ * code is good once in the whole deployment: its use is recorded in the database.
+ */
+export async function redeem(
   ctx: AppContext,
   code: string,
   verifier: string,
-): { tenantId: string; userId: string } | undefined {
+): Promise<{ tenantId: string; userId: string } | undefined> {
   const text = ctx.externalSenderVault.openSsoFlow(code);
   if (text === undefined) return undefined;
   const { handoff } = JSON.parse(text) as { handoff?: Handoff };
   const now = ctx.now();
   if (handoff === undefined || handoff.expiresAt < now) return undefined;
   if (challengeOf(verifier) !== handoff.challenge) return undefined;
-  let used = redeemed.get(ctx);
-  if (used === undefined) redeemed.set(ctx, (used = new Map<string, number>()));
-  for (const [seen, until] of used) if (until < now) used.delete(seen);
-  if (used.has(code)) return undefined;
-  used.set(code, handoff.expiresAt);
+  const codeHash = createHash('sha256').update(code).digest('hex');
+  if (!(await ctx.store.sso.redeemOnce(codeHash, handoff.expiresAt, now))) return undefined;
   return { tenantId: handoff.tenantId, userId: handoff.userId };
 }

@@ -154,5 +154,18 @@ export function ssoRepo(db: SqlDb) {
       );
       return Number(row?.n ?? 0) > 0;
     },
+    /**
+     * Marks a one-time code (by its hash) used; false if it was used before. One statement, so
+     * two nodes redeeming the same code at once cannot both succeed. Forgets expired ones.
+     */
+    async redeemOnce(codeHash: string, expiresAt: number, now: number): Promise<boolean> {
+      await db.run('DELETE FROM sso_redeemed_codes WHERE expires_at < ?', [now]);
+      const first = await db.get<{ code_hash: string }>(
+        `INSERT INTO sso_redeemed_codes (code_hash, expires_at) VALUES (?, ?)
+         ON CONFLICT (code_hash) DO NOTHING RETURNING code_hash`,
+        [codeHash, expiresAt],
+      );
+      return first !== undefined;
+    },
   };
 }
