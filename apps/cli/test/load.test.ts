@@ -61,14 +61,14 @@ describe('conclave load', () => {
     expect(json.securityCode).toMatch(/^(\d{5} ){3}\d{5}$/);
     expect(json.epochs.min).toBe(json.epochs.max);
     // Everyone sends; each frame reaches the 7 others, who decrypt nearly all of it (a joiner
-    // cannot read what was sent before its epoch, and those drops are counted by reason).
+    // cannot read what was sent before its epoch — `before_join` — and drops are counted by reason).
     expect(json.media.senders).toBe(8);
     expect(json.frames.sent).toBeGreaterThan(8 * 3 * 50);
     expect(json.frames.received).toBeGreaterThan(json.frames.sent * 6);
     expect(json.frames.decrypted).toBeGreaterThan(json.frames.received * 0.9);
     expect(json.frames.decrypted + json.frames.dropped).toBe(json.frames.received);
     for (const reason of Object.keys(json.frames.droppedByReason))
-      expect(['no_keys', 'unknown_epoch']).toContain(reason);
+      expect(['before_join', 'no_keys', 'unknown_epoch']).toContain(reason);
     expect(json.joinMs.p50).toBeGreaterThan(0);
     expect(json.joinMs.p95! >= json.joinMs.p50!).toBe(true);
     expect(json.joinMs.max! >= json.joinMs.p95!).toBe(true);

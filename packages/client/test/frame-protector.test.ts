@@ -10,7 +10,7 @@ import {
   type ReceivedFrame,
 } from '../src/index.ts';
 import { FakeServer } from './support/fake-server.ts';
-import { joinAll, person, until, type Person } from './support/people.ts';
+import { joinAll, person, type Person, sendingUnderEpoch, until } from './support/people.ts';
 
 interface KeyHandOver {
   readonly epoch: bigint;
@@ -34,9 +34,20 @@ class RecordingProtector implements FrameProtector {
   get currentEpoch(): bigint | undefined {
     return this.#inner.currentEpoch;
   }
-  setEpoch(epoch: bigint, baseKey: Uint8Array, ownLeafIndex: number): Promise<void> {
+  get newestEpoch(): bigint | undefined {
+    return this.#inner.newestEpoch;
+  }
+  setEpoch(
+    epoch: bigint,
+    baseKey: Uint8Array,
+    ownLeafIndex: number,
+    sending?: 'now' | 'later',
+  ): Promise<void> {
     this.handOvers.push({ epoch, ownLeafIndex, given: baseKey, copy: baseKey.slice() });
-    return this.#inner.setEpoch(epoch, baseKey, ownLeafIndex);
+    return this.#inner.setEpoch(epoch, baseKey, ownLeafIndex, sending);
+  }
+  sendUnder(epoch: bigint): Promise<void> {
+    return this.#inner.sendUnder(epoch);
   }
   protect(context: number, plaintext: Uint8Array, metadata: Uint8Array) {
     this.protects++;
@@ -99,6 +110,7 @@ describe('a custom frame protector', () => {
     const [b] = await joinAll([bob!], meetingId, { frameProtector: atBob.factory });
     const meetings = [a!, b!];
     await until(meetings, () => meetings.every((m) => m.epoch === 1n), 10_000, 'epoch 1');
+    await sendingUnderEpoch(meetings);
 
     const aliceRing = atAlice.made.at(-1)!;
     const bobRing = atBob.made.at(-1)!;

@@ -41,6 +41,10 @@ function recordingProtector(installed: { epoch: bigint; leaf: number; key: numbe
       get currentEpoch() {
         return current;
       },
+      get newestEpoch() {
+        return current;
+      },
+      sendUnder: () => Promise.resolve(),
       setEpoch(epoch, baseKey, ownLeafIndex) {
         installed.push({ epoch, leaf: ownLeafIndex, key: [...baseKey] });
         current = epoch;
@@ -105,6 +109,7 @@ function fakeHost(): FakeHost {
     },
     enterEpoch(epoch, leafIndex) {
       host.epochs.push({ epoch, leafIndex });
+      return Promise.resolve();
     },
     markReady() {
       host.readyCalls++;

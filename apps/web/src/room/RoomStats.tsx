@@ -7,6 +7,11 @@ export interface RoomFrameStats {
   readonly received: number;
   readonly decrypted: number;
   readonly dropped: number;
+  /**
+   * Of those, frames whose keys were not there in time (`unknown_epoch`, `no_keys`): what a help
+   * desk asks about when someone says the picture froze as people joined (docs/media.md).
+   */
+  readonly lostToRekeying: number;
   /** Frames protected or decrypted in the SFrame workers. */
   readonly inWorkers: number;
 }
@@ -19,6 +24,7 @@ export function RoomStats({ stats }: { stats: RoomFrameStats }) {
       data-frames-received={stats.received}
       data-frames-decrypted={stats.decrypted}
       data-frames-dropped={stats.dropped}
+      data-frames-lost-to-rekeying={stats.lostToRekeying}
       data-worker-frames={stats.inWorkers}
     >
       <summary>Media statistics</summary>
@@ -31,6 +37,8 @@ export function RoomStats({ stats }: { stats: RoomFrameStats }) {
         <dd>{stats.decrypted}</dd>
         <dt>Frames dropped</dt>
         <dd>{stats.dropped}</dd>
+        <dt>Frames lost to rekeying</dt>
+        <dd>{stats.lostToRekeying}</dd>
         <dt>Frames through the SFrame worker</dt>
         <dd>{stats.inWorkers}</dd>
       </dl>

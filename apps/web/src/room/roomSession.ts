@@ -173,6 +173,7 @@ export class RoomSession {
       received: frames?.received ?? 0,
       decrypted: frames?.decrypted ?? 0,
       dropped: frames?.droppedTotal ?? 0,
+      lostToRekeying: (frames?.dropped.unknown_epoch ?? 0) + (frames?.dropped.no_keys ?? 0),
       inWorkers: inWorkers.protected + inWorkers.decrypted,
     };
   }

@@ -6,6 +6,7 @@ import {
   SFrameError,
   type KeyRingUnprotectResult,
   type ProtectResult,
+  type SendSwitch,
 } from '@conclave/crypto/member';
 import type { FrameProtector, FrameProtectorFactory } from '../media/frame-protector.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
@@ -36,6 +37,7 @@ export class WorkerFrameProtector implements FrameProtector {
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #current: bigint | undefined;
+  #newest: bigint | undefined;
   #closed = false;
 
   constructor(
@@ -54,21 +56,46 @@ export class WorkerFrameProtector implements FrameProtector {
     return this.#current;
   }
 
-  setEpoch(epoch: bigint, baseKey: Uint8Array, ownLeafIndex: number): Promise<void> {
+  get newestEpoch(): bigint | undefined {
+    return this.#newest;
+  }
+
+  setEpoch(
+    epoch: bigint,
+    baseKey: Uint8Array,
+    ownLeafIndex: number,
+    sending: SendSwitch = 'now',
+  ): Promise<void> {
     if (this.#closed) return Promise.reject(new SFrameError('closed', 'key ring is closed'));
     // Copied into a buffer of its own, which the transfer detaches: nothing of it stays here.
     const key = baseKey.slice();
+    return this.#epochRequest((id) =>
+      this.#post({ type: 'setEpoch', id, epoch, baseKey: key.buffer, ownLeafIndex, sending }, [
+        key.buffer,
+      ]),
+    );
+  }
+
+  sendUnder(epoch: bigint): Promise<void> {
+    if (this.#closed) return Promise.reject(new SFrameError('closed', 'key ring is closed'));
+    return this.#epochRequest((id) => this.#post({ type: 'sendUnder', id, epoch }));
+  }
+
+  /** A request the worker answers with its ring's epochs, which this mirrors. */
+  #epochRequest(post: (id: number) => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const id = this.#track(
         (reply) => {
           if (reply.type === 'error') return reject(new SFrameError(reply.code, 'worker refused'));
-          // The ring switches epochs in order and only forward; so does this mirror of it.
-          if (this.#current === undefined || epoch > this.#current) this.#current = epoch;
+          if (reply.type === 'epochs') {
+            this.#current = reply.current;
+            this.#newest = reply.newest;
+          }
           resolve();
         },
         () => reject(new SFrameError('closed', 'key ring is closed')),
       );
-      this.#post({ type: 'setEpoch', id, epoch, baseKey: key.buffer, ownLeafIndex }, [key.buffer]);
+      post(id);
     });
   }
 
@@ -119,6 +146,7 @@ export class WorkerFrameProtector implements FrameProtector {
     if (this.#closed) return;
     this.#closed = true;
     this.#current = undefined;
+    this.#newest = undefined;
     this.#post({ type: 'close' });
     this.#worker.terminate();
     const pending = [...this.#pending.values()];

@@ -64,11 +64,21 @@ export function frameWorkerHandler(
         return answer(request.id, async () => {
           const key = new Uint8Array(request.baseKey);
           try {
-            await opened().setEpoch(request.epoch, key, request.ownLeafIndex);
+            await opened().setEpoch(
+              request.epoch,
+              key,
+              request.ownLeafIndex,
+              request.sending ?? 'now',
+            );
           } finally {
             key.fill(0);
           }
-          return { type: 'setEpoch', id: request.id };
+          return epochsOf(request.id, opened());
+        });
+      case 'sendUnder':
+        return answer(request.id, async () => {
+          await opened().sendUnder(request.epoch);
+          return epochsOf(request.id, opened());
         });
       case 'protect':
         return answer(request.id, async () => {
@@ -90,6 +100,10 @@ export function frameWorkerHandler(
         return;
     }
   };
+}
+
+function epochsOf(id: number, ring: EpochKeyRing): WorkerReply {
+  return { type: 'epochs', id, current: ring.currentEpoch, newest: ring.newestEpoch };
 }
 
 function split(buffer: ArrayBuffer, metadataLength: number): [Uint8Array, Uint8Array] {

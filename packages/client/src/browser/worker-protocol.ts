@@ -4,6 +4,7 @@
 import type {
   KeyRingUnprotectResult,
   ProtectResult,
+  SendSwitch,
   SFrameErrorCode,
 } from '@conclave/crypto/member';
 
@@ -15,7 +16,9 @@ export type WorkerRequest =
       readonly epoch: bigint;
       readonly baseKey: ArrayBuffer;
       readonly ownLeafIndex: number;
+      readonly sending?: SendSwitch;
     }
+  | { readonly type: 'sendUnder'; readonly id: number; readonly epoch: bigint }
   | {
       readonly type: 'protect';
       readonly id: number;
@@ -35,7 +38,13 @@ export type WorkerRequest =
   | { readonly type: 'close' };
 
 export type WorkerReply =
-  | { readonly type: 'setEpoch'; readonly id: number }
+  /** After `setEpoch` or `sendUnder`: the epochs the ring now sends under and has newest. */
+  | {
+      readonly type: 'epochs';
+      readonly id: number;
+      readonly current: bigint | undefined;
+      readonly newest: bigint | undefined;
+    }
   | { readonly type: 'protect'; readonly id: number; readonly result: ProtectResult }
   | { readonly type: 'unprotect'; readonly id: number; readonly result: KeyRingUnprotectResult }
   | { readonly type: 'error'; readonly id: number; readonly code: SFrameErrorCode };

@@ -6,18 +6,29 @@ import {
   EpochKeyRing,
   type KeyRingUnprotectResult,
   type ProtectResult,
+  type SendSwitch,
   type SFrameCryptoBackend,
 } from '@conclave/crypto/member';
 
 export interface FrameProtector {
   /** The epoch senders use, once `setEpoch` has resolved; undefined before the first. */
   readonly currentEpoch: bigint | undefined;
+  /** The newest epoch set, which decrypts already; senders may not use it yet (`later`). */
+  readonly newestEpoch: bigint | undefined;
   /**
    * Applied in call order. Rejects with an SFrameError (`epoch_regressed`, `key_reused`,
    * `closed`, `invalid_argument`) as EpochKeyRing does: the SDK starts a fresh protector on the
-   * first two. The caller wipes `baseKey` once this settles.
+   * first two. The caller wipes `baseKey` once this settles. `sending`: senders move to the
+   * epoch at once (default) or on `sendUnder` — EpochKeyRing's rules.
    */
-  setEpoch(epoch: bigint, baseKey: Uint8Array, ownLeafIndex: number): Promise<void>;
+  setEpoch(
+    epoch: bigint,
+    baseKey: Uint8Array,
+    ownLeafIndex: number,
+    sending?: SendSwitch,
+  ): Promise<void>;
+  /** Senders move to `epoch`, set earlier with `later`; no change if they are there already. */
+  sendUnder(epoch: bigint): Promise<void>;
   protect(context: number, plaintext: Uint8Array, metadata: Uint8Array): Promise<ProtectResult>;
   /** Never rejects for a bad frame: it resolves to a drop with its reason. */
   unprotect(frame: Uint8Array, metadata: Uint8Array): Promise<KeyRingUnprotectResult>;

@@ -1,9 +1,16 @@
 // Publishing and receiving encoded frames: SFrame through the frame protector (an epoch key
-// ring, here or in a worker), inside the media envelope whose 20 header bytes are SFrame's authenticated metadata (docs/media.md). Receiving
-// never throws: each envelope is decrypted or dropped with a counted reason. Before decrypting,
-// the frame's key id must fit its envelope: the kind matches the KID context, and the KID's
-// sender leaf belongs to the envelope's sender (SenderBinding).
-import { MediaContext, decodeHeader, parseKid, type MediaContextId } from '@conclave/crypto/member';
+// ring, here or in a worker), inside the media envelope whose 20 header bytes are SFrame's
+// authenticated metadata (docs/media.md). Receiving never throws: each envelope is decrypted,
+// held back until its epoch is in place (hold-back.ts), or dropped with a counted reason. Before
+// decrypting, the frame's key id must fit its envelope: the kind matches the KID context, and the
+// KID's sender leaf belongs to the envelope's sender (SenderBinding).
+import {
+  MediaContext,
+  SFRAME_EPOCH_BITS,
+  decodeHeader,
+  parseKid,
+  type MediaContextId,
+} from '@conclave/crypto/member';
 import type { Clock } from '../clock.ts';
 import {
   decodeEnvelope,
@@ -15,6 +22,7 @@ import {
   type MediaKind,
 } from '../wire.ts';
 import type { FrameProtector } from './frame-protector.ts';
+import { HoldBack, type HoldBackLimits } from './hold-back.ts';
 import type { SenderBinding } from './sender-binding.ts';
 import { SenderStalls, type StallChange } from './sender-stalls.ts';
 import { FrameStats, type FrameDropReason } from './stats.ts';
@@ -64,6 +72,8 @@ export interface ReceivedFrame {
 
 export type IngestResult =
   | { readonly kind: 'frame'; readonly frame: ReceivedFrame }
+  /** Under an epoch not reached yet: decrypted (or dropped) when it is, see `epochInstalled`. */
+  | { readonly kind: 'held'; readonly relayId: number }
   | {
       readonly kind: 'dropped';
       readonly reason: FrameDropReason;
@@ -83,7 +93,10 @@ export interface MediaSessionOptions {
   readonly maxBufferedBytes?: number;
   /** A sender's frames have been refused for a while (sender-stalls.ts), or decrypt again. */
   readonly stalled?: (change: StallChange) => void;
+  readonly holdBack?: HoldBackLimits;
 }
+
+const EPOCH_SPACE = 2 ** SFRAME_EPOCH_BITS;
 
 const CONTEXT: Record<MediaKind, MediaContextId> = {
   audio: MediaContext.audio,
@@ -102,10 +115,15 @@ export class MediaSession {
   readonly stats = new FrameStats();
   readonly stalls: SenderStalls;
   readonly #o: MediaSessionOptions;
+  readonly #held: HoldBack;
+  /** The first epoch of the current key ring: frames of older epochs were never for us. */
+  #first: { readonly ring: FrameProtector; readonly epoch: bigint } | undefined;
   #sending = true;
+  #holding = true;
 
   constructor(options: MediaSessionOptions) {
     this.#o = options;
+    this.#held = new HoldBack(options.clock, options.holdBack);
     this.stalls = new SenderStalls(
       options.clock,
       (relayId) => options.binding.holderOf(relayId),
@@ -113,13 +131,19 @@ export class MediaSession {
     );
   }
 
-  /** After leaving or removal: nothing more is encrypted (receiving may go on for a while). */
+  /**
+   * After leaving or removal: nothing more is encrypted, and no epoch will come to wait for —
+   * frames held back are dropped and none is held any more (receiving may go on for a while).
+   */
   stopSending(): void {
     this.#sending = false;
+    this.#holding = false;
+    this.dropHeld();
   }
 
   resumeSending(): void {
     this.#sending = true;
+    this.#holding = true;
   }
 
   /**
@@ -178,20 +202,47 @@ export class MediaSession {
     return { kind: 'sent', streamId, bytes: envelope.length };
   }
 
-  /** One envelope from the relay (or from anywhere else): a decrypted frame or a counted drop. */
+  /**
+   * One envelope from the relay (or from anywhere else): a decrypted frame, a counted drop, or
+   * held back until its epoch is in place. Frames held too long are dropped (and counted) here.
+   */
   async ingest(bytes: Uint8Array): Promise<IngestResult> {
-    const result = await this.#ingest(bytes);
+    for (const frame of this.#held.expire()) this.#count(drop(this.#missing(), frame.relayId));
+    return this.#count(await this.#ingest(bytes, undefined));
+  }
+
+  /**
+   * An epoch is in place (the caller set it on the key ring): the frames held back are decrypted
+   * now, in the order they came, or held on if their epoch is newer still.
+   */
+  async epochInstalled(epoch: bigint): Promise<IngestResult[]> {
+    const ring = this.#o.ring();
+    if (ring !== undefined && this.#first?.ring !== ring) this.#first = { ring, epoch };
+    const results: IngestResult[] = [];
+    for (const frame of this.#held.take()) {
+      results.push(this.#count(await this.#ingest(frame.bytes, frame.heldAt)));
+    }
+    return results;
+  }
+
+  /** Frames still held are forgotten (leaving, or a new group), counted as never decrypted. */
+  dropHeld(): void {
+    for (const frame of this.#held.take()) this.#count(drop(this.#missing(), frame.relayId));
+  }
+
+  #count(result: IngestResult): IngestResult {
     if (result.kind === 'frame') {
       this.stats.decrypted(result.frame.sender.relayId);
       this.stalls.decrypted(result.frame.sender.relayId);
-    } else {
+    } else if (result.kind === 'dropped') {
       this.stats.dropped(result.reason, result.relayId);
       this.stalls.dropped(result.relayId, result.reason);
     }
     return result;
   }
 
-  async #ingest(bytes: Uint8Array): Promise<IngestResult> {
+  /** `heldAt`: when a frame handed back from the hold was first held (it was counted then). */
+  async #ingest(bytes: Uint8Array, heldAt: number | undefined): Promise<IngestResult> {
     const decoded = decodeEnvelope(bytes);
     if (decoded.kind === 'error') {
       this.stats.received(undefined);
@@ -199,18 +250,27 @@ export class MediaSession {
     }
     const { envelope, header, payload } = decoded;
     const relayId = envelope.sender;
-    this.stats.received(relayId);
+    if (heldAt === undefined) this.stats.received(relayId);
     if (relayId === this.#o.relayId()) return drop('own_frame', relayId);
-    const ring = this.#o.ring();
-    if (ring?.currentEpoch === undefined) return drop('no_keys', relayId);
     const sframeHeader = decodeHeader(payload);
     if (sframeHeader.kind === 'drop') return drop(sframeHeader.reason, relayId);
     const kid = parseKid(sframeHeader.kid);
+    const ring = this.#o.ring();
+    const newest = ring?.newestEpoch;
+    if (ring === undefined || newest === undefined || epochsAhead(kid.epochBits, newest) > 0) {
+      // Not reached yet (even the sender's leaf may be new): judged once the epoch is in place.
+      if (this.#holding && this.#held.hold(relayId, bytes, heldAt))
+        return { kind: 'held', relayId };
+      return drop(this.#missing(), relayId);
+    }
     if (kid.context !== CONTEXT[envelope.mediaKind]) return drop('kind_mismatch', relayId);
     const verdict = this.#o.binding.check(relayId, kid.senderLeafIndex);
     if (verdict !== 'ok') return drop(verdict, relayId);
     const result = await ring.unprotect(payload, header);
-    if (result.kind === 'drop') return drop(result.reason, relayId);
+    if (result.kind === 'drop') {
+      const beforeJoin = result.reason === 'unknown_epoch' && this.#beforeJoin(ring, kid.epochBits);
+      return drop(beforeJoin ? 'before_join' : result.reason, relayId);
+    }
     this.#o.binding.confirm(relayId, kid.senderLeafIndex);
     return {
       kind: 'frame',
@@ -221,11 +281,35 @@ export class MediaSession {
         keyFrame: envelope.keyFrame,
         layer: envelope.layer,
         timestampUs: envelope.timestampUs,
-        epoch: result.epoch ?? ring.currentEpoch,
+        epoch: result.epoch ?? newest,
         data: result.plaintext,
       },
     };
   }
+
+  /** Why a frame that waited for its epoch in vain is lost. */
+  #missing(): FrameDropReason {
+    return this.#o.ring()?.newestEpoch === undefined ? 'no_keys' : 'unknown_epoch';
+  }
+
+  /** A frame under an epoch (by its low bits, behind the newest) older than the ring's first. */
+  #beforeJoin(ring: FrameProtector, bits: number): boolean {
+    const newest = ring.newestEpoch;
+    const first = this.#first;
+    if (newest === undefined || first?.ring !== ring) return false;
+    const behind = (Number(newest % BigInt(EPOCH_SPACE)) - bits + EPOCH_SPACE) % EPOCH_SPACE;
+    return newest - BigInt(behind) < first.epoch;
+  }
+}
+
+/**
+ * How many epochs the frame's epoch (by its low bits) is ahead of `newest`: 0 for the same or an
+ * older one. Half the bit space ahead counts as ahead, the other half as behind (RFC 9605 §5.2
+ * leaves the rest to the application).
+ */
+function epochsAhead(bits: number, newest: bigint): number {
+  const ahead = (bits - Number(newest % BigInt(EPOCH_SPACE)) + EPOCH_SPACE) % EPOCH_SPACE;
+  return ahead < EPOCH_SPACE / 2 ? ahead : 0;
 }
 
 function drop(reason: FrameDropReason, relayId: number | undefined): IngestResult {

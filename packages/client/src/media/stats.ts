@@ -13,12 +13,21 @@ export type FrameDropReason =
   | 'sender_mismatch'
   /** The SFrame key id's context is not the envelope's media kind. */
   | 'kind_mismatch'
-  /** No media keys yet (before the Welcome or the first media key). */
+  /**
+   * No media keys yet (before the Welcome or the first media key), and none came while the frame
+   * was held back (hold-back.ts).
+   */
   | 'no_keys'
+  /**
+   * Under an epoch from before this participant joined (a sender had not moved to the epoch that
+   * added it yet): never meant for it, so not a loss — its media starts with the next epoch.
+   */
+  | 'before_join'
   /** SFrame's own reasons (RFC 9605 header, key id, replay window, authentication). */
   | 'malformed_header'
   | 'too_short'
   | 'unknown_kid'
+  /** An epoch no longer kept (past retention), or one that did not arrive while the frame was held. */
   | 'unknown_epoch'
   | 'own_kid'
   | 'replay'

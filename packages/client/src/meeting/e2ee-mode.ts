@@ -17,6 +17,11 @@ import { findingEvents } from './findings.ts';
 import { readE2eeMediaState } from './media-state.ts';
 import type { JoinedMessage, MeetingMode, ModeHost } from './mode.ts';
 import { e2eeRoster, type RosterMember } from './roster.ts';
+import {
+  DEFAULT_SEND_SWITCH_BOUND_MS,
+  SenderSwitch,
+  type SenderSwitchCounts,
+} from './sender-switch.ts';
 import type { MediaState, RemovedReason } from './types.ts';
 
 export class E2eeMode implements MeetingMode {
@@ -25,6 +30,7 @@ export class E2eeMode implements MeetingMode {
   readonly #host: ModeHost;
   readonly #member: MemberSession;
   readonly #sightings = new DeviceSightings();
+  readonly #switch: SenderSwitch;
   #rejoins = 0;
   /** After a lost group: the server's `removed { commit-failed }` is expected, not an end. */
   #rejoinPending = false;
@@ -35,6 +41,11 @@ export class E2eeMode implements MeetingMode {
     this.#host = host;
     const { deps, options } = host;
     this.binding = new SenderBinding('e2ee', host.participants);
+    this.#switch = new SenderSwitch({
+      boundMs: options.sendSwitchBoundMs ?? DEFAULT_SEND_SWITCH_BOUND_MS,
+      ring: () => host.keys().ring,
+      later: (ms, task) => host.later(ms, task),
+    });
     this.#member = new MemberSession({
       meetingId: host.meetingId,
       crypto: deps.mlsCrypto,
@@ -65,6 +76,10 @@ export class E2eeMode implements MeetingMode {
 
   get securityCode(): string | undefined {
     return this.#member.securityCode;
+  }
+
+  get senderSwitches(): SenderSwitchCounts {
+    return this.#switch.counts;
   }
 
   roster(): RosterMember[] {
@@ -110,6 +125,8 @@ export class E2eeMode implements MeetingMode {
       case 'chat': // Chat and media state travel inside the group, never through the server.
       case 'media-state':
         return;
+      case 'epoch-confirmed':
+        return this.#switch.confirmed(BigInt(message.epoch));
       default:
         await this.#member.handle(message);
     }
@@ -186,11 +203,12 @@ export class E2eeMode implements MeetingMode {
     if (outcome === 'needs-fresh-join') host.send(await this.freshJoin());
   }
 
-  #onEpoch(change: EpochChange): void {
+  async #onEpoch(change: EpochChange): Promise<void> {
     const events = this.#host.events;
     this.#rejoinPending = false;
+    this.#switch.entered(change.epoch, change.sendersWait);
     this.binding.setRoster(change.roster);
-    this.#host.enterEpoch(change.epoch, change.leafIndex);
+    await this.#host.enterEpoch(change.epoch, change.leafIndex);
     const roster = this.roster();
     events.emit('roster', roster);
     for (const device of this.#sightings.news(roster)) events.emit('newDevice', device);

@@ -10,7 +10,6 @@ import { realtimeUrl } from '../transport/websocket.ts';
 import {
   decodeControl,
   mediaMessageFamily,
-  streamOwner,
   type ClientMessage,
   type ServerMessage,
 } from '../wire.ts';
@@ -19,6 +18,7 @@ import { Connector } from './connector.ts';
 import { deferred, type Deferred } from './deferred.ts';
 import { E2eeMode } from './e2ee-mode.ts';
 import { queueInbound } from './inbound.ts';
+import { keyFrameRequestEvent } from './key-frame-request.ts';
 import { MediaAnnouncer } from './media-announcer.ts';
 import { MediaKeys } from './media-keys.ts';
 import type { JoinedMessage, MeetingMode, ModeHost } from './mode.ts';
@@ -210,9 +210,13 @@ export class MeetingRuntime implements ModeHost {
   async ingest(bytes: Uint8Array): Promise<IngestResult> {
     const media = this.admission?.media;
     if (media === undefined) return { kind: 'dropped', reason: 'no_keys', relayId: undefined };
-    const result = await media.ingest(bytes);
+    return this.#said(await media.ingest(bytes));
+  }
+
+  #said(result: IngestResult): IngestResult {
     if (result.kind === 'frame') this.events.emit('frame', result.frame);
-    else this.events.emit('dropped', { reason: result.reason, relayId: result.relayId });
+    if (result.kind === 'dropped')
+      this.events.emit('dropped', { reason: result.reason, relayId: result.relayId });
     return result;
   }
 
@@ -240,13 +244,14 @@ export class MeetingRuntime implements ModeHost {
     if (admission !== undefined) admission.relayId = undefined;
   }
 
-  enterEpoch(epoch: bigint, leafIndex: number): void {
+  async enterEpoch(epoch: bigint, leafIndex: number): Promise<void> {
     this.#epochs++;
     const phase = this.#phase;
     if (phase.kind === 'joining' && phase.admission !== undefined)
       this.#phase = { kind: 'joined', admission: phase.admission };
     this.events.emit('epoch', { epoch, leafIndex });
     this.removals.groupChanged();
+    for (const held of (await this.admission?.media.epochInstalled(epoch)) ?? []) this.#said(held);
   }
 
   markReady(): void {
@@ -457,12 +462,7 @@ export class MeetingRuntime implements ModeHost {
   }
 
   #onKeyFrameRequest(streamId: number): void {
-    const stream = streamOwner(streamId);
-    const own = stream !== undefined && stream.relayId === this.relayId;
-    this.events.emit('keyFrameRequest', {
-      streamId,
-      mediaKind: own ? stream.mediaKind : undefined,
-    });
+    this.events.emit('keyFrameRequest', keyFrameRequestEvent(streamId, this.relayId));
   }
 
   /** The relay refused frames this participant sent: counted as refused, and said. */

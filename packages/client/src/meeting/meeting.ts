@@ -54,6 +54,15 @@ export class Meeting {
     return this.#run.mode?.epoch;
   }
 
+  /**
+   * The epoch this participant's media is protected under. E2EE: behind `epoch` after a commit
+   * that only added members or refreshed keys, until every member has the new epoch or the
+   * switch bound passes (docs/media.md "Rekeying without a gap"); the same otherwise.
+   */
+  get mediaEpoch(): bigint | undefined {
+    return this.#run.admission === undefined ? undefined : this.#run.keys().ring.currentEpoch;
+  }
+
   get leafIndex(): number | undefined {
     return this.#run.mode?.leafIndex;
   }
@@ -80,6 +89,7 @@ export class Meeting {
       epochs: run.epochs,
       epoch: this.epoch,
       reconnects: run.connector.reconnects,
+      senderSwitches: run.mode?.senderSwitches,
     });
   }
 

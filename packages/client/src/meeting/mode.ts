@@ -18,6 +18,7 @@ import type {
   MeetingEvents,
   RemovedReason,
 } from './types.ts';
+import type { SenderSwitchCounts } from './sender-switch.ts';
 
 export type JoinedMessage = Extract<ServerMessage, { type: 'joined' }>;
 
@@ -30,6 +31,8 @@ export interface MeetingMode {
   readonly leafIndex: number | undefined;
   /** E2EE: the 20-digit code every member of this epoch shows. */
   readonly securityCode: string | undefined;
+  /** E2EE: how this member's senders moved to new epochs (sender-switch.ts). */
+  readonly senderSwitches?: SenderSwitchCounts;
   roster(): RosterMember[];
   /** The server said `joined`: E2EE joins the MLS group; standard waits for its media key. */
   admitted(message: JoinedMessage): Promise<void>;
@@ -71,8 +74,11 @@ export interface ModeHost {
   renewKeys(): void;
   /** Out of the relay until the server admits this client again. */
   leaveRelay(): void;
-  /** Counts the epoch, turns `joining` into `joined` and says it. */
-  enterEpoch(epoch: bigint, leafIndex: number): void;
+  /**
+   * Counts the epoch, turns `joining` into `joined` and says it; frames held back for the epoch
+   * are decrypted (the epoch's keys are on the ring already).
+   */
+  enterEpoch(epoch: bigint, leafIndex: number): Promise<void>;
   /** Media keys are in place: a pending `join()` resolves. */
   markReady(): void;
   /** Says this participant's media state again, behind whatever is queued. */

@@ -94,7 +94,7 @@ export class StandardMode implements MeetingMode {
       key.fill(0);
     }
     this.#epoch = epoch;
-    host.enterEpoch(epoch, relayId);
+    await host.enterEpoch(epoch, relayId);
     host.markReady();
   }
 

@@ -6,6 +6,7 @@ import type { StallChange } from '../media/sender-stalls.ts';
 import { totalDropped } from '../media/stats.ts';
 import type { MeetingMode } from './mode.ts';
 import type { ParticipantTable } from './participants.ts';
+import type { SenderSwitchCounts } from './sender-switch.ts';
 import type { MeetingStats, SenderStallEvent } from './types.ts';
 
 export interface MeetingCounts {
@@ -14,6 +15,7 @@ export interface MeetingCounts {
   readonly epochs: number;
   readonly epoch: bigint | undefined;
   readonly reconnects: number;
+  readonly senderSwitches: SenderSwitchCounts | undefined;
 }
 
 export function meetingStats(
@@ -38,6 +40,7 @@ export function meetingStats(
     epochs: counts.epochs,
     epoch: counts.epoch,
     reconnects: counts.reconnects,
+    senderSwitches: { ...(counts.senderSwitches ?? { confirmed: 0, bound: 0, atOnce: 0 }) },
     stalledSenders: (media?.stalls.active() ?? []).map((stall) => ({
       ...stall,
       ...named(participants, stall.relayId),

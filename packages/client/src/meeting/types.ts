@@ -1,4 +1,5 @@
 // The public shapes of a meeting: its phases, events, options and counters.
+import type { SenderSwitchCounts } from './sender-switch.ts';
 import type {
   DeviceCredential,
   MeetingState,
@@ -207,6 +208,11 @@ export interface JoinOptions {
   /** Delay before the first rejoin, doubled each time. Default 1 s. */
   readonly rejoinDelayMs?: number;
   /**
+   * E2EE: how long senders keep the previous epoch's keys after a commit that added members or
+   * refreshed keys, waiting for the server's word that every member has the new epoch. Default 1 s.
+   */
+  readonly sendSwitchBoundMs?: number;
+  /**
    * Where SFrame protect / unprotect runs. Default: an EpochKeyRing in this process over the
    * client's `sframeBackend`. A browser may run it in a Web Worker so keys never sit on the page.
    */
@@ -235,6 +241,11 @@ export interface MeetingStats {
   readonly epochs: number;
   readonly epoch: bigint | undefined;
   readonly reconnects: number;
+  /**
+   * E2EE: how this member's senders moved to new epochs — after every member had the epoch
+   * (`confirmed`), after the bound without that (`bound`), or at once (a removal, the first epoch).
+   */
+  readonly senderSwitches: SenderSwitchCounts;
   /** Senders whose frames this receiver has refused without a break for 2 s (senderStall). */
   readonly stalledSenders: readonly (SenderStall & {
     readonly userId?: string;

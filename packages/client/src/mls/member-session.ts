@@ -47,11 +47,17 @@ export interface EpochChange {
   readonly securityCode: string;
   readonly added: readonly RosterEntry[];
   readonly removed: readonly RosterEntry[];
+  /**
+   * Senders stay on the previous epoch's keys until told (`sendUnder`): a commit that only added
+   * members or refreshed keys. One that removed someone, and the first epoch, are used at once.
+   */
+  readonly sendersWait: boolean;
 }
 
 /** What the session reports; the meeting turns these into its public events. */
 export interface MemberObserver {
-  epoch(change: EpochChange): void;
+  /** Awaited: frames held back for the epoch are decrypted before anything else is handled. */
+  epoch(change: EpochChange): Promise<void>;
   /** What the authentication service decided (refused credentials, changed keys, first sightings). */
   findings(events: readonly AuthEvent[]): void;
   /** A commit removed this member from the group. */
@@ -379,11 +385,14 @@ export class MemberSession {
       | undefined,
   ): Promise<void> {
     this.#phase = { kind: 'member', state };
-    await syncKeyRing(this.#o.keys(), state);
+    // The cut-off matters more than a glitch: nobody removed may hear frames under keys they had.
+    const sendersWait = change !== undefined && change.removed.length === 0;
+    await syncKeyRing(this.#o.keys(), state, sendersWait ? 'later' : 'now');
     this.#o.inspect?.(state);
     this.#sendEpochReached(state);
     const roster = members(state);
-    this.#o.observer.epoch({
+    await this.#o.observer.epoch({
+      sendersWait,
       epoch: epochOf(state),
       leafIndex: ownLeafIndex(state),
       roster,

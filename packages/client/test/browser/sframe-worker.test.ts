@@ -52,7 +52,7 @@ async function member(leaf: number, key: Uint8Array, epoch = 1n, backend = nodeC
     baseKey: given.buffer,
     ownLeafIndex: leaf,
   });
-  expect(reply).toEqual({ type: 'setEpoch', id });
+  expect(reply).toEqual({ type: 'epochs', id, current: epoch, newest: epoch });
   return { ...w, given };
 }
 
@@ -108,10 +108,11 @@ describe('the SFrame worker handler', () => {
     expect(reply.type === 'unprotect' && reply.result.kind).toBe('ok');
   });
 
-  it('wipes the base key it was given once imported, and answers setEpoch with its id only', async () => {
+  it('wipes the base key it was given once imported, and answers setEpoch with epoch numbers only', async () => {
     const alice = await member(0, baseKey(9));
     expect(alice.given.every((b) => b === 0)).toBe(true);
-    for (const { reply } of alice.posted) expect(Object.keys(reply).sort()).toEqual(['id', 'type']);
+    for (const { reply } of alice.posted)
+      expect(Object.keys(reply).sort()).toEqual(['current', 'id', 'newest', 'type']);
   });
 
   it('refuses a forged frame with a typed drop, not an error', async () => {
@@ -174,6 +175,21 @@ describe('the SFrame worker handler', () => {
     });
     expect(context.reply).toEqual({ type: 'error', id: 99, code: 'invalid_argument' });
     expect(context.transfer).toEqual([]);
+  });
+
+  it('sets an epoch for later and moves senders to it on sendUnder, answering with both epochs', async () => {
+    const alice = await member(0, baseKey(7), 5n);
+    const later = await alice.ask({
+      type: 'setEpoch',
+      id: 60,
+      epoch: 6n,
+      baseKey: baseKey(8).buffer,
+      ownLeafIndex: 0,
+      sending: 'later',
+    });
+    expect(later.reply).toEqual({ type: 'epochs', id: 60, current: 5n, newest: 6n });
+    const moved = await alice.ask({ type: 'sendUnder', id: 61, epoch: 6n });
+    expect(moved.reply).toEqual({ type: 'epochs', id: 61, current: 6n, newest: 6n });
   });
 
   it('refuses an epoch older than the current one with epoch_regressed', async () => {

@@ -40,6 +40,8 @@ interface Participant {
   conn: Conn | undefined;
   leafIndex: number | undefined;
   inGroup: boolean;
+  /** The newest epoch it said it reached (`epoch-reached`). */
+  reached?: bigint;
   graceTimer: NodeJS.Timeout | undefined;
 }
 type Proposal =
@@ -61,6 +63,8 @@ interface MeetingRt {
   inFlight: { readonly epoch: bigint; readonly asked: number; timer: NodeJS.Timeout } | undefined;
   batchTimer: NodeJS.Timeout | undefined;
   mediaEpoch: bigint;
+  /** The epoch `epoch-confirmed` was last sent for, as the real delivery service does. */
+  confirmed?: bigint;
 }
 interface Conn {
   readonly end: ServerEnd;
@@ -359,6 +363,8 @@ export class FakeServer {
       case 'epoch-reached':
         if (BigInt(message.epoch) === meeting.epoch) {
           p.inGroup = true;
+          p.reached = meeting.epoch;
+          this.#confirmIfAllReached(meeting);
           if (meeting.epoch === 0n && meeting.creator === p.id)
             await this.#proposePendingJoiners(meeting);
         }
@@ -774,6 +780,20 @@ export class FakeServer {
     }));
     for (const p of meeting.participants.values())
       this.#send(p.conn, { type: 'participants', meetingId: meeting.id, participants });
+  }
+
+  /** Every connected member reached the epoch: senders may use its keys (once per epoch). */
+  #confirmIfAllReached(meeting: MeetingRt): void {
+    const members = this.#members(meeting);
+    if (meeting.confirmed === meeting.epoch || members.some((m) => m.reached !== meeting.epoch))
+      return;
+    meeting.confirmed = meeting.epoch;
+    for (const m of members)
+      this.#send(m.conn, {
+        type: 'epoch-confirmed',
+        meetingId: meeting.id,
+        epoch: meeting.epoch.toString(),
+      });
   }
 
   /** Connected members of the group. */

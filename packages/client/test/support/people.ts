@@ -60,6 +60,19 @@ export async function joinAll(
   return meetings;
 }
 
+/**
+ * Every meeting protects its media under the epoch it is in: after a commit that added someone,
+ * senders move only once every member has the epoch (docs/media.md "Rekeying without a gap").
+ */
+export function sendingUnderEpoch(meetings: readonly Meeting[], ms = 5_000): Promise<void> {
+  return until(
+    meetings,
+    () => meetings.every((m) => m.epoch !== undefined && m.mediaEpoch === m.epoch),
+    ms,
+    'senders on the new epoch',
+  );
+}
+
 /** Resolves when `predicate` holds, re-checked on every event of `meeting`; rejects after `ms`. */
 export function until(
   meetings: readonly Meeting[],

@@ -13,9 +13,15 @@ export class Tap {
   readonly text: string[] = [];
   /** Rewrites each inbound text message (a hostile server, a corrupting path). */
   alterText: ((text: string) => string) | undefined;
+  /**
+   * Milliseconds to hold each inbound text message back (0: none) while binary messages go on:
+   * signaling that takes a slower path than media (another node, a congested link).
+   */
+  delayText: ((text: string) => number) | undefined;
   /** Rewrites (or, returning null, swallows) each inbound binary message. */
   alter: ((bytes: Uint8Array) => Uint8Array | null) | undefined;
   #socket: WsSocket | undefined;
+  #textLine: Promise<void> = Promise.resolve();
   #deliver: ((data: unknown) => void) | undefined;
 
   readonly factory: WebSocketFactory = (url) => {
@@ -28,8 +34,16 @@ export class Tap {
       const data: unknown = event.data;
       if (typeof data === 'string') {
         const text = this.alterText === undefined ? data : this.alterText(data);
-        this.text.push(text);
-        deliver(text);
+        const arrive = () => {
+          this.text.push(text);
+          deliver(text);
+        };
+        if (this.delayText === undefined) return arrive();
+        // Held back, and whatever text follows waits behind it: signaling keeps its order.
+        const delay = this.delayText(text);
+        this.#textLine = this.#textLine
+          .then(() => (delay > 0 ? new Promise((r) => setTimeout(r, delay)) : undefined))
+          .then(arrive);
         return;
       }
       let bytes: Uint8Array = new Uint8Array(data as ArrayBuffer);

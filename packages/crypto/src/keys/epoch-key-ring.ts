@@ -15,6 +15,13 @@ import { epochBits, isLeafIndex, isMediaContext, parseKid, sframeKid } from './k
 
 export const DEFAULT_RETENTION_MS = 10_000;
 
+/**
+ * When senders move to an epoch being set: `now`, or `later` — the epoch decrypts at once but
+ * senders stay on the epoch they use until `sendUnder` (a prepared transition: every receiver
+ * gets the new keys before the first frame under them; docs/media.md "Rekeying without a gap").
+ */
+export type SendSwitch = 'now' | 'later';
+
 export interface EpochKeyRingOptions {
   backend: SFrameCryptoBackend;
   /** How long a superseded epoch still decrypts frames in flight. Default 10 s (spec "Media frames"). */
@@ -52,9 +59,9 @@ const hexOf = (bytes: Uint8Array): string =>
 /**
  * Turns MLS epoch secrets into SFrame keys for a meeting (RFC 9605 §5.2, suite 0x0004 only).
  * Every member of an epoch shares `base_key`; the KID (context, sender leaf, epoch bits) alone
- * separates their keys. Senders move to a new epoch as soon as it is set; receivers keep older
- * epochs for `retentionMs`, then forget them. Frames are picked out by their KID only; no frame
- * is ever tried under several keys.
+ * separates their keys. Senders move to a new epoch when it is set, or later when asked
+ * (`SendSwitch`); receivers keep the epochs senders have left for `retentionMs`, then forget them.
+ * Frames are picked out by their KID only; no frame is ever tried under several keys.
  */
 export class EpochKeyRing {
   readonly #backend: SFrameCryptoBackend;
@@ -65,7 +72,10 @@ export class EpochKeyRing {
   readonly #drops: Record<DropReason, number> = Object.fromEntries(
     DROP_REASONS.map((r) => [r, 0]),
   ) as Record<DropReason, number>;
+  /** The epoch senders use. */
   #current: EpochKeys | undefined;
+  /** The newest epoch set: the current one, or one senders move to later. */
+  #newest: EpochKeys | undefined;
   /** (base key fingerprint, own leaf) pairs this ring has sent under; see #setEpoch. */
   readonly #usedSendKeys = new Set<string>();
   #setEpochQueue: Promise<unknown> = Promise.resolve();
@@ -84,8 +94,14 @@ export class EpochKeyRing {
     this.#replayWindow = options.replayWindow;
   }
 
+  /** The epoch senders use. */
   get currentEpoch(): bigint | undefined {
     return this.#current?.epoch;
+  }
+
+  /** The newest epoch set (decrypting already), which senders may not use yet. */
+  get newestEpoch(): bigint | undefined {
+    return this.#newest?.epoch;
   }
 
   /** Epochs that still decrypt, newest first. */
@@ -103,13 +119,19 @@ export class EpochKeyRing {
   /**
    * A new epoch: `baseKey = MLS-Exporter("SFrame 1.0 Base Key", "", 16)`, computed by the caller,
    * who may wipe it once this resolves (the ring keeps only the extracted secret). Senders switch
-   * at once; earlier epochs are kept `retentionMs`; an older epoch with the same low E bits is
-   * dropped at once (RFC 9605 §5.2). Setting the current epoch again with the same key changes
+   * at once, or with `later` when `sendUnder` says (the first epoch is always used at once);
+   * epochs senders left are kept `retentionMs`; an older epoch with the same low E bits is
+   * dropped at once (RFC 9605 §5.2). Setting the newest epoch again with the same key changes
    * nothing (counters continue); with another key it is a fresh key and counters restart at 0.
-   * Calls are applied in order; an epoch older than the current one is refused, and so is a base
+   * Calls are applied in order; an epoch older than the newest one is refused, and so is a base
    * key this ring already used for an earlier epoch (counters would restart under a known key).
    */
-  setEpoch(epoch: bigint, baseKey: Uint8Array, ownLeafIndex: number): Promise<void> {
+  setEpoch(
+    epoch: bigint,
+    baseKey: Uint8Array,
+    ownLeafIndex: number,
+    sending: SendSwitch = 'now',
+  ): Promise<void> {
     if (this.#closed) return Promise.reject(new SFrameError('closed', 'key ring is closed'));
     if (epoch < 0n)
       return Promise.reject(new SFrameError('invalid_argument', 'epoch must not be negative'));
@@ -122,27 +144,51 @@ export class EpochKeyRing {
     // Copied now: the caller may wipe its buffer before the queued derivation runs.
     const key = baseKey.slice();
     const run = this.#setEpochQueue
-      .then(() => this.#setEpoch(epoch, key, ownLeafIndex))
+      .then(() => this.#setEpoch(epoch, key, ownLeafIndex, sending))
       .finally(() => key.fill(0));
     this.#setEpochQueue = run.catch(() => undefined);
     return run;
   }
 
-  async #setEpoch(epoch: bigint, baseKey: Uint8Array, ownLeafIndex: number): Promise<void> {
+  /**
+   * Senders move to `epoch`, set earlier with `later` (in the order of `setEpoch` calls); the
+   * epochs they leave are kept `retentionMs` for frames in flight. Nothing changes if senders
+   * already use `epoch` or a newer one, or if `epoch` was never set (or was replaced).
+   */
+  sendUnder(epoch: bigint): Promise<void> {
+    if (this.#closed) return Promise.reject(new SFrameError('closed', 'key ring is closed'));
+    const run = this.#setEpochQueue.then(() => {
+      this.#assertOpen();
+      const entry = this.#epochs.get(epochBits(epoch));
+      const current = this.#current;
+      if (entry?.epoch !== epoch || (current !== undefined && current.epoch >= epoch)) return;
+      this.#switchSenders(entry);
+    });
+    this.#setEpochQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #setEpoch(
+    epoch: bigint,
+    baseKey: Uint8Array,
+    ownLeafIndex: number,
+    sending: SendSwitch,
+  ): Promise<void> {
     this.#assertOpen();
-    const current = this.#current;
-    if (current !== undefined && epoch < current.epoch) {
+    const newest = this.#newest;
+    if (newest !== undefined && epoch < newest.epoch) {
       throw new SFrameError('epoch_regressed', 'epochs only move forward');
     }
     const secret = await BaseKeySecret.fromBaseKey(this.#backend, SUITE, baseKey);
     const fingerprint = await secret.fingerprint();
     this.#assertOpen();
     if (
-      current !== undefined &&
-      epoch === current.epoch &&
-      current.ownLeafIndex === ownLeafIndex &&
-      constantTimeEqual(current.fingerprint, fingerprint)
+      newest !== undefined &&
+      epoch === newest.epoch &&
+      newest.ownLeafIndex === ownLeafIndex &&
+      constantTimeEqual(newest.fingerprint, fingerprint)
     ) {
+      if (sending === 'now') this.#switchSenders(newest);
       return;
     }
     // A new sender starts its counters at 0, so a base key this member already sent under (for
@@ -171,17 +217,30 @@ export class EpochKeyRing {
       expiresAt: undefined,
     };
 
-    if (current !== undefined) {
-      // Senders switch at once: nothing more is ever encrypted under the old epoch.
-      current.sender.close();
-      current.expiresAt = this.#now() + this.#retentionMs;
-      if (current.epoch === epoch) this.#forget(current);
-    }
+    // The same epoch with another key (a replacement) takes the old key's place at once.
+    if (newest !== undefined && newest.epoch === epoch) this.#forget(newest);
     const collision = this.#epochs.get(entry.bits);
     if (collision !== undefined) this.#forget(collision);
     this.#epochs.set(entry.bits, entry);
-    this.#current = entry;
+    this.#newest = entry;
+    const current = this.#current;
+    // Senders never wait without an epoch to send under (the first, or a replaced current one).
+    if (sending === 'now' || current === undefined || this.#epochs.get(current.bits) !== current) {
+      this.#switchSenders(entry);
+    }
     this.prune();
+  }
+
+  /** Senders use `entry` from now on; nothing more is ever encrypted under an older epoch. */
+  #switchSenders(entry: EpochKeys): void {
+    const current = this.#current;
+    if (current === entry) return;
+    current?.sender.close();
+    const expiresAt = this.#now() + this.#retentionMs;
+    for (const older of this.#epochs.values()) {
+      if (older.epoch < entry.epoch) older.expiresAt ??= expiresAt;
+    }
+    this.#current = entry;
   }
 
   protect(context: number, plaintext: Uint8Array, metadata: Uint8Array): Promise<ProtectResult> {
@@ -267,6 +326,7 @@ export class EpochKeyRing {
     for (const entry of this.#epochs.values()) this.#forget(entry);
     this.#current?.sender.close();
     this.#current = undefined;
+    this.#newest = undefined;
   }
 
   #forget(entry: EpochKeys): void {

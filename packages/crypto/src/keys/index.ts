@@ -14,4 +14,5 @@ export {
   EpochKeyRing,
   type EpochKeyRingOptions,
   type KeyRingUnprotectResult,
+  type SendSwitch,
 } from './epoch-key-ring.ts';

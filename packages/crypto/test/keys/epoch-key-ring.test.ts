@@ -111,6 +111,59 @@ describe.each(BACKENDS)('EpochKeyRing on the $name back end', ({ make }) => {
     expect(b.drops.unknown_epoch).toBe(2);
   });
 
+  it('later: the new epoch decrypts at once, senders stay on the old one until sendUnder', async () => {
+    const { rings, clock } = await members(2, 1n, key(1));
+    const [a, b] = rings as [EpochKeyRing, EpochKeyRing];
+    await a.setEpoch(2n, key(2), 0, 'later');
+    await b.setEpoch(2n, key(2), 1, 'later');
+    expect([a.currentEpoch, a.newestEpoch]).toEqual([1n, 2n]);
+    const stillOld = frameOf(await a.protect(MediaContext.audio, text('epoch 1'), meta));
+    expect(parseKid(kidOf(stillOld)).epochBits).toBe(1);
+    expect((await b.unprotect(stillOld, meta)).kind).toBe('ok');
+
+    // b moved first (its bound passed): a, still sending under epoch 1, decrypts epoch 2 already.
+    await b.sendUnder(2n);
+    const early = frameOf(await b.protect(MediaContext.audio, text('epoch 2'), meta));
+    expect(await a.unprotect(early, meta)).toMatchObject({ kind: 'ok', epoch: 2n });
+
+    // An epoch's retention starts when this ring's senders leave it, not when the next was set.
+    const lateOld = frameOf(await a.protect(MediaContext.audio, text('epoch 1 later'), meta));
+    clock.t += 9_999;
+    expect((await b.unprotect(lateOld, meta)).kind).toBe('ok');
+    clock.t += 60_000;
+    expect(b.epochs).toEqual([2n]);
+    expect(a.epochs).toEqual([2n, 1n]);
+    await a.sendUnder(2n);
+    expect(a.currentEpoch).toBe(2n);
+    clock.t += 10_000;
+    expect(a.epochs).toEqual([2n]);
+  });
+
+  it('later with no epoch yet, a replaced current epoch, or now: senders switch at once', async () => {
+    const ring = new EpochKeyRing({ backend });
+    await ring.setEpoch(4n, key(4), 0, 'later');
+    expect(ring.currentEpoch).toBe(4n);
+    await ring.setEpoch(5n, key(5), 0, 'later');
+    await ring.setEpoch(6n, key(6), 0, 'later');
+    expect([ring.currentEpoch, ring.newestEpoch]).toEqual([4n, 6n]);
+    // Moving to 6 passes over 5; asking for 5 afterwards changes nothing.
+    await ring.sendUnder(6n);
+    await ring.sendUnder(5n);
+    expect(ring.currentEpoch).toBe(6n);
+    await ring.setEpoch(7n, key(7), 0, 'now');
+    expect(ring.currentEpoch).toBe(7n);
+    // An epoch never set cannot be sent under.
+    await ring.sendUnder(9n);
+    expect(ring.currentEpoch).toBe(7n);
+    // The current epoch replaced (same epoch, another key) is replaced for senders too.
+    await ring.setEpoch(7n, key(17), 0, 'later');
+    const frame = frameOf(await ring.protect(MediaContext.audio, text('x'), meta));
+    const other = new EpochKeyRing({ backend });
+    await other.setEpoch(7n, key(17), 1);
+    expect((await other.unprotect(frame, meta)).kind).toBe('ok');
+    await expect(ring.setEpoch(6n, key(26), 0, 'later')).rejects.toThrow(/forward/);
+  });
+
   it('prune() forgets expired epochs without waiting for a frame', async () => {
     const clock = new Clock();
     const ring = new EpochKeyRing({ backend, now: clock.now, retentionMs: 500 });

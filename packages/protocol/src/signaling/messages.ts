@@ -268,6 +268,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     reason: z.enum(['stale-epoch', 'future-epoch', 'not-member']),
     currentEpoch: epoch,
   }),
+  /**
+   * Every connected member said it reached `epoch` (`epoch-reached`): senders may move their media
+   * to its keys, every receiver has them (docs/media.md "Rekeying without a gap").
+   */
+  z.object({ type: z.literal('epoch-confirmed'), meetingId: id, epoch }),
   /** The canonical commit of `epoch`, from another member: process it. */
   z.object({ type: z.literal('commit'), meetingId: id, epoch, message: base64 }),
   /** The Welcome of the commit that added you; `epoch` is the epoch it brings you into. */

@@ -15,7 +15,8 @@ import type { ClientMessageOf, SignalingErrorCode } from '../signaling.ts';
 import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts';
 import { planCommit, type CommitPlan } from './commit-plan.ts';
 import { CommitRequests } from './commit-requests.ts';
-import { joinerOf, type Member } from './group.ts';
+import { EpochConfirmations } from './epoch-confirmations.ts';
+import type { Member } from './group.ts';
 import type { Joiner } from './group-state.ts';
 import { GroupRecord } from './group-record.ts';
 import { useKeyPackage } from './key-packages.ts';
@@ -27,6 +28,7 @@ import {
   relayedApplication,
 } from './messages.ts';
 import { GroupTimers } from './group-timers.ts';
+import { promoteCreator, refoundIfAbandoned, type Refounding } from './refounding.ts';
 import type {
   DeliveryDeps,
   Departure,
@@ -49,6 +51,7 @@ export class DeliveryService {
   private readonly group: GroupRecord;
   private readonly requests: CommitRequests;
   private readonly timers: GroupTimers;
+  private readonly confirmations: EpochConfirmations;
   private closed = false;
 
   private constructor(
@@ -57,6 +60,7 @@ export class DeliveryService {
   ) {
     this.group = new GroupRecord(deps.store, target);
     this.timers = new GroupTimers(deps.clock, deps.options, (task) => deps.host.enqueue(task));
+    this.confirmations = new EpochConfirmations(target.meetingId, deps.host, this.group.members);
     this.requests = new CommitRequests({
       meetingId: target.meetingId,
       timeoutMs: deps.options.commitTimeoutMs,
@@ -158,6 +162,8 @@ export class DeliveryService {
     const member = this.group.members.get(participantId);
     if (member !== undefined) {
       this.deps.log.info('mls member departed', { meeting: this.target.meetingId, how });
+      // The last member a new epoch waited for may be the one who went.
+      this.confirmations.check(this.currentEpoch);
       if (how === 'disconnected' || how === 'replaced') this.startGrace(member);
       else await this.queueRemove(member);
       if (this.requests.committer === participantId) this.requests.next();
@@ -289,12 +295,16 @@ export class DeliveryService {
 
   /**
    * A member reports the epoch it reached: it is known to follow the group (committers are picked
-   * among such members first). Where it sits in the tree is not its to say: the accepted commits
+   * among such members first), and once all have, senders may use the epoch's keys
+   * (./epoch-confirmations.ts). Where it sits in the tree is not its to say: the accepted commits
    * placed it (./commit-check.ts).
    */
   epochReached(participantId: string, message: ClientMessageOf<'epoch-reached'>): void {
     const member = this.group.members.get(participantId);
-    if (member !== undefined && parseEpoch(message.epoch) !== undefined) member.confirmed = true;
+    const epoch = parseEpoch(message.epoch);
+    if (member === undefined || epoch === undefined) return;
+    member.confirmed = true;
+    this.confirmations.reached(participantId, epoch, this.currentEpoch);
   }
 
   /** The member's leaf, as the group's accepted commits placed it; undefined for a non-member. */
@@ -321,14 +331,9 @@ export class DeliveryService {
     participantId: string,
     message: ClientMessageOf<'app-message'>,
   ): SignalingErrorCode | undefined {
-    if (!this.group.members.has(participantId) || this.group.state.kind !== 'active')
-      return 'not_joined';
-    const out = relayedApplication(
-      this.target.meetingId,
-      this.group.state.groupId,
-      participantId,
-      message,
-    );
+    const state = this.group.state;
+    if (!this.group.members.has(participantId) || state.kind !== 'active') return 'not_joined';
+    const out = relayedApplication(this.target.meetingId, state.groupId, participantId, message);
     if (out === undefined) return 'bad_mls_message';
     for (const member of this.group.members.values()) {
       if (member.participantId !== participantId) this.deps.host.send(member.participantId, out);
@@ -358,6 +363,10 @@ export class DeliveryService {
 
   // ---- internals ------------------------------------------------------------------------------
 
+  private get currentEpoch(): bigint | undefined {
+    return this.group.state.kind === 'active' ? this.group.state.epoch : undefined;
+  }
+
   private info(role: MlsJoinInfo['role']): MlsJoinInfo {
     return joinInfo(role, this.group.state, this.deps.sender);
   }
@@ -376,7 +385,7 @@ export class DeliveryService {
   private async expel(member: Member, violation: CommitViolation): Promise<void> {
     this.deps.log.info('mls member expelled', {
       meeting: this.target.meetingId,
-      epoch: this.group.state.kind === 'active' ? Number(this.group.state.epoch) : 0,
+      epoch: Number(this.currentEpoch ?? 0n),
       violation,
     });
     await this.deps.host.expel(member.participantId, violation);
@@ -458,42 +467,21 @@ export class DeliveryService {
     this.requests.clear();
   }
 
-  /** The group has members but nobody left who could commit (all gone for good): start a new one. */
   private async refoundIfAbandoned(): Promise<void> {
-    if (this.group.state.kind !== 'active') return;
-    const alive = [...this.group.members.values()].some(
-      (m) =>
-        this.group.pendingRemove(m) === undefined &&
-        (m.grace !== undefined || this.deps.host.isConnected(m.participantId)),
-    );
-    if (alive) return;
-    const waiting = this.group.proposals.filter(
-      (p) => p.kind === 'add' && !p.departed && this.deps.host.isConnected(p.participantId),
-    );
-    this.stopTimers();
-    await this.group.delete();
-    const [first, ...rest] = waiting;
-    if (first === undefined) return;
-    await this.group.found(joinerOf(first), this.deps.clock.now());
-    this.deps.host.reannounce(first.participantId, this.info('create-group'));
-    for (const p of rest) {
-      p.flushed = undefined;
-      p.attempts = 0;
-      await this.group.keep(p);
-      this.deps.host.reannounce(p.participantId, this.info('await-welcome'));
-    }
+    await refoundIfAbandoned(this.refounding());
   }
 
-  /** The participant asked to create the group left first: the next waiting joiner creates it. */
   private async promoteCreator(): Promise<void> {
-    const state = this.group.state;
-    if (state.kind !== 'founding') return;
-    const next = this.group.proposals.find(
-      (p) => p.kind === 'add' && !p.departed && this.deps.host.isConnected(p.participantId),
-    );
-    if (next === undefined) return;
-    await this.group.drop(next);
-    this.group.state = { ...state, creator: joinerOf(next) };
-    this.deps.host.reannounce(next.participantId, this.info('create-group'));
+    await promoteCreator(this.refounding());
+  }
+
+  private refounding(): Refounding {
+    return {
+      group: this.group,
+      host: this.deps.host,
+      now: () => this.deps.clock.now(),
+      info: (role) => this.info(role),
+      stopTimers: () => this.stopTimers(),
+    };
   }
 }
