@@ -14,7 +14,9 @@ import {
 import type { Clock } from '../clock.ts';
 import {
   decodeEnvelope,
+  encodeControl,
   encodeEnvelopeHeader,
+  mediaKinds,
   ENVELOPE_HEADER_BYTES,
   MAX_ENVELOPE_BYTES,
   streamIdOf,
@@ -94,6 +96,11 @@ export interface MediaSessionOptions {
   /** A sender's frames have been refused for a while (sender-stalls.ts), or decrypt again. */
   readonly stalled?: (change: StallChange) => void;
   readonly holdBack?: HoldBackLimits;
+  /**
+   * E2EE: nothing can be decrypted before this member's first epoch (its Welcome), so the relay
+   * is asked for no media until then, and for what the app subscribed to (default all) after.
+   */
+  readonly waitForKeys?: boolean;
 }
 
 const EPOCH_SPACE = 2 ** SFRAME_EPOCH_BITS;
@@ -120,10 +127,15 @@ export class MediaSession {
   #first: { readonly ring: FrameProtector; readonly epoch: bigint } | undefined;
   #sending = true;
   #holding = true;
+  /** What the app asked to receive; the relay gets nothing while waiting for keys. */
+  #wanted: readonly MediaKind[] = mediaKinds;
+  #waitingForKeys: boolean;
 
   constructor(options: MediaSessionOptions) {
     this.#o = options;
     this.#held = new HoldBack(options.clock, options.holdBack);
+    this.#waitingForKeys = options.waitForKeys === true;
+    if (this.#waitingForKeys) this.#subscribe([]);
     this.stalls = new SenderStalls(
       options.clock,
       (relayId) => options.binding.holderOf(relayId),
@@ -216,6 +228,10 @@ export class MediaSession {
    * now, in the order they came, or held on if their epoch is newer still.
    */
   async epochInstalled(epoch: bigint): Promise<IngestResult[]> {
+    if (this.#waitingForKeys) {
+      this.#waitingForKeys = false;
+      this.#subscribe(this.#wanted);
+    }
     const ring = this.#o.ring();
     if (ring !== undefined && this.#first?.ring !== ring) this.#first = { ring, epoch };
     const results: IngestResult[] = [];
@@ -223,6 +239,16 @@ export class MediaSession {
       results.push(this.#count(await this.#ingest(frame.bytes, frame.heldAt)));
     }
     return results;
+  }
+
+  /** Receive only these kinds from the relay (from the first epoch on, when waiting for keys). */
+  subscribe(kinds: readonly MediaKind[]): boolean {
+    this.#wanted = kinds;
+    return this.#waitingForKeys || this.#subscribe(kinds);
+  }
+
+  #subscribe(kinds: readonly MediaKind[]): boolean {
+    return this.#o.send(encodeControl({ kind: 'subscribe', mediaKinds: kinds, streams: 'all' }));
   }
 
   /** Frames still held are forgotten (leaving, or a new group), counted as never decrypted. */

@@ -447,6 +447,7 @@ export class MeetingRuntime implements ModeHost {
       bufferedAmount: () => this.connector.bufferedAmount,
       describe: (relayId, leafIndex) =>
         describeSender(this.participants, mode, this.deps.directory, relayId, leafIndex),
+      waitForKeys: mode.e2ee && keys.ring.newestEpoch === undefined,
       stalled: (change) =>
         this.events.emit('senderStall', senderStallEvent(change, this.participants)),
     });

@@ -197,8 +197,10 @@ export class Meeting {
     return this.#run.connector.sendBinary(encodeControl({ kind: 'key_frame_request', streamId }));
   }
 
-  /** Receive only these kinds (default: all). */
+  /** Receive only these kinds (default: all). E2EE: the relay sends none before the Welcome. */
   subscribe(kinds: readonly MediaKind[]): boolean {
+    const media = this.#run.admission?.media;
+    if (media !== undefined) return media.subscribe(kinds);
     return this.#run.connector.sendBinary(
       encodeControl({ kind: 'subscribe', mediaKinds: kinds, streams: 'all' }),
     );
