@@ -61,6 +61,9 @@ process.on('message', (message: ParentMessage) => {
           chat: { sent: 0, received: 0 },
           reconnects: 0,
         })),
+        windows: (start?.accounts ?? []).map(() => ({ received: 0, decrypted: 0, dropped: {} })),
+        left: (start?.accounts ?? []).map(() => false),
+        epochs: { start: '1', end: '1' },
       });
       return;
     case 'leave':

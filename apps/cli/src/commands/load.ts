@@ -1,7 +1,8 @@
 // `conclave load --participants N`: N headless participants in one meeting — against a server
 // started in this process (self-contained), or a running one with `--server` (needs an admin
 // sign-in), the participants split over worker processes to use every core — then join latency,
-// convergence on one security code, frames by outcome, and the server's CPU and memory.
+// convergence on one security code, frames by outcome, and the server's CPU and memory. With
+// --churn, people join and leave while media flows, and the report says what rekeying cost.
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
@@ -22,6 +23,7 @@ interface LoadFlags {
   workers?: number;
   server?: string;
   servers?: string[];
+  churn?: number;
   json?: boolean;
 }
 
@@ -54,6 +56,11 @@ export function registerLoadCommand(program: Command): void {
         workerCount,
       )
       .option(
+        '--churn <n>',
+        'while media flows, n more participants join and n leave (never a sender), spread over --duration; the report then says how many frames rekeying cost',
+        churnCount,
+      )
+      .option(
         '--server <url>',
         'use this running server (needs an admin sign-in); default: start one in this process',
       )
@@ -68,6 +75,7 @@ export function registerLoadCommand(program: Command): void {
     'conclave load --participants 8 --e2ee --duration 3 --json',
     'conclave load --participants 50 --e2ee --senders 4',
     'conclave load --participants 200 --e2ee --workers 2',
+    'conclave load --participants 50 --e2ee --churn 20 --duration 60',
     'conclave load --participants 1000 --e2ee --servers https://a.example,https://b.example --workers 2',
   );
 }
@@ -79,6 +87,8 @@ async function loadAction(flags: LoadFlags): Promise<void> {
   const remote = server === undefined ? undefined : (await connect({ server })).api;
   const senders =
     flags.senders ?? (flags.participants <= ALL_SEND_UP_TO ? flags.participants : DEFAULT_SENDERS);
+  const churn = flags.churn ?? 0;
+  checkChurn(churn, flags, Math.min(senders, flags.participants));
   const progress = new ProgressBar(
     process.stderr,
     flags.json !== true || process.stderr.isTTY === true,
@@ -91,6 +101,7 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     ...(remote === undefined ? {} : { remote }),
     ...(flags.servers === undefined ? {} : { servers: flags.servers }),
+    churn,
     progress,
   });
   progress.finish();
@@ -106,6 +117,30 @@ function participantCount(value: string): number {
   if (!/^\d+$/.test(value) || parsed < 1 || parsed > 1000)
     throw new InvalidArgumentError('expected a whole number from 1 to 1000.');
   return parsed;
+}
+
+function churnCount(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > 999)
+    throw new InvalidArgumentError('expected a whole number from 0 to 999.');
+  return parsed;
+}
+
+/** Leavers are participants who do not send; each change gets half a second at least. */
+function checkChurn(churn: number, flags: LoadFlags, senders: number): void {
+  if (churn === 0) return;
+  if (flags.participants + churn > 1000)
+    throw new CliError('usage', '--participants and --churn together may be at most 1000.');
+  if (churn > flags.participants - senders)
+    throw new CliError(
+      'usage',
+      `--churn ${churn} needs ${churn} participants who send no media to leave; there are ${flags.participants - senders} (lower --senders or --churn).`,
+    );
+  if (flags.duration < churn)
+    throw new CliError(
+      'usage',
+      `--churn ${churn} makes ${2 * churn} joins and leaves; give --duration at least ${churn} s (half a second each).`,
+    );
 }
 
 function serverList(value: string): string[] {
@@ -137,6 +172,13 @@ function formatLoad(r: LoadReport): string[] {
     lines.push(
       `Security codes agree: ${r.securityCodesAgree === true ? `yes (${r.securityCode})` : 'NO'}`,
     );
+  const lost = r.lostToRekeying;
+  const per = Object.entries(lost.perRekey)
+    .map(([reason, n]) => `${reason} ${n === null ? 'n/a' : n.toFixed(1)}`)
+    .join(', ');
+  lines.push(
+    `Rekeys while media flowed: ${r.rekeys ?? 'n/a'} in ${r.durationSeconds} s${r.churn.joins > 0 ? ` (${r.churn.joinsAdmitted} of ${r.churn.joins} joins admitted, ${r.churn.leaves} leaves)` : ''}; frames lost to rekeying: ${lost.frames} (${(lost.share * 100).toFixed(3)} % of ${r.window.received} received) — per rekey: ${per}`,
+  );
   lines.push(
     `Frames: ${r.frames.sent} sent${r.frames.refused > 0 ? ` (${r.frames.refused} more refused by the relay)` : ''}, ${r.frames.received} received, ${r.frames.decrypted} decrypted, ${r.frames.dropped} dropped (${formatDrops(r.frames.droppedByReason)})`,
   );

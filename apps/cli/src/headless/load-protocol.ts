@@ -4,7 +4,9 @@
 // members, use every core instead of sharing one event loop.
 //
 // A run, per worker: start → ready (clients connected) → go (the storm, at the same moment in every
-// worker) → status… → measure (converged, or given up) → report → leave → the worker exits.
+// worker) → status… → measure (converged, or given up; with --churn, the joins and leaves to make
+// while media flows) → report → leave → the worker exits.
+import type { FrameWindow } from './churn.ts';
 import type { WorkerStatus } from './convergence.ts';
 import type { ParticipantReport } from './participant.ts';
 
@@ -24,16 +26,40 @@ export interface StartLoad {
   /** The first `senders` of this worker's accounts send audio and video; all receive. */
   readonly senders: number;
   readonly joinTimeoutMs: number;
+  /** Connected up front, joined during the measured time (--churn); they only receive. */
+  readonly churners?: readonly LoadAccount[];
+}
+
+/** A join or a leave during the measured time, `atMs` after it began. */
+export interface ChurnEvent {
+  readonly atMs: number;
+  readonly kind: 'join' | 'leave';
+  /** join: which of this worker's churners; leave: which of its accounts. */
+  readonly index: number;
 }
 
 export type ParentMessage =
   | StartLoad
   | { readonly type: 'go' }
-  | { readonly type: 'measure'; readonly durationMs: number }
+  | {
+      readonly type: 'measure';
+      readonly durationMs: number;
+      readonly churn?: readonly ChurnEvent[];
+    }
   | { readonly type: 'leave' };
 
 export type WorkerMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'status'; readonly status: WorkerStatus }
-  | { readonly type: 'report'; readonly reports: readonly ParticipantReport[] }
+  | {
+      readonly type: 'report';
+      /** This worker's accounts, then its churners. */
+      readonly reports: readonly ParticipantReport[];
+      /** The same participants' frames in the measured time only. */
+      readonly windows: readonly FrameWindow[];
+      /** Which of them left during it (--churn). */
+      readonly left: readonly boolean[];
+      /** The MLS (or media-key) epoch of this worker's first participant when the measured time began and ended. */
+      readonly epochs: { readonly start: string | null; readonly end: string | null };
+    }
   | { readonly type: 'error'; readonly message: string };

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { ApiClient } from '../api/client.ts';
 import type { SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
+import { addWindows, planChurn, rekeyLoss, type RekeyLoss } from './churn.ts';
 import type { LoadAccount } from './load-protocol.ts';
-import { runStorm, splitAccounts, type Share } from './load-workers.ts';
+import { runStorm, splitAccounts, type Share, type StormResult } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
 import { provisionLoad } from './provision.ts';
@@ -27,6 +28,8 @@ export interface LoadOptions {
    * default: all to the admin's server.
    */
   readonly servers?: readonly string[];
+  /** This many join and this many (never a sender) leave while media flows; default 0. */
+  readonly churn?: number;
   readonly progress: ProgressBar;
 }
 
@@ -63,6 +66,23 @@ export interface LoadReport {
     readonly decrypted: number;
     readonly dropped: number;
     readonly droppedByReason: Record<string, number>;
+  };
+  /** The epochs the meeting moved through while media flowed (joins, leaves, updates). */
+  readonly rekeys: number | null;
+  /** Frames while media flowed only (after the storm): the steady state. */
+  readonly window: {
+    readonly received: number;
+    readonly decrypted: number;
+    readonly dropped: number;
+    readonly droppedByReason: Record<string, number>;
+  };
+  /** Frames of that window lost because keys were not in place (docs/media.md). */
+  readonly lostToRekeying: RekeyLoss;
+  /** --churn: joins and leaves made while media flowed, and how many of the joiners got in. */
+  readonly churn: {
+    readonly joins: number;
+    readonly leaves: number;
+    readonly joinsAdmitted: number;
   };
   readonly media: { readonly senders: number; readonly description: string };
   readonly server: ServerFigures;
@@ -103,10 +123,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     options.progress.line(
       `Provisioning ${options.participants} users and a${options.e2ee ? 'n E2EE' : ' standard'} meeting on ${admin.server}…`,
     );
+    const churn = options.churn ?? 0;
+    const everyone = options.participants + churn;
     const provisioned = await provisionLoad(admin, {
-      participants: options.participants,
+      participants: everyone,
       e2ee: options.e2ee,
-      onProgress: (done) => options.progress.update('provisioning', done, options.participants),
+      onProgress: (done) => options.progress.update('provisioning', done, everyone),
     });
     options.progress.finish();
     const cpuBefore = process.cpuUsage();
@@ -116,14 +138,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const server = nodes[i % Math.max(1, nodes.length)];
       return server === undefined ? account : { ...account, server };
     });
-    const shares = splitAccounts(accounts, options.senders, workers);
-    const { reports, convergedMs } = await runStorm(
+    const shares = splitAccounts(accounts.slice(0, options.participants), options.senders, workers);
+    const churnPlan =
+      churn === 0
+        ? undefined
+        : planChurn(shares, accounts.slice(options.participants), options.durationMs);
+    if (churnPlan !== undefined)
+      options.progress.line(
+        `While media flows: ${churn} join${churn === 1 ? '' : 's'} and ${churn} leave${churn === 1 ? '' : 's'}, spread over ${options.durationMs / 1000} s`,
+      );
+    const storm = await runStorm(
       {
         server: admin.server,
         meetingId: provisioned.meetingId,
         shares,
         joinTimeoutMs: Math.max(60_000, options.participants * 2_000),
         durationMs: options.durationMs,
+        ...(churnPlan === undefined ? {} : { churn: churnPlan }),
       },
       options.progress,
     );
@@ -145,7 +176,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
             rssMb: Math.round(memory.rss / 2 ** 20),
             heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
           };
-    return summarise(options, shares, reports, convergedMs, server);
+    const churners = shares.flatMap((share, i) => [
+      ...share.accounts.map(() => false),
+      ...(churnPlan?.churners[i] ?? []).map(() => true),
+    ]);
+    return summarise(options, shares, storm, churners, server);
   } finally {
     await local?.stop();
   }
@@ -188,13 +223,19 @@ async function startLocalServer(): Promise<{ admin: ApiClient; stop: () => Promi
 function summarise(
   options: LoadOptions,
   shares: readonly Share[],
-  reports: readonly ParticipantReport[],
-  convergedMs: number | null,
+  storm: StormResult,
+  churners: readonly boolean[],
   server: ServerFigures,
 ): LoadReport {
-  const admitted = reports.filter((r) => r.joined);
-  const codes = new Set(admitted.map((r) => r.securityCode));
-  const epochs = admitted.flatMap((r) => (r.epoch === undefined ? [] : [Number(r.epoch)]));
+  const { reports, convergedMs } = storm;
+  const admitted = reports.filter((r, i) => r.joined && !churners[i]);
+  // Whoever is still in the meeting at the end: they must agree on one code and epoch.
+  const present = reports.filter((r, i) => r.joined && !storm.left[i]);
+  const codes = new Set(present.map((r) => r.securityCode));
+  const epochs = present.flatMap((r) => (r.epoch === undefined ? [] : [Number(r.epoch)]));
+  const { start, end } = storm.epochs;
+  const rekeys = start === null || end === null ? null : Number(end) - Number(start);
+  const window = addWindows(storm.windows);
   const droppedByReason: Record<string, number> = {};
   for (const r of reports) {
     for (const [reason, n] of Object.entries(r.frames.dropped))
@@ -210,9 +251,9 @@ function summarise(
     decrypting: admitted.filter((r) => r.frames.decrypted > 0).length,
     e2ee: options.e2ee,
     securityCodesAgree: options.e2ee
-      ? admitted.length > 0 && codes.size === 1 && !codes.has(undefined)
+      ? present.length > 0 && codes.size === 1 && !codes.has(undefined)
       : null,
-    securityCode: options.e2ee && codes.size === 1 ? (admitted[0]?.securityCode ?? null) : null,
+    securityCode: options.e2ee && codes.size === 1 ? (present[0]?.securityCode ?? null) : null,
     epochs: {
       min: epochs.length === 0 ? null : Math.min(...epochs),
       max: epochs.length === 0 ? null : Math.max(...epochs),
@@ -229,6 +270,19 @@ function summarise(
       decrypted: sum((r) => r.frames.decrypted),
       dropped: sum((r) => r.frames.droppedTotal),
       droppedByReason,
+    },
+    rekeys,
+    window: {
+      received: window.received,
+      decrypted: window.decrypted,
+      dropped: Object.values(window.dropped).reduce((n, m) => n + m, 0),
+      droppedByReason: window.dropped,
+    },
+    lostToRekeying: rekeyLoss(window, rekeys ?? 0),
+    churn: {
+      joins: churners.filter(Boolean).length,
+      leaves: storm.left.filter(Boolean).length,
+      joinsAdmitted: reports.filter((r, i) => churners[i] && r.joined).length,
     },
     media: { senders, description: describeMedia(options.participants, senders, shares) },
     server,

@@ -5,13 +5,16 @@
 // worker — decides when it has converged. See load-protocol.ts for the message sequence.
 import { ConclaveClient, MemoryStore } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
+import { windowOf, type FrameCounts } from './churn.ts';
 import { workerStatus, type ParticipantState, type WorkerStatus } from './convergence.ts';
-import type { ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
+import type { ChurnEvent, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import { HeadlessParticipant } from './participant.ts';
 
 const STATUS_INTERVAL_MS = 50;
 /** Frames still in flight when the senders stop. */
 const DRAIN_MS = 300;
+/** After the last join or leave of --churn: how long those present get to agree on one epoch. */
+const SETTLE_MS = 10_000;
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -81,19 +84,20 @@ class Tracked {
 async function run(inbox: Inbox): Promise<void> {
   const start: StartLoad = await inbox.next('start');
   const webSocket = nodeWebSocketFactory();
-  const clients = await Promise.all(
-    start.accounts.map((account) =>
-      ConclaveClient.connect({
-        server: account.server ?? start.server,
-        auth: { token: account.token },
-        store: new MemoryStore(),
-        webSocket,
-        deviceName: 'conclave load',
-      }),
-    ),
-  );
+  const connect = (account: StartLoad['accounts'][number]) =>
+    ConclaveClient.connect({
+      server: account.server ?? start.server,
+      auth: { token: account.token },
+      store: new MemoryStore(),
+      webSocket,
+      deviceName: 'conclave load',
+    });
+  const clients = await Promise.all(start.accounts.map(connect));
   const tracked = clients.map(
     (client, i) => new Tracked(new HeadlessParticipant(client, { sendMedia: i < start.senders })),
+  );
+  const churners = (await Promise.all((start.churners ?? []).map(connect))).map(
+    (client) => new Tracked(new HeadlessParticipant(client, { sendMedia: false })),
   );
   await send({ type: 'ready' });
 
@@ -110,19 +114,68 @@ async function run(inbox: Inbox): Promise<void> {
   reportStatus();
   const ticker = setInterval(reportStatus, STATUS_INTERVAL_MS);
 
-  const { durationMs } = await inbox.next('measure');
+  const { durationMs, churn = [] } = await inbox.next('measure');
   clearInterval(ticker);
+  const everyone = [...tracked, ...churners];
+  const participants = everyone.map((t) => t.participant);
+  const atStart = participants.map((p): FrameCounts | undefined =>
+    p.joined ? p.report().frames : undefined,
+  );
+  const epochAt = () => tracked[0]?.participant.meeting?.epoch?.toString() ?? null;
+  const epochAtStart = epochAt();
+  const left = everyone.map(() => false);
+  const churning = runChurn(churn, tracked, churners, left, start);
   await sleep(durationMs);
-  const participants = tracked.map((t) => t.participant);
+  await churning;
+  if (churn.length > 0) await settle(everyone.filter((_, i) => !left[i]));
   for (const p of participants) p.stopMedia();
   await sleep(DRAIN_MS);
-  await send({ type: 'report', reports: participants.map((p) => p.report()) });
+  const reports = participants.map((p) => p.report());
+  await send({
+    type: 'report',
+    reports,
+    windows: reports.map((r, i) => windowOf(atStart[i], r.frames)),
+    left,
+    epochs: { start: epochAtStart, end: epochAt() },
+  });
 
   // Nobody leaves before every worker has taken its reports: a leave is a new epoch for the rest.
   await inbox.next('leave');
   await Promise.all(participants.map((p) => p.leave().catch(() => undefined)));
   await Promise.all(joins);
   for (const p of participants) p.close();
+}
+
+/** The joins and leaves of --churn, each at its time from now; resolves when all are done. */
+async function runChurn(
+  events: readonly ChurnEvent[],
+  tracked: readonly Tracked[],
+  churners: readonly Tracked[],
+  left: boolean[],
+  start: StartLoad,
+): Promise<void> {
+  const began = Date.now();
+  await Promise.all(
+    events.map(async (event) => {
+      await sleep(Math.max(0, began + event.atMs - Date.now()));
+      if (event.kind === 'join') {
+        await churners[event.index]?.join(start.meetingId, start.joinTimeoutMs);
+        return;
+      }
+      left[event.index] = true;
+      await tracked[event.index]?.participant.leave().catch(() => undefined);
+    }),
+  );
+}
+
+/** Waits (a while at most) until those still present agree on one epoch and security code. */
+async function settle(present: readonly Tracked[]): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  const key = (t: Tracked) => {
+    const state = t.state();
+    return state.kind === 'joined' ? `${state.epoch}|${state.securityCode}` : state.kind;
+  };
+  while (Date.now() < deadline && new Set(present.map(key)).size > 1) await sleep(50);
 }
 
 const inbox = new Inbox();

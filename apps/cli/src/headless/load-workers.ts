@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../errors.ts';
+import type { ChurnPlan, FrameWindow } from './churn.ts';
 import { judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
 import type { LoadAccount, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -21,11 +22,18 @@ export interface StormPlan {
   /** Each join's own deadline; convergence is then awaited as long again. */
   readonly joinTimeoutMs: number;
   readonly durationMs: number;
+  /** --churn: who joins and leaves while media flows. */
+  readonly churn?: ChurnPlan;
 }
 
 export interface StormResult {
-  /** In the order of the shares' accounts. */
+  /** Worker by worker: its accounts, then its churners. */
   readonly reports: readonly ParticipantReport[];
+  /** The same participants' frames in the measured time only, and whether each left in it. */
+  readonly windows: readonly FrameWindow[];
+  readonly left: readonly boolean[];
+  /** The first participant's epoch when the measured time began and ended. */
+  readonly epochs: { readonly start: string | null; readonly end: string | null };
   /** From the `go` to every worker until all joined agreed on one epoch, code and roster. */
   readonly convergedMs: number | null;
 }
@@ -82,6 +90,7 @@ export async function runStorm(
         meetingId: plan.meetingId,
         ...share,
         joinTimeoutMs: plan.joinTimeoutMs,
+        churners: plan.churn?.churners[i] ?? [],
       }),
     );
     await pool.collect('ready');
@@ -94,11 +103,23 @@ export async function runStorm(
         ? 'The participants did not converge on one epoch in time.'
         : `Converged in ${(convergedMs / 1000).toFixed(1)} s; media for ${plan.durationMs / 1000} s…`,
     );
-    pool.broadcast({ type: 'measure', durationMs: plan.durationMs });
+    shares.forEach((_, i) =>
+      pool.send(i, {
+        type: 'measure',
+        durationMs: plan.durationMs,
+        churn: plan.churn?.events[i] ?? [],
+      }),
+    );
     const reports = await pool.collect('report');
     pool.broadcast({ type: 'leave' });
     await pool.exited(options.leaveTimeoutMs ?? 60_000);
-    return { reports: reports.flatMap((r) => r.reports), convergedMs };
+    return {
+      reports: reports.flatMap((r) => r.reports),
+      windows: reports.flatMap((r) => r.windows),
+      left: reports.flatMap((r) => r.left),
+      epochs: reports[0]?.epochs ?? { start: null, end: null },
+      convergedMs,
+    };
   } finally {
     await pool.close();
   }
