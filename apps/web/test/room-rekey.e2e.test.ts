@@ -21,13 +21,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function joinRoom(person: Person, meetingId: string): Promise<Page> {
-  const page = await world.newPage();
-  await page.goto(`${world.url}/meetings/${meetingId}/room`);
-  await world.signIn(page, person);
-  await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
-  return page;
-}
+const joinRoom = (person: Person, meetingId: string): Promise<Page> =>
+  world.joinRoom(person, meetingId);
 
 /** What a page shows of `from`'s media, and of its frames lost to rekeying, right now. */
 async function counters(page: Page, from: Person) {

@@ -30,13 +30,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function joinRoom(person: Person, meetingId: string): Promise<Page> {
-  const page = await world.newPage();
-  await page.goto(`${world.url}/meetings/${meetingId}/room`);
-  await world.signIn(page, person);
-  await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
-  return page;
-}
+const joinRoom = (person: Person, meetingId: string): Promise<Page> =>
+  world.joinRoom(person, meetingId);
 
 describe('the meeting room in two browsers', () => {
   it('carries E2EE video, audio, security codes and chat between two browsers and a headless member', async () => {

@@ -35,6 +35,11 @@ export interface RoomWorld {
   newPage(options?: NewPageOptions): Promise<Page>;
   /** Fills and submits the sign-in form the page shows; waits for nothing after it. */
   signIn(page: Page, person: { readonly email: string; readonly password: string }): Promise<void>;
+  /** A fresh page that opens the meeting's room, signs `person` in and joins with camera and mic. */
+  joinRoom(
+    person: { readonly email: string; readonly password: string },
+    meetingId: string,
+  ): Promise<Page>;
   /** A full-page screenshot as `file` in the artifacts folder. */
   screenshot(page: Page, file: string): Promise<void>;
   /** Screenshots of `pages` now, as failed-<world name>-<key>.png; never throws. */
@@ -152,6 +157,13 @@ function world(
       await page.getByLabel('Email').fill(person.email);
       await page.getByLabel('Password').fill(person.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
+    },
+    async joinRoom(person, meetingId) {
+      const page = await this.newPage();
+      await page.goto(`${this.url}/meetings/${meetingId}/room`);
+      await this.signIn(page, person);
+      await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
+      return page;
     },
     screenshot,
     failureScreenshots,
