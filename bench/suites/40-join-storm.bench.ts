@@ -5,6 +5,7 @@
 // rekeying (unknown_epoch + no_keys) ≤ 0.1 % of those received (docs/media.md).
 import { runLoad } from '../../apps/cli/src/headless/load-runner.ts';
 import type { LoadReport } from '../../apps/cli/src/headless/load-runner.ts';
+import { REKEY_LOSS_REASONS } from '../../apps/cli/src/headless/churn.ts';
 import { ProgressBar } from '../../apps/cli/src/headless/progress-bar.ts';
 import type { Bench } from '../harness.ts';
 
@@ -66,6 +67,17 @@ export async function run(bench: Bench): Promise<void> {
     '%',
     lostShare(standard),
   );
+  // Per rekey, by reason: every epoch of the run (the storm's and any after it) counts.
+  for (const reason of REKEY_LOSS_REASONS) {
+    const perRekey = (r: LoadReport) =>
+      (r.frames.droppedByReason[reason] ?? 0) / Math.max(1, r.epochs.max ?? 0);
+    bench.record(
+      `${n} ${reason} per rekey (e2ee vs standard)`,
+      perRekey(e2ee),
+      'frames',
+      perRekey(standard),
+    );
+  }
   bench.record(
     `${n} before_join frames, not a loss (e2ee vs standard)`,
     e2ee.frames.droppedByReason.before_join ?? 0,
