@@ -68,6 +68,18 @@ export async function run(bench: Bench): Promise<void> {
     standard.window.droppedByReason.before_join ?? 0,
   );
   bench.record(
+    `${n} removal cut-off p50 ms (e2ee vs standard)`,
+    e2ee.removalCutoffMs.p50 ?? NaN,
+    'ms',
+    standard.removalCutoffMs.p50 ?? NaN,
+  );
+  bench.record(
+    `${n} removal cut-off p95 ms (e2ee vs standard; goal 1000)`,
+    e2ee.removalCutoffMs.p95 ?? NaN,
+    'ms',
+    standard.removalCutoffMs.p95 ?? NaN,
+  );
+  bench.record(
     `${n} e2ee security codes agree at the end`,
     e2ee.securityCodesAgree ? 1 : 0,
     'bool',

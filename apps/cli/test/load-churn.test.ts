@@ -1,7 +1,7 @@
 // `conclave load --churn N`: people join and leave while media flows, and the report says what
 // rekeying cost in that steady state (docs/media.md "Rekeying without a gap").
 import { describe, expect, it } from 'vitest';
-import { REKEY_LOSS_REASONS, planChurn } from '../src/headless/churn.ts';
+import { REKEY_LOSS_REASONS, planChurn, removalCutoffs } from '../src/headless/churn.ts';
 import { splitAccounts } from '../src/headless/load-workers.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
@@ -18,6 +18,7 @@ interface ChurnJson {
   };
   lostToRekeying: { frames: number; share: number; perRekey: Record<string, number | null> };
   churn: { joins: number; leaves: number; joinsAdmitted: number };
+  removalCutoffMs: { p50: number | null; p95: number | null; measured: number; leaves: number };
   failures: unknown[];
 }
 
@@ -43,6 +44,9 @@ describe('conclave load --churn', () => {
     const json = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as ChurnJson;
     expect(json).toMatchObject({ participants: 6, admitted: 6, securityCodesAgree: true });
     expect(json.churn).toEqual({ joins: 2, leaves: 2, joinsAdmitted: 2 });
+    // Each leave: the time until both senders protect media under an epoch without the leaver.
+    expect(json.removalCutoffMs).toMatchObject({ measured: 2, leaves: 2 });
+    expect(json.removalCutoffMs.p50).toBeGreaterThan(0);
     expect(json.failures).toEqual([]);
     // Two joins and two leaves 0.8 s apart: at least a commit for the joins and one for the
     // leaves even if a slow machine batches changes that wait on the same commit.
@@ -107,5 +111,32 @@ describe('the churn plan', () => {
       .filter((e) => e.kind === 'leave')
       .map((e) => shares[e.worker]!.accounts[e.index]!.userId);
     expect(leavers).toEqual(['u9', 'u8', 'u7']);
+  });
+});
+
+describe('the removal cut-off', () => {
+  it('is the time from a leave until the last sender moved to an epoch without the leaver', () => {
+    const senders = [
+      {
+        removedAt: { u9: '7' },
+        moves: [
+          { epoch: '6', at: 900 },
+          { epoch: '7', at: 1_120 },
+        ],
+      },
+      {
+        removedAt: { u9: '7' },
+        moves: [
+          { epoch: '5', at: 100 },
+          { epoch: '8', at: 1_300 },
+        ],
+      },
+    ];
+    expect(removalCutoffs([{ userId: 'u9', at: 1_000 }], senders)).toEqual([300]);
+    // A sender that never saw the removal, or never moved past it: no figure rather than a wrong one.
+    expect(removalCutoffs([{ userId: 'u8', at: 1_000 }], senders)).toEqual([undefined]);
+    const stuck = [{ removedAt: { u9: '7' }, moves: [{ epoch: '6', at: 900 }] }];
+    expect(removalCutoffs([{ userId: 'u9', at: 1_000 }], stuck)).toEqual([undefined]);
+    expect(removalCutoffs([{ userId: 'u9', at: 1_000 }], [])).toEqual([undefined]);
   });
 });

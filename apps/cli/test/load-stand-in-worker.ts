@@ -64,6 +64,7 @@ process.on('message', (message: ParentMessage) => {
         windows: (start?.accounts ?? []).map(() => ({ received: 0, decrypted: 0, dropped: {} })),
         left: (start?.accounts ?? []).map(() => false),
         epochs: { start: '1', end: '1' },
+        cutoffs: { leaves: [], senders: [] },
       });
       return;
     case 'leave':

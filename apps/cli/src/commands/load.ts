@@ -179,6 +179,11 @@ function formatLoad(r: LoadReport): string[] {
   lines.push(
     `Rekeys while media flowed: ${r.rekeys ?? 'n/a'} in ${r.durationSeconds} s${r.churn.joins > 0 ? ` (${r.churn.joinsAdmitted} of ${r.churn.joins} joins admitted, ${r.churn.leaves} leaves)` : ''}; frames lost to rekeying: ${lost.frames} (${(lost.share * 100).toFixed(3)} % of ${r.window.received} received) — per rekey: ${per}`,
   );
+  const cut = r.removalCutoffMs;
+  if (cut.leaves > 0)
+    lines.push(
+      `Removal cut-off (a leave → every sender on keys the leaver cannot derive): ${dist(cut)} (${cut.measured} of ${cut.leaves} leaves measured)`,
+    );
   lines.push(
     `Frames: ${r.frames.sent} sent${r.frames.refused > 0 ? ` (${r.frames.refused} more refused by the relay)` : ''}, ${r.frames.received} received, ${r.frames.decrypted} decrypted, ${r.frames.dropped} dropped (${formatDrops(r.frames.droppedByReason)})`,
   );

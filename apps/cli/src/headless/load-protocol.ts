@@ -6,7 +6,7 @@
 // A run, per worker: start → ready (clients connected) → go (the storm, at the same moment in every
 // worker) → status… → measure (converged, or given up; with --churn, the joins and leaves to make
 // while media flows) → report → leave → the worker exits.
-import type { FrameWindow } from './churn.ts';
+import type { FrameWindow, LeaveRecord, SenderCutoffs } from './churn.ts';
 import type { WorkerStatus } from './convergence.ts';
 import type { ParticipantReport } from './participant.ts';
 
@@ -45,6 +45,8 @@ export type ParentMessage =
       readonly type: 'measure';
       readonly durationMs: number;
       readonly churn?: readonly ChurnEvent[];
+      /** Everyone who will leave (in any worker): this worker's senders watch for their removal. */
+      readonly leavers?: readonly string[];
     }
   | { readonly type: 'leave' };
 
@@ -61,5 +63,10 @@ export type WorkerMessage =
       readonly left: readonly boolean[];
       /** The MLS (or media-key) epoch of this worker's first participant when the measured time began and ended. */
       readonly epochs: { readonly start: string | null; readonly end: string | null };
+      /** The leaves this worker made, and what its senders saw of the removals (E2EE). */
+      readonly cutoffs: {
+        readonly leaves: readonly LeaveRecord[];
+        readonly senders: readonly SenderCutoffs[];
+      };
     }
   | { readonly type: 'error'; readonly message: string };

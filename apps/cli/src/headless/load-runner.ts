@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../api/client.ts';
 import type { SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
-import { addWindows, planChurn, rekeyLoss, type RekeyLoss } from './churn.ts';
+import { addWindows, planChurn, rekeyLoss, removalCutoffs, type RekeyLoss } from './churn.ts';
 import type { LoadAccount } from './load-protocol.ts';
 import { runStorm, splitAccounts, type Share, type StormResult } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -78,6 +78,11 @@ export interface LoadReport {
   };
   /** Frames of that window lost because keys were not in place (docs/media.md). */
   readonly lostToRekeying: RekeyLoss;
+  /**
+   * --churn: for each leave, from the leave until every media sender protects its media under an
+   * epoch without the leaver (keys it cannot derive); `measured` of `leaves` had a figure.
+   */
+  readonly removalCutoffMs: Distribution & { readonly measured: number; readonly leaves: number };
   /** --churn: joins and leaves made while media flowed, and how many of the joiners got in. */
   readonly churn: {
     readonly joins: number;
@@ -236,6 +241,7 @@ function summarise(
   const { start, end } = storm.epochs;
   const rekeys = start === null || end === null ? null : Number(end) - Number(start);
   const window = addWindows(storm.windows);
+  const cutoffs = removalCutoffs(storm.cutoffs.leaves, storm.cutoffs.senders);
   const droppedByReason: Record<string, number> = {};
   for (const r of reports) {
     for (const [reason, n] of Object.entries(r.frames.dropped))
@@ -279,6 +285,11 @@ function summarise(
       droppedByReason: window.dropped,
     },
     lostToRekeying: rekeyLoss(window, rekeys ?? 0),
+    removalCutoffMs: {
+      ...distribution(cutoffs.flatMap((ms) => (ms === undefined ? [] : [ms]))),
+      measured: cutoffs.filter((ms) => ms !== undefined).length,
+      leaves: cutoffs.length,
+    },
     churn: {
       joins: churners.filter(Boolean).length,
       leaves: storm.left.filter(Boolean).length,

@@ -5,9 +5,10 @@
 // worker — decides when it has converged. See load-protocol.ts for the message sequence.
 import { ConclaveClient, MemoryStore } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
-import { windowOf, type FrameCounts } from './churn.ts';
+import { windowOf, type FrameCounts, type LeaveRecord } from './churn.ts';
 import { workerStatus, type ParticipantState, type WorkerStatus } from './convergence.ts';
 import type { ChurnEvent, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
+import { watchRemovals } from './cutoff-watch.ts';
 import { HeadlessParticipant } from './participant.ts';
 
 const STATUS_INTERVAL_MS = 50;
@@ -114,7 +115,7 @@ async function run(inbox: Inbox): Promise<void> {
   reportStatus();
   const ticker = setInterval(reportStatus, STATUS_INTERVAL_MS);
 
-  const { durationMs, churn = [] } = await inbox.next('measure');
+  const { durationMs, churn = [], leavers = [] } = await inbox.next('measure');
   clearInterval(ticker);
   const everyone = [...tracked, ...churners];
   const participants = everyone.map((t) => t.participant);
@@ -124,10 +125,16 @@ async function run(inbox: Inbox): Promise<void> {
   const epochAt = () => tracked[0]?.participant.meeting?.epoch?.toString() ?? null;
   const epochAtStart = epochAt();
   const left = everyone.map(() => false);
-  const churning = runChurn(churn, tracked, churners, left, start);
+  const watches = tracked
+    .slice(0, start.senders)
+    .flatMap((t) => (t.participant.meeting === undefined ? [] : [t.participant.meeting]))
+    .map((meeting) => watchRemovals(meeting, leavers));
+  const leaves: LeaveRecord[] = [];
+  const churning = runChurn(churn, tracked, churners, { left, leaves }, start);
   await sleep(durationMs);
   await churning;
   if (churn.length > 0) await settle(everyone.filter((_, i) => !left[i]));
+  const cutoffs = { leaves, senders: watches.map((w) => w.stop()) };
   for (const p of participants) p.stopMedia();
   await sleep(DRAIN_MS);
   const reports = participants.map((p) => p.report());
@@ -137,6 +144,7 @@ async function run(inbox: Inbox): Promise<void> {
     windows: reports.map((r, i) => windowOf(atStart[i], r.frames)),
     left,
     epochs: { start: epochAtStart, end: epochAt() },
+    cutoffs,
   });
 
   // Nobody leaves before every worker has taken its reports: a leave is a new epoch for the rest.
@@ -151,7 +159,7 @@ async function runChurn(
   events: readonly ChurnEvent[],
   tracked: readonly Tracked[],
   churners: readonly Tracked[],
-  left: boolean[],
+  record: { readonly left: boolean[]; readonly leaves: LeaveRecord[] },
   start: StartLoad,
 ): Promise<void> {
   const began = Date.now();
@@ -162,8 +170,11 @@ async function runChurn(
         await churners[event.index]?.join(start.meetingId, start.joinTimeoutMs);
         return;
       }
-      left[event.index] = true;
-      await tracked[event.index]?.participant.leave().catch(() => undefined);
+      const leaver = tracked[event.index]?.participant;
+      if (leaver === undefined) return;
+      record.left[event.index] = true;
+      record.leaves.push({ userId: leaver.client.user.id, at: Date.now() });
+      await leaver.leave().catch(() => undefined);
     }),
   );
 }

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../errors.ts';
-import type { ChurnPlan, FrameWindow } from './churn.ts';
+import type { ChurnPlan, FrameWindow, LeaveRecord, SenderCutoffs } from './churn.ts';
 import { judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
 import type { LoadAccount, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -34,6 +34,8 @@ export interface StormResult {
   readonly left: readonly boolean[];
   /** The first participant's epoch when the measured time began and ended. */
   readonly epochs: { readonly start: string | null; readonly end: string | null };
+  /** Every leave made, and what every media sender saw of the removals. */
+  readonly cutoffs: { readonly leaves: LeaveRecord[]; readonly senders: SenderCutoffs[] };
   /** From the `go` to every worker until all joined agreed on one epoch, code and roster. */
   readonly convergedMs: number | null;
 }
@@ -108,6 +110,7 @@ export async function runStorm(
         type: 'measure',
         durationMs: plan.durationMs,
         churn: plan.churn?.events[i] ?? [],
+        leavers: plan.churn?.leavers ?? [],
       }),
     );
     const reports = await pool.collect('report');
@@ -118,6 +121,10 @@ export async function runStorm(
       windows: reports.flatMap((r) => r.windows),
       left: reports.flatMap((r) => r.left),
       epochs: reports[0]?.epochs ?? { start: null, end: null },
+      cutoffs: {
+        leaves: reports.flatMap((r) => r.cutoffs.leaves),
+        senders: reports.flatMap((r) => r.cutoffs.senders),
+      },
       convergedMs,
     };
   } finally {
