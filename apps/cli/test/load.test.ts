@@ -17,6 +17,13 @@ interface LoadJson {
   securityCode: string | null;
   epochs: { min: number | null; max: number | null };
   joinMs: { p50: number | null; p95: number | null; max: number | null };
+  criticalPathMs: {
+    p50: number | null;
+    p95: number | null;
+    max: number | null;
+    joins: number;
+    parts: Record<string, { p50: number | null; p95: number | null; max: number | null }>;
+  };
   convergedMs: number | null;
   frames: {
     sent: number;
@@ -72,6 +79,14 @@ describe('conclave load', () => {
     expect(json.joinMs.p50).toBeGreaterThan(0);
     expect(json.joinMs.p95! >= json.joinMs.p50!).toBe(true);
     expect(json.joinMs.max! >= json.joinMs.p95!).toBe(true);
+    // Seven joined by a Welcome (the first founded the group): each join's critical path is made
+    // of its measured parts, and a part never exceeds the whole.
+    const path = json.criticalPathMs;
+    expect(path.joins).toBe(7);
+    expect(path.p50).toBeGreaterThan(0);
+    for (const part of ['batchingWait', 'commit', 'welcome', 'firstFrame'])
+      expect(path.parts[part]!.max!).toBeLessThanOrEqual(path.max!);
+    expect(path.parts.firstFrame!.p50).toBeGreaterThanOrEqual(20);
     expect(json.server.source).toBe('in-process');
     expect(json.server.cpuMs).toBeGreaterThan(0);
   });

@@ -20,6 +20,8 @@ export type {
   RemovalEvent,
 } from './meeting/types.ts';
 export type { DeviceNote, RosterMember } from './meeting/roster.ts';
+export { DEFAULT_SEND_SWITCH_BOUND_MS, type SenderSwitchCounts } from './meeting/sender-switch.ts';
+export type { MlsTimings } from './mls/timings.ts';
 export type { RemovalResult } from './meeting/removals.ts';
 export type { Participant } from './meeting/participants.ts';
 export type { ReconnectPolicy, ReconnectReason } from './meeting/connector.ts';

@@ -168,6 +168,11 @@ function formatLoad(r: LoadReport): string[] {
     `Keys in place after: ${dist(r.keysMs)}`,
     `Converged: ${r.convergedMs === null ? 'no' : `in ${(r.convergedMs / 1000).toFixed(1)} s`}; epochs ${r.epochs.min ?? 'n/a'}–${r.epochs.max ?? 'n/a'}`,
   ];
+  const path = r.criticalPathMs;
+  if (r.e2ee && path.joins > 0)
+    lines.push(
+      `Join critical path, each device its own (batching wait + commit + Welcome + first frame): ${dist(path)} over ${path.joins} joins — p95 of the parts: ${ms(path.parts.batchingWait.p95)} + ${ms(path.parts.commit.p95)} + ${ms(path.parts.welcome.p95)} + ${ms(path.parts.firstFrame.p95)}`,
+    );
   if (r.e2ee)
     lines.push(
       `Security codes agree: ${r.securityCodesAgree === true ? `yes (${r.securityCode})` : 'NO'}`,

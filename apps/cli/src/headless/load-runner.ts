@@ -12,7 +12,11 @@ import type { LoadAccount } from './load-protocol.ts';
 import { runStorm, splitAccounts, type Share, type StormResult } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
+import { criticalPaths, type CriticalPath } from './critical-path.ts';
+import { distribution, type Distribution } from './distribution.ts';
 import { provisionLoad } from './provision.ts';
+
+export { distribution, type Distribution } from './distribution.ts';
 
 export interface LoadOptions {
   readonly participants: number;
@@ -33,12 +37,6 @@ export interface LoadOptions {
   readonly progress: ProgressBar;
 }
 
-export interface Distribution {
-  readonly p50: number | null;
-  readonly p95: number | null;
-  readonly max: number | null;
-}
-
 export interface LoadReport {
   readonly participants: number;
   /** The worker processes the participants ran in. */
@@ -56,6 +54,11 @@ export interface LoadReport {
   readonly joinMs: Distribution;
   /** From the join request to keys in place. */
   readonly keysMs: Distribution;
+  /**
+   * E2EE: each join's critical path, from what each party measured around its own work (batching
+   * wait + commit + Welcome + first frame): what one person waits when every device is its own.
+   */
+  readonly criticalPathMs: CriticalPath;
   /** From the start of the join storm until all agreed on one epoch, code and roster. */
   readonly convergedMs: number | null;
   readonly frames: {
@@ -268,6 +271,7 @@ function summarise(
       admitted.flatMap((r) => (r.firstFrameMs === undefined ? [] : [r.firstFrameMs])),
     ),
     keysMs: distribution(admitted.flatMap((r) => (r.joinedMs === undefined ? [] : [r.joinedMs]))),
+    criticalPathMs: criticalPaths(reports),
     convergedMs,
     frames: {
       sent: sum((r) => r.frames.sent),
@@ -322,13 +326,4 @@ function describeMedia(participants: number, senders: number, shares: readonly S
 
 function workerProcesses(count: number): string {
   return count === 1 ? 'one worker process' : `${count} worker processes`;
-}
-
-/** Nearest-rank percentiles. */
-export function distribution(values: readonly number[]): Distribution {
-  if (values.length === 0) return { p50: null, p95: null, max: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-  return { p50: rank(50), p95: rank(95), max: sorted[sorted.length - 1]! };
 }

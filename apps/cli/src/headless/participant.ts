@@ -10,6 +10,7 @@ import {
   type JoinOptions,
   type Meeting,
   type MeetingEvents,
+  type MlsTimings,
 } from '@conclave/client';
 import {
   SyntheticMedia,
@@ -63,6 +64,8 @@ export interface ParticipantReport {
   readonly reconnects: number;
   /** Set when the meeting ended for this participant before it left (removed, connection lost). */
   readonly endedBecause?: string;
+  /** E2EE: how long this participant's own MLS work took (the join critical path's parts). */
+  readonly mls?: MlsTimings;
   /** Senders whose every frame this participant was refusing when it reported (2 s or more). */
   readonly stalledSenders?: readonly {
     readonly relayId: number;
@@ -256,6 +259,7 @@ export class HeadlessParticipant {
       reconnects: stats?.reconnects ?? 0,
       stalledSenders: (stats?.stalledSenders ?? []).map(({ since: _since, ...stall }) => stall),
       ...(this.#endedBecause === undefined ? {} : { endedBecause: this.#endedBecause }),
+      ...(stats?.mls === undefined ? {} : { mls: stats.mls }),
     };
   }
 

@@ -59,6 +59,9 @@ describe('an E2EE meeting', () => {
     expect(await converged([dave, alice, bob], 1n)).toBe(1n);
     expect(dave.accepted).toEqual(['0']);
     expect(dave.socket.all('commit-request')).toHaveLength(1);
+    // The committer is told how long the batch waited (at least the batch window).
+    const [request] = dave.socket.all('commit-request');
+    expect(request!.waitedMs).toBeGreaterThanOrEqual(250);
     expect(new Set([dave, alice, bob].map((p) => p.securityCode)).size).toBe(1);
     const three = [dave, alice, bob].map((p) => p.deviceId).sort();
     for (const p of [dave, alice, bob]) expect(p.roster).toEqual(three);

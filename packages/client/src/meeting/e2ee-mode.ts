@@ -9,6 +9,7 @@ import { checkServerKey } from '../identity/pins.ts';
 import { SenderBinding } from '../media/sender-binding.ts';
 import { readExternalSender } from '../mls/external-sender.ts';
 import { MemberSession, type EpochChange, type MlsJoinInfo } from '../mls/member-session.ts';
+import type { MlsTimings } from '../mls/timings.ts';
 import type { ClientMessage, ServerMessage } from '../wire.ts';
 import { decodeAppPayload, encodeAppPayload } from './app-payload.ts';
 import { encodeChat, readE2eeChat } from './chat.ts';
@@ -80,6 +81,10 @@ export class E2eeMode implements MeetingMode {
 
   get senderSwitches(): SenderSwitchCounts {
     return this.#switch.counts;
+  }
+
+  get mlsTimings(): MlsTimings {
+    return this.#member.timer.snapshot();
   }
 
   roster(): RosterMember[] {

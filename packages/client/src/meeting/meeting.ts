@@ -90,6 +90,7 @@ export class Meeting {
       epoch: this.epoch,
       reconnects: run.connector.reconnects,
       senderSwitches: run.mode?.senderSwitches,
+      mls: run.mode?.mlsTimings,
     });
   }
 

@@ -18,6 +18,7 @@ import type {
   MeetingEvents,
   RemovedReason,
 } from './types.ts';
+import type { MlsTimings } from '../mls/timings.ts';
 import type { SenderSwitchCounts } from './sender-switch.ts';
 
 export type JoinedMessage = Extract<ServerMessage, { type: 'joined' }>;
@@ -33,6 +34,8 @@ export interface MeetingMode {
   readonly securityCode: string | undefined;
   /** E2EE: how this member's senders moved to new epochs (sender-switch.ts). */
   readonly senderSwitches?: SenderSwitchCounts;
+  /** E2EE: how long this member's own MLS work took (mls/timings.ts). */
+  readonly mlsTimings?: MlsTimings;
   roster(): RosterMember[];
   /** The server said `joined`: E2EE joins the MLS group; standard waits for its media key. */
   admitted(message: JoinedMessage): Promise<void>;

@@ -6,6 +6,7 @@ import type { StallChange } from '../media/sender-stalls.ts';
 import { totalDropped } from '../media/stats.ts';
 import type { MeetingMode } from './mode.ts';
 import type { ParticipantTable } from './participants.ts';
+import type { MlsTimings } from '../mls/timings.ts';
 import type { SenderSwitchCounts } from './sender-switch.ts';
 import type { MeetingStats, SenderStallEvent } from './types.ts';
 
@@ -16,6 +17,7 @@ export interface MeetingCounts {
   readonly epoch: bigint | undefined;
   readonly reconnects: number;
   readonly senderSwitches: SenderSwitchCounts | undefined;
+  readonly mls: MlsTimings | undefined;
 }
 
 export function meetingStats(
@@ -41,6 +43,7 @@ export function meetingStats(
     epoch: counts.epoch,
     reconnects: counts.reconnects,
     senderSwitches: { ...(counts.senderSwitches ?? { confirmed: 0, bound: 0, atOnce: 0 }) },
+    ...(counts.mls === undefined ? {} : { mls: counts.mls }),
     stalledSenders: (media?.stalls.active() ?? []).map((stall) => ({
       ...stall,
       ...named(participants, stall.relayId),

@@ -1,4 +1,5 @@
 // The public shapes of a meeting: its phases, events, options and counters.
+import type { MlsTimings } from '../mls/timings.ts';
 import type { SenderSwitchCounts } from './sender-switch.ts';
 import type {
   DeviceCredential,
@@ -246,6 +247,8 @@ export interface MeetingStats {
    * (`confirmed`), after the bound without that (`bound`), or at once (a removal, the first epoch).
    */
   readonly senderSwitches: SenderSwitchCounts;
+  /** E2EE: how long this member's own MLS work took, per epoch (the load tool's critical path). */
+  readonly mls?: MlsTimings;
   /** Senders whose frames this receiver has refused without a break for 2 s (senderStall). */
   readonly stalledSenders: readonly (SenderStall & {
     readonly userId?: string;

@@ -36,6 +36,7 @@ import { bytesEqual, fromBase64, toBase64 } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
 import { ClientError } from '../errors.ts';
 import type { ClientMessage, ServerMessage } from '../wire.ts';
+import { MlsTimer } from './timings.ts';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 export type MlsJoinInfo = NonNullable<Msg<'joined'>['mls']>;
@@ -99,7 +100,14 @@ export class MemberSession {
   #ctx: MeetingContext | undefined;
   #groupId: string | undefined;
   #keyPackage: KeyPackageBundle | undefined;
-  #pending: { readonly epoch: bigint; readonly commit: MadeCommit } | undefined;
+  #pending:
+    | {
+        readonly epoch: bigint;
+        readonly commit: MadeCommit;
+        readonly timing: { readonly commitMs: number; readonly waitedMs: number | undefined };
+      }
+    | undefined;
+  readonly timer = new MlsTimer();
 
   constructor(options: MemberSessionOptions) {
     this.#o = options;
@@ -254,6 +262,7 @@ export class MemberSession {
     if (phase.kind !== 'member' || this.#ctx === undefined || this.#pending !== undefined) return;
     const current = epochOf(phase.state);
     if (BigInt(message.epoch) !== current) return;
+    const began = this.#o.clock.now();
     let result: CommitResult;
     try {
       result =
@@ -271,7 +280,8 @@ export class MemberSession {
     }
     if (result.kind === 'nothing_to_commit') return;
     this.#o.observer.findings(result.events);
-    this.#pending = { epoch: current, commit: result };
+    const timing = { commitMs: this.#o.clock.now() - began, waitedMs: message.waitedMs };
+    this.#pending = { epoch: current, commit: result, timing };
     this.#o.send({
       type: 'commit',
       meetingId: this.#o.meetingId,
@@ -286,6 +296,7 @@ export class MemberSession {
   async #onCommitAccepted(message: Msg<'commit-accepted'>): Promise<void> {
     const pending = this.#pending;
     if (pending === undefined || pending.epoch !== BigInt(message.epoch)) return;
+    this.timer.committed(pending.epoch + 1n, pending.timing.commitMs, pending.timing.waitedMs);
     await this.#adoptOwnCommit(pending.commit);
   }
 
@@ -311,6 +322,7 @@ export class MemberSession {
       if (bytesEqual(bytes, pending.commit.commit)) return this.#adoptOwnCommit(pending.commit);
     }
     let result;
+    const began = this.#o.clock.now();
     try {
       result = await receiveMessage(this.#ctx, phase.state, bytes);
     } catch {
@@ -318,6 +330,7 @@ export class MemberSession {
     }
     switch (result.kind) {
       case 'commit_applied':
+        this.timer.processed(BigInt(message.epoch) + 1n, this.#o.clock.now() - began);
         this.#o.observer.findings(result.events);
         return this.#enterEpoch(result.state, result);
       case 'removed':
@@ -343,6 +356,7 @@ export class MemberSession {
     const bytes = fromBase64(message.message);
     if (bytes === undefined) return this.#fail(message.epoch, 'malformed');
     let result;
+    const began = this.#o.clock.now();
     try {
       result = await joinFromWelcome(this.#ctx, bytes, this.#o.device, bundle.privateBytes);
     } catch (error) {
@@ -352,6 +366,7 @@ export class MemberSession {
     }
     this.#o.observer.findings(result.events);
     if (result.kind === 'rejected') return this.#fail(message.epoch, result.reason);
+    this.timer.welcomed(BigInt(message.epoch), this.#o.clock.now() - began);
     this.#discardKeyPackage();
     await this.#enterEpoch(result.state, undefined);
   }

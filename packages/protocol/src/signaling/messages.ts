@@ -257,6 +257,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     meetingId: id,
     epoch,
     reason: z.enum(['proposals', 'update']),
+    /** How long the oldest proposal of the batch waited for this request (a measurement only). */
+    waitedMs: z.number().int().nonnegative().max(86_400_000).optional(),
   }),
   /** Your commit for `epoch` won and is canonical: merge it. */
   z.object({ type: z.literal('commit-accepted'), meetingId: id, epoch }),

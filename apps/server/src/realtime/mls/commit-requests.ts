@@ -28,6 +28,8 @@ export interface CommitRequestDeps {
 interface InFlight {
   readonly epoch: bigint;
   readonly reason: 'proposals' | 'update';
+  /** The batching wait of the proposals asked for, said to the committer (a measurement). */
+  readonly waitedMs: number | undefined;
   readonly timeoutMs: number;
   committer: string;
   readonly tried: Set<string>;
@@ -62,9 +64,14 @@ export class CommitRequests {
 
   /**
    * Asks one member to commit `epoch` (covering `proposals` proposals); nothing if no member can
-   * (a later connect asks again).
+   * (a later connect asks again). `waitedMs`: how long the oldest of them waited for this.
    */
-  request(epoch: bigint, reason: 'proposals' | 'update', proposals = 0): void {
+  request(
+    epoch: bigint,
+    reason: 'proposals' | 'update',
+    proposals = 0,
+    waitedMs: number | undefined = undefined,
+  ): void {
     this.clear();
     const committer = this.pick(new Set());
     if (committer === undefined) return;
@@ -72,6 +79,7 @@ export class CommitRequests {
     const inFlight: InFlight = {
       epoch,
       reason,
+      waitedMs,
       timeoutMs,
       committer,
       tried: new Set([committer]),
@@ -143,6 +151,7 @@ export class CommitRequests {
       meetingId: this.deps.meetingId,
       epoch: epochText(inFlight.epoch),
       reason: inFlight.reason,
+      ...(inFlight.waitedMs === undefined ? {} : { waitedMs: Math.round(inFlight.waitedMs) }),
     });
   }
 }

@@ -52,6 +52,8 @@ export class DeliveryService {
   private readonly requests: CommitRequests;
   private readonly timers: GroupTimers;
   private readonly confirmations: EpochConfirmations;
+  /** Since when proposals wait for a commit request (the batching wait, said to the committer). */
+  private batchingSince: number | undefined;
   private closed = false;
 
   private constructor(
@@ -400,6 +402,7 @@ export class DeliveryService {
   /** Retried while the database is away: a Remove recorded in an outage goes out after it. */
   private scheduleFlush(): void {
     if (this.closed) return;
+    this.batchingSince ??= this.deps.clock.now();
     this.timers.batch(() => this.deps.host.retried('proposals', () => this.flush()));
   }
 
@@ -418,7 +421,11 @@ export class DeliveryService {
         this.deps.host.send(member.participantId, out);
     }
     const sent = this.group.sentThisEpoch().length;
-    if (sent > 0) this.requests.request(state.epoch, 'proposals', sent);
+    if (sent === 0) return;
+    const since = this.batchingSince;
+    this.batchingSince = undefined;
+    const waited = since === undefined ? undefined : this.deps.clock.now() - since;
+    this.requests.request(state.epoch, 'proposals', sent, waited);
   }
 
   /** A member is back: a commit nobody could be asked for can be asked for now. */

@@ -1,0 +1,65 @@
+// What one join costs when every device is its own (issue 11): the load tool's clients share this
+// machine's cores, so their wall-clock join times mostly measure the queue. Each join's critical
+// path is added up from work each party measured around its own step: the delivery service's
+// batching wait (said to the committer), the committer building the commit, the joiner processing
+// its Welcome, and the first decrypted frame — which comes once a sender moves to the joiner's
+// epoch: when every member has the epoch (the slowest member's own processing of the commit or
+// its Welcome) or the sender's bound, whichever is first, plus one audio frame interval.
+import { DEFAULT_SEND_SWITCH_BOUND_MS } from '@conclave/client';
+import { distribution, type Distribution } from './distribution.ts';
+import type { ParticipantReport } from './participant.ts';
+
+/** Audio frames are 20 ms apart: the first one under the new keys comes within that. */
+const FRAME_INTERVAL_MS = 20;
+
+export interface CriticalPath extends Distribution {
+  /** Joins with every part measured (joiners that came in by a Welcome). */
+  readonly joins: number;
+  readonly parts: {
+    readonly batchingWait: Distribution;
+    readonly commit: Distribution;
+    readonly welcome: Distribution;
+    readonly firstFrame: Distribution;
+  };
+}
+
+export function criticalPaths(reports: readonly ParticipantReport[]): CriticalPath {
+  const commits = new Map<string, { waitedMs?: number; commitMs: number }>();
+  const slowest = new Map<string, number>();
+  for (const r of reports) {
+    for (const c of r.mls?.commits ?? []) commits.set(c.epoch, c);
+    // Senders move once every member has the epoch: the joiners with their Welcome, the others
+    // with the commit.
+    const done = [
+      ...(r.mls?.processed ?? []),
+      ...(r.mls?.welcome === undefined ? [] : [r.mls.welcome]),
+    ];
+    for (const p of done) slowest.set(p.epoch, Math.max(slowest.get(p.epoch) ?? 0, p.ms));
+  }
+  const parts = { batchingWait: [] as number[], commit: [] as number[], welcome: [] as number[] };
+  const firstFrame: number[] = [];
+  const totals: number[] = [];
+  for (const r of reports) {
+    const welcome = r.mls?.welcome;
+    const commit = welcome === undefined ? undefined : commits.get(welcome.epoch);
+    if (welcome === undefined || commit === undefined) continue;
+    const waited = commit.waitedMs ?? 0;
+    const frame =
+      Math.min(DEFAULT_SEND_SWITCH_BOUND_MS, slowest.get(welcome.epoch) ?? 0) + FRAME_INTERVAL_MS;
+    parts.batchingWait.push(waited);
+    parts.commit.push(commit.commitMs);
+    parts.welcome.push(welcome.ms);
+    firstFrame.push(frame);
+    totals.push(waited + commit.commitMs + welcome.ms + frame);
+  }
+  return {
+    ...distribution(totals),
+    joins: totals.length,
+    parts: {
+      batchingWait: distribution(parts.batchingWait),
+      commit: distribution(parts.commit),
+      welcome: distribution(parts.welcome),
+      firstFrame: distribution(firstFrame),
+    },
+  };
+}
