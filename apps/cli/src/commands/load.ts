@@ -108,7 +108,12 @@ async function loadAction(flags: LoadFlags): Promise<void> {
   // With --json the last stdout line is the one result object.
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else printLines(formatLoad(report));
-  if (report.admitted < report.participants || report.securityCodesAgree === false)
+  // Someone left out — at the start or while churning — or codes that disagree: the run failed.
+  if (
+    report.admitted < report.participants ||
+    report.churn.joinsAdmitted < report.churn.joins ||
+    report.securityCodesAgree === false
+  )
     process.exitCode = 1;
 }
 
