@@ -158,6 +158,19 @@ describe('through nginx with TLS, as from another machine', () => {
     await expect
       .poll(() => front?.accessLog() ?? '', { timeout: 10_000 })
       .toMatch(/"GET \/api\/realtime[^"]*" 101 /);
+    // Both left (their sockets closed): once their resume window (10 s here) passes, the meeting
+    // is no longer live — the next test counts its own meeting alone.
+    await expect
+      .poll(
+        async () =>
+          (
+            await fetch(`${server?.url ?? ''}/metrics`, {
+              headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+            })
+          ).text(),
+        { timeout: 30_000, interval: 500 },
+      )
+      .toMatch(/^conclave_meetings\{mode="e2ee"\} 0$/m);
   }, 120_000);
 
   it('signs a person in through the company’s identity provider; their E2EE meeting shows in /metrics and a backup during it restores', async () => {
