@@ -449,6 +449,34 @@ describe('a standard meeting', () => {
   });
 });
 
+describe('a burst of arrivals', () => {
+  it('is announced once with everyone, not once per arrival (a join storm rebuilds no roster per message)', async () => {
+    const meetingId = server.createMeeting({ e2ee: false });
+    const [alice, bob] = await people('alice', 'bob');
+    const [a] = (await joinAll([alice!, bob!], meetingId)) as [Meeting, Meeting];
+    const rosters: number[] = [];
+    const lists: number[] = [];
+    a.on('roster', (roster) => rosters.push(roster.length));
+    a.on('participants', (list) => lists.push(list.length));
+    const arrivals = Array.from({ length: 300 }, (_, i) => ({
+      type: 'participant-joined' as const,
+      meetingId,
+      participant: {
+        participantId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        userId: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        displayName: `Guest ${i}`,
+        relayId: 1_000 + i,
+      },
+    }));
+    server.sendTo(meetingId, alice!.userId, arrivals);
+    await until([a], () => a.roster.length === 302);
+    await until([a], () => rosters.at(-1) === 302 && lists.at(-1) === 302);
+    // Each announcement carries the newest list; a burst makes a handful, not 300.
+    expect(rosters.length).toBeLessThan(30);
+    expect(lists.length).toBe(rosters.length);
+  });
+});
+
 describe('a client that falls behind', () => {
   it('sheds media frames past its queue bound (counted as backlog) and keeps control and MLS flowing', async () => {
     const meetingId = server.createMeeting({ e2ee: true });

@@ -65,6 +65,33 @@ describe('SerialQueue', () => {
     await fast;
     expect(order).toEqual(['slow', 'failing', 'fast']);
   });
+
+  it('runs a once-task once after what is queued, however often it is asked for meanwhile', async () => {
+    const failures: unknown[] = [];
+    const queue = new SerialQueue((error) => failures.push(error));
+    const seen: number[] = [];
+    let state = 0;
+    // A burst of 100 queued changes, each asking for an announcement as it is handled.
+    for (let i = 1; i <= 100; i++) {
+      void queue.run(() => {
+        state = i;
+        queue.runOnce('announce', () => seen.push(state));
+      });
+    }
+    await queue.idle();
+    expect(seen).toEqual([100]);
+    // A change after the announcement ran is announced again.
+    void queue.run(() => {
+      state = 101;
+      queue.runOnce('announce', () => seen.push(state));
+    });
+    queue.runOnce('other', () => {
+      throw new Error('listener bug');
+    });
+    await queue.idle();
+    expect(seen).toEqual([100, 101]);
+    expect(failures).toHaveLength(1);
+  });
 });
 
 describe('chat payload', () => {

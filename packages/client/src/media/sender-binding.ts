@@ -41,6 +41,8 @@ export class SenderBinding {
   readonly #relayToLeaf = new Map<number, Pairing>();
   readonly #leafToRelay = new Map<number, number>();
   #roster = new Map<number, RosterEntry>();
+  /** The roster's leaves by user and device (one leaf per device). */
+  #leafByDevice = new Map<string, number>();
 
   constructor(
     private readonly mode: 'e2ee' | 'standard',
@@ -50,6 +52,16 @@ export class SenderBinding {
   /** The MLS roster changed: pairings of leaves that left are forgotten. */
   setRoster(roster: readonly RosterEntry[]): void {
     this.#roster = new Map(roster.map((entry) => [entry.leafIndex, entry]));
+    this.#leafByDevice = new Map();
+    for (const entry of roster) {
+      const identity = entry.identity;
+      // One leaf per device (the server removes a device's old leaf before adding its new one).
+      if (
+        identity != null &&
+        !this.#leafByDevice.has(deviceKey(identity.userId, identity.deviceId))
+      )
+        this.#leafByDevice.set(deviceKey(identity.userId, identity.deviceId), entry.leafIndex);
+    }
     for (const [leaf, relay] of this.#leafToRelay) {
       if (!this.#roster.has(leaf)) this.#unpair(relay);
     }
@@ -109,14 +121,7 @@ export class SenderBinding {
     if (this.mode === 'standard') return leafIndex;
     const identity = this.#roster.get(leafIndex)?.identity;
     if (identity == null) return undefined;
-    const holder = this.participants
-      .all()
-      .find(
-        (p) =>
-          p.deviceId !== undefined &&
-          p.userId === identity.userId &&
-          p.deviceId === identity.deviceId,
-      );
+    const holder = this.participants.byDevice(identity.userId, identity.deviceId);
     return holder?.relayId ?? this.#leafToRelay.get(leafIndex);
   }
 
@@ -130,14 +135,8 @@ export class SenderBinding {
   }
 
   #leafOfDevice(participant: Participant): number | undefined {
-    // One leaf per device (the server removes a device's old leaf before adding its new one).
-    for (const [leaf, entry] of this.#roster) {
-      const identity = entry.identity;
-      if (identity?.userId === participant.userId && identity.deviceId === participant.deviceId) {
-        return leaf;
-      }
-    }
-    return undefined;
+    if (participant.deviceId === undefined) return undefined;
+    return this.#leafByDevice.get(deviceKey(participant.userId, participant.deviceId));
   }
 
   #unpair(relay: number): void {
@@ -147,4 +146,8 @@ export class SenderBinding {
       this.#leafToRelay.delete(pairing.leafIndex);
     }
   }
+}
+
+function deviceKey(userId: string, deviceId: string): string {
+  return `${userId}\n${deviceId}`;
 }

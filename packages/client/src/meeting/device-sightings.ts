@@ -33,22 +33,38 @@ export class DeviceSightings {
     }
   }
 
-  /** The note for one member of the group `entries`. */
-  note(entry: RosterEntry, entries: readonly RosterEntry[]): DeviceNote | undefined {
-    const identity = entry.identity;
-    if (identity === null || entry.self) return undefined;
-    const seen = this.#firstSeen.get(identityKey(identity));
-    if (seen === undefined) return undefined;
-    // Another device of the person here that this client knew first: this one is the second.
-    const before = entries.some((other) => {
-      const id = other.identity;
-      if (id === null || id.userId !== identity.userId || id.deviceId === identity.deviceId)
-        return false;
-      const theirs = this.#firstSeen.get(identityKey(id));
-      return theirs === undefined || theirs.order < seen.order;
-    });
-    if (before) return 'second-device';
-    return seen.prior.length > 0 ? 'new-device' : undefined;
+  /**
+   * The notes of the group `entries`, worked out once for the whole roster: each member is
+   * compared with the other devices of the same person only (a roster of a 1,000-person meeting
+   * is built often; comparing every member with every other would cost a million steps each time).
+   */
+  notes(entries: readonly RosterEntry[]): (entry: RosterEntry) => DeviceNote | undefined {
+    const byUser = new Map<string, { deviceId: string; order: number | undefined }[]>();
+    const orderOf = new Map<RosterEntry, number | undefined>();
+    for (const entry of entries) {
+      const identity = entry.identity;
+      if (identity === null) continue;
+      const order = this.#firstSeen.get(identityKey(identity))?.order;
+      orderOf.set(entry, order);
+      const devices = byUser.get(identity.userId) ?? [];
+      devices.push({ deviceId: identity.deviceId, order });
+      byUser.set(identity.userId, devices);
+    }
+    return (entry) => {
+      const identity = entry.identity;
+      if (identity === null || entry.self) return undefined;
+      const order = orderOf.get(entry);
+      const seen = order === undefined ? undefined : this.#firstSeen.get(identityKey(identity));
+      if (order === undefined || seen === undefined) return undefined;
+      // Another device of the person here that this client knew first: this one is the second.
+      const before = (byUser.get(identity.userId) ?? []).some(
+        (other) =>
+          other.deviceId !== identity.deviceId &&
+          (other.order === undefined || other.order < order),
+      );
+      if (before) return 'second-device';
+      return seen.prior.length > 0 ? 'new-device' : undefined;
+    };
   }
 
   /** Members whose note is new since the last call: one `newDevice` event each. */

@@ -94,7 +94,7 @@ export class E2eeMode implements MeetingMode {
       this.#host.people,
       (leaf) => this.binding.relayOf(leaf),
       this.#host.participantId,
-      (entry, entries) => this.#sightings.note(entry, entries),
+      (entries) => this.#sightings.notes(entries),
     );
   }
 

@@ -45,7 +45,7 @@ export class MeetingRuntime implements ModeHost {
   readonly options: JoinOptions;
   readonly events = new Emitter<MeetingEvents>();
   readonly participants = new ParticipantTable();
-  readonly queue = new SerialQueue();
+  readonly queue = new SerialQueue((error) => this.report(error));
   readonly connector: Connector;
   readonly announcer: MediaAnnouncer;
   readonly chatCounts = { sent: 0, received: 0, dropped: 0 };
@@ -455,11 +455,13 @@ export class MeetingRuntime implements ModeHost {
   }
 
   #participantsChanged(): void {
-    const mode = this.mode;
-    mode?.binding.participantsChanged();
+    this.mode?.binding.participantsChanged();
     this.admission?.media.stalls.participantsChanged();
-    this.events.emit('participants', this.participants.all());
-    if (mode !== undefined) this.events.emit('roster', mode.roster());
+    // Once per burst of changes: each of a join storm's messages would rebuild the roster.
+    this.queue.runOnce('participants', () => {
+      this.events.emit('participants', this.participants.all());
+      if (this.mode !== undefined) this.events.emit('roster', this.mode.roster());
+    });
   }
 
   #onKeyFrameRequest(streamId: number): void {

@@ -51,19 +51,21 @@ export function e2eeRoster(
   people: RosterPeople,
   boundRelay: (leafIndex: number) => number | undefined,
   ownParticipantId: string | undefined,
-  deviceNote: (
-    entry: RosterEntry,
+  deviceNotes: (
     entries: readonly RosterEntry[],
-  ) => DeviceNote | undefined = () => undefined,
+  ) => (entry: RosterEntry) => DeviceNote | undefined = () => () => undefined,
 ): RosterMember[] {
+  // Indexed once per roster: a meeting of n people builds it in O(n), not O(n²).
+  const index = participantIndex(participants.all());
+  const noteOf = deviceNotes(entries);
   return labelled(
     entries.map((entry): Unlabelled => {
       const identity = entry.identity;
       const participant = entry.self
         ? participants.byId(ownParticipantId ?? '')
-        : matchParticipant(entry, participants.all(), boundRelay(entry.leafIndex));
+        : matchParticipant(entry, index, boundRelay(entry.leafIndex));
       const email = identity === null ? undefined : people.email(identity.userId);
-      const note = deviceNote(entry, entries);
+      const note = noteOf(entry);
       return {
         leafIndex: entry.leafIndex,
         userId: identity?.userId ?? null,
@@ -81,6 +83,23 @@ export function e2eeRoster(
       };
     }),
   );
+}
+
+interface ParticipantIndex {
+  readonly byRelay: ReadonlyMap<number, Participant>;
+  readonly byUser: ReadonlyMap<string, readonly Participant[]>;
+}
+
+function participantIndex(participants: readonly Participant[]): ParticipantIndex {
+  const byRelay = new Map<number, Participant>();
+  const byUser = new Map<string, Participant[]>();
+  for (const p of participants) {
+    if (!byRelay.has(p.relayId)) byRelay.set(p.relayId, p);
+    const theirs = byUser.get(p.userId) ?? [];
+    theirs.push(p);
+    byUser.set(p.userId, theirs);
+  }
+  return { byRelay, byUser };
 }
 
 export function standardRoster(
@@ -137,18 +156,16 @@ export function labelled(members: readonly Unlabelled[]): RosterMember[] {
 
 function matchParticipant(
   entry: RosterEntry,
-  participants: readonly Participant[],
+  index: ParticipantIndex,
   bound: number | undefined,
 ): Participant | undefined {
-  if (bound !== undefined) return participants.find((p) => p.relayId === bound);
+  if (bound !== undefined) return index.byRelay.get(bound);
   const identity = entry.identity;
   if (identity === null) return undefined;
   // A server that names each participant's device tells a user's several devices apart; the
   // credential is the group's word for which device holds the leaf.
-  const candidates = participants.filter(
-    (p) =>
-      p.userId === identity.userId &&
-      (p.deviceId === undefined || p.deviceId === identity.deviceId),
+  const candidates = (index.byUser.get(identity.userId) ?? []).filter(
+    (p) => p.deviceId === undefined || p.deviceId === identity.deviceId,
   );
   return candidates.length === 1 ? candidates[0] : undefined;
 }

@@ -6,6 +6,10 @@ import { fairTurn } from './fair-turns.ts';
 
 export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();
+  readonly #once = new Set<string>();
+
+  /** `report`: where a failed `runOnce` task goes (nobody awaits it). */
+  constructor(private readonly report: (error: unknown) => void = () => undefined) {}
 
   run<T>(task: () => Promise<T> | T): Promise<T> {
     const result = this.#tail.then(async () => {
@@ -18,6 +22,20 @@ export class SerialQueue {
     });
     this.#tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Runs `task` after everything queued so far — once, however often `key` is asked for again
+   * before it runs. Announcements of a burst of changes (a join storm's `participant-joined`
+   * messages, each of which would rebuild a 1,000-entry roster) go out once, with the last state.
+   */
+  runOnce(key: string, task: () => void): void {
+    if (this.#once.has(key)) return;
+    this.#once.add(key);
+    this.run(() => {
+      this.#once.delete(key);
+      task();
+    }).catch(this.report);
   }
 
   /** Resolves once everything queued so far has run. */

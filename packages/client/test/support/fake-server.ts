@@ -179,6 +179,12 @@ export class FakeServer {
     this.participant(meetingId, userId).conn?.end.drop();
   }
 
+  /** Messages to one participant, back to back (a burst as a busy server sends it). */
+  sendTo(meetingId: string, userId: string, messages: readonly ServerMessage[]): void {
+    const conn = this.participant(meetingId, userId).conn;
+    for (const message of messages) this.#send(conn, message);
+  }
+
   /** A hostile server: an external Add, validly signed, for any KeyPackage. */
   async proposeAdd(meetingId: string, keyPackage: Uint8Array): Promise<string> {
     return this.#serial(async () => {
