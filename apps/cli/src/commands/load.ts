@@ -176,7 +176,7 @@ function formatLoad(r: LoadReport): string[] {
   const path = r.criticalPathMs;
   if (r.e2ee && path.joins > 0)
     lines.push(
-      `Join critical path, each device its own (batching wait + commit + Welcome + first frame): ${dist(path)} over ${path.joins} joins — p95 of the parts: ${ms(path.parts.batchingWait.p95)} + ${ms(path.parts.commit.p95)} + ${ms(path.parts.welcome.p95)} + ${ms(path.parts.firstFrame.p95)}`,
+      `Join critical path, each device its own (batching wait + commit + Welcome + first frame): ${dist(path)} over ${path.joins} joins — p95 of the parts: ${ms(path.parts.batchingWait.p95)} + ${ms(path.parts.commit.p95)} + ${ms(path.parts.welcome.p95)} + ${ms(path.parts.firstFrame.p95)} (the server's wall-clock batching wait, shared cores: p95 ${ms(path.parts.measuredWait.p95)})`,
     );
   if (r.e2ee)
     lines.push(

@@ -62,6 +62,8 @@ describe('an E2EE meeting', () => {
     // The committer is told how long the batch waited (at least the batch window).
     const [request] = dave.socket.all('commit-request');
     expect(request!.waitedMs).toBeGreaterThanOrEqual(250);
+    // Nothing held it back but the window: the group was founded, no commit was awaited.
+    expect(request!.blockedMs).toBe(0);
     expect(new Set([dave, alice, bob].map((p) => p.securityCode)).size).toBe(1);
     const three = [dave, alice, bob].map((p) => p.deviceId).sort();
     for (const p of [dave, alice, bob]) expect(p.roster).toEqual(three);
@@ -201,6 +203,26 @@ describe('an E2EE meeting', () => {
     expect(dave.roster).toEqual([dave.deviceId, bob.deviceId].sort());
     expect(bob.roster).toEqual(dave.roster);
     noProblems(dave, bob);
+  });
+
+  it('tells the committer how long a batch was held back by the commit before it', async () => {
+    const { meetingId, dave, alice } = await daveAndAlice();
+    // dave holds bob's commit back; the admin arrives while it is awaited.
+    let release = () => {};
+    dave.behaviour.holdCommit = new Promise((resolve) => (release = resolve));
+    const bob = await participant('bob');
+    await bob.join(meetingId);
+    await dave.socket.waitFor('commit-request', (m) => m.epoch === '1');
+    const admin = await participant('admin');
+    await admin.join(meetingId);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    delete dave.behaviour.holdCommit;
+    release();
+    const request = await dave.socket.waitFor('commit-request', (m) => m.epoch === '2');
+    // Ready after the 250 ms window, then blocked until bob's commit came (≥ 350 ms more).
+    expect(request.blockedMs).toBeGreaterThanOrEqual(300);
+    expect(request.waitedMs! - request.blockedMs!).toBeGreaterThanOrEqual(250);
+    expect(await converged([dave, alice, bob, admin], 3n)).toBe(3n);
   });
 
   it('removes a member that commits without being asked, audits it, and goes on admitting people', async () => {

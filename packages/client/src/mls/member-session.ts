@@ -36,7 +36,7 @@ import { bytesEqual, fromBase64, toBase64 } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
 import { ClientError } from '../errors.ts';
 import type { ClientMessage, ServerMessage } from '../wire.ts';
-import { MlsTimer } from './timings.ts';
+import { MlsTimer, type BatchWait } from './timings.ts';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 export type MlsJoinInfo = NonNullable<Msg<'joined'>['mls']>;
@@ -104,7 +104,7 @@ export class MemberSession {
     | {
         readonly epoch: bigint;
         readonly commit: MadeCommit;
-        readonly timing: { readonly commitMs: number; readonly waitedMs: number | undefined };
+        readonly timing: { readonly commitMs: number; readonly wait: BatchWait };
       }
     | undefined;
   readonly timer = new MlsTimer();
@@ -179,7 +179,9 @@ export class MemberSession {
     if (mls.role === 'create-group') {
       const groupId = fromBase64(mls.groupId);
       if (groupId === undefined) throw new ClientError('protocol');
+      const began = this.#o.clock.now();
       const state = await this.#guard(() => createMeeting(this.#ctx!, this.#o.device, { groupId }));
+      this.timer.founded(this.#o.clock.now() - began);
       this.#o.send({ type: 'group-created', meetingId: this.#o.meetingId, groupId: mls.groupId });
       await this.#enterEpoch(state, undefined);
       return 'ok';
@@ -280,7 +282,8 @@ export class MemberSession {
     }
     if (result.kind === 'nothing_to_commit') return;
     this.#o.observer.findings(result.events);
-    const timing = { commitMs: this.#o.clock.now() - began, waitedMs: message.waitedMs };
+    const wait = { waitedMs: message.waitedMs, blockedMs: message.blockedMs };
+    const timing = { commitMs: this.#o.clock.now() - began, wait };
     this.#pending = { epoch: current, commit: result, timing };
     this.#o.send({
       type: 'commit',
@@ -296,7 +299,7 @@ export class MemberSession {
   async #onCommitAccepted(message: Msg<'commit-accepted'>): Promise<void> {
     const pending = this.#pending;
     if (pending === undefined || pending.epoch !== BigInt(message.epoch)) return;
-    this.timer.committed(pending.epoch + 1n, pending.timing.commitMs, pending.timing.waitedMs);
+    this.timer.committed(pending.epoch + 1n, pending.timing.commitMs, pending.timing.wait);
     await this.#adoptOwnCommit(pending.commit);
   }
 

@@ -13,25 +13,45 @@ export interface MlsTimings {
     readonly epoch: string;
     /** The delivery service's batching wait before it asked (undefined: it did not say). */
     readonly waitedMs?: number;
+    /**
+     * The part of that wait the batch was ready but waited for the group's founding or the
+     * previous epoch's commit (on shared cores, mostly someone else's queue).
+     */
+    readonly blockedMs?: number;
     readonly commitMs: number;
   }[];
   /** Others' commits this member processed: the epoch each made, and the time it took. */
   readonly processed: readonly { readonly epoch: string; readonly ms: number }[];
   /** This member's Welcome: the epoch it joined at, and the time processing it took. */
   readonly welcome?: { readonly epoch: string; readonly ms: number };
+  /** The group this member founded (epoch 0): the time creating it took. */
+  readonly created?: { readonly ms: number };
+}
+
+/** What the delivery service said of a batch's wait (`commit-request`). */
+export interface BatchWait {
+  readonly waitedMs?: number | undefined;
+  readonly blockedMs?: number | undefined;
 }
 
 export class MlsTimer {
-  readonly #commits: { epoch: string; waitedMs?: number; commitMs: number }[] = [];
+  readonly #commits: { epoch: string; waitedMs?: number; blockedMs?: number; commitMs: number }[] =
+    [];
   readonly #processed: { epoch: string; ms: number }[] = [];
   #welcome: { epoch: string; ms: number } | undefined;
+  #created: { ms: number } | undefined;
 
-  committed(epoch: bigint, commitMs: number, waitedMs: number | undefined): void {
+  committed(epoch: bigint, commitMs: number, wait: BatchWait): void {
     keep(this.#commits, {
       epoch: epoch.toString(),
       commitMs,
-      ...(waitedMs === undefined ? {} : { waitedMs }),
+      ...(wait.waitedMs === undefined ? {} : { waitedMs: wait.waitedMs }),
+      ...(wait.blockedMs === undefined ? {} : { blockedMs: wait.blockedMs }),
     });
+  }
+
+  founded(ms: number): void {
+    this.#created = { ms };
   }
 
   processed(epoch: bigint, ms: number): void {
@@ -47,6 +67,7 @@ export class MlsTimer {
       commits: [...this.#commits],
       processed: [...this.#processed],
       ...(this.#welcome === undefined ? {} : { welcome: { ...this.#welcome } }),
+      ...(this.#created === undefined ? {} : { created: { ...this.#created } }),
     };
   }
 }

@@ -259,6 +259,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     reason: z.enum(['proposals', 'update']),
     /** How long the oldest proposal of the batch waited for this request (a measurement only). */
     waitedMs: z.number().int().nonnegative().max(86_400_000).optional(),
+    /**
+     * The part of `waitedMs` the batch was ready but waited for the group's founding or the
+     * previous epoch's commit (a measurement only).
+     */
+    blockedMs: z.number().int().nonnegative().max(86_400_000).optional(),
   }),
   /** Your commit for `epoch` won and is canonical: merge it. */
   z.object({ type: z.literal('commit-accepted'), meetingId: id, epoch }),

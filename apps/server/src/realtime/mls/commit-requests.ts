@@ -4,6 +4,7 @@
 import { epochText } from '../bytes.ts';
 import type { ServerClock, TimerHandle } from '../clock.ts';
 import type { ServerMessage } from '../signaling.ts';
+import type { BatchWait } from './batch-wait.ts';
 
 export interface CommitterCandidate {
   readonly participantId: string;
@@ -29,7 +30,7 @@ interface InFlight {
   readonly epoch: bigint;
   readonly reason: 'proposals' | 'update';
   /** The batching wait of the proposals asked for, said to the committer (a measurement). */
-  readonly waitedMs: number | undefined;
+  readonly wait: BatchWait | undefined;
   readonly timeoutMs: number;
   committer: string;
   readonly tried: Set<string>;
@@ -64,13 +65,13 @@ export class CommitRequests {
 
   /**
    * Asks one member to commit `epoch` (covering `proposals` proposals); nothing if no member can
-   * (a later connect asks again). `waitedMs`: how long the oldest of them waited for this.
+   * (a later connect asks again). `wait`: how long the oldest of them waited for this.
    */
   request(
     epoch: bigint,
     reason: 'proposals' | 'update',
     proposals = 0,
-    waitedMs: number | undefined = undefined,
+    wait: BatchWait | undefined = undefined,
   ): void {
     this.clear();
     const committer = this.pick(new Set());
@@ -79,7 +80,7 @@ export class CommitRequests {
     const inFlight: InFlight = {
       epoch,
       reason,
-      waitedMs,
+      wait,
       timeoutMs,
       committer,
       tried: new Set([committer]),
@@ -151,7 +152,9 @@ export class CommitRequests {
       meetingId: this.deps.meetingId,
       epoch: epochText(inFlight.epoch),
       reason: inFlight.reason,
-      ...(inFlight.waitedMs === undefined ? {} : { waitedMs: Math.round(inFlight.waitedMs) }),
+      ...(inFlight.wait === undefined
+        ? {}
+        : { waitedMs: inFlight.wait.waitedMs, blockedMs: inFlight.wait.blockedMs }),
     });
   }
 }

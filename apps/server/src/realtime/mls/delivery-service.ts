@@ -27,6 +27,7 @@ import {
   proposalMessage,
   relayedApplication,
 } from './messages.ts';
+import { BatchWaitClock } from './batch-wait.ts';
 import { GroupTimers } from './group-timers.ts';
 import { promoteCreator, refoundIfAbandoned, type Refounding } from './refounding.ts';
 import type {
@@ -52,8 +53,8 @@ export class DeliveryService {
   private readonly requests: CommitRequests;
   private readonly timers: GroupTimers;
   private readonly confirmations: EpochConfirmations;
-  /** Since when proposals wait for a commit request (the batching wait, said to the committer). */
-  private batchingSince: number | undefined;
+  /** How long proposals wait for a commit request (said to the committer). */
+  private readonly batchWait: BatchWaitClock;
   private closed = false;
 
   private constructor(
@@ -61,6 +62,7 @@ export class DeliveryService {
     private readonly deps: DeliveryDeps,
   ) {
     this.group = new GroupRecord(deps.store, target);
+    this.batchWait = new BatchWaitClock(deps.clock);
     this.timers = new GroupTimers(deps.clock, deps.options, (task) => deps.host.enqueue(task));
     this.confirmations = new EpochConfirmations(target.meetingId, deps.host, this.group.members);
     this.requests = new CommitRequests({
@@ -402,7 +404,7 @@ export class DeliveryService {
   /** Retried while the database is away: a Remove recorded in an outage goes out after it. */
   private scheduleFlush(): void {
     if (this.closed) return;
-    this.batchingSince ??= this.deps.clock.now();
+    this.batchWait.started();
     this.timers.batch(() => this.deps.host.retried('proposals', () => this.flush()));
   }
 
@@ -413,7 +415,8 @@ export class DeliveryService {
    */
   private async flush(): Promise<void> {
     const state = this.group.state;
-    if (state.kind !== 'active' || this.requests.open || this.closed) return;
+    if (this.closed) return;
+    if (state.kind !== 'active' || this.requests.open) return this.batchWait.blocked();
     const fresh = await this.group.signPending(this.deps.crypto, this.deps.sender);
     for (const p of fresh) {
       const out = proposalMessage(this.target.meetingId, p);
@@ -422,10 +425,7 @@ export class DeliveryService {
     }
     const sent = this.group.sentThisEpoch().length;
     if (sent === 0) return;
-    const since = this.batchingSince;
-    this.batchingSince = undefined;
-    const waited = since === undefined ? undefined : this.deps.clock.now() - since;
-    this.requests.request(state.epoch, 'proposals', sent, waited);
+    this.requests.request(state.epoch, 'proposals', sent, this.batchWait.take());
   }
 
   /** A member is back: a commit nobody could be asked for can be asked for now. */

@@ -54,6 +54,8 @@ export interface Behaviour {
   commitOnProposal?: boolean;
   /** Holds each commit it was asked for this long before sending it (a slow committer). */
   delayCommitMs?: number;
+  /** Holds each commit it was asked for until this settles (a committer released by the test). */
+  holdCommit?: Promise<void>;
   /** Claims another leaf than its own in every `epoch-reached` (a member that lies about where it sits). */
   claimLeaf?: (own: number) => number;
   /** Answer the next `commit` with `commit-failed` instead of processing it. */
@@ -373,6 +375,7 @@ export class TestParticipant {
     this.sentCommits.push({ epoch: epochText, welcome });
     const delay = this.behaviour.delayCommitMs;
     if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
+    await this.behaviour.holdCommit;
     this.send({
       type: 'commit',
       meetingId: this.meetingId,
