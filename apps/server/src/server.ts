@@ -1,5 +1,5 @@
 // Starting and stopping the server: open storage and migrate, report the first admin on the run
-// that creates it (or seed the demo organisation), then serve HTTP. `close()` is idempotent and
+// that creates it (or seed the demo organization), then serve HTTP. `close()` is idempotent and
 // closes the HTTP server before the database.
 import { createAuditLog } from './audit/audit-log.ts';
 import type { AuditLog } from './audit/audit-log.ts';
@@ -47,7 +47,7 @@ export interface StartServerOptions {
   dataDir?: string;
   /** postgres://… to use PostgreSQL instead of SQLite. Default: $CONCLAVE_DATABASE_URL. */
   databaseUrl?: string;
-  /** On an empty database, seed a demo organisation instead of an empty one. */
+  /** On an empty database, seed a demo organization instead of an empty one. */
   demo?: boolean;
   /** Where log lines go (never bodies, tokens, passwords, keys or identities). Default: stderr. */
   log?: (line: string) => void;
@@ -114,7 +114,7 @@ export interface RunningServer {
   close(): Promise<void>;
   /** Present only on the run that created the first admin: show it once. */
   firstAdmin?: Credentials;
-  /** Present only on the run that seeded the demo organisation. */
+  /** Present only on the run that seeded the demo organization. */
   demoSignIns?: DemoSignIn[];
   /** Present when serving HTTPS. */
   tls?: RunningTls;
@@ -173,7 +173,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const audit = createAuditLog(metrics.store, now);
     const reported = await firstRun(store, audit, options, { now, cost });
     if (options.demo === true && reported.demoSignIns === undefined) {
-      log.info('demo not seeded: the database already holds an organisation');
+      log.info('demo not seeded: the database already holds an organization');
     }
     const ctx: AppContext = {
       store: metrics.store,
@@ -261,7 +261,7 @@ export interface BootstrapAdminOptions {
   email: string;
   /** Omitted: one is generated. */
   password?: string;
-  /** The organisation's name: created if no organisation has it. Default: the first organisation. */
+  /** The organization's name: created if no organization has it. Default: the first organization. */
   tenant?: string;
   passwordCost?: ScryptCost;
 }
@@ -324,7 +324,7 @@ export function credentialLines(
 ): string[] {
   if (server.demoSignIns !== undefined) {
     return [
-      'Demo organisation created. Sign-ins (shown only now):',
+      'Demo organization created. Sign-ins (shown only now):',
       ...server.demoSignIns.map((s) => `  ${s.email}  ${s.password}  (${s.note})`),
     ];
   }

@@ -78,7 +78,7 @@ describe('GET /api/calls and /api/calls/:id', () => {
     const credentials = await bootstrapAdmin({
       ...database.location,
       email: 'admin@other.example',
-      tenant: 'Other organisation',
+      tenant: 'Other organization',
       passwordCost: fastPasswords,
     });
     stranger = await signIn(server.url, credentials.email, credentials.password);

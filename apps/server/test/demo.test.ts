@@ -1,4 +1,4 @@
-// `demo: true` on an empty database seeds an organisation that shows the rules at work, and
+// `demo: true` on an empty database seeds an organization that shows the rules at work, and
 // reports its sign-ins once.
 import { meetingResponseSchema } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { fastPasswords, sqliteDatabase } from './support/databases.ts';
 import type { TestDatabase } from './support/databases.ts';
 import { fails, ok, signIn } from './support/http.ts';
 
-describe('the demo organisation', () => {
+describe('the demo organization', () => {
   let database: TestDatabase;
   let server: RunningServer;
   beforeAll(async () => {

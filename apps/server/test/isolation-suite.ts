@@ -61,7 +61,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
       const credentials = await bootstrapAdmin({
         ...org.database.location,
         email: 'admin@other.example',
-        tenant: 'Other organisation',
+        tenant: 'Other organization',
         passwordCost: fastPasswords,
       });
       other = await signIn(org.server.url, credentials.email, credentials.password);
@@ -273,20 +273,20 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
       expect(audit).not.toContain('NoE2EE');
     });
 
-    it('lets each organisation have its own user with an email the other uses, and tells neither', async () => {
+    it('lets each organization have its own user with an email the other uses, and tells neither', async () => {
       const email = 'shared@example.com';
       const tenantA = ok(await org.admin.call('GET', '/api/me'), meResponseSchema).user.tenantId;
       const inA = { email, displayName: 'Shared A', password: 'shared-password-of-a' };
       const inB = { email, displayName: 'Shared B', password: 'shared-password-of-b' };
       const a = ok(await org.admin.call('POST', '/api/admin/users', inA), userResponseSchema, 201);
       const b = ok(await other.call('POST', '/api/admin/users', inB), userResponseSchema, 201);
-      // Unique within an organisation, compared without case.
+      // Unique within an organization, compared without case.
       fails(
         await other.call('POST', '/api/admin/users', { ...inB, email: 'SHARED@example.com' }),
         409,
         'CONFLICT',
       );
-      // Taking an address another organisation uses is no conflict either.
+      // Taking an address another organization uses is no conflict either.
       ok(
         await other.call('PATCH', `/api/admin/users/${otherUser}`, {
           email: org.users.alice.email,
@@ -314,7 +314,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
       );
       expect(wrong).toEqual(unknown);
 
-      // The same password in both: which organisation? Named by name or id, it signs in there.
+      // The same password in both: which organization? Named by name or id, it signs in there.
       ok(
         await other.call('PATCH', `/api/admin/users/${b.user.id}`, { password: inA.password }),
         userResponseSchema,
@@ -325,9 +325,9 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         'ORGANIZATION_REQUIRED',
       );
       expect(which.fields?.map((f) => f.path)).toEqual(['$.organization']);
-      expect(which.fields?.[0]?.message).toContain('Other organisation');
+      expect(which.fields?.[0]?.message).toContain('Other organization');
       const named = ok(
-        await signInAs({ email, password: inA.password, organization: 'other ORGANISATION' }),
+        await signInAs({ email, password: inA.password, organization: 'other ORGANIZATION' }),
         signInResponseSchema,
       );
       expect(named.user.id).toBe(b.user.id);
@@ -337,7 +337,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
       );
       expect(byId.user.id).toBe(a.user.id);
       fails(
-        await signInAs({ email, password: inA.password, organization: 'No such organisation' }),
+        await signInAs({ email, password: inA.password, organization: 'No such organization' }),
         401,
         'INVALID_CREDENTIALS',
       );

@@ -246,7 +246,7 @@ describe('an account under attack', () => {
   });
 });
 
-describe('an email that accounts in two organisations have', () => {
+describe('an email that accounts in two organizations have', () => {
   let world: Awaited<ReturnType<typeof started>>;
   let adminA: Session;
   let adminB: Session;
@@ -274,11 +274,11 @@ describe('an email that accounts in two organisations have', () => {
     const b = await bootstrapAdmin({
       ...world.database.location,
       email: 'admin@b.example',
-      tenant: 'Organisation B',
+      tenant: 'Organization B',
       passwordCost: fastPasswords,
     });
     adminB = await signIn(world.server.url, b.email, b.password);
-    // `twin` is in both organisations; `single` only in A. The attacker in A sees no difference.
+    // `twin` is in both organizations; `single` only in A. The attacker in A sees no difference.
     users.twin = {
       a: await create(adminA, 'twin@example.com', 'twin-password-in-a'),
       b: await create(adminB, 'twin@example.com', 'twin-password-in-b'),
@@ -289,7 +289,7 @@ describe('an email that accounts in two organisations have', () => {
     await world?.close();
   });
 
-  it("does not let one organisation's unlock open the other's account, nor tell that it exists", async () => {
+  it("does not let one organization's unlock open the other's account, nor tell that it exists", async () => {
     const answers: Record<string, unknown[]> = {};
     for (const name of ['twin', 'single']) {
       const email = `${name}@example.com`;
@@ -326,7 +326,7 @@ describe('an email that accounts in two organisations have', () => {
     expect((reply.body as { user: { id: string } }).user.id).toBe(users.twin?.b);
   });
 
-  it('has bootstrapAdmin ask which organisation for such an email, and act only there', async () => {
+  it('has bootstrapAdmin ask which organization for such an email, and act only there', async () => {
     const at = { ...world.database.location, passwordCost: fastPasswords };
     await expect(bootstrapAdmin({ ...at, email: 'twin@example.com' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
@@ -334,7 +334,7 @@ describe('an email that accounts in two organisations have', () => {
     const promoted = await bootstrapAdmin({
       ...at,
       email: 'twin@example.com',
-      tenant: 'Organisation B',
+      tenant: 'Organization B',
     });
     const reply = await attempt(world.server.url, promoted);
     expect(reply.status, reply.text).toBe(200);

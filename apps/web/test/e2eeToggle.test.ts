@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toggleView, onState, needsProbe, withoutRequestClause } from '../src/model/e2eeToggle.ts';
 import { gatherPreviews } from '../src/model/previews.ts';
 import { emptyScheduleForm, toRequest, type ScheduleForm } from '../src/model/scheduleForm.ts';
-import { disableGlobalMeetingE2ee, fakePreview, organisation } from './governanceFixture.ts';
+import { disableGlobalMeetingE2ee, fakePreview, organization } from './governanceFixture.ts';
 import type { OrgFacts } from '@conclave/policy';
 
 const names = (form: ScheduleForm) => ({
@@ -22,14 +22,14 @@ async function viewFor(facts: OrgFacts, organizer: string, change: Partial<Sched
 
 describe('the E2EE switch, read from the engine’s decisions', () => {
   it('is free (off) for an eligible organizer with nothing chosen, after one probe', async () => {
-    const { view, asked } = await viewFor(organisation(), 'olivia');
+    const { view, asked } = await viewFor(organization(), 'olivia');
     expect(view).toMatchObject({ kind: 'available', checked: false });
     expect(asked).toHaveLength(2);
     expect(asked[1]?.options).toEqual({ endToEndEncryption: true });
   });
 
   it('is free and on when the organizer asks for it, with a single preview', async () => {
-    const { view, asked } = await viewFor(organisation(), 'olivia', { e2ee: true });
+    const { view, asked } = await viewFor(organization(), 'olivia', { e2ee: true });
     expect(view).toMatchObject({
       kind: 'available',
       checked: true,
@@ -39,7 +39,7 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('is unavailable with the policy reason when the Global policy is "Not enabled"', async () => {
-    const { view } = await viewFor(organisation(disableGlobalMeetingE2ee), 'olivia');
+    const { view } = await viewFor(organization(disableGlobalMeetingE2ee), 'olivia');
     expect(view.kind).toBe('unavailable');
     if (view.kind !== 'unavailable') return;
     expect(view.checked).toBe(false);
@@ -50,7 +50,7 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('lists every §3 failure: no licence and an unsupported meeting type', async () => {
-    const { view } = await viewFor(organisation(), 'basil', { type: 'webinar' });
+    const { view } = await viewFor(organization(), 'basil', { type: 'webinar' });
     expect(view.kind).toBe('unavailable');
     if (view.kind !== 'unavailable') return;
     expect(view.reasons.map((r) => r.code).sort()).toEqual(
@@ -59,14 +59,14 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('stays switched on (so it can be withdrawn) when asked for but no longer possible', async () => {
-    const { view } = await viewFor(organisation(), 'olivia', { e2ee: true, type: 'townHall' });
+    const { view } = await viewFor(organization(), 'olivia', { e2ee: true, type: 'townHall' });
     expect(view).toMatchObject({ kind: 'unavailable', checked: true });
     if (view.kind !== 'unavailable') return;
     expect(view.reasons[0]?.message).toMatch(/requested/);
   });
 
   it('is on and locked by a label, even where the policy says "Not enabled"', async () => {
-    const { view } = await viewFor(organisation(disableGlobalMeetingE2ee), 'olivia', {
+    const { view } = await viewFor(organization(disableGlobalMeetingE2ee), 'olivia', {
       label: 'hc',
     });
     expect(view).toMatchObject({ kind: 'locked', checked: true });
@@ -75,7 +75,7 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('is on and locked by a template that requires it', async () => {
-    const { view } = await viewFor(organisation(), 'olivia', { template: 'sensitive' });
+    const { view } = await viewFor(organization(), 'olivia', { template: 'sensitive' });
     expect(view).toMatchObject({
       kind: 'locked',
       checked: true,
@@ -84,7 +84,7 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('is off and locked by a template that forbids it', async () => {
-    const { view } = await viewFor(organisation(), 'olivia', { template: 'open' });
+    const { view } = await viewFor(organization(), 'olivia', { template: 'open' });
     expect(view).toMatchObject({
       kind: 'locked',
       checked: false,
@@ -93,7 +93,7 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('shows a required-but-impossible lock when the label needs a licence the organizer lacks', async () => {
-    const { view } = await viewFor(organisation(), 'basil', { label: 'hc' });
+    const { view } = await viewFor(organization(), 'basil', { label: 'hc' });
     expect(view.kind).toBe('requiredButUnavailable');
     if (view.kind !== 'requiredButUnavailable') return;
     expect(view.sentence).toBe("Required by the sensitivity label 'Highly confidential'");
@@ -102,7 +102,7 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('names the template when a locked-on template cannot be met', async () => {
-    const { view } = await viewFor(organisation(disableGlobalMeetingE2ee), 'olivia', {
+    const { view } = await viewFor(organization(disableGlobalMeetingE2ee), 'olivia', {
       template: 'sensitive',
     });
     expect(view).toMatchObject({
@@ -112,7 +112,7 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('reads rule 5: a template default the organizer cannot have is off, with the reason', async () => {
-    const { view, asked } = await viewFor(organisation(), 'basil', {
+    const { view, asked } = await viewFor(organization(), 'basil', {
       template: 'private-by-default',
     });
     expect(view.kind).toBe('unavailable');
@@ -122,14 +122,14 @@ describe('the E2EE switch, read from the engine’s decisions', () => {
   });
 
   it('is on by template default and can be turned off', async () => {
-    const { view } = await viewFor(organisation(), 'olivia', { template: 'private-by-default' });
+    const { view } = await viewFor(organization(), 'olivia', { template: 'private-by-default' });
     expect(view).toMatchObject({ kind: 'available', checked: true });
     if (view.kind !== 'available') return;
     expect(view.note).toContain("'Private by default'");
   });
 
   it('keeps the switch readable when an incompatible option made the request fail', async () => {
-    const { view, asked } = await viewFor(organisation(), 'olivia', {
+    const { view, asked } = await viewFor(organization(), 'olivia', {
       e2ee: true,
       options: { recording: true },
     });

@@ -1,10 +1,10 @@
-// A small organisation run through the real governance engine, so the web's reading of decisions
+// A small organization run through the real governance engine, so the web's reading of decisions
 // is tested against what the server will actually send, not against hand-written guesses.
 import { decideSchedule } from '@conclave/policy';
 import type { MeetingDecision, OrgFacts } from '@conclave/policy';
 import type { MeetingRequest } from '../src/api/types.ts';
 
-export function organisation(change: (facts: OrgFacts) => void = () => {}): OrgFacts {
+export function organization(change: (facts: OrgFacts) => void = () => {}): OrgFacts {
   const facts: OrgFacts = {
     tenant: {
       e2ee: { maxParticipants: 200, clients: { blocked: ['vdi', 'cvi', 'phone'], minVersion: {} } },

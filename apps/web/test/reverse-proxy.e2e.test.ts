@@ -2,7 +2,7 @@
 // with the block docs/deploy.md gives operators), trusts exactly that certificate's key, and two
 // people hold an E2EE meeting there — same security code, moving video — over HTTPS and WSS. The
 // server, behind a trusted proxy, marks the session cookie Secure and sends HSTS. And the whole
-// organisation story at once (issue 12's "done when"): a person signs in through the company's
+// organization story at once (issue 12's "done when"): a person signs in through the company's
 // OpenID provider (a real oidc-provider; created at first sign-in), holds an E2EE meeting through
 // the proxy, /metrics shows that meeting, and a backup taken during it restores completely.
 import { X509Certificate, createHash } from 'node:crypto';

@@ -10,7 +10,7 @@ export const errorCodes = [
   'INVALID_CREDENTIALS',
   'WEAK_PASSWORD',
   'ORGANIZATION_REQUIRED',
-  /** The organisation turned password sign-in off: sign in through its identity provider. */
+  /** The organization turned password sign-in off: sign in through its identity provider. */
   'SSO_REQUIRED',
   'UNAUTHENTICATED',
   'FORBIDDEN',

@@ -11,7 +11,7 @@ export * from './rest/sso.ts';
 export * from './rest/devices.ts';
 export * from './rest/policies.ts';
 export * from './rest/catalog.ts';
-export * from './rest/organisation.ts';
+export * from './rest/organization.ts';
 export * from './rest/audit.ts';
 export * from './rest/meetings.ts';
 export * from './media/index.ts';

@@ -1,5 +1,5 @@
 // `conclave sign-in --sso`: single sign-on for a terminal by a loopback redirect (RFC 8252). The
-// CLI listens on 127.0.0.1, the browser signs in at the organisation's provider through the server
+// CLI listens on 127.0.0.1, the browser signs in at the organization's provider through the server
 // (/api/auth/sso/start), and the server's callback sends the browser to the CLI's port with a
 // one-time code, which the CLI redeems with its PKCE-style verifier (the server holds only the
 // verifier's SHA-256, so another program that sees the redirect cannot use the code). The server
@@ -26,7 +26,7 @@ type SsoLookup = z.infer<typeof wire.ssoLookupResponseSchema>;
 export interface SsoLoopbackOptions {
   /** The server's base URL, normalized (no trailing slash). */
   server: string;
-  /** Tells the server which organisation's provider to send the browser to. */
+  /** Tells the server which organization's provider to send the browser to. */
   email: string;
   /** How long to wait for the browser to come back: a failed sign-in never does. */
   timeoutMs: number;
@@ -63,7 +63,7 @@ export async function signInThroughBrowser(options: SsoLoopbackOptions): Promise
   }
 }
 
-/** Fails at once when the email's organisation has no provider: the browser would only show an error. */
+/** Fails at once when the email's organization has no provider: the browser would only show an error. */
 async function requireSso(api: ApiClient, email: string): Promise<void> {
   const lookup = await api.get<SsoLookup>(`/api/auth/sso?${new URLSearchParams({ email })}`);
   if (lookup.sso !== true) {

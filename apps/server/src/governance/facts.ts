@@ -33,7 +33,7 @@ export async function loadFacts(store: Store, tenantId: string): Promise<OrgFact
     store.templates.list(tenantId),
     store.labels.list(tenantId),
   ]);
-  if (tenant === undefined) throw new ServerError('NOT_FOUND', 'No such organisation.');
+  if (tenant === undefined) throw new ServerError('NOT_FOUND', 'No such organization.');
   const enabled = new Map(compliance.map((policy) => [policy.name, policy.enabled]));
   return {
     tenant: { e2ee: tenant.e2ee },

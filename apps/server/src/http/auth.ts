@@ -59,7 +59,7 @@ export function requireAccess(access: Access, session: Session | undefined): voi
     throw new ServerError('UNAUTHENTICATED', 'Sign in first (POST /api/auth/sign-in).');
   }
   if (access === 'admin' && session.user.role !== 'admin') {
-    throw new ServerError('FORBIDDEN', 'Only an admin of this organisation can do this.');
+    throw new ServerError('FORBIDDEN', 'Only an admin of this organization can do this.');
   }
 }
 

@@ -33,7 +33,7 @@ const errorDescriptions: Record<number, string> = {
   400: 'Invalid input; `fields` names each problem by JSON path',
   401: 'Not signed in',
   403: 'Signed in, but not allowed (admin routes)',
-  404: 'No such object in your organisation',
+  404: 'No such object in your organization',
   409: 'Conflict, or a governance decision refused it (`reasons` says why)',
   413: 'Request body larger than 64 KiB',
   429: 'Too many attempts; see Retry-After',
@@ -91,7 +91,7 @@ export function openApiDocument(routes: readonly Route[]): JsonSchema {
       title: 'Conclave API',
       version: '0.1.0',
       description:
-        'Meetings with end-to-end encryption an organisation can govern. Every error is `{ error: { code, message, fields?, reasons? } }`.',
+        'Meetings with end-to-end encryption an organization can govern. Every error is `{ error: { code, message, fields?, reasons? } }`.',
     },
     components: {
       securitySchemes: {

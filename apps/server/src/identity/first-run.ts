@@ -1,5 +1,5 @@
 // The first admin: created on the first start with an empty database, or explicitly (a lost admin
-// password, a new organisation) by bootstrapAdmin. The password is reported once and stored only
+// password, a new organization) by bootstrapAdmin. The password is reported once and stored only
 // as a hash.
 import type { AuditLog } from '../audit/audit-log.ts';
 import { ServerError } from '../errors.ts';
@@ -15,7 +15,7 @@ export interface Credentials {
 }
 
 export const defaultAdminEmail = 'admin@conclave.local';
-export const defaultTenantName = 'My organisation';
+export const defaultTenantName = 'My organization';
 
 interface Deps {
   store: Store;
@@ -25,10 +25,10 @@ interface Deps {
 }
 
 /**
- * Makes `email` an admin with a fresh password: in the named organisation (created if new), else
- * where a user has that email, else in the first organisation (created if the database is
+ * Makes `email` an admin with a fresh password: in the named organization (created if new), else
+ * where a user has that email, else in the first organization (created if the database is
  * empty). An existing user is promoted and gets the new password; their sessions end. Without a
- * name, an email that users of several organisations have is refused: the operator names one.
+ * name, an email that users of several organizations have is refused: the operator names one.
  */
 export async function ensureAdmin(
   deps: Deps,
@@ -50,7 +50,7 @@ export async function ensureAdmin(
     if (accounts.length > 1) {
       throw new ServerError(
         'INVALID_INPUT',
-        'Users of several organisations have this email address; name the organisation.',
+        'Users of several organizations have this email address; name the organization.',
       );
     }
     existing = accounts[0];

@@ -12,9 +12,9 @@
 // skips the email and account limits and has its own: an attack on an account does not lock out
 // its owner. An admin can lift an account's limits.
 //
-// Emails are unique per organisation only: the password is checked against every account with
-// the email (side by side), or those of the organisation the caller names. One match signs in;
-// several ask which organisation (ORGANIZATION_REQUIRED, only to a caller who knows the password
+// Emails are unique per organization only: the password is checked against every account with
+// the email (side by side), or those of the organization the caller names. One match signs in;
+// several ask which organization (ORGANIZATION_REQUIRED, only to a caller who knows the password
 // of each); none is INVALID_CREDENTIALS, the same answer as for an email nobody has.
 import type { AppContext } from '../context.ts';
 import { ServerError } from '../errors.ts';
@@ -43,7 +43,7 @@ export interface SignInInput {
   /** A known-device token: the browser's cookie or the CLI's stored one. */
   deviceToken?: string | undefined;
   /**
-   * The organisation, by id or name (any case), for an email that accounts in several have: only
+   * The organization, by id or name (any case), for an email that accounts in several have: only
    * its accounts are tried.
    */
   organization?: string | undefined;
@@ -124,7 +124,7 @@ function organizationRequired(accounts: readonly SignInAccount[]): ServerError {
   );
   return new ServerError(
     'ORGANIZATION_REQUIRED',
-    'This email address and password belong to accounts in several organisations; say which one to sign in to.',
+    'This email address and password belong to accounts in several organizations; say which one to sign in to.',
     { fields: [{ path: '$.organization', message: `One of: ${listed.join(', ')}.` }] },
   );
 }
@@ -238,7 +238,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
 }
 
 /**
- * The organisation may have turned password sign-in off (single sign-on only): then only its
+ * The organization may have turned password sign-in off (single sign-on only): then only its
  * first admin — the break-glass account, for when the provider is down or misconfigured — may
  * still sign in with a password.
  */
@@ -249,7 +249,7 @@ async function requirePasswordSignIn(ctx: AppContext, user: UserRecord): Promise
   if (firstAdmin?.id === user.id) return;
   throw new ServerError(
     'SSO_REQUIRED',
-    "Your organisation signs in through its identity provider: use 'Continue with single sign-on'.",
+    "Your organization signs in through its identity provider: use 'Continue with single sign-on'.",
   );
 }
 

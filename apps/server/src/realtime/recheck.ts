@@ -1,4 +1,4 @@
-// The organisation's rules changed (an admin changed a user, a group, a policy, an assignment or
+// The organization's rules changed (an admin changed a user, a group, a policy, an assignment or
 // the tenant's E2EE settings): everyone in the tenant's live E2EE meetings and calls is checked
 // against governance §5 again, as at join but without the head count — lowering the cap does not
 // push out who is already in. Whoever the rules no longer admit (now under compliance recording,

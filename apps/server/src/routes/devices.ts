@@ -67,7 +67,7 @@ export function deviceRoutes(ctx: AppContext): Route[] {
     route({
       method: 'GET',
       url: '/api/directory/users',
-      summary: "The users of my organisation and their devices' public signature keys",
+      summary: "The users of my organization and their devices' public signature keys",
       access: 'user',
       response: directorySchema,
       async handler({ session }) {

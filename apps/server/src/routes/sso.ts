@@ -1,4 +1,4 @@
-// Single sign-on through the organisation's OpenID provider (identity/sso/): the sign-in page asks
+// Single sign-on through the organization's OpenID provider (identity/sso/): the sign-in page asks
 // whether an email signs in that way, the browser is sent to the provider and comes back to the
 // callback, which signs the person in (creating them at their first sign-in). Admins set the
 // provider up per tenant; the client secret is sealed at rest and never shown again.
@@ -111,7 +111,7 @@ export function ssoRoutes(ctx: AppContext): Route[] {
       method: 'GET',
       url: '/api/auth/sso',
       summary:
-        'Whether an email signs in through its organisation’s identity provider, and where to start',
+        'Whether an email signs in through its organization’s identity provider, and where to start',
       access: 'public',
       query: emailQuery,
       response: ssoLookupResponseSchema,
@@ -211,7 +211,7 @@ export function ssoRoutes(ctx: AppContext): Route[] {
     route({
       method: 'GET',
       url: '/api/admin/sso',
-      summary: 'The organisation’s single sign-on settings (the client secret is never shown)',
+      summary: 'The organization’s single sign-on settings (the client secret is never shown)',
       access: 'admin',
       response: ssoResponseSchema,
       async handler({ session, request }) {
@@ -242,7 +242,7 @@ export function ssoRoutes(ctx: AppContext): Route[] {
         if (taken.length > 0)
           throw new ServerError(
             'CONFLICT',
-            `Another organisation on this server already signs in with ${taken.join(', ')}.`,
+            `Another organization on this server already signs in with ${taken.join(', ')}.`,
           );
         await discoverOnce(body.issuer);
         const settings: SsoSettingsRecord = {

@@ -324,7 +324,7 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX known_devices_by_user ON known_devices (tenant_id, user_id, last_used_at);
     `,
   },
-  // An email is unique within its organisation only (it was unique across all of them, so one
+  // An email is unique within its organization only (it was unique across all of them, so one
   // tenant's admin could learn which addresses another tenant has, and take them first). Sign-in
   // checks the password against every account with the email (identity/sign-in.ts).
   {

@@ -23,7 +23,7 @@ import {
 } from './support/deployment.ts';
 import { converged, TestParticipant } from './support/mls-client.ts';
 
-/** A demo organisation on a clock the test can move forward. */
+/** A demo organization on a clock the test can move forward. */
 interface World {
   readonly server: RunningServer;
   readonly wsUrl: string;

@@ -1,4 +1,4 @@
-// Starts a real server on a fresh database and builds, through the admin API, the organisation
+// Starts a real server on a fresh database and builds, through the admin API, the organization
 // the spec walks through: who has which licence, group, policy, template and label.
 import {
   assignmentResponseSchema,

@@ -45,7 +45,7 @@ export interface SsoLookup {
   readonly passwordSignIn: boolean;
 }
 
-/** Whether `email` signs in through its organisation's identity provider, and where to start. */
+/** Whether `email` signs in through its organization's identity provider, and where to start. */
 export function lookUpSso(email: string, next: string): Promise<SsoLookup> {
   const query = new URLSearchParams({ email, next });
   return request<SsoLookup>('GET', `/api/auth/sso?${query.toString()}`, undefined, {

@@ -1,4 +1,4 @@
-// The meetings I organise or was invited to.
+// The meetings I organize or was invited to.
 import { namesFor, useCatalog } from '../app/catalog.ts';
 import { useResource } from '../app/hooks.ts';
 import { hrefOf } from '../app/routes.ts';
@@ -20,7 +20,7 @@ export function MeetingsPage() {
   return (
     <Page
       title="Meetings"
-      intro="Meetings you organise or were invited to."
+      intro="Meetings you organize or were invited to."
       actions={
         <Link to="/meetings/new" className="button button-primary">
           Schedule a meeting

@@ -1,4 +1,4 @@
-// Sign in with email and password, or through the organisation's identity provider (single
+// Sign in with email and password, or through the organization's identity provider (single
 // sign-on: the browser goes there and comes back signed in); the server sets the session cookie.
 // A single sign-on that failed comes back with `?sso_error=<code>`, said here in a sentence.
 import { useEffect, useState, type FormEvent } from 'react';
@@ -20,7 +20,7 @@ const ssoFailures: Record<string, string> = {
   claims_missing:
     'Your identity provider did not say who you are (no email). Tell your administrator.',
   domain_not_allowed:
-    "The account you signed in with at your identity provider is not one of your organisation's email domains.",
+    "The account you signed in with at your identity provider is not one of your organization's email domains.",
   email_unverified:
     'An account with your email exists here, and your identity provider has not verified that email. Tell your administrator.',
   not_configured: 'Single sign-on is not set up for that email address.',
@@ -65,7 +65,7 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps) {
   const signInWithSso = async () => {
     setSsoProblem(null);
     if (!email.includes('@')) {
-      setSsoProblem('Enter your work email first: it says which organisation signs you in.');
+      setSsoProblem('Enter your work email first: it says which organization signs you in.');
       return;
     }
     setSsoBusy(true);
@@ -146,7 +146,7 @@ export function SignInPage({ notice, onSignedIn }: SignInPageProps) {
       </form>
       <section aria-labelledby="sso-title" className="sign-in-sso">
         <h2 id="sso-title">Single sign-on</h2>
-        <p>Your organisation may sign you in through its own identity provider.</p>
+        <p>Your organization may sign you in through its own identity provider.</p>
         {ssoProblem ? (
           <p className="error-box" role="alert">
             {ssoProblem}

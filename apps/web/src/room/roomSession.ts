@@ -102,7 +102,7 @@ const removedWords: Record<string, string> = {
   removed: 'You were removed from the meeting.',
   'removed-by-organizer': 'You were removed from this meeting by the organizer.',
   'signed-out': 'You were signed out.',
-  'not-admitted': "Your organisation's rules no longer allow you in this meeting.",
+  'not-admitted': "Your organization's rules no longer allow you in this meeting.",
 };
 
 const refusedWords: Record<MediaKind, string> = {

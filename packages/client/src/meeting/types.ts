@@ -130,7 +130,7 @@ export interface MeetingEvents {
   blocked: { readonly reasons: readonly BlockReason[] };
   /**
    * Out of the meeting, and why: `removed-by-organizer` (joining again is blocked while it runs),
-   * `signed-out` (the session ended), `not-admitted` (the organisation's rules no longer admit this
+   * `signed-out` (the session ended), `not-admitted` (the organization's rules no longer admit this
    * user; `reasons` says which), `meeting-ended`, `timed-out`, `removed-from-group`, …
    */
   removed: { readonly reason: RemovedReason; readonly reasons?: readonly BlockReason[] };

@@ -31,13 +31,13 @@ export const signInRequestSchema = z.strictObject({
     .max(128)
     .describe('The deviceToken of an earlier sign-in from this device (CLI, scripts)')
     .exactOptional(),
-  /** For an email that accounts of several organisations have (ORGANIZATION_REQUIRED). */
+  /** For an email that accounts of several organizations have (ORGANIZATION_REQUIRED). */
   organization: z
     .string()
     .trim()
     .min(1)
     .max(200)
-    .describe('The organisation to sign in to, by id or name, when the email is in several')
+    .describe('The organization to sign in to, by id or name, when the email is in several')
     .exactOptional(),
 });
 

@@ -39,7 +39,7 @@ export const compliancePolicyListSchema = z.object({ policies: z.array(complianc
 
 export const policyNameParamsSchema = z.object({ name: pathIdSchema });
 
-/** Where a policy applies: one user, a group at a rank (1 = highest), or the whole organisation. */
+/** Where a policy applies: one user, a group at a rank (1 = highest), or the whole organization. */
 export const assignmentCreateSchema = z.union([
   z.strictObject({ policy: policyNameSchema, user: z.string().min(1).max(200) }),
   z.strictObject({

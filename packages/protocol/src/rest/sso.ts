@@ -1,4 +1,4 @@
-// Single sign-on through the organisation's OpenID provider: the tenant's settings (admins), and
+// Single sign-on through the organization's OpenID provider: the tenant's settings (admins), and
 // what a sign-in page needs to know before it sends someone there.
 import { z } from 'zod';
 import { timestampSchema } from './common.ts';
@@ -22,7 +22,7 @@ export const ssoSettingsSchema = z.object({
   nameClaim: z.string(),
   /** The claim listing the user's groups by name; null: group memberships are not taken from it. */
   groupsClaim: z.string().nullable(),
-  /** False: password sign-in is off, except for the organisation's first admin (break-glass). */
+  /** False: password sign-in is off, except for the organization's first admin (break-glass). */
   passwordSignIn: z.boolean(),
   /** Users created at their first sign-in get the premium licence E2EE meetings need. */
   newUsersPremium: z.boolean(),
@@ -52,6 +52,6 @@ export const ssoLookupResponseSchema = z.object({
   sso: z.boolean(),
   /** Where to send the browser to sign in (present when `sso`). */
   startUrl: z.string().exactOptional(),
-  /** False: this email's organisation signs in through its provider only. */
+  /** False: this email's organization signs in through its provider only. */
   passwordSignIn: z.boolean(),
 });

@@ -325,7 +325,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
    * This socket is no longer in the meeting. `replaced`: the same device joined from another
    * connection. `removed-by-organizer`: the organizer or an admin took them out (joining again is
    * blocked with `REMOVED_BY_ORGANIZER` while the meeting runs). `signed-out`: the session ended
-   * (the socket closes next). `not-admitted`: the organisation's rules no longer admit them to this
+   * (the socket closes next). `not-admitted`: the organization's rules no longer admit them to this
    * meeting (e.g. they were put under compliance recording); `reasons` says why.
    * `protocol-violation`: this member did what no member may (committed unasked, or proposed a
    * change only the server may propose); it is removed from the group and the event is audited.

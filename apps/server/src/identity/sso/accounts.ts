@@ -2,7 +2,7 @@
 // (a new user is created just in time, or an existing one whose email the provider says it
 // verified); from then on the subject decides, whatever the email says. The email must be in one
 // of the tenant's single sign-on domains: a provider cannot sign someone in as another
-// organisation's address. With a groups claim, the user's memberships of the tenant's groups are
+// organization's address. With a groups claim, the user's memberships of the tenant's groups are
 // set from it at every sign-in (groups are matched by name; the provider is the authority for
 // people who sign in through it), so policy assignment by group follows the company's groups.
 import { actorOf } from '../../audit/actor.ts';

@@ -10,11 +10,11 @@ export const ssoFailureCodes = [
   'id_token_invalid',
   /** The token lacks the subject or the email claim. */
   'claims_missing',
-  /** The email is not in one of the organisation's single sign-on domains. */
+  /** The email is not in one of the organization's single sign-on domains. */
   'domain_not_allowed',
   /** An account with this email exists and the provider did not say it verified the email. */
   'email_unverified',
-  /** Single sign-on is not set up for that email's organisation. */
+  /** Single sign-on is not set up for that email's organization. */
   'not_configured',
 ] as const;
 export type SsoFailureCode = (typeof ssoFailureCodes)[number];

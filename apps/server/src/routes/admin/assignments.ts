@@ -54,7 +54,7 @@ export function assignmentRoutes(ctx: AppContext, kind: AssignmentKind): Route[]
     route({
       method: 'POST',
       url: kind.url,
-      summary: `Assign a ${kind.what} to a user, a group (with a rank) or the whole organisation`,
+      summary: `Assign a ${kind.what} to a user, a group (with a rank) or the whole organization`,
       access: 'admin',
       status: 201,
       body: assignmentCreateSchema,

@@ -19,7 +19,7 @@ export function governanceRoutes(ctx: AppContext): Route[] {
       method: 'POST',
       url: '/api/admin/policy-explain',
       summary:
-        'What-if: run a policy explain scenario (spec §8) without touching the organisation; problems name JSON paths inside the scenario',
+        'What-if: run a policy explain scenario (spec §8) without touching the organization; problems name JSON paths inside the scenario',
       access: 'admin',
       body: explainRequestSchema,
       response: explainResponseSchema,

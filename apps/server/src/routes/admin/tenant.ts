@@ -1,4 +1,4 @@
-// The organisation's settings: its name and the E2EE limits (spec §1, §5).
+// The organization's settings: its name and the E2EE limits (spec §1, §5).
 import { alwaysBlockedPlatforms } from '@conclave/policy';
 import type { TenantE2eeSettings } from '@conclave/policy';
 import { tenantPatchSchema, tenantResponseSchema } from '@conclave/protocol';
@@ -16,12 +16,12 @@ export function tenantRoutes(ctx: AppContext): Route[] {
     route({
       method: 'GET',
       url: '/api/admin/tenant',
-      summary: "My organisation's settings",
+      summary: "My organization's settings",
       access: 'admin',
       response: tenantResponseSchema,
       async handler({ session }) {
         const tenant = await store.tenants.get(session.tenantId);
-        if (tenant === undefined) throw notFound('organisation');
+        if (tenant === undefined) throw notFound('organization');
         return { tenant: tenantView(tenant) };
       },
     }),
@@ -37,7 +37,7 @@ export function tenantRoutes(ctx: AppContext): Route[] {
         const { tenantId } = session;
         const tenant = await store.transaction(async (tx) => {
           const before = await tx.tenants.get(tenantId);
-          if (before === undefined) throw notFound('organisation');
+          if (before === undefined) throw notFound('organization');
           const clients = body.e2ee?.clients;
           const e2ee: TenantE2eeSettings = {
             maxParticipants: body.e2ee?.maxParticipants ?? before.e2ee.maxParticipants,

@@ -1,5 +1,5 @@
 // Users and their licence (spec §1). Passwords are write-only: a generated one is returned once.
-// The last admin of an organisation cannot be demoted or deleted, so it never locks itself out.
+// The last admin of an organization cannot be demoted or deleted, so it never locks itself out.
 import {
   okSchema,
   userCreateSchema,
@@ -125,7 +125,7 @@ export function userRoutes(ctx: AppContext): Route[] {
             (await tx.users.countAdmins(tenantId)) <= 1
           ) {
             throw conflict(
-              'This is the last admin of the organisation; make someone else admin first.',
+              'This is the last admin of the organization; make someone else admin first.',
             );
           }
           if (body.email !== undefined) {
@@ -206,7 +206,7 @@ export function userRoutes(ctx: AppContext): Route[] {
           if (user === undefined) throw notFound('user');
           if (user.role === 'admin' && (await tx.users.countAdmins(tenantId)) <= 1) {
             throw conflict(
-              'This is the last admin of the organisation; make someone else admin first.',
+              'This is the last admin of the organization; make someone else admin first.',
             );
           }
           await tx.users.delete(tenantId, params.id);

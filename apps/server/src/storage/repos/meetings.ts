@@ -87,7 +87,7 @@ export function meetingsRepo(db: SqlDb) {
       );
       return row && toRecord(row, await inviteesOf(tenantId, id));
     },
-    /** Meetings the user organises or is invited to, newest first. */
+    /** Meetings the user organizes or is invited to, newest first. */
     async listForUser(tenantId: string, userId: string): Promise<MeetingRecord[]> {
       const rows = await db.all<Row>(
         `SELECT ${columns} FROM meetings WHERE tenant_id = ? AND (organizer_id = ? OR id IN (

@@ -37,7 +37,7 @@ export function tenantsRepo(db: SqlDb) {
       );
       return row && toRecord(row);
     },
-    /** The tenant created first: the one a single-organisation install has. */
+    /** The tenant created first: the one a single-organization install has. */
     async first(): Promise<TenantRecord | undefined> {
       const row = await db.get<Row>('SELECT * FROM tenants ORDER BY created_at, tenant_id LIMIT 1');
       return row && toRecord(row);

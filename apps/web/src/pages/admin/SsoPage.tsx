@@ -1,4 +1,4 @@
-// Single sign-on: the organisation's OpenID provider (issuer, client id and secret — the secret is
+// Single sign-on: the organization's OpenID provider (issuer, client id and secret — the secret is
 // write-only), the email domains whose people sign in through it, which claims carry the email,
 // the name and the groups, whether people created at their first sign-in get the Premium licence,
 // and whether password sign-in stays on (the first admin always keeps theirs, for emergencies).
