@@ -3,7 +3,7 @@
 // meeting with another device ("second device"), or after this client had pinned that person with
 // another device ("new device"), is worth a look: it may be the person's new laptop, or someone
 // else signed in as them. A person seen for the first time is no news.
-import { identityKey, type AuthEvent, type RosterEntry } from '@conclave/crypto/member';
+import type { AuthEvent, MemberIdentity, RosterEntry } from '@conclave/crypto/member';
 import type { DevicePins } from '../identity/pins.ts';
 import type { DeviceNote, RosterMember } from './roster.ts';
 import type { NewDevice } from './types.ts';
@@ -24,7 +24,7 @@ export class DeviceSightings {
   record(findings: readonly AuthEvent[], pins: Partial<Pick<DevicePins, 'priorDevices'>>): void {
     for (const finding of findings) {
       if (finding.kind !== 'accepted' || !finding.firstUse) continue;
-      const key = identityKey(finding.identity);
+      const key = deviceKey(finding.identity);
       if (this.#firstSeen.has(key)) continue;
       this.#firstSeen.set(key, {
         order: this.#firstSeen.size,
@@ -44,7 +44,7 @@ export class DeviceSightings {
     for (const entry of entries) {
       const identity = entry.identity;
       if (identity === null) continue;
-      const order = this.#firstSeen.get(identityKey(identity))?.order;
+      const order = this.#firstSeen.get(deviceKey(identity))?.order;
       orderOf.set(entry, order);
       const devices = byUser.get(identity.userId) ?? [];
       devices.push({ deviceId: identity.deviceId, order });
@@ -54,7 +54,7 @@ export class DeviceSightings {
       const identity = entry.identity;
       if (identity === null || entry.self) return undefined;
       const order = orderOf.get(entry);
-      const seen = order === undefined ? undefined : this.#firstSeen.get(identityKey(identity));
+      const seen = order === undefined ? undefined : this.#firstSeen.get(deviceKey(identity));
       if (order === undefined || seen === undefined) return undefined;
       // Another device of the person here that this client knew first: this one is the second.
       const before = (byUser.get(identity.userId) ?? []).some(
@@ -88,4 +88,13 @@ export class DeviceSightings {
     }
     return out;
   }
+}
+
+/**
+ * One device's key in this class's maps. Identity fields never hold control characters (the
+ * credential parser refuses them), so joining them with newlines is unambiguous — and cheap
+ * enough for a 1,000-entry roster built at every epoch.
+ */
+function deviceKey(identity: MemberIdentity): string {
+  return `${identity.tenantId}\n${identity.userId}\n${identity.deviceId}`;
 }
