@@ -321,7 +321,13 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
         403,
         'FORBIDDEN',
       );
-      fails(await as('carol').call('GET', `/api/meetings/${meeting.id}`), 404, 'NOT_FOUND');
+      // A colleague who is not invited learns why, not that the meeting does not exist.
+      const notInvited = fails(
+        await as('carol').call('GET', `/api/meetings/${meeting.id}`),
+        403,
+        'FORBIDDEN',
+      );
+      expect(notInvited.message).toBe('You are not invited to this meeting.');
       ok(await as('bob').call('GET', `/api/meetings/${meeting.id}`), meetingResponseSchema);
       expect(
         ok(await as('bob').call('GET', '/api/meetings'), meetingListSchema).meetings.map(
@@ -550,6 +556,88 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
       );
       ok(await org.admin.call('DELETE', '/api/admin/labels/spare'), okSchema);
       fails(await org.admin.call('GET', '/api/admin/labels/spare'), 404, 'NOT_FOUND');
+    });
+
+    it('keeps label and template names unique, and refuses a template that locks E2EE on with an option E2EE rules out', async () => {
+      ok(
+        await org.admin.call('POST', '/api/admin/labels', { id: 'secret-a', name: 'Top Secret' }),
+        labelResponseSchema,
+        201,
+      );
+      // Another id, the same name as people read it: refused, nothing stored.
+      const twin = fails(
+        await org.admin.call('POST', '/api/admin/labels', {
+          id: 'secret-b',
+          name: ' top  secret ',
+        }),
+        409,
+        'CONFLICT',
+      );
+      expect(twin.message).toBe("A label named 'Top Secret' already exists; choose another name.");
+      fails(await org.admin.call('GET', '/api/admin/labels/secret-b'), 404, 'NOT_FOUND');
+      // Renaming onto another's name is refused too; keeping one's own name is not a clash.
+      ok(
+        await org.admin.call('POST', '/api/admin/labels', { id: 'public', name: 'Public' }),
+        labelResponseSchema,
+        201,
+      );
+      fails(
+        await org.admin.call('PUT', '/api/admin/labels/public', { name: 'TOP SECRET' }),
+        409,
+        'CONFLICT',
+      );
+      ok(
+        await org.admin.call('PUT', '/api/admin/labels/secret-a', {
+          name: 'Top Secret',
+          meeting: { endToEndEncryption: 'apply' },
+        }),
+        labelResponseSchema,
+      );
+
+      const contradictory = fails(
+        await org.admin.call('POST', '/api/admin/templates', {
+          id: 'locked-recorded',
+          name: 'Locked and recorded',
+          options: {
+            endToEndEncryption: { value: true, locked: true },
+            recording: { value: true, locked: false },
+            liveCaptions: { value: false, locked: true },
+          },
+        }),
+        409,
+        'CONFLICT',
+      );
+      expect(errorCodes(contradictory)).toEqual(['FEATURE_UNAVAILABLE_IN_E2EE']);
+      expect(contradictory.message).toBe(
+        "The template 'Locked and recorded' locks end-to-end encryption on, so it cannot also turn on Recording; turn it off or unlock encryption.",
+      );
+      expect(contradictory.reasons?.[0]?.message).toContain('Recording cannot be turned on');
+      fails(await org.admin.call('GET', '/api/admin/templates/locked-recorded'), 404, 'NOT_FOUND');
+      // Unlocked E2EE may sit beside recording (the organizer chooses one), and so may E2EE off.
+      ok(
+        await org.admin.call('POST', '/api/admin/templates', {
+          id: 'either',
+          name: 'Either',
+          options: {
+            endToEndEncryption: { value: true, locked: false },
+            recording: { value: true, locked: false },
+          },
+        }),
+        templateResponseSchema,
+        201,
+      );
+      const locking = fails(
+        await org.admin.call('PUT', '/api/admin/templates/either', {
+          name: 'Either',
+          options: {
+            endToEndEncryption: { value: true, locked: true },
+            recording: { value: true, locked: false },
+          },
+        }),
+        409,
+        'CONFLICT',
+      );
+      expect(errorCodes(locking)).toEqual(['FEATURE_UNAVAILABLE_IN_E2EE']);
     });
 
     it('changes tenant E2EE settings, keeping the platforms that can never do E2EE blocked', async () => {

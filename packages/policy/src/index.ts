@@ -12,6 +12,7 @@ export { checkE2eeEligibility } from './eligibility.ts';
 export { decideSchedule } from './rules.ts';
 export { decideOptionsChange, decideStart } from './lifecycle.ts';
 export { decideJoin } from './join.ts';
+export { templateConflicts } from './templates.ts';
 export { decideCall } from './call.ts';
 export { describeReason, makeReason } from './reasons.ts';
 export type {

@@ -100,13 +100,15 @@ export function meetingService(ctx: AppContext) {
   async function visible(session: Session, id: string): Promise<MeetingRecord> {
     const meeting = await store.meetings.get(session.tenantId, id);
     const user = session.user;
+    if (meeting === undefined) throw notFound('meeting');
+    // A colleague who has the link is told why, not that the meeting does not exist (another
+    // organization's meetings stay unknown: they are not in this tenant's store at all).
     if (
-      meeting === undefined ||
-      (meeting.organizer !== user.id &&
-        !meeting.invitees.includes(user.id) &&
-        user.role !== 'admin')
+      meeting.organizer !== user.id &&
+      !meeting.invitees.includes(user.id) &&
+      user.role !== 'admin'
     ) {
-      throw notFound('meeting');
+      throw new ServerError('FORBIDDEN', 'You are not invited to this meeting.');
     }
     return meeting;
   }

@@ -50,7 +50,7 @@ export function meetingRoutes(ctx: AppContext): Route[] {
     route({
       method: 'GET',
       url: '/api/meetings',
-      summary: 'Meetings I organise or am invited to, newest first',
+      summary: 'Meetings I organize or am invited to, newest first',
       access: 'user',
       response: meetingListSchema,
       async handler({ session }) {
@@ -60,10 +60,11 @@ export function meetingRoutes(ctx: AppContext): Route[] {
     route({
       method: 'GET',
       url: '/api/meetings/:id',
-      summary: 'A meeting and the decision that holds for it',
+      summary: 'A meeting and the decision that holds for it (403: not invited)',
       access: 'user',
       params: idParams,
       response: meetingResponseSchema,
+      errors: [403],
       async handler({ session, params }) {
         return withDecision(await meetings.visible(session, params.id));
       },

@@ -1,17 +1,19 @@
 // Admin CRUD shared by meeting templates and sensitivity labels: the same five routes, ids an
-// admin may choose, and no deletion while a meeting that has not ended uses the object (it would
-// lose the rule that decided its encryption).
+// admin may choose, names unique in the tenant (two labels both called "Confidential" cannot be
+// told apart in a picker), and no deletion while a meeting that has not ended uses the object (it
+// would lose the rule that decided its encryption).
 import { randomUUID } from 'node:crypto';
 import { okSchema } from '@conclave/protocol';
+import type { Reason } from '@conclave/policy';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { conflict, notFound, ServerError } from '../../errors.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
 import type { Store } from '../../storage/store.ts';
 import { changeRecorder } from './admin-audit.ts';
 
-export interface CatalogRepo<Item> {
+export interface CatalogRepo<Item extends { id: string; name: string }> {
   list(tenantId: string): Promise<Item[]>;
   get(tenantId: string, id: string): Promise<Item | undefined>;
   create(tenantId: string, item: Item, now: number): Promise<void>;
@@ -20,7 +22,7 @@ export interface CatalogRepo<Item> {
 }
 
 export interface CatalogKind<
-  Item extends { id: string },
+  Item extends { id: string; name: string },
   Create extends z.ZodType<{ id?: string | undefined }>,
   Replace extends z.ZodType,
   One extends z.ZodType,
@@ -37,12 +39,14 @@ export interface CatalogKind<
   build(id: string, body: z.output<Create> | z.output<Replace>): Item;
   one(item: Item): z.input<One>;
   many(items: Item[]): z.input<Many>;
+  /** Why this object cannot be stored: a sentence and a reason per problem (undefined: it can). */
+  conflicts?(item: Item): { message: string; reasons: Reason[] } | undefined;
 }
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 
 export function catalogRoutes<
-  Item extends { id: string },
+  Item extends { id: string; name: string },
   Create extends z.ZodType<{ id?: string | undefined }>,
   Replace extends z.ZodType,
   One extends z.ZodType,
@@ -52,6 +56,20 @@ export function catalogRoutes<
   const { noun } = kind;
   const singular = kind.plural.replace(/s$/, '');
   const record = changeRecorder(audit, noun);
+
+  /** Refuses an object another of the tenant's already names, or one its kind cannot hold. */
+  async function check(repo: CatalogRepo<Item>, tenantId: string, item: Item): Promise<void> {
+    const refused = kind.conflicts?.(item);
+    if (refused !== undefined) {
+      throw new ServerError('CONFLICT', refused.message, { reasons: refused.reasons });
+    }
+    const name = comparableName(item.name);
+    const namesake = (await repo.list(tenantId)).find(
+      (other) => other.id !== item.id && comparableName(other.name) === name,
+    );
+    if (namesake !== undefined)
+      throw conflict(`A ${noun} named '${namesake.name}' already exists; choose another name.`);
+  }
 
   return [
     route({
@@ -79,6 +97,7 @@ export function catalogRoutes<
           if (await kind.repo(tx).get(session.tenantId, item.id)) {
             throw conflict(`A ${noun} with the id '${item.id}' already exists.`);
           }
+          await check(kind.repo(tx), session.tenantId, item);
           await kind.repo(tx).create(session.tenantId, item, ctx.now());
           await record(session, tx, 'created', item.id, { [noun]: item });
         });
@@ -106,11 +125,13 @@ export function catalogRoutes<
       params: idParams,
       body: kind.schemas.replace,
       response: kind.schemas.one,
+      errors: [409],
       async handler({ session, params, body }) {
         const item = kind.build(params.id, body);
         await store.transaction(async (tx) => {
           const before = await kind.repo(tx).get(session.tenantId, params.id);
           if (before === undefined) throw notFound(noun);
+          await check(kind.repo(tx), session.tenantId, item);
           await kind.repo(tx).replace(session.tenantId, item);
           await record(session, tx, 'changed', item.id, { before, after: item });
         });
@@ -140,4 +161,9 @@ export function catalogRoutes<
       },
     }),
   ];
+}
+
+/** Names compared as people read them: case and spacing ignored. */
+function comparableName(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLocaleLowerCase('en');
 }

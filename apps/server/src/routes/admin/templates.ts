@@ -5,6 +5,7 @@ import {
   templateReplaceSchema,
   templateResponseSchema,
 } from '@conclave/protocol';
+import { templateConflicts } from '@conclave/policy';
 import type { AppContext } from '../../context.ts';
 import { withoutUndefined } from '../../defined.ts';
 import type { Route } from '../../http/route.ts';
@@ -30,5 +31,6 @@ export function templateRoutes(ctx: AppContext): Route[] {
     }),
     one: (template) => ({ template }),
     many: (templates) => ({ templates }),
+    conflicts: (template) => templateConflicts(template),
   });
 }

@@ -79,10 +79,11 @@ function TemplateFields({ draft, setDraft, isNew, hints }: FieldsProps<TemplateD
   );
 }
 
-function lockedOptions(template: Template): string {
-  const locked = incompatibleOptions.filter((option) => template.options[option]?.locked);
-  if (locked.length === 0) return 'None';
-  return locked
+/** Every option the template sets, with its value: "Recording: Off, locked; Live captions: On". */
+function setOptions(template: Template): string {
+  const set = incompatibleOptions.filter((option) => template.options[option] !== undefined);
+  if (set.length === 0) return 'None (organizers choose)';
+  return set
     .map((option) => `${optionName(option)}: ${describeOption(template.options[option])}`)
     .join('; ');
 }
@@ -108,7 +109,7 @@ const catalogue: CatalogueConfig<Template, TemplateDraft> = {
       header: 'End-to-end encryption',
       cell: (t) => describeOption(t.options.endToEndEncryption),
     },
-    { header: 'Locked options', cell: lockedOptions },
+    { header: 'Other options', cell: setOptions },
   ],
   form: {
     fields: ['id', 'name', ...templateKeys.map((key) => `options.${key}`), 'options'],
