@@ -74,6 +74,9 @@ async function visit(page: Page, path: string, title: string): Promise<void> {
   await page.goto(`${front.url}${path}`);
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
   await page.locator('.loading').first().waitFor({ state: 'detached' });
+  // Every page names itself in the browser's tab, and shows the app's icon there.
+  expect(await page.title()).toBe(`${title} · Conclave`);
+  expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.svg');
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -118,6 +121,16 @@ describe('the Conclave web app', () => {
     await row.waitFor();
     expect(await textOf(row)).toContain('Applies end-to-end encryption');
     await screenshot(adminPage, '02-admin-labels');
+
+    // A second label with the same name (as people read it) is refused, with the reason.
+    await form.getByLabel('Name').fill('highly Confidential');
+    await form.getByLabel('Id').fill('second-copy');
+    await form.getByRole('button', { name: 'Create label' }).click();
+    await adminPage
+      .getByRole('alert')
+      .filter({ hasText: "A label named 'Highly confidential' already exists" })
+      .waitFor();
+    expect(await adminPage.getByRole('row', { name: /second-copy/ }).count()).toBe(0);
   });
 
   it('creates a template that locks E2EE on', async () => {
@@ -127,10 +140,21 @@ describe('the Conclave web app', () => {
     await form.getByLabel('Name').fill('Sensitive');
     await form.getByLabel('End-to-end encryption', { exact: true }).selectOption('on');
     await form.getByLabel('Lock end-to-end encryption').check();
+    // Recording on beside E2EE locked on: every meeting with it would be refused, so it is.
+    await form.getByLabel('Recording', { exact: true }).selectOption('on');
+    await form.getByRole('button', { name: 'Create template' }).click();
+    await adminPage
+      .getByRole('alert')
+      .filter({ hasText: 'Recording cannot be turned on' })
+      .waitFor();
+    await form.getByLabel('Recording', { exact: true }).selectOption('off');
+    await form.getByLabel('Lock Recording').check();
     await form.getByRole('button', { name: 'Create template' }).click();
     const row = adminPage.getByRole('row', { name: /Sensitive/ });
     await row.waitFor();
     expect(await textOf(row)).toContain('On, locked');
+    // The list shows the values of the options the template sets.
+    expect(await textOf(row)).toContain('Recording: Off, locked');
     await screenshot(adminPage, '03-admin-templates');
   });
 
@@ -356,13 +380,15 @@ describe('the Conclave web app', () => {
     await page.getByLabel('Subject').fill('Board review');
     await page.getByRole('group', { name: 'Invite' }).getByLabel('Administrator').check();
     await page.getByRole('button', { name: 'Schedule meeting' }).click();
+    // Scheduling leads to the new meeting's page (no filled form left to schedule it twice),
+    // which says what was decided.
+    await page.getByRole('heading', { level: 1, name: 'Board review' }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/meetings\/[^/]+$/);
     const done = page.getByRole('status').filter({ hasText: 'Scheduled “Board review”' });
     await done.waitFor();
     expect(await textOf(done)).toContain("Required by the sensitivity label 'Highly confidential'");
 
     // The meeting page: E2EE with its source, and "Record" says why not.
-    await done.getByRole('link', { name: 'Open the meeting' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Board review' }).waitFor();
     await page.getByRole('button', { name: 'Record' }).press('Enter');
     await page
       .getByText(

@@ -1,10 +1,11 @@
 // One meeting: its state, its encryption and where that came from, its features, and for the
 // organizer start, end and option changes. Reaching for a feature E2EE rules out says why.
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { MeetingOptions } from '@conclave/protocol';
 import { incompatibleOptions } from '@conclave/vocabulary';
 import type { IncompatibleOption } from '@conclave/vocabulary';
 import { namesFor, useCatalog } from '../app/catalog.ts';
+import { forget, leftFor } from '../app/flash.ts';
 import { useAction, useResource } from '../app/hooks.ts';
 import { hrefOf } from '../app/routes.ts';
 import { Link } from '../app/router.tsx';
@@ -334,11 +335,30 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
   );
 }
 
+/** "Scheduled …": what the schedule form left for this page (app/flash.ts), shown on arrival. */
+function JustScheduled({ scheduled }: { scheduled: MeetingWithDecision }) {
+  const catalog = useCatalog();
+  const names = namesFor(scheduled.meeting, catalog.status === 'ready' ? catalog.data : null);
+  return (
+    <div className="notice notice-success" role="status">
+      <p className="notice-title">
+        Scheduled “{scheduled.meeting.subject}”.{' '}
+        {e2eeSummary(scheduled.meeting.endToEndEncryption, names)}
+      </p>
+      <ReasonList reasons={scheduled.decision.reasons} />
+    </div>
+  );
+}
+
 export function MeetingDetailPage({ id }: { id: string }) {
   const meeting = useResource(() => getMeeting(id), [id]);
+  const path = hrefOf({ kind: 'meeting', id });
+  const scheduled = useMemo(() => leftFor<MeetingWithDecision>(path), [path]);
+  useEffect(() => () => forget(path), [path]);
   const title = meeting.status === 'ready' ? meeting.data.meeting.subject : 'Meeting';
   return (
     <Page title={title} intro={<Link to="/meetings">All meetings</Link>}>
+      {scheduled === undefined ? null : <JustScheduled scheduled={scheduled} />}
       <Loaded resource={meeting}>
         {(answer) => <MeetingView key={answer.meeting.id} answer={answer} />}
       </Loaded>

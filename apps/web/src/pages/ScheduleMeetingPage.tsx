@@ -7,17 +7,17 @@ import { namesFor, useCatalog, type Catalog } from '../app/catalog.ts';
 import { useAction, useResource } from '../app/hooks.ts';
 import { useSession } from '../app/session.tsx';
 import { hrefOf } from '../app/routes.ts';
-import { Link } from '../app/router.tsx';
+import { Link, navigate } from '../app/router.tsx';
+import { leaveFor } from '../app/flash.ts';
 import { ApiError } from '../api/http.ts';
 import { listDirectory, previewMeeting, scheduleMeeting } from '../api/meetings.ts';
-import type { MeetingWithDecision } from '../api/types.ts';
 import { E2eeToggle } from '../components/E2eeToggle.tsx';
 import { LockIcon } from '../components/LockIcon.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { CheckboxField, SelectField, TextField } from '../components/fields.tsx';
 import { Loaded, Page } from '../components/Page.tsx';
 import { ReasonList } from '../components/ReasonList.tsx';
-import { e2eeBecause, e2eeSummary } from '../model/e2eeWords.ts';
+import { e2eeBecause } from '../model/e2eeWords.ts';
 import { onState, toggleView, type Previews } from '../model/e2eeToggle.ts';
 import { fieldHints } from '../model/fieldErrors.ts';
 import { meetingTypeName, optionName } from '../model/names.ts';
@@ -111,7 +111,6 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
   const [form, setForm] = useState<ScheduleForm>(emptyScheduleForm);
   const { state: preview, fresh } = usePreviews(form);
   const submit = useAction();
-  const [result, setResult] = useState<MeetingWithDecision | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
 
   const template = catalog.templates.find((t) => t.id === form.template) ?? null;
@@ -135,14 +134,17 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
   ]);
 
   useEffect(() => {
-    if (result || submit.error) resultRef.current?.focus();
-  }, [result, submit.error]);
+    if (submit.error) resultRef.current?.focus();
+  }, [submit.error]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setResult(null);
     void submit.run(async () => {
-      setResult(await scheduleMeeting(toRequest(form, 'schedule')));
+      const scheduled = await scheduleMeeting(toRequest(form, 'schedule'));
+      // On to the new meeting's page, which says what was decided (app/flash.ts).
+      const page = hrefOf({ kind: 'meeting', id: scheduled.meeting.id });
+      leaveFor(page, scheduled);
+      navigate(page);
     });
   };
 
@@ -157,18 +159,6 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
   return (
     <>
       <div ref={resultRef} tabIndex={-1} className="result-anchor">
-        {result ? (
-          <div className="notice notice-success" role="status">
-            <p className="notice-title">
-              Scheduled “{result.meeting.subject}”.{' '}
-              {e2eeSummary(result.meeting.endToEndEncryption, names)}
-            </p>
-            <ReasonList reasons={result.decision.reasons} />
-            <p>
-              <Link to={hrefOf({ kind: 'meeting', id: result.meeting.id })}>Open the meeting</Link>
-            </p>
-          </div>
-        ) : null}
         {submit.error ? (
           <ErrorMessage
             error={submit.error}
