@@ -1,6 +1,7 @@
 // Entry of the `conclave` command: builds the command tree and turns every failure into a clear
 // message and an exit code, never a stack trace. With --json, failures are one JSON object on
 // stderr so scripts can read the code.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.ts';
 import { CliError } from './errors.ts';
@@ -9,6 +10,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   const json = options.json === true;
   const program = new Command('conclave')
     .description('Conclave: meetings with end-to-end encryption an organization can govern.')
+    .version(cliVersion(), '-V, --version', 'print the version of this conclave command')
     .showHelpAfterError(json ? false : '(add --help for usage and examples)')
     .exitOverride();
   // Set before the commands are added, so every subcommand inherits it; with --json, main()
@@ -64,4 +66,12 @@ function writeJsonError(code: string, message: string, exitCode: number, error?:
     },
   };
   process.stderr.write(`${JSON.stringify(body)}\n`);
+}
+
+/** The CLI package's own version (apps/cli/package.json), read once. */
+function cliVersion(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
 }

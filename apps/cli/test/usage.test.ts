@@ -80,7 +80,38 @@ describe('without a sign-in', () => {
   });
 });
 
+describe('conclave --version', () => {
+  it('prints the version of the command', async () => {
+    const dir = await tempDir('version');
+    try {
+      const result = await runCli(['--version'], { configDir: dir.path });
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
 describe('a server that is not there', () => {
+  it('sign-in says so before asking for a password, finding the server in CONCLAVE_SERVER', async () => {
+    const dir = await tempDir('sign-in-refused');
+    try {
+      const server = `http://127.0.0.1:${await closedPort()}`;
+      const result = await runCli(['sign-in', '--email', 'admin@example.org'], {
+        configDir: dir.path,
+        env: { CONCLAVE_SERVER: server },
+        stdin: 'a password nobody should have typed\n',
+      });
+      expect(result.code).toBe(5);
+      expect(result.stderr).toContain(`cannot reach the Conclave server at ${server}`);
+      expect(result.stderr).not.toContain('Password for');
+      expectNoStack(result.stderr);
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it('exits 5 naming the URL', async () => {
     const dir = await tempDir('refused');
     try {

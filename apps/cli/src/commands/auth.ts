@@ -1,5 +1,5 @@
 // `conclave sign-in`, `sign-out` and `whoami`: the stored session every server command uses.
-// `sign-in --sso` opens the session through the organisation's identity provider instead of a
+// `sign-in --sso` opens the session through the organization's identity provider instead of a
 // password (../auth/sso-loopback.ts); either way it is stored and reported the same.
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -109,9 +109,11 @@ interface OpenedSession {
 }
 
 async function signInWithPassword(server: string, flags: SignInFlags): Promise<OpenedSession> {
+  const api = new ApiClient({ server });
+  // Nobody should type a password for a server that is not there (or is not Conclave).
+  await api.get('/healthz');
   const password = await readPassword(flags, `Password for ${flags.email}: `);
   progress(flags, `Signing in to ${server}…`);
-  const api = new ApiClient({ server });
   const device = { server, email: flags.email, organization: flags.organization };
   const deviceToken = await readDeviceToken(device);
   const response = await api.post<SignInResponse>('/api/auth/sign-in', {
