@@ -105,11 +105,7 @@ describe('backup and restore (SQLite)', () => {
     try {
       expect(running.firstAdmin).toBeUndefined();
       // The restored accounts sign in with the passwords they had.
-      const admin = await signInAs(
-        running.url,
-        'admin',
-        passwords['admin@demo.conclave.local'] ?? '',
-      );
+      const admin = await signInAs(running.url, 'admin', passwords['admin@conclave.local'] ?? '');
       const users = ok(
         await client(running.url, admin.token)('GET', '/api/admin/users'),
         z.object({ users: z.array(z.object({ id: z.string() })) }),

@@ -48,7 +48,7 @@ describe('log lines', () => {
     const requestId = wrong.headers.get('x-request-id') ?? '';
     expect(requestId).toMatch(/^[0-9a-f]{16}$/);
 
-    const admin = await signInAs(server.url, 'admin', passwords['admin@demo.conclave.local'] ?? '');
+    const admin = await signInAs(server.url, 'admin', passwords['admin@conclave.local'] ?? '');
     const created = await admin.call('POST', '/api/admin/users', {
       email: 'zelda.quietly@example.org',
       displayName: 'Zelda Quietly',

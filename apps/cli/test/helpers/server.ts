@@ -13,7 +13,8 @@ export interface TestServer {
 /** Cheap password hashing: sign-ins are not what these tests measure. */
 export const testPasswordCost = { N: 1024, r: 8, p: 1 };
 
-export async function startTestServer(): Promise<TestServer> {
+/** `demo`: seed the demo organization instead (its admin is the first admin). */
+export async function startTestServer(options: { demo?: boolean } = {}): Promise<TestServer> {
   const data = await tempDir('data');
   let running: RunningServer;
   try {
@@ -23,6 +24,7 @@ export async function startTestServer(): Promise<TestServer> {
       dataDir: data.path,
       passwordCost: testPasswordCost,
       log: () => {},
+      ...(options.demo === true ? { demo: true } : {}),
     });
   } catch (error) {
     await data.remove();

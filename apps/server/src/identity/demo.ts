@@ -1,10 +1,10 @@
-// A demo organisation to try the governance rules on: users with and without the licence, groups
+// A demo organization to try the governance rules on: users with and without the licence, groups
 // finance and legal, a NoE2EE policy on finance, compliance recording on legal, a "Sensitive"
 // template that locks E2EE on and a "Highly confidential" label that applies it.
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Store } from '../storage/store.ts';
-import type { Credentials } from './first-run.ts';
+import { defaultAdminEmail, type Credentials } from './first-run.ts';
 import type { ScryptCost } from './passwords.ts';
 import { createTenant, createUser } from './provisioning.ts';
 
@@ -17,10 +17,12 @@ export interface DemoSignIn extends Credentials {
 const people = [
   {
     key: 'admin',
+    // The same address a fresh server's first admin has: the README's walk-through works on both.
+    email: defaultAdminEmail,
     name: 'Ada Admin',
     role: 'admin',
     premium: true,
-    note: 'admin of the demo organisation',
+    note: 'admin of the demo organization',
   },
   {
     key: 'alice',
@@ -64,7 +66,7 @@ export async function seedDemo(deps: {
       store,
       tenantId,
       {
-        email: `${person.key}@${demoDomain}`,
+        email: 'email' in person ? person.email : `${person.key}@${demoDomain}`,
         displayName: person.name,
         role: person.role,
         premium: person.premium,

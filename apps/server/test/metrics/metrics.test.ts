@@ -2,7 +2,7 @@
 // then a scrape that shows what happened — and no identity, meeting id or title anywhere in it.
 // The token guards the route (401 without it); the separate loopback port serves the same registry.
 import { describe, expect, it } from 'vitest';
-import { startedMeeting } from '../realtime/support/deployment.ts';
+import { emailOf, startedMeeting } from '../realtime/support/deployment.ts';
 import { deploymentForFile } from '../realtime/support/file-deployment.ts';
 import { converged } from '../realtime/support/mls-client.ts';
 
@@ -83,7 +83,7 @@ describe('/metrics', () => {
       alice.deviceId,
       dave.participantId ?? 'no-participant-id',
       ...(['admin', 'alice', 'bob', 'carol', 'dave'] as const).flatMap((p) => [
-        `${p}@demo.conclave.local`,
+        emailOf(p),
         world.people[p].userId,
       ]),
       'Dave Director',

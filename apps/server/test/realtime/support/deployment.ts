@@ -1,4 +1,4 @@
-// A real server on a fresh SQLite directory, seeded with the demo organisation (dave: premium,
+// A real server on a fresh SQLite directory, seeded with the demo organization (dave: premium,
 // may hold E2EE meetings; carol: under compliance recording; alice, bob, admin), and the HTTP steps
 // the realtime tests need: sign in, register a device, schedule and start meetings, place calls.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +32,9 @@ export interface Deployment {
   close(): Promise<void>;
 }
 
-const emailOf = (person: DemoPerson) => `${person}@demo.conclave.local`;
+// The demo's admin has the address a fresh server's first admin has (the README works on both).
+export const emailOf = (person: DemoPerson) =>
+  person === 'admin' ? 'admin@conclave.local' : `${person}@demo.conclave.local`;
 
 /** Realtime defaults for tests: fast batching and fallback, no periodic update unless asked. */
 export const testRealtime: RealtimeOptions = {
@@ -97,7 +99,7 @@ export async function registerDevice(
   return ok(reply, deviceResponseSchema, 201).device.id;
 }
 
-/** Schedules and starts a meeting organised by `session`. */
+/** Schedules and starts a meeting organized by `session`. */
 export async function startedMeeting(
   session: Session,
   options: { e2ee: boolean; subject?: string },
