@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConclaveClient, MeetingEvents } from '@conclave/client';
 import { settledCode } from './support/media.ts';
-import { hostAndHeadlessGuest } from './support/roomPeople.ts';
+import {
+  api,
+  hostAndHeadlessGuest,
+  licensedPerson,
+  startedMeeting,
+  type Person,
+} from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
 
 let world: RoomWorld;
@@ -39,7 +45,9 @@ describe('removing a participant from the room', () => {
     const code = await settledCode(page);
 
     const bobRow = people.getByRole('listitem').filter({ hasText: 'Bob' });
-    await bobRow.getByRole('button', { name: 'Remove' }).click();
+    // Every control names what it acts on: one of several Remove buttons is "Remove Bob".
+    await bobRow.getByRole('button', { name: 'Remove Bob', exact: true }).click();
+    expect(await bobRow.getByLabel('Key fingerprint of Bob', { exact: true }).count()).toBe(1);
     await bobRow.getByRole('button', { name: 'Yes, remove' }).click();
 
     expect(await bobRemoved).toEqual({ reason: 'removed-by-organizer' });
@@ -47,5 +55,25 @@ describe('removing a participant from the room', () => {
     expect(await settledCode(page, code)).not.toBe(code);
     expect(await people.getByRole('alert').count()).toBe(0);
     await world.screenshot(page, 'room-removed.png');
+  });
+
+  it('tells everyone in the room when the organizer ends the meeting', async () => {
+    const [erin, frank] = (await Promise.all(
+      ['Erin', 'Frank'].map((name) => licensedPerson(world.url, world.adminToken, name)),
+    )) as [Person, Person];
+    const meetingId = await startedMeeting(world.url, erin, [frank], true, 'Ends on time');
+    const page = await world.newPage();
+    world.screenshotsOnFailure({ frank: page });
+    await page.goto(`${world.url}/meetings/${meetingId}/room`);
+    await world.signIn(page, frank);
+    await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
+    await page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
+
+    await api(world.url, erin.token, 'POST', `/api/meetings/${meetingId}/end`);
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'The meeting has ended.' })
+      .waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('toolbar', { name: 'Meeting controls' }).count()).toBe(0);
   });
 });

@@ -4,6 +4,11 @@ import { useId, useState } from 'react';
 
 interface ConfirmButtonProps {
   label: string;
+  /**
+   * The button's accessible name when its label alone is ambiguous in a list: "Remove Bob
+   * Participant", not one of several "Remove" buttons.
+   */
+  name?: string;
   /** "Delete the policy 'Sales'?" */
   question: string;
   onConfirm: () => void;
@@ -12,7 +17,14 @@ interface ConfirmButtonProps {
   refusal?: string | null;
 }
 
-export function ConfirmButton({ label, question, onConfirm, busy, refusal }: ConfirmButtonProps) {
+export function ConfirmButton({
+  label,
+  name,
+  question,
+  onConfirm,
+  busy,
+  refusal,
+}: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false);
   const [explaining, setExplaining] = useState(false);
   const id = useId();
@@ -23,6 +35,7 @@ export function ConfirmButton({ label, question, onConfirm, busy, refusal }: Con
           type="button"
           className="button button-small"
           aria-disabled="true"
+          aria-label={name}
           aria-describedby={explaining ? id : undefined}
           onClick={() => setExplaining(true)}
         >
@@ -41,6 +54,7 @@ export function ConfirmButton({ label, question, onConfirm, busy, refusal }: Con
       <button
         type="button"
         className="button button-small button-danger"
+        aria-label={name}
         onClick={() => setAsking(true)}
       >
         {label}

@@ -79,13 +79,14 @@ export function ParticipantList({
                 </span>
               ) : null}
               {member.fingerprint ? (
-                <code className="fingerprint" aria-label="Key fingerprint">
+                <code className="fingerprint" aria-label={`Key fingerprint of ${name}`}>
                   {member.fingerprint}
                 </code>
               ) : null}
               {removable ? (
                 <ConfirmButton
                   label="Remove"
+                  name={`Remove ${name}`}
                   question={`Remove ${name} from this meeting? They cannot rejoin while it runs.`}
                   busy={busy !== null && busy === member.participantId}
                   refusal={
