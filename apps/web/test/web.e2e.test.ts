@@ -403,17 +403,28 @@ describe('the Conclave web app', () => {
     );
     await screenshot(page, '22-meeting-detail');
 
-    // A template that requires E2EE the policy forbids: rejected, and every reason is listed.
+    // A template that requires E2EE the policy forbids: the form does not contradict itself — the
+    // switch is not "On", every reason is listed once, and "Schedule" is disabled with the reason.
     await visit(page, '/meetings/new', 'Schedule a meeting');
     await page.getByLabel('Subject').fill('Sensitive sync');
     await page.getByLabel('Template').selectOption({ label: 'Sensitive' });
-    await page.locator('.e2ee-toggle[data-state="required-unavailable"]').waitFor();
-    await page.getByRole('button', { name: 'Schedule meeting' }).click();
-    const rejection = page.getByRole('alert').filter({ hasText: 'This meeting was not scheduled' });
-    await rejection.waitFor();
-    const rejected = await textOf(rejection);
-    expect(rejected).toContain('TEMPLATE_REQUIRES_E2EE');
-    expect(rejected).toContain('E2EE_POLICY_DISABLED');
+    const required = page.locator('.e2ee-toggle[data-state="required-unavailable"]');
+    await required.waitFor();
+    expect(
+      await page
+        .getByRole('switch', { name: 'End-to-end encryption' })
+        .getAttribute('aria-checked'),
+    ).toBe('false');
+    const reasons = await textOf(required);
+    expect(reasons).toContain('TEMPLATE_REQUIRES_E2EE');
+    expect(reasons).toContain('E2EE_POLICY_DISABLED');
+    expect(await page.getByText('E2EE_POLICY_DISABLED').count()).toBe(1);
+    const schedule = page.getByRole('button', { name: 'Schedule meeting' });
+    expect(await schedule.isDisabled()).toBe(true);
+    const why = (await schedule.getAttribute('aria-describedby')) ?? '';
+    expect(await textOf(page.locator(`[id="${why}"]`))).toBe(
+      "Required by the meeting template 'Sensitive', but you cannot hold end-to-end encrypted meetings (the reasons are above), so this meeting cannot be scheduled.",
+    );
     await screenshot(page, '23-schedule-rejected');
 
     // A 1:1 call with the admin: standard encryption, and why.

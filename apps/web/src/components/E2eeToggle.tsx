@@ -92,9 +92,10 @@ export function E2eeToggle({ view, onChange }: E2eeToggleProps) {
     case 'requiredButUnavailable':
       return (
         <div className="e2ee-toggle" data-state="required-unavailable">
+          {/* Not "On": this meeting cannot be encrypted, and it will not be scheduled at all. */}
           <Switch
             label={label}
-            checked
+            checked={false}
             disabled
             onChange={onChange}
             describedBy={explanation}

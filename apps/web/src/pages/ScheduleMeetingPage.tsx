@@ -153,6 +153,12 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
     ...('reasons' in toggle ? toggle.reasons.map((r) => r.message) : []),
     ...options.flatMap((view) => (view.problem ? [view.problem] : [])),
   ]);
+  // E2EE is required here but this organizer cannot have it: the server would refuse the meeting
+  // whatever else is chosen (409, the reasons the switch lists), so the button says so instead.
+  const blocked =
+    toggle.kind === 'requiredButUnavailable'
+      ? `${toggle.sentence}, but you cannot hold end-to-end encrypted meetings (the reasons are above), so this meeting cannot be scheduled.`
+      : null;
   const rejectedNow =
     actual?.outcome === 'rejected' ? actual.reasons.filter((r) => !shown.has(r.message)) : [];
 
@@ -265,12 +271,22 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
         ) : null}
 
         <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={submit.busy}>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={submit.busy || blocked !== null}
+            aria-describedby={blocked === null ? undefined : 'schedule-blocked'}
+          >
             {submit.busy ? 'Scheduling…' : 'Schedule meeting'}
           </button>
           <Link to="/meetings" className="button button-quiet">
             Cancel
           </Link>
+          {blocked === null ? null : (
+            <p className="field-hint" id="schedule-blocked">
+              {blocked}
+            </p>
+          )}
         </div>
       </form>
     </>
