@@ -638,6 +638,27 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
         'CONFLICT',
       );
       expect(errorCodes(locking)).toEqual(['FEATURE_UNAVAILABLE_IN_E2EE']);
+
+      // A bad name is refused with a sentence about the name, not "the request body is not valid".
+      const badName = fails(
+        await org.admin.call('POST', '/api/admin/encryption-policies', {
+          name: 'Board/M&A',
+          meetingEndToEndEncryption: 'Disabled',
+          callingEndToEndEncryption: 'Disabled',
+        }),
+        400,
+        'INVALID_INPUT',
+      );
+      expect(badName.message).toBe(
+        'A policy name may contain letters, digits, spaces, dots, dashes or underscores, and starts with a letter or digit.',
+      );
+      expect(badName.fields?.map((f) => f.path)).toEqual(['$.name']);
+      const badId = fails(
+        await org.admin.call('POST', '/api/admin/labels', { id: 'Top Secret', name: 'x' }),
+        400,
+        'INVALID_INPUT',
+      );
+      expect(badId.message).toMatch(/^An id may contain 1 to 64 lowercase letters/);
     });
 
     it('changes tenant E2EE settings, keeping the platforms that can never do E2EE blocked', async () => {

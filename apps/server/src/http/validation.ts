@@ -30,7 +30,11 @@ export function parseInput<S extends z.ZodType>(
       ? issue.keys.map((key) => ({ path: name([...issue.path, key]), message: 'unknown field' }))
       : [{ path: name(issue.path), message: issue.message }],
   );
-  return failInvalid(`The ${where} is not valid.`, fields);
+  // One problem said as a sentence (the schemas' own words for names and ids) is the message a
+  // person reads; otherwise a summary, with every problem per field beside it.
+  const only = fields.length === 1 ? fields[0]?.message : undefined;
+  const lead = only !== undefined && /^[A-Z].*[.!?]$/su.test(only) ? only : undefined;
+  return failInvalid(lead ?? `The ${where} is not valid.`, fields);
 }
 
 function failInvalid(message: string, fields: FieldProblem[]): never {

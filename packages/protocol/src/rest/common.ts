@@ -7,16 +7,19 @@ export const pathIdSchema = z.string().min(1).max(200);
 /** An id an admin may choose for a group, template or label (`finance`, `highly-confidential`). */
 export const slugSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use 1-64 lowercase letters, digits, - or _');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,63}$/,
+    'An id may contain 1 to 64 lowercase letters, digits, dashes or underscores, and starts with a letter or digit.',
+  );
 
 /** A policy name, used in URLs: letters, digits, space, dot, dash, underscore. */
 export const policyNameSchema = z
   .string()
-  .min(1)
-  .max(64)
+  .min(1, 'A policy name cannot be empty.')
+  .max(64, 'A policy name has at most 64 characters.')
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
-    'use letters, digits, spaces, dots, dashes or underscores',
+    'A policy name may contain letters, digits, spaces, dots, dashes or underscores, and starts with a letter or digit.',
   );
 
 export const displayNameSchema = z.string().trim().min(1).max(128);
