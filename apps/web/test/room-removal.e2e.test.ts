@@ -67,7 +67,29 @@ describe('removing a participant from the room', () => {
     await page.goto(`${world.url}/meetings/${meetingId}/room`);
     await world.signIn(page, frank);
     await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
-    await page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
+    const controls = page.getByRole('toolbar', { name: 'Meeting controls' });
+    await controls.waitFor({ timeout: 20_000 });
+
+    // On a phone-sized screen the whole room stacks up, and the controls stay in reach wherever
+    // the participant has scrolled to.
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1280, height: 560 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const to of ['top', 'bottom'] as const) {
+        await page.evaluate((where) => {
+          window.scrollTo(0, where === 'top' ? 0 : document.body.scrollHeight);
+        }, to);
+        await expect.poll(() => controls.boundingBox()).not.toBeNull();
+        const box = (await controls.boundingBox())!;
+        expect(box.y, `${viewport.width}px, scrolled to the ${to}`).toBeGreaterThanOrEqual(0);
+        expect(box.y + box.height, `${viewport.width}px, ${to}`).toBeLessThanOrEqual(
+          viewport.height + 1,
+        );
+      }
+      if (viewport.width === 390) await world.screenshot(page, 'room-phone.png');
+    }
 
     await api(world.url, erin.token, 'POST', `/api/meetings/${meetingId}/end`);
     await page
