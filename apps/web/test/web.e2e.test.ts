@@ -191,6 +191,18 @@ describe('the Conclave web app', () => {
     await row.waitFor();
     expect(await textOf(row)).toContain('Yes');
 
+    // Search and filters: the organizer by part of the email, then gone under "No Premium".
+    const finder = adminPage.getByRole('search', { name: 'Find users' });
+    await finder.getByLabel('Search by name or email').fill(organizer.email.split('@')[0]!);
+    const table = adminPage.getByRole('table', { name: /^Users \(1 of \d+\)$/ });
+    await table.waitFor();
+    expect(await table.getByRole('row', { name: new RegExp(organizer.name) }).count()).toBe(1);
+    await finder.getByLabel('Licence').selectOption('none');
+    await adminPage.getByText('No user matches these filters.').waitFor();
+    await finder.getByLabel('Licence').selectOption('any');
+    await finder.getByLabel('Search by name or email').fill('');
+    await adminPage.getByRole('table', { name: 'Users' }).waitFor();
+
     // A bad email comes back as a hint on the field itself.
     await form.getByLabel('Display name').fill('Broken');
     await form.getByLabel('Email').fill('not-an-email');

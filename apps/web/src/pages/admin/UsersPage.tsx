@@ -14,6 +14,7 @@ import { Notice, StatusLine } from '../../components/Notice.tsx';
 import { Loaded, Page, Section } from '../../components/Page.tsx';
 import { fieldHints } from '../../model/fieldErrors.ts';
 import { describePolicySource } from '../../model/whatIf.ts';
+import { filterUsers, isFiltered, noFilter, type UserFilter } from '../../model/userFilter.ts';
 
 const roleChoices: { value: Role; label: string }[] = [
   { value: 'user', label: 'User' },
@@ -189,6 +190,48 @@ function EffectivePolicyCell({ user, people }: { user: User; people: People | nu
   );
 }
 
+/** Search and filters above the table: what an admin of a few hundred people needs first. */
+function UserFilterBar({
+  filter,
+  setFilter,
+  people,
+}: {
+  filter: UserFilter;
+  setFilter: (filter: UserFilter) => void;
+  people: People | null;
+}) {
+  const groupChoices = [
+    { value: '', label: 'Any group' },
+    ...(people?.groups ?? []).map((g) => ({ value: g.id, label: g.name })),
+  ];
+  return (
+    <div className="form-row user-filter" role="search" aria-label="Find users">
+      <TextField
+        label="Search by name or email"
+        type="search"
+        value={filter.text}
+        onChange={(text) => setFilter({ ...filter, text })}
+      />
+      <SelectField<UserFilter['licence']>
+        label="Licence"
+        value={filter.licence}
+        choices={[
+          { value: 'any', label: 'Any licence' },
+          { value: 'premium', label: 'Premium' },
+          { value: 'none', label: 'No Premium licence' },
+        ]}
+        onChange={(licence) => setFilter({ ...filter, licence })}
+      />
+      <SelectField<string>
+        label="Group"
+        value={filter.group}
+        choices={groupChoices}
+        onChange={(group) => setFilter({ ...filter, group })}
+      />
+    </div>
+  );
+}
+
 export function UsersPage() {
   const { user: me } = useSession();
   const people = usePeople();
@@ -199,6 +242,7 @@ export function UsersPage() {
   const create = useAction();
   const remove = useAction();
   const [status, setStatus] = useState<string | null>(null);
+  const [filter, setFilter] = useState<UserFilter>(noFilter);
   const hints = fieldHints(create.error instanceof ApiError ? create.error.fields : [], userFields);
   const known = people.status === 'ready' ? people.data : null;
 
@@ -224,13 +268,18 @@ export function UsersPage() {
     >
       <StatusLine message={status} />
       <ErrorMessage error={remove.error} />
+      <UserFilterBar filter={filter} setFilter={setFilter} people={known} />
       <Loaded resource={list}>
         {(rows) => (
           <DataTable
-            caption="Users"
-            rows={rows}
+            caption={
+              isFiltered(filter)
+                ? `Users (${filterUsers(rows, filter).length} of ${rows.length})`
+                : 'Users'
+            }
+            rows={filterUsers(rows, filter)}
             rowKey={(u) => u.id}
-            empty="No users."
+            empty={isFiltered(filter) ? 'No user matches these filters.' : 'No users.'}
             columns={[
               { header: 'Name', rowHeader: true, cell: (u) => u.displayName },
               { header: 'Email', cell: (u) => u.email },
@@ -261,6 +310,7 @@ export function UsersPage() {
                     </button>
                     <ConfirmButton
                       label="Delete"
+                      name={`Delete ${u.displayName}`}
                       question={`Delete ${u.displayName}?`}
                       busy={remove.busy}
                       refusal={
