@@ -400,6 +400,27 @@ describe('the Conclave web app', () => {
     await done.waitFor();
     expect(await textOf(done)).toContain("Required by the sensitivity label 'Highly confidential'");
 
+    // A join link to copy; opened signed out, it leads through sign-in back to the meeting.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: front.url,
+    });
+    const link = await page.getByLabel('Join link').inputValue();
+    expect(link).toMatch(new RegExp(`^${front.url}/meetings/[^/]+/room$`));
+    await page.getByRole('button', { name: 'Copy join link' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied the join link.' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    const stranger = await newPage();
+    try {
+      await stranger.page.goto(link);
+      await stranger.page.getByLabel('Email').fill(organizer.email);
+      await stranger.page.getByLabel('Password').fill(organizer.password);
+      await stranger.page.getByRole('button', { name: 'Sign in' }).click();
+      await stranger.page.getByRole('button', { name: /^Join with camera/ }).waitFor();
+      expect(stranger.page.url()).toBe(link);
+    } finally {
+      await stranger.context.close();
+    }
+
     // The meeting page: E2EE with its source, and "Record" says why not.
     await page.getByRole('button', { name: 'Record' }).press('Enter');
     await page

@@ -20,6 +20,7 @@ import {
 } from '../api/meetings.ts';
 import type { Meeting, MeetingWithDecision } from '../api/types.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { JoinLink } from '../components/JoinLink.tsx';
 import { CheckboxField } from '../components/fields.tsx';
 import { LockIcon } from '../components/LockIcon.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -284,6 +285,9 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
       </Section>
 
       <Section title="Take part">
+        {meeting.state !== 'ended' ? (
+          <JoinLink path={hrefOf({ kind: 'room', id: meeting.id })} />
+        ) : null}
         <div className="button-row">
           {meeting.state !== 'ended' ? (
             <Link to={hrefOf({ kind: 'room', id: meeting.id })} className="button button-primary">
