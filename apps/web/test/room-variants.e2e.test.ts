@@ -19,6 +19,7 @@ import {
 } from './support/media.ts';
 import { api, licensedPerson, startedMeeting, type Person } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
+import { initialsOf } from '../src/room/stage.ts';
 
 let world: RoomWorld;
 type Features = Partial<Record<string, { enabled: boolean }>>;
@@ -266,6 +267,8 @@ describe('an end-to-end encrypted meeting', () => {
     await alicePage.getByRole('button', { name: 'Stop camera' }).click();
     await expect.poll(() => camera.textContent(), { timeout: PROMPTLY }).toContain('Camera off');
     expect(await camera.getAttribute('data-announced')).toBe('off');
+    // Who is there without a picture: her initials over the dark tile.
+    expect(await camera.locator('.room-tile-initials').textContent()).toBe(initialsOf(alice.name));
     expect(await litPixels(bobPage, alice, 'camera')).toBe(0);
     await world.screenshot(bobPage, 'room-camera-off.png');
 

@@ -6,7 +6,19 @@
 import type { MediaState, RosterMember } from '@conclave/client';
 import { useEffect, useRef } from 'react';
 import type { Receiver, RemoteStream } from './receiver.ts';
-import { stageOf, type AudioStatus, type VideoTile } from './stage.ts';
+import { initialsOf, stageOf, type AudioStatus, type VideoTile } from './stage.ts';
+
+/** Who is there when there is no picture: their initials, and why ("Camera off"). */
+function NoPicture({ name, words }: { name: string; words: string }) {
+  return (
+    <div className="room-tile-off">
+      <span className="room-tile-initials" aria-hidden="true">
+        {initialsOf(name)}
+      </span>
+      <p>{words}</p>
+    </div>
+  );
+}
 
 function LocalTile({ stream, cameraOn }: { stream: MediaStream | null; cameraOn: boolean }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -56,7 +68,7 @@ function RemoteTile({ tile, receiver }: { tile: VideoTile; receiver: Receiver })
         aria-label={`Video of ${tile.name}`}
         data-decoded={stream.decoded}
       />
-      {tile.overlay === null ? null : <p className="room-tile-off">{tile.overlay}</p>}
+      {tile.overlay === null ? null : <NoPicture name={tile.name} words={tile.overlay} />}
       <figcaption>
         {tile.name}
         {tile.audio ? <AudioLine audio={tile.audio} userId={stream.sender.userId} /> : null}
@@ -96,7 +108,7 @@ export function Tiles({
           data-user-id={voice.userId}
           data-kind="voice"
         >
-          <p className="room-tile-off">{voice.overlay}</p>
+          <NoPicture name={voice.name} words={voice.overlay} />
           <figcaption>
             {voice.name}
             {voice.audio ? <AudioLine audio={voice.audio} userId={voice.userId} /> : null}

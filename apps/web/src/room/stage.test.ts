@@ -3,7 +3,7 @@
 import type { MediaState, RosterMember } from '@conclave/client';
 import { describe, expect, it } from 'vitest';
 import type { RemoteStream } from './receiver.ts';
-import { audioStatus, stageOf, videoOverlay } from './stage.ts';
+import { audioStatus, initialsOf, stageOf, videoOverlay } from './stage.ts';
 
 const stream = (
   kind: RemoteStream['kind'],
@@ -99,5 +99,14 @@ describe('the stage', () => {
       ['n4', 'No video', 'audio arriving', 'frames'],
       ['n9', 'No video', 'audio arriving', 'frames'],
     ]);
+  });
+});
+
+describe('a tile without a picture', () => {
+  it("shows the person's initials", () => {
+    expect(initialsOf('Bob Basic')).toBe('BB');
+    expect(initialsOf('zoë ångström maria')).toBe('ZÅ');
+    expect(initialsOf('Alice (alice@example.org)')).toBe('A');
+    expect(initialsOf('   ')).toBe('?');
   });
 });

@@ -135,3 +135,17 @@ export function stageOf(
   }
   return { videos, voices };
 }
+
+/** The letters on a tile without a picture: "Bob Basic" → "BB", "Zoë" → "Z", "" → "?". */
+export function initialsOf(name: string): string {
+  const words = name
+    .replace(/\(.*\)/gu, '')
+    .trim()
+    .split(/\s+/u)
+    .filter(Boolean);
+  const letters = words
+    .slice(0, 2)
+    .map((word) => [...word][0] ?? '')
+    .join('');
+  return letters === '' ? '?' : letters.toLocaleUpperCase();
+}
