@@ -35,6 +35,8 @@ export async function run(bench: Bench): Promise<void> {
   const workers = Number(process.env.CONCLAVE_BENCH_WORKERS ?? '2');
   const cluster = await TestCluster.start(undefined, {
     CONCLAVE_TEST_SIGN_INS_PER_ADDRESS: String(participants + 100),
+    // The product's commit time-outs and batching, not the tests' short ones.
+    CONCLAVE_TEST_PRODUCT_TIMERS: '1',
   });
   try {
     const admin = cluster.admin;

@@ -9,12 +9,19 @@ import { relayNoticeForwarder } from '../realtime/relay-notices.ts';
 import { roomKey } from '../realtime/room.ts';
 import type { LeaveHow } from '../realtime/room-types.ts';
 import { decodeJson, encodeJson } from './json.ts';
+import type { Logger } from '../log.ts';
 import type { ClusterLink } from './link.ts';
 import { subjects } from './subjects.ts';
-import type { GatewaySignal, HostSignal, JoinAnswer } from './wire.ts';
+import type { GatewayFanOut, GatewaySignal, HostSignal, JoinAnswer } from './wire.ts';
 
-/** A host that does not answer a join in this time is treated as gone for this join. */
-const JOIN_TIMEOUT_MS = 15_000;
+/**
+ * A host that does not answer a join in this time is treated as gone for this join. A host that
+ * is gone is found sooner (no responders, or its heartbeats stop: ./liveness.ts); a live host in a
+ * join storm decides joins one at a time, so this waits as long as a client would. Shorter, and a
+ * busy host's queued joins time out, their clients reconnect and join again behind them — a storm
+ * that feeds itself.
+ */
+const JOIN_TIMEOUT_MS = 120_000;
 
 interface Forwarded {
   readonly conn: string;
@@ -29,8 +36,17 @@ interface Forwarded {
 
 export type RemoteJoin = 'done' | 'moved';
 
+/** Given-up joins remembered so a late admission is undone (oldest forgotten past this). */
+const ABANDONED_KEPT = 10_000;
+
 export class GatewaySide {
   private readonly forwarded = new Map<string, Forwarded>();
+  /**
+   * Joins this gateway gave up on (unanswered, or asked while the link was down) whose client
+   * joins again: should the host admit one after all, it is told at once that the socket left —
+   * otherwise a participant nobody is connected as would stay in its room.
+   */
+  private readonly abandoned = new Map<string, Forwarded>();
   private nextConn = 0;
   private readonly unsubscribe: Array<() => void>;
 
@@ -38,10 +54,11 @@ export class GatewaySide {
     private readonly link: ClusterLink,
     private readonly nodeId: string,
     private readonly relay: MediaRelay,
+    private readonly log: Logger,
   ) {
     this.unsubscribe = [
       link.subscribe(subjects.gatewaySignal(nodeId), (_s, data) =>
-        this.signal(decodeJson(data) as GatewaySignal | undefined),
+        this.signal(decodeJson(data) as GatewaySignal | GatewayFanOut | undefined),
       ),
     ];
   }
@@ -81,8 +98,15 @@ export class GatewaySide {
     } catch {
       answer = undefined;
     }
+    if (this.abandoned.has(conn)) {
+      if (answer !== undefined) this.abandoned.delete(conn);
+      if (answer?.ok === true) this.toHost(entry, { op: 'leave', how: 'disconnected' });
+      return 'done';
+    }
     if (entry.room === undefined) this.forwarded.delete(conn);
     if (answer === undefined) {
+      this.log.info('cluster: a join went unanswered', { host });
+      this.abandon(entry);
       // The host is gone but not yet known to be (a node is lost after a few missed heartbeats):
       // the client reconnects and joins again, by then routed to a live host.
       restart();
@@ -114,13 +138,42 @@ export class GatewaySide {
     }
   }
 
+  /** Joins still waiting for their host's answer are given up: their clients join again. */
+  unansweredJoinsLost(): void {
+    for (const entry of [...this.forwarded.values()]) {
+      if (entry.room !== undefined) continue;
+      this.forwarded.delete(entry.conn);
+      this.abandon(entry);
+      entry.restart();
+    }
+  }
+
+  private abandon(entry: Forwarded): void {
+    if (this.abandoned.size >= ABANDONED_KEPT) {
+      const oldest = this.abandoned.keys().next();
+      if (oldest.done !== true) this.abandoned.delete(oldest.value);
+    }
+    this.abandoned.set(entry.conn, entry);
+  }
+
   close(): void {
     for (const stop of this.unsubscribe) stop();
   }
 
-  private signal(signal: GatewaySignal | undefined): void {
-    const entry = signal === undefined ? undefined : this.forwarded.get(signal.conn);
-    if (signal === undefined || entry === undefined) return;
+  private signal(signal: GatewaySignal | GatewayFanOut | undefined): void {
+    if (signal?.op === 'send-many') {
+      for (const conn of signal.conns) this.forwarded.get(conn)?.peer.send(signal.message);
+      return;
+    }
+    if (signal === undefined) return;
+    const late = this.abandoned.get(signal.conn);
+    if (late !== undefined && signal.op === 'membership' && signal.membership !== null) {
+      this.abandoned.delete(signal.conn);
+      this.toHost(late, { op: 'leave', how: 'disconnected' });
+      return;
+    }
+    const entry = this.forwarded.get(signal.conn);
+    if (entry === undefined) return;
     switch (signal.op) {
       case 'send':
         entry.peer.send(signal.message);

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.ts';
 import { findTarget } from '../realtime/admission.ts';
 import { authenticateSession, type SocketIdentity } from '../realtime/authenticate.ts';
 import { parseEpoch } from '../realtime/bytes.ts';
-import type { Membership, Peer } from '../realtime/peer.ts';
+import type { Membership, Peer, SharedRoute } from '../realtime/peer.ts';
 import type { Rooms } from '../realtime/rooms.ts';
 import { SerialQueue } from '../realtime/serial-queue.ts';
 import { parseClientMessage, type ClientInfo, type ServerMessage } from '../realtime/signaling.ts';
@@ -14,11 +14,19 @@ import { decodeJson, encodeJson } from './json.ts';
 import type { ClusterLink, Reply } from './link.ts';
 import type { MeetingHosts } from './meeting-hosts.ts';
 import { subjects } from './subjects.ts';
-import type { GatewaySignal, HostSignal, JoinAnswer, JoinAsk, MeetingAsk } from './wire.ts';
+import type {
+  GatewayFanOut,
+  GatewaySignal,
+  HostSignal,
+  JoinAnswer,
+  JoinAsk,
+  MeetingAsk,
+} from './wire.ts';
 
 class RemotePeer implements Peer {
   joining = false;
   readonly queue: SerialQueue;
+  readonly route: { readonly shared: SharedRoute; readonly address: string };
   #membership: Membership | undefined;
 
   constructor(
@@ -27,10 +35,12 @@ class RemotePeer implements Peer {
     readonly gateway: string,
     readonly conn: string,
     private readonly link: ClusterLink,
+    shared: SharedRoute,
     private readonly onDetached: (peer: RemotePeer) => void,
     onError: () => void,
   ) {
     this.queue = new SerialQueue(onError);
+    this.route = { shared, address: conn };
   }
 
   get membership(): Membership | undefined {
@@ -74,6 +84,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export class HostSide {
   private readonly peers = new Map<string, RemotePeer>();
+  /** One shared route per gateway node (see SharedRoute). */
+  private readonly routes = new Map<string, SharedRoute>();
   private readonly unsubscribe: Array<() => void>;
 
   constructor(
@@ -176,6 +188,7 @@ export class HostSide {
         ask.gateway,
         ask.conn,
         this.link,
+        this.routeTo(ask.gateway),
         (gone) => {
           if (this.peers.get(k) === gone) this.peers.delete(k);
         },
@@ -203,6 +216,20 @@ export class HostSide {
       this.ctx.log.error('cluster: a cross-node join failed');
       answer({ ok: false, code: 'internal', message: 'The server could not handle that join.' });
     }
+  }
+
+  private routeTo(gateway: string): SharedRoute {
+    let route = this.routes.get(gateway);
+    if (route === undefined) {
+      route = {
+        send: (message, conns) => {
+          const fanOut: GatewayFanOut = { op: 'send-many', conns, message };
+          this.link.publish(subjects.gatewaySignal(gateway), encodeJson(fanOut));
+        },
+      };
+      this.routes.set(gateway, route);
+    }
+    return route;
   }
 
   private signal(signal: HostSignal | undefined): void {

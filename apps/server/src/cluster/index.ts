@@ -74,7 +74,7 @@ export async function startClusterNode(
   };
   const hosts = new MeetingHosts(ctx.store, nodeId, liveness, ctx.now, letGo);
   const host = new HostSide(ctx, rooms, hosts, link, nodeId);
-  const gateway = new GatewaySide(link, nodeId, relay);
+  const gateway = new GatewaySide(link, nodeId, relay, ctx.log);
   const mesh = new MediaMesh(relay, link);
   relay.connectPeers(mesh);
   const control = clusterControl(ctx, local, rooms, link, hosts, nodeId);
@@ -83,11 +83,13 @@ export async function startClusterNode(
   prepareSignInLimits(ctx);
 
   liveness.onLost((lost) => {
+    ctx.log.info('cluster: a node was lost', { node: lost });
     gateway.hostLost(lost);
     host.gatewayLost(lost);
   });
   link.onLinkChange((up) => {
-    if (up) return;
+    // Joins asked while the link was down may never be answered: their clients join again now.
+    if (up) return gateway.unansweredJoinsLost();
     // Messages may have been lost while the link was down: nothing across nodes is trusted.
     gateway.hostLost();
     host.gatewayLost();

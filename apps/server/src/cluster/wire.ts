@@ -42,6 +42,13 @@ export type GatewaySignal = { readonly conn: string } & (
   | { readonly op: 'evict' }
 );
 
+/** Host → gateway: one message for several of its sockets (a broadcast crosses once). */
+export interface GatewayFanOut {
+  readonly op: 'send-many';
+  readonly conns: readonly string[];
+  readonly message: ServerMessage;
+}
+
 /** Any node → host, request/reply. */
 export interface MeetingAsk {
   readonly tenantId: string;

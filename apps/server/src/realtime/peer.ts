@@ -24,10 +24,21 @@ export interface Membership {
   readonly relay: RelayMember;
 }
 
+/**
+ * The way to several sockets another node of a cluster serves: a message for many of them crosses
+ * to that node once, with the list of its sockets, instead of once per socket
+ * (cluster/host-side.ts). In a 1,000-person meeting that is a few messages per broadcast, not 1,000.
+ */
+export interface SharedRoute {
+  send(message: ServerMessage, addresses: readonly string[]): void;
+}
+
 export interface Peer {
   readonly identity: SocketIdentity;
   readonly client: ClientInfo;
   send(message: ServerMessage): void;
+  /** Set when the socket is on another node: messages for many such peers share the route. */
+  readonly route?: { readonly shared: SharedRoute; readonly address: string };
   /**
    * Where this node's relay sends the participant's media (the socket), with `notify` for the
    * relay's notices (key-frame requests, refusals); undefined when the socket is on another node

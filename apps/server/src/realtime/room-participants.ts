@@ -1,5 +1,5 @@
 // Who is connected to one room, in the order they joined, with the 16-bit relay id each was given.
-import type { Peer } from './peer.ts';
+import type { Peer, SharedRoute } from './peer.ts';
 import type { JoinTarget } from './admission.ts';
 import type { MlsJoinInfo } from './mls/delivery-types.ts';
 import type { RosterEntry } from './room-types.ts';
@@ -73,9 +73,26 @@ export class RoomParticipants {
   }
 
   broadcast(message: ServerMessage, except?: string): void {
-    for (const participant of this.byId.values()) {
-      if (participant.participantId !== except) participant.peer.send(message);
+    this.sendEach(this.byId.keys(), message, except);
+  }
+
+  /**
+   * Sends `message` to each of `participantIds` that is connected (not `except`): sockets here one
+   * by one, sockets on another node in one message to that node.
+   */
+  sendEach(participantIds: Iterable<string>, message: ServerMessage, except?: string): void {
+    const routed = new Map<SharedRoute, string[]>();
+    for (const id of participantIds) {
+      const peer = id === except ? undefined : this.byId.get(id)?.peer;
+      const route = peer?.route;
+      if (route === undefined) peer?.send(message);
+      else {
+        const addresses = routed.get(route.shared);
+        if (addresses === undefined) routed.set(route.shared, [route.address]);
+        else addresses.push(route.address);
+      }
     }
+    for (const [shared, addresses] of routed) shared.send(message, addresses);
   }
 
   /** The next relay id nobody connected holds (they wrap around, skipping 0). */

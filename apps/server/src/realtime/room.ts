@@ -332,6 +332,8 @@ export class Room implements MeetingRoom {
         return participants.size;
       },
       send: (participantId, message) => participants.get(participantId)?.peer.send(message),
+      sendEach: (participantIds, message, except) =>
+        participants.sendEach(participantIds, message, except),
       broadcast: (message, except) => participants.broadcast(message, except),
       enqueue: (task) => void this.run(async () => task()),
       retried: (what, task) => this.changes.add(what, task),

@@ -18,7 +18,9 @@ function confirmations(ids: string[]) {
   const sent: [string, ServerMessage][] = [];
   const host = {
     isConnected: (id: string) => connected.has(id),
-    send: (id: string, message: ServerMessage) => void sent.push([id, message]),
+    sendEach: (ids: Iterable<string>, message: ServerMessage) => {
+      for (const id of ids) sent.push([id, message]);
+    },
   };
   return { c: new EpochConfirmations('m-1', host, members), members, connected, sent };
 }

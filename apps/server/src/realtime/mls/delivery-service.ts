@@ -11,7 +11,7 @@
 // ./commit-plan.ts), then stored and applied in one step, then announced.
 import { refusedByMembers, type JoinTarget } from '../admission.ts';
 import { fromBase64, parseEpoch } from '../bytes.ts';
-import type { ClientMessageOf, SignalingErrorCode } from '../signaling.ts';
+import type { ClientMessageOf, ServerMessage, SignalingErrorCode } from '../signaling.ts';
 import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts';
 import { planCommit, type CommitPlan } from './commit-plan.ts';
 import { CommitRequests } from './commit-requests.ts';
@@ -339,9 +339,7 @@ export class DeliveryService {
     if (!this.group.members.has(participantId) || state.kind !== 'active') return 'not_joined';
     const out = relayedApplication(this.target.meetingId, state.groupId, participantId, message);
     if (out === undefined) return 'bad_mls_message';
-    for (const member of this.group.members.values()) {
-      if (member.participantId !== participantId) this.deps.host.send(member.participantId, out);
-    }
+    this.deps.host.sendEach(this.group.members.keys(), out, participantId);
     return undefined;
   }
 
@@ -380,7 +378,14 @@ export class DeliveryService {
     const members = [...this.group.members.values()];
     const meetingId = this.target.meetingId;
     const out = commitAnnouncements(meetingId, plan, author, message, members);
-    for (const [to, announcement] of out) this.deps.host.send(to, announcement);
+    // The commit is one message for every other member: sent as one (a cluster forwards it once).
+    const byMessage = new Map<ServerMessage, string[]>();
+    for (const [to, announcement] of out) {
+      const recipients = byMessage.get(announcement);
+      if (recipients === undefined) byMessage.set(announcement, [to]);
+      else recipients.push(to);
+    }
+    for (const [announcement, to] of byMessage) this.deps.host.sendEach(to, announcement);
     for (const p of plan.turnedAway)
       if (!p.departed) this.deps.host.turnAway(p.participantId, [refusedByMembers]);
   }
@@ -418,11 +423,8 @@ export class DeliveryService {
     if (this.closed) return;
     if (state.kind !== 'active' || this.requests.open) return this.batchWait.blocked();
     const fresh = await this.group.signPending(this.deps.crypto, this.deps.sender);
-    for (const p of fresh) {
-      const out = proposalMessage(this.target.meetingId, p);
-      for (const member of this.group.members.values())
-        this.deps.host.send(member.participantId, out);
-    }
+    for (const p of fresh)
+      this.deps.host.sendEach(this.group.members.keys(), proposalMessage(this.target.meetingId, p));
     const sent = this.group.sentThisEpoch().length;
     if (sent === 0) return;
     this.requests.request(state.epoch, 'proposals', sent, this.batchWait.take());

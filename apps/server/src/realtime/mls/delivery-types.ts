@@ -17,6 +17,8 @@ export type MlsJoinInfo = NonNullable<ServerMessageOf<'joined'>['mls']>;
 export interface DeliveryHost {
   /** Sends to a participant's socket; nothing if it is not connected. */
   send(participantId: string, message: ServerMessage): void;
+  /** One message for each of these participants that is connected (not `except`). */
+  sendEach(participantIds: Iterable<string>, message: ServerMessage, except?: string): void;
   isConnected(participantId: string): boolean;
   /** Runs `task` in the room's queue (how timers get back in). */
   enqueue(task: () => Promise<void> | void): void;

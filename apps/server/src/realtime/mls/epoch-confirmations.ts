@@ -9,7 +9,7 @@ import type { Member } from './group.ts';
 
 export class EpochConfirmations {
   readonly #meetingId: string;
-  readonly #host: Pick<DeliveryHost, 'isConnected' | 'send'>;
+  readonly #host: Pick<DeliveryHost, 'isConnected' | 'sendEach'>;
   /** The group's members by participant id (the group record's own map, kept current there). */
   readonly #members: ReadonlyMap<string, Member>;
   /** The newest epoch each member said it reached. */
@@ -18,7 +18,7 @@ export class EpochConfirmations {
 
   constructor(
     meetingId: string,
-    host: Pick<DeliveryHost, 'isConnected' | 'send'>,
+    host: Pick<DeliveryHost, 'isConnected' | 'sendEach'>,
     members: ReadonlyMap<string, Member>,
   ) {
     this.#meetingId = meetingId;
@@ -48,6 +48,9 @@ export class EpochConfirmations {
       meetingId: this.#meetingId,
       epoch: current.toString(),
     };
-    for (const member of connected) this.#host.send(member.participantId, message);
+    this.#host.sendEach(
+      connected.map((m) => m.participantId),
+      message,
+    );
   }
 }

@@ -40,6 +40,8 @@ export interface RoomSide {
   /** How many participants are connected. */
   readonly size: number;
   send(participantId: string, message: ServerMessage): void;
+  /** One message for each of these participants that is connected (not `except`). */
+  sendEach(participantIds: Iterable<string>, message: ServerMessage, except?: string): void;
   broadcast(message: ServerMessage, except?: string): void;
   /** Runs `task` in the room's queue. */
   enqueue(task: () => Promise<void> | void): void;
