@@ -1,6 +1,7 @@
 // @conclave/client — the Conclave SDK for browsers and Node: sign in, register this device's
 // identity, join meetings as an MLS member (E2EE) or with the server's media key (standard),
-// publish and receive SFrame-protected frames, chat, announce what media is on. Node-only helpers
+// publish and receive SFrame-protected frames, chat, react, announce what media is on (and a raised
+// hand). Node-only helpers
 // are in `./node`.
 export { ConclaveClient, SDK_VERSION, type ConnectOptions } from './client.ts';
 export { Meeting } from './meeting/meeting.ts';
@@ -14,6 +15,7 @@ export type {
   MeetingPhase,
   MeetingStats,
   NewDevice,
+  Reaction,
   RefusedCredential,
   RemovedReason,
   SenderStallEvent,
@@ -47,4 +49,4 @@ export { MemoryStore, type CryptoKeyStore, type KeyValueStore } from './store/ke
 export { systemClock, type Clock, type TimerHandle } from './clock.ts';
 export { realtimeUrl, type WebSocketFactory, type WebSocketLike } from './transport/websocket.ts';
 export type { Auth } from './rest/rest-client.ts';
-export type { MediaKind } from './wire.ts';
+export { REACTIONS, type MediaKind, type ReactionName } from './wire.ts';

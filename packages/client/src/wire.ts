@@ -1,6 +1,8 @@
 // The SDK's one door to the wire contract (signaling messages and media envelopes).
 export {
   parseServerMessage,
+  REACTIONS,
+  type ReactionName,
   type ClientInfo,
   type ClientMessage,
   type ServerMessage,

@@ -26,6 +26,7 @@ import type {
   MediaStateChange,
   MeetingDeps,
   MeetingEvents,
+  Reaction,
   RemovedReason,
 } from '../src/meeting/types.ts';
 import type { ClientMessage } from '../src/wire.ts';
@@ -62,6 +63,7 @@ interface FakeHost extends ModeHost {
   readonly sent: ClientMessage[];
   readonly chats: (ChatMessage | undefined)[];
   readonly mediaStates: (MediaStateChange | undefined)[];
+  readonly reactions: (Reaction | undefined)[];
   readonly epochs: { epoch: bigint; leafIndex: number }[];
   readonly ended: RemovedReason[];
   readonly failed: ClientError[];
@@ -91,6 +93,7 @@ function fakeHost(): FakeHost {
     sent: [],
     chats: [],
     mediaStates: [],
+    reactions: [],
     epochs: [],
     ended: [],
     failed: [],
@@ -117,6 +120,7 @@ function fakeHost(): FakeHost {
     announceAgain: () => undefined,
     chatReceived: (chat) => void host.chats.push(chat),
     mediaStateReceived: (change) => void host.mediaStates.push(change),
+    reactionReceived: (reaction) => void host.reactions.push(reaction),
     chatLookups: () => ({
       member: () => undefined,
       participant: (id) => host.participants.byId(id),
@@ -219,6 +223,38 @@ describe('the standard mode', () => {
     expect(host.mediaStates.map((c) => c?.participantId)).toEqual(['bob']);
   });
 
+  it('reads reactions and raised hands through the server, but not its own echo', async () => {
+    const host = fakeHost();
+    host.participants.replace([
+      { participantId: 'bob', relayId: 8, userId: 'u-bob', displayName: 'Bob' },
+    ]);
+    const mode = new StandardMode(host);
+    await mode.handle({ type: 'reaction', meetingId: MEETING, from: 'me', reaction: 'heart' });
+    await mode.handle({ type: 'reaction', meetingId: MEETING, from: 'bob', reaction: 'applause' });
+    expect(host.reactions).toEqual([
+      {
+        from: { participantId: 'bob', userId: 'u-bob', displayName: 'Bob' },
+        reaction: 'applause',
+        e2ee: false,
+        receivedAt: 1_700_000_000_000,
+      },
+    ]);
+    const raised: MediaState = { microphone: false, camera: false, screen: false, hand: true };
+    await mode.handle({ type: 'media-state', meetingId: MEETING, from: 'bob', state: raised });
+    const older: MediaState = { microphone: true, camera: false, screen: false };
+    await mode.handle({ type: 'media-state', meetingId: MEETING, from: 'bob', state: older });
+    expect(host.mediaStates.map((c) => c?.state)).toEqual([raised, older]);
+  });
+
+  it('sends reactions through the server and rejects not_joined when it cannot', async () => {
+    const host = fakeHost();
+    const mode = new StandardMode(host);
+    await mode.sendReaction('thumbs-up');
+    expect(host.sent).toEqual([{ type: 'reaction', meetingId: MEETING, reaction: 'thumbs-up' }]);
+    host.sendWorks = false;
+    await expect(mode.sendReaction('heart')).rejects.toMatchObject({ code: 'not_joined' });
+  });
+
   it('sends chat through the server and rejects not_joined when it cannot', async () => {
     const host = fakeHost();
     const mode = new StandardMode(host);
@@ -252,9 +288,11 @@ describe('the E2EE mode', () => {
     });
     const state: MediaState = { microphone: true, camera: true, screen: false };
     await mode.handle({ type: 'media-state', meetingId: MEETING, from: 'bob', state });
+    await mode.handle({ type: 'reaction', meetingId: MEETING, from: 'bob', reaction: 'laugh' });
     expect(host.installed).toEqual([]);
     expect(host.chats).toEqual([]);
     expect(host.mediaStates).toEqual([]);
+    expect(host.reactions).toEqual([]);
     expect(mode.epoch).toBeUndefined();
   });
 
@@ -273,6 +311,7 @@ describe('the E2EE mode', () => {
       false,
     );
     await expect(mode.sendChat('hello')).rejects.toMatchObject({ code: 'not_joined' });
+    await expect(mode.sendReaction('heart')).rejects.toMatchObject({ code: 'not_joined' });
     expect(host.sent).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
 // What an E2EE meeting's MLS application messages carry: a JSON object `{"v":1,…}` that is either
 // chat `{"v":1,"text":…,"leaf":n}` (the first and still the only shape without a `kind`, so chat
-// from older clients reads as before) or a media state `{"v":1,"kind":"media","leaf":n,"mic":…,
-// "cam":…,"screen":…}`, which older clients drop because it has no text.
+// from older clients reads as before), a media state `{"v":1,"kind":"media","leaf":n,"mic":…,
+// "cam":…,"screen":…}` (with `"hand":true` while a hand is raised), or a reaction
+// `{"v":1,"kind":"reaction","leaf":n,"reaction":"applause"}`. Older clients drop the kinds they do
+// not know, as this one does.
 //
 // The sender's leaf index travels inside: the library does not report which leaf sent an
 // application message, so the receiver checks this claim against the participant the server says
@@ -10,27 +12,40 @@
 import type { RosterEntry } from '@conclave/crypto/member';
 import { utf8Decoder, utf8Encoder } from '../bytes.ts';
 import type { Participant } from './participants.ts';
+import { REACTIONS, type ReactionName } from '../wire.ts';
 import type { MediaState } from './types.ts';
 
 export const MAX_CHAT_LENGTH = 4000;
 
 export type AppPayload =
   | { readonly kind: 'chat'; readonly text: string; readonly leafIndex: number }
-  | { readonly kind: 'media'; readonly state: MediaState; readonly leafIndex: number };
+  | { readonly kind: 'media'; readonly state: MediaState; readonly leafIndex: number }
+  | { readonly kind: 'reaction'; readonly reaction: ReactionName; readonly leafIndex: number };
 
 export function encodeAppPayload(payload: AppPayload): Uint8Array {
-  const body =
-    payload.kind === 'chat'
-      ? { v: 1, text: payload.text, leaf: payload.leafIndex }
-      : {
-          v: 1,
-          kind: 'media',
-          leaf: payload.leafIndex,
-          mic: payload.state.microphone,
-          cam: payload.state.camera,
-          screen: payload.state.screen,
-        };
-  return utf8Encoder.encode(JSON.stringify(body));
+  return utf8Encoder.encode(JSON.stringify(bodyOf(payload)));
+}
+
+function bodyOf(payload: AppPayload): Record<string, unknown> {
+  const leaf = payload.leafIndex;
+  switch (payload.kind) {
+    case 'chat':
+      return { v: 1, text: payload.text, leaf };
+    case 'reaction':
+      return { v: 1, kind: 'reaction', leaf, reaction: payload.reaction };
+    case 'media': {
+      const { microphone, camera, screen, hand } = payload.state;
+      return {
+        v: 1,
+        kind: 'media',
+        leaf,
+        mic: microphone,
+        cam: camera,
+        screen,
+        ...(hand === true ? { hand } : {}),
+      };
+    }
+  }
 }
 
 /** Undefined for anything unreadable, and for kinds this version does not know. */
@@ -52,11 +67,16 @@ export function decodeAppPayload(bytes: Uint8Array): AppPayload | undefined {
   if (v.kind === 'media') {
     if (typeof v.mic !== 'boolean' || typeof v.cam !== 'boolean' || typeof v.screen !== 'boolean')
       return undefined;
+    if (v.hand !== undefined && typeof v.hand !== 'boolean') return undefined;
     return {
       kind: 'media',
-      state: { microphone: v.mic, camera: v.cam, screen: v.screen },
+      state: { microphone: v.mic, camera: v.cam, screen: v.screen, hand: v.hand === true },
       leafIndex,
     };
+  }
+  if (v.kind === 'reaction') {
+    const reaction = REACTIONS.find((name) => name === v.reaction);
+    return reaction === undefined ? undefined : { kind: 'reaction', reaction, leafIndex };
   }
   return undefined;
 }

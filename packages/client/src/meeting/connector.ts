@@ -8,7 +8,9 @@ import { sleep, type Clock } from '../clock.ts';
 import { Emitter } from '../emitter.ts';
 import { ClientError } from '../errors.ts';
 import { SignalingConnection, type SignalingOptions } from '../transport/signaling.ts';
+import { realtimeUrl } from '../transport/websocket.ts';
 import type { ClientMessage, ServerMessage } from '../wire.ts';
+import type { JoinOptions, MeetingDeps } from './types.ts';
 
 export interface ReconnectPolicy {
   /**
@@ -181,4 +183,26 @@ export class Connector {
     const full = Math.min(cap, baseDelayMs * 2 ** Math.min(attempt - 1, 30));
     return Math.round(full * (1 - jitter * random()));
   }
+}
+
+/** The connection a meeting joins over, with the join's options. */
+export function meetingConnector(deps: MeetingDeps, options: JoinOptions): Connector {
+  return new Connector({
+    url: realtimeUrl(deps.server),
+    factory: deps.webSocket,
+    clock: deps.clock,
+    hello: {
+      type: 'hello',
+      ...(deps.token === undefined ? {} : { token: deps.token }),
+      deviceId: deps.device.identity.deviceId,
+      client: deps.clientInfo,
+    },
+    ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
+    ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
+    ...(options.silenceTimeoutMs === undefined
+      ? {}
+      : { silenceTimeoutMs: options.silenceTimeoutMs }),
+    // The join as a whole has its own deadline; a busy server may take long to say `ready`.
+    openTimeoutMs: options.timeoutMs ?? 60_000,
+  });
 }

@@ -10,12 +10,13 @@ import { SenderBinding } from '../media/sender-binding.ts';
 import { readExternalSender } from '../mls/external-sender.ts';
 import { MemberSession, type EpochChange, type MlsJoinInfo } from '../mls/member-session.ts';
 import type { MlsTimings } from '../mls/timings.ts';
-import type { ClientMessage, ServerMessage } from '../wire.ts';
+import type { ClientMessage, ReactionName, ServerMessage } from '../wire.ts';
 import { decodeAppPayload, encodeAppPayload } from './app-payload.ts';
 import { encodeChat, readE2eeChat } from './chat.ts';
 import { DeviceSightings } from './device-sightings.ts';
 import { findingEvents } from './findings.ts';
 import { readE2eeMediaState } from './media-state.ts';
+import { readE2eeReaction } from './reactions.ts';
 import type { JoinedMessage, MeetingMode, ModeHost } from './mode.ts';
 import { e2eeRoster, type RosterMember } from './roster.ts';
 import {
@@ -160,6 +161,15 @@ export class E2eeMode implements MeetingMode {
     });
   }
 
+  async sendReaction(reaction: ReactionName): Promise<void> {
+    await this.#host.serially(async () => {
+      const leafIndex = this.#member.leafIndex;
+      if (leafIndex === undefined) throw new ClientError('not_joined');
+      const payload = encodeAppPayload({ kind: 'reaction', reaction, leafIndex });
+      if (!(await this.#sendApplication(payload))) throw new ClientError('not_joined');
+    });
+  }
+
   async sendMediaState(state: MediaState): Promise<boolean> {
     const leafIndex = this.#member.leafIndex;
     if (leafIndex === undefined) return false;
@@ -237,6 +247,10 @@ export class E2eeMode implements MeetingMode {
     const lookups = this.#host.chatLookups();
     if (payload?.kind === 'media') {
       this.#host.mediaStateReceived(readE2eeMediaState(payload, from, lookups));
+      return;
+    }
+    if (payload?.kind === 'reaction') {
+      this.#host.reactionReceived(readE2eeReaction(payload, from, lookups));
       return;
     }
     this.#host.chatReceived(

@@ -1,5 +1,5 @@
-// Who has their microphone, camera and screen share on, as each participant says it (rather than
-// as silence suggests: a stalled network is not a mute). This participant's own state, merged from
+// Who has their microphone, camera and screen share on and their hand raised, as each participant
+// says it (rather than as silence suggests: a stalled network is not a mute). This participant's own state, merged from
 // partial updates, and the last state each other connected participant announced.
 import { ClientError } from '../errors.ts';
 import { claimedSender, type AppPayload, type SenderLookups } from './app-payload.ts';
@@ -8,7 +8,7 @@ import type { MediaState, MediaStateChange } from './types.ts';
 /** What a participant that never said otherwise has on: nothing. */
 export const NOTHING_ON: MediaState = { microphone: false, camera: false, screen: false };
 
-const fields = ['microphone', 'camera', 'screen'] as const;
+const fields = ['microphone', 'camera', 'screen', 'hand'] as const;
 
 /** `change` applied to `current`. Throws `invalid_argument` for a field that is not a boolean. */
 export function mergeMediaState(current: MediaState, change: Partial<MediaState>): MediaState {
@@ -24,7 +24,7 @@ export function mergeMediaState(current: MediaState, change: Partial<MediaState>
 }
 
 export function sameMediaState(a: MediaState, b: MediaState): boolean {
-  return fields.every((field) => a[field] === b[field]);
+  return fields.every((field) => (a[field] ?? false) === (b[field] ?? false));
 }
 
 /** The last announced state of each other participant still connected. */

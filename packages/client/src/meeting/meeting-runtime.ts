@@ -6,7 +6,6 @@ import { Emitter } from '../emitter.ts';
 import { ClientError, type BlockReason } from '../errors.ts';
 import { inProcessFrameProtector } from '../media/frame-protector.ts';
 import { MediaSession, type IngestResult } from '../media/media-session.ts';
-import { realtimeUrl } from '../transport/websocket.ts';
 import {
   decodeControl,
   mediaMessageFamily,
@@ -14,7 +13,7 @@ import {
   type ServerMessage,
 } from '../wire.ts';
 import type { ChatLookups } from './chat.ts';
-import { Connector } from './connector.ts';
+import { meetingConnector, type Connector } from './connector.ts';
 import { deferred, type Deferred } from './deferred.ts';
 import { E2eeMode } from './e2ee-mode.ts';
 import { queueInbound } from './inbound.ts';
@@ -36,6 +35,7 @@ import type {
   MediaStateChange,
   MeetingDeps,
   MeetingEvents,
+  Reaction,
   RemovedReason,
 } from './types.ts';
 
@@ -49,6 +49,7 @@ export class MeetingRuntime implements ModeHost {
   readonly connector: Connector;
   readonly announcer: MediaAnnouncer;
   readonly chatCounts = { sent: 0, received: 0, dropped: 0 };
+  readonly reactionCounts = { sent: 0, received: 0, dropped: 0 };
   readonly removals: Removals;
   /** Resolves once media keys are in place; rejects when the join fails. */
   readonly ready: Deferred = deferred();
@@ -66,24 +67,7 @@ export class MeetingRuntime implements ModeHost {
     this.meetingId = meetingId;
     this.deps = deps;
     this.options = options;
-    this.connector = new Connector({
-      url: realtimeUrl(deps.server),
-      factory: deps.webSocket,
-      clock: deps.clock,
-      hello: {
-        type: 'hello',
-        ...(deps.token === undefined ? {} : { token: deps.token }),
-        deviceId: deps.device.identity.deviceId,
-        client: deps.clientInfo,
-      },
-      ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
-      ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
-      ...(options.silenceTimeoutMs === undefined
-        ? {}
-        : { silenceTimeoutMs: options.silenceTimeoutMs }),
-      // The join as a whole has its own deadline; a busy server may take long to say `ready`.
-      openTimeoutMs: options.timeoutMs ?? 60_000,
-    });
+    this.connector = meetingConnector(deps, options);
     this.announcer = new MediaAnnouncer({
       clock: deps.clock,
       queue: this.queue,
@@ -263,12 +247,23 @@ export class MeetingRuntime implements ModeHost {
   }
 
   chatReceived(chat: ChatMessage | undefined): void {
-    if (chat === undefined) {
-      this.chatCounts.dropped++;
-      return;
+    this.#received('chat', chat, this.chatCounts);
+  }
+
+  reactionReceived(reaction: Reaction | undefined): void {
+    this.#received('reaction', reaction, this.reactionCounts);
+  }
+
+  #received<K extends 'chat' | 'reaction'>(
+    event: K,
+    payload: MeetingEvents[K] | undefined,
+    counts: { received: number; dropped: number },
+  ): void {
+    if (payload === undefined) counts.dropped++;
+    else {
+      counts.received++;
+      this.events.emit(event, payload);
     }
-    this.chatCounts.received++;
-    this.events.emit('chat', chat);
   }
 
   mediaStateReceived(change: MediaStateChange | undefined): void {

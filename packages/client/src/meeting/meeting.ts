@@ -4,7 +4,7 @@
 import { acceptChangedKey, type MemberIdentity } from '@conclave/crypto/member';
 import { ClientError } from '../errors.ts';
 import type { IngestResult, PublishOptions, PublishResult } from '../media/media-session.ts';
-import { encodeControl, type MediaKind } from '../wire.ts';
+import { encodeControl, REACTIONS, type MediaKind, type ReactionName } from '../wire.ts';
 import { MAX_CHAT_LENGTH } from './chat.ts';
 import { MeetingRuntime } from './meeting-runtime.ts';
 import type { Participant } from './participants.ts';
@@ -85,6 +85,7 @@ export class Meeting {
     const run = this.#run;
     return meetingStats(run.admission?.media, run.participants, {
       chat: run.chatCounts,
+      reactions: run.reactionCounts,
       mediaState: run.announcer.counts,
       epochs: run.epochs,
       epoch: this.epoch,
@@ -218,12 +219,26 @@ export class Meeting {
   }
 
   /**
+   * Sends a reaction (one of REACTIONS) to everyone in the meeting — E2EE meetings: an MLS
+   * application message the server cannot read; standard meetings: `reaction` through the server.
+   * Rejects `invalid_argument` for another name, `not_joined` when it cannot go out.
+   */
+  async react(reaction: ReactionName): Promise<void> {
+    if (!REACTIONS.includes(reaction)) throw new ClientError('invalid_argument');
+    const phase = this.#run.phase;
+    if (phase.kind !== 'joined') throw new ClientError('not_joined');
+    await phase.admission.mode.sendReaction(reaction);
+    this.#run.reactionCounts.sent++;
+  }
+
+  /**
    * Says what this participant has on, so the others need not guess from silence (a stalled
    * network is not a mute). Fields left out keep their last value (off before the first call).
    * E2EE meetings: an MLS application message, said again after every epoch change because new
    * members cannot read older ones; standard meetings: `media-state` through the server, which
    * hands the last one to whoever joins later. Before the meeting is joined the state is kept and
-   * said once it is. Rejects `invalid_argument` for a field that is not a boolean.
+   * said once it is. A raised hand (`hand: true`) is part of this state, so later joiners see it.
+   * Rejects `invalid_argument` for a field that is not a boolean.
    */
   async setMediaState(change: Partial<MediaState>): Promise<void> {
     await this.#run.announcer.set(change);

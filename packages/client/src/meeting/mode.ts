@@ -4,7 +4,7 @@
 import type { Emitter } from '../emitter.ts';
 import type { ClientError } from '../errors.ts';
 import type { SenderBinding } from '../media/sender-binding.ts';
-import type { ClientMessage, ServerMessage } from '../wire.ts';
+import type { ClientMessage, ReactionName, ServerMessage } from '../wire.ts';
 import type { ChatLookups } from './chat.ts';
 import type { MediaKeys } from './media-keys.ts';
 import type { ParticipantTable } from './participants.ts';
@@ -16,6 +16,7 @@ import type {
   MediaStateChange,
   MeetingDeps,
   MeetingEvents,
+  Reaction,
   RemovedReason,
 } from './types.ts';
 import type { MlsTimings } from '../mls/timings.ts';
@@ -51,6 +52,8 @@ export interface MeetingMode {
   sendChat(text: string): Promise<void>;
   /** Runs in the meeting's queue. True when the state went out. */
   sendMediaState(state: MediaState): Promise<boolean>;
+  /** Rejects `not_joined` when the reaction cannot go out. */
+  sendReaction(reaction: ReactionName): Promise<void>;
   /** Left, removed or closed: forget the group (E2EE); keys are the meeting's to close. */
   close(): void;
 }
@@ -87,6 +90,8 @@ export interface ModeHost {
   /** Says this participant's media state again, behind whatever is queued. */
   announceAgain(): void;
   chatReceived(chat: ChatMessage | undefined): void;
+  /** Undefined: an E2EE reaction whose claimed sender did not check out (counted, dropped). */
+  reactionReceived(reaction: Reaction | undefined): void;
   mediaStateReceived(change: MediaStateChange | undefined): void;
   chatLookups(): ChatLookups;
   end(reason: RemovedReason): void;

@@ -3,8 +3,9 @@
 import { fromBase64 } from '../bytes.ts';
 import { ClientError } from '../errors.ts';
 import { SenderBinding } from '../media/sender-binding.ts';
-import type { ClientMessage, ServerMessage } from '../wire.ts';
+import type { ClientMessage, ReactionName, ServerMessage } from '../wire.ts';
 import { readStandardChat } from './chat.ts';
+import { readStandardReaction } from './reactions.ts';
 import type { MeetingMode, ModeHost } from './mode.ts';
 import { standardRoster, type RosterMember } from './roster.ts';
 import type { MediaState } from './types.ts';
@@ -51,6 +52,9 @@ export class StandardMode implements MeetingMode {
         return this.#onChat(message);
       case 'media-state':
         return this.#onMediaState(message);
+      case 'reaction':
+        if (message.from === this.#host.participantId) return;
+        return this.#host.reactionReceived(readStandardReaction(message, this.#host.chatLookups()));
       default:
         // MLS messages have no place in a meeting without a group.
         return;
@@ -77,6 +81,13 @@ export class StandardMode implements MeetingMode {
     return Promise.resolve(
       this.#host.send({ type: 'media-state', meetingId: this.#host.meetingId, state }),
     );
+  }
+
+  sendReaction(reaction: ReactionName): Promise<void> {
+    if (!this.#host.send({ type: 'reaction', meetingId: this.#host.meetingId, reaction })) {
+      return Promise.reject(new ClientError('not_joined'));
+    }
+    return Promise.resolve();
   }
 
   close(): void {}
@@ -106,10 +117,11 @@ export class StandardMode implements MeetingMode {
   #onMediaState(message: Msg<'media-state'>): void {
     const host = this.#host;
     if (message.from === host.participantId) return;
+    const { hand, ...state } = message.state;
     host.mediaStateReceived({
       participantId: message.from,
       userId: host.participants.byId(message.from)?.userId,
-      state: message.state,
+      state: hand === undefined ? state : { ...state, hand },
       at: host.deps.clock.now(),
     });
   }

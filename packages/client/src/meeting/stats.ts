@@ -12,6 +12,7 @@ import type { MeetingStats, SenderStallEvent } from './types.ts';
 
 export interface MeetingCounts {
   readonly chat: MeetingStats['chat'];
+  readonly reactions: MeetingStats['reactions'];
   readonly mediaState: MeetingStats['mediaState'];
   readonly epochs: number;
   readonly epoch: bigint | undefined;
@@ -38,6 +39,7 @@ export function meetingStats(
     frames: { ...totals, droppedTotal: totalDropped(totals.dropped) },
     bySender: (snapshot?.bySender ?? []).map((s) => ({ ...s, ...named(participants, s.relayId) })),
     chat: { ...counts.chat },
+    reactions: { ...counts.reactions },
     mediaState: { ...counts.mediaState },
     epochs: counts.epochs,
     epoch: counts.epoch,

@@ -20,7 +20,13 @@ import type { FrameCounters, FrameDropReason, SenderCounters } from '../media/st
 import type { Me } from '../rest/rest-client.ts';
 import type { KeyValueStore } from '../store/key-value.ts';
 import type { WebSocketFactory } from '../transport/websocket.ts';
-import type { ClientInfo, FrameRefusedReason, MediaKind, ServerMessage } from '../wire.ts';
+import type {
+  ClientInfo,
+  FrameRefusedReason,
+  MediaKind,
+  ReactionName,
+  ServerMessage,
+} from '../wire.ts';
 import type { ReconnectPolicy, ReconnectReason } from './connector.ts';
 import type { Participant } from './participants.ts';
 import type { DeviceNote, RosterMember } from './roster.ts';
@@ -46,11 +52,29 @@ export interface ChatMessage {
   readonly receivedAt: number;
 }
 
-/** Whether a participant's microphone, camera and screen share are on, as they said it. */
+/**
+ * Whether a participant's microphone, camera and screen share are on, and whether their hand is
+ * raised, as they said it. `hand` left out: not raised (older clients never say it).
+ */
 export interface MediaState {
   readonly microphone: boolean;
   readonly camera: boolean;
   readonly screen: boolean;
+  readonly hand?: boolean;
+}
+
+/** A reaction another participant sent (`Meeting.react`): an event, not a state. */
+export interface Reaction {
+  readonly from: {
+    readonly participantId: string;
+    readonly userId: string | undefined;
+    readonly displayName: string | undefined;
+  };
+  readonly reaction: ReactionName;
+  /** True when it travelled as an MLS application message. */
+  readonly e2ee: boolean;
+  /** When this client received it (the injected clock). */
+  readonly receivedAt: number;
 }
 
 /** A participant's announced media state, as this client last received it. */
@@ -122,6 +146,8 @@ export interface MeetingEvents {
   epoch: { readonly epoch: bigint; readonly leafIndex: number };
   frame: ReceivedFrame;
   chat: ChatMessage;
+  /** Another participant reacted. */
+  reaction: Reaction;
   /**
    * Another participant said what it has on (`setMediaState`), or repeated it: after every epoch
    * change in E2EE meetings, and to a joiner in standard ones. Not emitted for this participant.
@@ -229,6 +255,12 @@ export interface MeetingStats {
     readonly displayName?: string;
   })[];
   readonly chat: { readonly sent: number; readonly received: number; readonly dropped: number };
+  /** Reactions sent and received; E2EE ones whose claimed sender does not check out are dropped. */
+  readonly reactions: {
+    readonly sent: number;
+    readonly received: number;
+    readonly dropped: number;
+  };
   /**
    * Media-state announcements sent (each repetition counts) and received; E2EE ones whose claimed
    * sender does not check out are dropped.

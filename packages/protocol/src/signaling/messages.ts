@@ -113,7 +113,24 @@ export const mediaStateSchema = z.object({
   microphone: z.boolean(),
   camera: z.boolean(),
   screen: z.boolean(),
+  /** A raised hand; older clients leave it out (not raised). */
+  hand: z.boolean().optional(),
 });
+
+/**
+ * The reactions a participant can send, by name (the apps draw them): a short-lived event, not a
+ * state. E2EE meetings carry them inside an MLS application message, standard ones as `reaction`.
+ */
+export const REACTIONS = [
+  'thumbs-up',
+  'heart',
+  'laugh',
+  'applause',
+  'celebrate',
+  'surprised',
+] as const;
+export type ReactionName = (typeof REACTIONS)[number];
+export const reactionSchema = z.enum(REACTIONS);
 
 // ---- client → server -------------------------------------------------------------------------
 
@@ -167,6 +184,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
    * to the others and keeps the last one, in memory, for whoever joins later.
    */
   z.object({ type: z.literal('media-state'), meetingId: id, state: mediaStateSchema }),
+  /** Standard meetings: a reaction, relayed to the others (never kept). */
+  z.object({ type: z.literal('reaction'), meetingId: id, reaction: reactionSchema }),
   z.object({ type: z.literal('leave'), meetingId: id }),
   /**
    * The organizer (or an admin) in the meeting removes `participantId` — and every other device
@@ -303,6 +322,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     from: id,
     state: mediaStateSchema,
   }),
+  /** Standard meetings: participant `from` reacted. */
+  z.object({ type: z.literal('reaction'), meetingId: id, from: id, reaction: reactionSchema }),
   /** Standard meetings: the server-held media key for `epoch` (never sent in E2EE meetings). */
   z.object({ type: z.literal('media-key'), meetingId: id, epoch, key: base64 }),
   /**

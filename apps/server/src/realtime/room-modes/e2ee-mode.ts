@@ -80,8 +80,9 @@ export class E2eeMode implements RoomMode {
     // Everyone connected joined through the service, so it is open; not while the meeting ends.
     if (ds === undefined) return 'not_allowed';
     switch (message.type) {
-      case 'chat':
+      case 'chat': // Chat, media state and reactions travel inside the group, never in the clear.
       case 'media-state':
+      case 'reaction':
         return 'not_allowed';
       case 'group-created':
         return ds.groupCreated(participantId, message);
@@ -148,6 +149,8 @@ export class E2eeMode implements RoomMode {
   private host(): DeliveryHost {
     return {
       send: (participantId, message) => this.room.send(participantId, message),
+      sendEach: (participantIds, message, except) =>
+        this.room.sendEach(participantIds, message, except),
       isConnected: (participantId) => this.room.peerOf(participantId) !== undefined,
       enqueue: (task) => this.room.enqueue(task),
       retried: (what, task) => this.room.retried(what, task),

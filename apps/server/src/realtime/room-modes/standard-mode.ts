@@ -81,6 +81,17 @@ export class StandardMode implements RoomMode {
         this.mediaStates.set(participantId, message.state);
         this.room.broadcast(this.mediaStateMessage(participantId, message.state), participantId);
         return Promise.resolve(undefined);
+      case 'reaction':
+        this.room.broadcast(
+          {
+            type: 'reaction',
+            meetingId: this.room.target.meetingId,
+            from: participantId,
+            reaction: message.reaction,
+          },
+          participantId,
+        );
+        return Promise.resolve(undefined);
       case 'group-created':
       case 'commit':
       case 'epoch-reached':
