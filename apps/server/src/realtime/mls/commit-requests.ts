@@ -1,10 +1,17 @@
 // Who is asked to commit an epoch, and who next: ONE member at a time — the connected member with
 // the lowest leaf index, members that confirmed their epoch first — and, when it has not committed
-// within the timeout (or is gone), the next one; after everyone, the first again.
+// within the timeout (or is gone), the next one; after everyone, the first again. Each pass doubles
+// the time the next member gets (up to MAX_BACKOFF times the first): a member that is merely slow
+// — a device busy with a large commit, or every member of a 1,000-person storm at once — still
+// commits what it was asked, and passing the request on sooner only has more members build the
+// same commit, of which one is kept.
 import { epochText } from '../bytes.ts';
 import type { ServerClock, TimerHandle } from '../clock.ts';
 import type { ServerMessage } from '../signaling.ts';
 import type { BatchWait } from './batch-wait.ts';
+
+/** The timeout grows to at most this multiple of the first one. */
+const MAX_BACKOFF = 8;
 
 export interface CommitterCandidate {
   readonly participantId: string;
@@ -31,7 +38,10 @@ interface InFlight {
   readonly reason: 'proposals' | 'update';
   /** The batching wait of the proposals asked for, said to the committer (a measurement). */
   readonly wait: BatchWait | undefined;
+  /** The first member's time; later ones get more (MAX_BACKOFF). */
   readonly timeoutMs: number;
+  /** The current member's time. */
+  currentTimeoutMs: number;
   committer: string;
   readonly tried: Set<string>;
   timer: TimerHandle;
@@ -82,6 +92,7 @@ export class CommitRequests {
       reason,
       wait,
       timeoutMs,
+      currentTimeoutMs: timeoutMs,
       committer,
       tried: new Set([committer]),
       timer: this.timer(epoch, timeoutMs),
@@ -106,7 +117,11 @@ export class CommitRequests {
     }
     inFlight.committer = next;
     inFlight.tried.add(next);
-    inFlight.timer = this.timer(inFlight.epoch, inFlight.timeoutMs);
+    inFlight.currentTimeoutMs = Math.min(
+      inFlight.currentTimeoutMs * 2,
+      inFlight.timeoutMs * MAX_BACKOFF,
+    );
+    inFlight.timer = this.timer(inFlight.epoch, inFlight.currentTimeoutMs);
     this.send(inFlight);
   }
 

@@ -1,0 +1,49 @@
+// Who is asked to commit, and for how long: the next member is asked when one lets its time pass,
+// each with twice the time of the one before (up to 8×), so a storm where every member is slow
+// does not have them all build the same commit.
+import { describe, expect, it } from 'vitest';
+import { CommitRequests } from '../../src/realtime/mls/commit-requests.ts';
+import type { ServerMessage } from '../../src/realtime/signaling.ts';
+import { FakeClock } from './support/fake-clock.ts';
+
+describe('commit requests', () => {
+  it('passes the request on with a doubling time-out, capped, and back to the first after everyone', () => {
+    const clock = new FakeClock();
+    const asked: { to: string; at: number }[] = [];
+    const timedOut: bigint[] = [];
+    const start = clock.now();
+    const requests = new CommitRequests({
+      meetingId: 'm-1',
+      timeoutMs: 1_000,
+      timeoutPerProposalMs: 0,
+      clock,
+      send: (to: string, _message: ServerMessage) =>
+        void asked.push({ to, at: clock.now() - start }),
+      enqueue: (task) => task(),
+      candidates: () =>
+        ['a', 'b', 'c', 'd', 'e'].map((id, leafIndex) => ({
+          participantId: id,
+          leafIndex,
+          confirmed: true,
+        })),
+      timedOut: (epoch) => void timedOut.push(epoch),
+    });
+    requests.request(4n, 'proposals', 0);
+    clock.advance(40_000);
+    expect(asked.slice(0, 6)).toEqual([
+      { to: 'a', at: 0 },
+      { to: 'b', at: 1_000 },
+      { to: 'c', at: 3_000 },
+      { to: 'd', at: 7_000 },
+      { to: 'e', at: 15_000 },
+      { to: 'a', at: 23_000 },
+    ]);
+    expect(timedOut.every((e) => e === 4n)).toBe(true);
+    // Everyone asked may still commit what they were asked.
+    for (const id of ['a', 'b', 'c', 'd', 'e']) expect(requests.asked(id, 4n)).toBe(true);
+    requests.clear();
+    const before = asked.length;
+    clock.advance(60_000);
+    expect(asked).toHaveLength(before);
+  });
+});
