@@ -800,6 +800,70 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
       expect(meetingsOnly.entries.every((e) => e.kind.startsWith('meeting.'))).toBe(true);
     });
 
+    it('names what entries are about, filters by time, and exports CSV and JSON', async () => {
+      const { entries } = ok(
+        await org.admin.call('GET', '/api/admin/audit?limit=500'),
+        auditListSchema,
+      );
+      // Names beside ids: the person a licence change was about, a meeting's subject, a group.
+      const licence = entries.find(
+        (e) => e.kind === 'user.changed' && e.subject === `user:${as('erin').userId}`,
+      );
+      expect(licence?.subjectName).toBe('Erin');
+      const scheduled = entries.find((e) => e.kind === 'meeting.scheduled');
+      expect(scheduled?.subjectName).toEqual(expect.any(String));
+      expect(scheduled?.subjectName).not.toBe('');
+      expect(entries.find((e) => e.kind === 'group.created')?.subjectName).toEqual(
+        expect.any(String),
+      );
+
+      // A time range: everything up to the middle entry, and everything from it on.
+      const middle = entries[Math.floor(entries.length / 2)]!;
+      const at = encodeURIComponent(middle.at);
+      const since = ok(
+        await org.admin.call('GET', `/api/admin/audit?limit=500&from=${at}`),
+        auditListSchema,
+      ).entries;
+      const until = ok(
+        await org.admin.call('GET', `/api/admin/audit?limit=500&to=${at}`),
+        auditListSchema,
+      ).entries;
+      expect(since.length + until.length).toBe(entries.length);
+      expect(since.every((e) => e.at >= middle.at)).toBe(true);
+      expect(until.every((e) => e.at < middle.at)).toBe(true);
+      const backwards = fails(
+        await org.admin.call('GET', `/api/admin/audit?from=${at}&to=2000-01-01T00:00:00Z`),
+        400,
+        'INVALID_INPUT',
+      );
+      expect(JSON.stringify(backwards)).toContain('The start of the range must be before its end.');
+      fails(
+        await org.admin.call('GET', '/api/admin/audit?from=yesterday'),
+        400,
+        'INVALID_INPUT',
+      );
+
+      // The export: the same entries, as a file.
+      const json = await org.admin.call('GET', '/api/admin/audit/export?kind=meeting');
+      expect(json.status).toBe(200);
+      expect(json.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="conclave-audit-\d{4}-\d{2}-\d{2}\.json"$/,
+      );
+      const exported = auditListSchema.parse(json.body).entries;
+      expect(exported.map((e) => e.id)).toEqual(
+        entries.filter((e) => e.kind.startsWith('meeting.')).map((e) => e.id),
+      );
+      const csv = await org.admin.call('GET', `/api/admin/audit/export?format=csv&to=${at}`);
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      const lines = csv.text.trimEnd().split('\r\n');
+      expect(lines[0]).toBe('id,at,actor_id,actor_name,kind,subject,subject_name,details');
+      expect(lines).toHaveLength(until.length + 1);
+      expect(lines[1]).toContain(`"${until[0]!.id}","${until[0]!.at}"`);
+      // Only admins read it.
+      fails(await as('erin').call('GET', '/api/admin/audit/export'), 403, 'FORBIDDEN');
+    });
+
     it('logs requests without bodies, passwords or tokens', () => {
       const log = org.logLines.join('\n');
       expect(log).toContain('route="/api/meetings"');

@@ -69,13 +69,17 @@ describe('/openapi.json', () => {
     expect(document.paths['/healthz']?.get?.security).toEqual([]);
     expect(document.paths['/api/admin/audit']?.get?.parameters.map((p) => p.name).sort()).toEqual([
       'before',
+      'from',
       'kind',
       'limit',
+      'to',
     ]);
   });
 
   it('offers no way to change or delete audit entries', () => {
     const audit = Object.entries(document.paths).filter(([path]) => path.includes('audit'));
-    expect(audit.flatMap(([, methods]) => Object.keys(methods))).toEqual(['get']);
+    // Reading a page, and downloading the export: nothing else.
+    expect(audit.map(([path]) => path)).toEqual(['/api/admin/audit', '/api/admin/audit/export']);
+    expect(audit.flatMap(([, methods]) => Object.keys(methods))).toEqual(['get', 'get']);
   });
 });

@@ -1,6 +1,6 @@
 // The web app end to end in Chromium against the real server: an admin governs, an organizer
 // sees exactly what governance allows, and the what-if page explains a scenario.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -278,6 +278,39 @@ describe('the Conclave web app', () => {
     await labelRows.first().waitFor();
     expect(await labelRows.count()).toBe(1);
     expect(await textOf(labelRows.first())).toContain('label:highly-confidential');
+    // Named beside its id.
+    expect(await textOf(labelRows.first())).toContain('Highly confidential');
+
+    // Days: a range that ends before it starts is refused on the page; today holds the entry.
+    const today = new Date();
+    const day = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const yesterday = new Date(today.getTime() - 86_400_000);
+    await adminPage.getByLabel('From').fill(day(today));
+    await adminPage.getByLabel('To').fill(day(yesterday));
+    await adminPage.getByRole('button', { name: 'Filter' }).click();
+    await adminPage.getByText('The last day must not be before the first.').waitFor();
+    await adminPage.getByLabel('To').fill(day(today));
+    await adminPage.getByRole('button', { name: 'Filter' }).click();
+    await adminPage
+      .getByText('The last day must not be before the first.')
+      .waitFor({ state: 'detached' });
+    await labelRows.first().waitFor();
+    expect(await labelRows.count()).toBe(1);
+    await screenshot(adminPage, '10-admin-audit-filtered');
+
+    // The export is what the filter shows, as a file.
+    const [download] = await Promise.all([
+      adminPage.waitForEvent('download'),
+      adminPage.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^conclave-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('id,at,actor_id,actor_name,kind,subject,subject_name,details');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('"label.created","label:highly-confidential","Highly confidential"');
+    await screenshot(adminPage, 'audit-export');
   });
 
   it('runs the §8 what-if example and shows the blocked join with its reason', async () => {

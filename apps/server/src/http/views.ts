@@ -89,13 +89,14 @@ export function callView(call: CallRecord) {
   };
 }
 
-export function auditView(entry: AuditRecord): AuditEntryView {
+export function auditView(entry: AuditRecord, subjectName?: string): AuditEntryView {
   return {
     id: entry.id,
     at: iso(entry.at),
     actor: entry.actor,
     kind: entry.kind,
     subject: entry.subject,
+    ...(subjectName === undefined ? {} : { subjectName }),
     details: entry.details,
   };
 }

@@ -151,4 +151,8 @@ export interface AuditQuery {
   before?: string;
   /** An exact kind, or a family: `meeting` matches `meeting.*`. */
   kind?: string;
+  /** Entries at or after this time (ms). */
+  from?: number;
+  /** Entries before this time (ms). */
+  to?: number;
 }

@@ -175,15 +175,28 @@ export interface AuditQuery {
   before?: string;
   /** An exact kind (`meeting.rejected`) or a family (`meeting`). */
   kind?: string;
+  /** Entries at or after this time (ISO 8601). */
+  from?: string;
+  /** Entries before this time (ISO 8601). */
+  to?: string;
 }
 
 export async function listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+  const { limit, before, kind, from, to } = query;
   return (
     await request<{ entries: AuditEntry[] }>(
       'GET',
-      withQuery(`${base}/audit`, { limit: query.limit, before: query.before, kind: query.kind }),
+      withQuery(`${base}/audit`, { limit, before, kind, from, to }),
     )
   ).entries;
+}
+
+/** Where the browser downloads the filtered log as a file (the session cookie authorizes it). */
+export function auditExportUrl(
+  format: 'csv' | 'json',
+  query: Pick<AuditQuery, 'kind' | 'from' | 'to'>,
+): string {
+  return withQuery(`${base}/audit/export`, { format, ...query });
 }
 
 /** The what-if over a pasted scenario (§8); an invalid one is an ApiError with `fields`. */

@@ -5,19 +5,50 @@ import { policySourceSchema } from '../governance.ts';
 import { encryptionPolicySchema } from './policies.ts';
 import { timestampSchema } from './common.ts';
 
-export const auditQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** Only entries older than this entry id (for paging back). */
-  before: z
-    .string()
-    .regex(/^\d{1,15}$/, 'an audit entry id')
-    .exactOptional(),
+/** The filters the audit list and its export share. */
+const auditFilters = {
   /** An exact kind (`meeting.rejected`) or a family (`meeting`). */
   kind: z
     .string()
     .regex(/^[a-z][a-z0-9.-]{0,63}$/, 'a kind like meeting.rejected or meeting')
     .exactOptional(),
-});
+  /** Entries at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z). */
+  from: z.iso
+    .datetime({ offset: true, error: 'a date and time like 2026-12-01T00:00:00Z' })
+    .exactOptional(),
+  /** Entries before this time. */
+  to: z.iso
+    .datetime({ offset: true, error: 'a date and time like 2026-12-31T00:00:00Z' })
+    .exactOptional(),
+};
+
+function rangeInOrder(query: { from?: string; to?: string }): boolean {
+  return (
+    query.from === undefined ||
+    query.to === undefined ||
+    Date.parse(query.from) < Date.parse(query.to)
+  );
+}
+const rangeProblem = { message: 'The start of the range must be before its end.', path: ['to'] };
+
+export const auditQuerySchema = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    /** Only entries older than this entry id (for paging back). */
+    before: z
+      .string()
+      .regex(/^\d{1,15}$/, 'an audit entry id')
+      .exactOptional(),
+    ...auditFilters,
+  })
+  .refine(rangeInOrder, rangeProblem);
+
+/** The whole filtered log as a file: `csv` (a spreadsheet) or `json` (the entries, as listed). */
+export const auditExportQuerySchema = z
+  .strictObject({ format: z.enum(['csv', 'json']).default('json'), ...auditFilters })
+  .refine(rangeInOrder, rangeProblem);
+/** At most this many entries (the newest) go into one export. */
+export const AUDIT_EXPORT_LIMIT = 10_000;
 
 export const auditEntrySchema = z.object({
   id: z.string(),
@@ -25,6 +56,8 @@ export const auditEntrySchema = z.object({
   actor: z.object({ id: z.string(), displayName: z.string() }).nullable(),
   kind: z.string(),
   subject: z.string(),
+  /** The name of what `subject` names (a person, meeting, policy, group…), when it still exists. */
+  subjectName: z.string().optional(),
   details: z.record(z.string(), z.unknown()),
 });
 export type AuditEntryView = z.infer<typeof auditEntrySchema>;

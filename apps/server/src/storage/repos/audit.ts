@@ -41,6 +41,14 @@ export function auditRepo(db: SqlDb) {
         where.push('(kind = ? OR kind LIKE ?)');
         params.push(query.kind, `${query.kind}.%`);
       }
+      if (query.from !== undefined) {
+        where.push('at >= ?');
+        params.push(query.from);
+      }
+      if (query.to !== undefined) {
+        where.push('at < ?');
+        params.push(query.to);
+      }
       const rows = await db.all<Row>(
         `SELECT id, at, actor_id, actor_name, kind, subject, details FROM audit_log
          WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,

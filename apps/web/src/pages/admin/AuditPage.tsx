@@ -1,6 +1,8 @@
-// The audit log, newest first: filter by kind (exact, or a family such as `meeting`), page back.
+// The audit log, newest first: filter by kind (exact, or a family such as `meeting`) and by days,
+// page back, download what the filter shows as CSV or JSON. Entries name the person, meeting or
+// object they are about beside its id.
 import { useState, type FormEvent } from 'react';
-import { listAudit } from '../../api/admin.ts';
+import { auditExportUrl, listAudit } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
 import type { AuditEntry } from '../../api/types.ts';
 import { useResource } from '../../app/hooks.ts';
@@ -37,15 +39,49 @@ function Details({ details }: { details: AuditEntry['details'] }) {
   );
 }
 
+/** A day picked in the viewer's zone, as the instant it starts (`next`: the day after it). */
+function dayStart(day: string, next = false): string | undefined {
+  if (day === '') return undefined;
+  const start = new Date(`${day}T00:00:00`);
+  if (Number.isNaN(start.getTime())) return undefined;
+  if (next) start.setDate(start.getDate() + 1);
+  return start.toISOString();
+}
+
+interface Filter {
+  kind: string;
+  from?: string;
+  to?: string;
+}
+
+function Subject({ entry }: { entry: AuditEntry }) {
+  if (entry.subject === '') return <>—</>;
+  if (entry.subjectName === undefined) return <code>{entry.subject}</code>;
+  return (
+    <>
+      {entry.subjectName} <code className="audit-subject-id">{entry.subject}</code>
+    </>
+  );
+}
+
 export function AuditPage() {
   const [kindInput, setKindInput] = useState('');
-  const [kind, setKind] = useState('');
+  const [fromInput, setFromInput] = useState('');
+  const [toInput, setToInput] = useState('');
+  const [rangeError, setRangeError] = useState<string | undefined>(undefined);
+  const [filter, setFilter] = useState<Filter>({ kind: '' });
+  const { kind } = filter;
   // The cursors of the pages walked so far; the last is the one shown.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const before = cursors[cursors.length - 1];
+  const applied = {
+    ...(kind ? { kind } : {}),
+    ...(filter.from === undefined ? {} : { from: filter.from }),
+    ...(filter.to === undefined ? {} : { to: filter.to }),
+  };
   const entries = useResource(
-    () => listAudit({ limit: pageSize, ...(kind ? { kind } : {}), ...(before ? { before } : {}) }),
-    [kind, before],
+    () => listAudit({ limit: pageSize, ...applied, ...(before ? { before } : {}) }),
+    [kind, filter.from, filter.to, before],
   );
   const filterError =
     entries.status === 'error' && entries.error instanceof ApiError
@@ -54,7 +90,18 @@ export function AuditPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setKind(kindInput.trim());
+    const from = dayStart(fromInput);
+    const to = dayStart(toInput, true);
+    if (from !== undefined && to !== undefined && from >= to) {
+      setRangeError('The last day must not be before the first.');
+      return;
+    }
+    setRangeError(undefined);
+    setFilter({
+      kind: kindInput.trim(),
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+    });
     setCursors([undefined]);
   };
 
@@ -73,10 +120,28 @@ export function AuditPage() {
           hint="An exact kind or a family; empty shows everything."
           error={filterError}
         />
+        <TextField label="From" type="date" value={fromInput} onChange={setFromInput} />
+        <TextField
+          label="To"
+          type="date"
+          value={toInput}
+          onChange={setToInput}
+          hint="Both days included."
+          error={rangeError}
+        />
         <button type="submit" className="button">
           Filter
         </button>
       </form>
+      <p className="button-row">
+        <a className="button" href={auditExportUrl('csv', applied)} download>
+          Download CSV
+        </a>
+        <a className="button" href={auditExportUrl('json', applied)} download>
+          Download JSON
+        </a>
+        <span className="muted">The entries this filter shows, every page (up to 10,000).</span>
+      </p>
       {entries.status === 'error' && !filterError ? <ErrorMessage error={entries.error} /> : null}
       {entries.status !== 'error' ? (
         <Loaded resource={entries}>
@@ -95,7 +160,7 @@ export function AuditPage() {
                   },
                   { header: 'Who', cell: (e) => e.actor?.displayName ?? 'System' },
                   { header: 'Kind', cell: (e) => <code>{e.kind}</code> },
-                  { header: 'Subject', cell: (e) => e.subject || '—' },
+                  { header: 'About', cell: (e) => <Subject entry={e} /> },
                   { header: 'Details', cell: (e) => <Details details={e.details} /> },
                 ]}
               />
