@@ -19,10 +19,13 @@ export interface Removal {
 export function ParticipantList({
   roster,
   e2ee,
+  hands,
   removal,
 }: {
   roster: readonly RosterMember[];
   e2ee: boolean;
+  /** Participant ids with a hand raised (`self` for this participant). */
+  hands: ReadonlySet<string>;
   removal?: Removal | undefined;
 }) {
   const { user } = useSession();
@@ -67,6 +70,11 @@ export function ParticipantList({
               <span className="room-person-name">
                 {name}
                 {member.self ? ' (you)' : ''}
+                {hands.has(member.self ? 'self' : (member.participantId ?? '')) ? (
+                  <span className="room-person-note room-person-hand" data-hand="raised">
+                    {' — ✋ hand raised'}
+                  </span>
+                ) : null}
                 {member.deviceNote ? (
                   <span className="room-person-note" data-note={member.deviceNote}>
                     {` — ${deviceNoteWords(member.deviceNote)}`}

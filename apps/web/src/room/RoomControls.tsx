@@ -1,10 +1,12 @@
-// The control bar. Recording (and the other features E2EE rules out) stays focusable and, when
+// The control bar: microphone, camera, screen, a raised hand, reactions. Recording (and the other features E2EE rules out) stays focusable and, when
 // reached for, says why it is unavailable instead of silently doing nothing.
 import { useState } from 'react';
 import type { IncompatibleOption } from '@conclave/vocabulary';
 import { LockIcon } from '../components/LockIcon.tsx';
 import { featureUnavailableSentence } from '../model/e2eeWords.ts';
 import { optionName } from '../model/names.ts';
+import { REACTIONS, type ReactionName } from '@conclave/client';
+import { REACTION_LOOKS } from './reactions.ts';
 import type { RoomTarget } from './roomTarget.ts';
 
 function featureAnswer(target: RoomTarget, option: IncompatibleOption): string {
@@ -25,6 +27,9 @@ export interface RoomControlsProps {
   microphoneOn: boolean;
   cameraOn: boolean;
   sharing: boolean;
+  handRaised: boolean;
+  onHand: (raised: boolean) => void;
+  onReact: (reaction: ReactionName) => void;
   onMicrophone: (on: boolean) => void;
   onCamera: (on: boolean) => void;
   onScreen: () => void;
@@ -33,6 +38,7 @@ export interface RoomControlsProps {
 
 export function RoomControls(props: RoomControlsProps) {
   const [asked, setAsked] = useState<IncompatibleOption | null>(null);
+  const [reacting, setReacting] = useState(false);
   const { target } = props;
   const recordingUnavailable =
     target.kind === 'call' ||
@@ -68,6 +74,23 @@ export function RoomControls(props: RoomControlsProps) {
         <button
           type="button"
           className="button"
+          aria-pressed={props.handRaised}
+          onClick={() => props.onHand(!props.handRaised)}
+        >
+          {props.handRaised ? 'Lower hand' : 'Raise hand'}
+        </button>
+        <button
+          type="button"
+          className="button"
+          aria-expanded={reacting}
+          aria-controls="room-reactions"
+          onClick={() => setReacting(!reacting)}
+        >
+          React
+        </button>
+        <button
+          type="button"
+          className="button"
           aria-disabled={recordingUnavailable}
           onClick={() => setAsked('recording')}
         >
@@ -77,6 +100,25 @@ export function RoomControls(props: RoomControlsProps) {
           Leave
         </button>
       </div>
+      {reacting ? (
+        <div id="room-reactions" className="room-reactions" role="group" aria-label="Reactions">
+          {REACTIONS.map((name) => (
+            <button
+              key={name}
+              type="button"
+              className="button"
+              aria-label={`React with ${REACTION_LOOKS[name].words}`}
+              title={REACTION_LOOKS[name].words}
+              onClick={() => {
+                props.onReact(name);
+                setReacting(false);
+              }}
+            >
+              {REACTION_LOOKS[name].emoji}
+            </button>
+          ))}
+        </div>
+      ) : null}
       <p className="feature-answer room-feature-answer" role="status" aria-live="polite">
         {asked ? featureAnswer(target, asked) : ''}
       </p>

@@ -1,6 +1,7 @@
 // The meeting room: lobby (join with camera and microphone), then the stage, the controls, the
 // E2EE shield with the security code, the participant list from the MLS group, and chat. A
 // refused join shows the server's reasons.
+import type { MediaState } from '@conclave/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.tsx';
 import { hrefOf } from '../app/routes.ts';
@@ -16,6 +17,14 @@ import { backTo, plannedE2ee, type RoomTarget } from './roomTarget.ts';
 import { Shield, StandardEncryption } from './Shield.tsx';
 import { Tiles } from './Tiles.tsx';
 import './room.css';
+
+/** Who has a hand raised: participant ids, and `self` for this participant. */
+function handsOf(media: ReadonlyMap<string, MediaState>, own: boolean): ReadonlySet<string> {
+  const hands = new Set<string>();
+  for (const [participantId, state] of media) if (state.hand === true) hands.add(participantId);
+  if (own) hands.add('self');
+  return hands;
+}
 
 /** Decoded-frame and SDK frame counters live outside React: a slow tick keeps their display current. */
 function useTick(ms: number): void {
@@ -116,6 +125,8 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           receiver={session.receiver}
           local={room.local}
           cameraOn={room.cameraOn}
+          handRaised={room.handRaised}
+          reactions={room.reactions}
         />
         {room.notice ? <p className="notice notice-warning">{room.notice}</p> : null}
         {room.unheard.length > 0 ? (
@@ -128,6 +139,9 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           microphoneOn={room.microphoneOn}
           cameraOn={room.cameraOn}
           sharing={room.sharing}
+          handRaised={room.handRaised}
+          onHand={(raised) => session.setHand(raised)}
+          onReact={(reaction) => void session.react(reaction).catch(() => undefined)}
           onMicrophone={(on) => session.setMicrophone(on)}
           onCamera={(on) => session.setCamera(on)}
           onScreen={() => void session.toggleScreen()}
@@ -138,6 +152,7 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
         <ParticipantList
           roster={room.roster}
           e2ee={e2ee}
+          hands={handsOf(room.media, room.handRaised)}
           removal={
             target.kind === 'meeting'
               ? {

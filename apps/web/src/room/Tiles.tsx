@@ -2,9 +2,11 @@
 // receiver on a canvas) with the sender's name, then a tile for each person heard or announced
 // but not seen. Each tile says how many frames it decoded, and a person's microphone is a line
 // under their tile, so "is anything arriving?" has an answer. "Muted" and "Camera off" are what
-// the person announced (stage.ts); a stream that stops arriving says so instead.
+// the person announced (stage.ts); a stream that stops arriving says so instead. A raised hand
+// and reactions show on the person's tile; the latest reaction is also said in a live region.
 import type { MediaState, RosterMember } from '@conclave/client';
 import { useEffect, useRef } from 'react';
+import { REACTION_LOOKS, reactionSentence, type ShownReaction } from './reactions.ts';
 import type { Receiver, RemoteStream } from './receiver.ts';
 import { initialsOf, stageOf, type AudioStatus, type VideoTile } from './stage.ts';
 
@@ -20,7 +22,39 @@ function NoPicture({ name, words }: { name: string; words: string }) {
   );
 }
 
-function LocalTile({ stream, cameraOn }: { stream: MediaStream | null; cameraOn: boolean }) {
+/** A raised hand and the reactions on screen, over a tile. */
+function TileBadges({ hand, reactions }: { hand: boolean; reactions: readonly ShownReaction[] }) {
+  return (
+    <>
+      {hand ? (
+        <span className="room-tile-hand" role="img" aria-label="Hand raised">
+          ✋
+        </span>
+      ) : null}
+      {reactions.length > 0 ? (
+        <span className="room-tile-reactions" aria-hidden="true">
+          {reactions.map((r) => (
+            <span key={r.id} data-reaction={r.reaction}>
+              {REACTION_LOOKS[r.reaction].emoji}
+            </span>
+          ))}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function LocalTile({
+  stream,
+  cameraOn,
+  hand,
+  reactions,
+}: {
+  stream: MediaStream | null;
+  cameraOn: boolean;
+  hand: boolean;
+  reactions: readonly ShownReaction[];
+}) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (video.current) video.current.srcObject = stream;
@@ -29,6 +63,7 @@ function LocalTile({ stream, cameraOn }: { stream: MediaStream | null; cameraOn:
     <figure className="room-tile room-tile-own">
       <video ref={video} autoPlay muted playsInline aria-label="Your camera" />
       {cameraOn ? null : <p className="room-tile-off">Camera off</p>}
+      <TileBadges hand={hand} reactions={reactions} />
       <figcaption>You</figcaption>
     </figure>
   );
@@ -53,7 +88,15 @@ function AudioLine({ audio, userId }: { audio: AudioStatus; userId: string | und
 const announcedOf = (stream: RemoteStream) =>
   stream.announced === undefined ? 'unknown' : stream.announced ? 'on' : 'off';
 
-function RemoteTile({ tile, receiver }: { tile: VideoTile; receiver: Receiver }) {
+function RemoteTile({
+  tile,
+  receiver,
+  reactions,
+}: {
+  tile: VideoTile;
+  receiver: Receiver;
+  reactions: readonly ShownReaction[];
+}) {
   const { stream } = tile;
   return (
     <figure
@@ -69,6 +112,7 @@ function RemoteTile({ tile, receiver }: { tile: VideoTile; receiver: Receiver })
         data-decoded={stream.decoded}
       />
       {tile.overlay === null ? null : <NoPicture name={tile.name} words={tile.overlay} />}
+      <TileBadges hand={tile.hand} reactions={stream.kind === 'camera' ? reactions : []} />
       <figcaption>
         {tile.name}
         {tile.audio ? <AudioLine audio={tile.audio} userId={stream.sender.userId} /> : null}
@@ -84,6 +128,8 @@ export function Tiles({
   receiver,
   local,
   cameraOn,
+  handRaised,
+  reactions,
 }: {
   streams: readonly RemoteStream[];
   roster: readonly RosterMember[];
@@ -91,14 +137,27 @@ export function Tiles({
   receiver: Receiver | undefined;
   local: MediaStream | null;
   cameraOn: boolean;
+  handRaised: boolean;
+  reactions: readonly ShownReaction[];
 }) {
   const { videos, voices } = stageOf(streams, roster, media);
+  const of = (participantId: string | undefined) =>
+    reactions.filter((r) => r.participantId === participantId);
+  const latest = reactions.at(-1);
   return (
     <div className="room-stage">
-      <LocalTile stream={local} cameraOn={cameraOn} />
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {latest === undefined ? '' : reactionSentence(latest)}
+      </p>
+      <LocalTile stream={local} cameraOn={cameraOn} hand={handRaised} reactions={of(undefined)} />
       {receiver
         ? videos.map((tile) => (
-            <RemoteTile key={tile.stream.streamId} tile={tile} receiver={receiver} />
+            <RemoteTile
+              key={tile.stream.streamId}
+              tile={tile}
+              receiver={receiver}
+              reactions={tile.participantId === undefined ? [] : of(tile.participantId)}
+            />
           ))
         : null}
       {voices.map((voice) => (
@@ -109,6 +168,10 @@ export function Tiles({
           data-kind="voice"
         >
           <NoPicture name={voice.name} words={voice.overlay} />
+          <TileBadges
+            hand={voice.hand}
+            reactions={voice.participantId === undefined ? [] : of(voice.participantId)}
+          />
           <figcaption>
             {voice.name}
             {voice.audio ? <AudioLine audio={voice.audio} userId={voice.userId} /> : null}

@@ -1,20 +1,22 @@
 // One visit to a meeting room, outside React: sign the SDK in with the session cookie, join,
-// capture and publish, announce what is on (microphone, camera, screen), receive, chat. The page
-// renders its snapshot (useSyncExternalStore).
+// capture and publish, announce what is on (microphone, camera, screen, a raised hand), receive,
+// chat and react. The page renders its snapshot (useSyncExternalStore).
 import {
   ClientError,
   ConclaveClient,
   type BlockReason,
-  type MediaKind,
   type MediaState,
   type Meeting,
   type MeetingEvents,
+  type ReactionName,
   type RosterMember,
 } from '@conclave/client';
 import { workerFrameProtectors } from '@conclave/client/browser';
 import { alertOfKeyChange, alertOfNewDevice, alertOfRefusal, type RoomAlert } from './alerts.ts';
 import { webClientInfo } from './capabilities.ts';
 import { IndexedDbStore } from './deviceStore.ts';
+import { ReactionFeed, type ShownReaction } from './reactions.ts';
+import { failureSentence, refusedWords, removalFailure, removedWords } from './roomWords.ts';
 import { publishTrack, type Publisher } from './publisher.ts';
 import { Receiver, type RemoteStream } from './receiver.ts';
 import type { RoomFrameStats } from './RoomStats.tsx';
@@ -63,6 +65,10 @@ export interface RoomSnapshot {
   readonly microphoneOn: boolean;
   readonly cameraOn: boolean;
   readonly sharing: boolean;
+  /** This participant's own hand; the others' are in `media`. */
+  readonly handRaised: boolean;
+  /** Reactions on screen now, oldest first (each for a few seconds). */
+  readonly reactions: readonly ShownReaction[];
   readonly notice: string | null;
   /**
    * What the authentication service reported, newest last, until dismissed: refused credentials,
@@ -91,36 +97,12 @@ const initial: RoomSnapshot = {
   microphoneOn: true,
   cameraOn: true,
   sharing: false,
+  handRaised: false,
+  reactions: [],
   notice: null,
   alerts: [],
   unheard: [],
 };
-
-const removedWords: Record<string, string> = {
-  'meeting-ended': 'The meeting has ended.',
-  'removed-from-group': 'You were removed from the encrypted group.',
-  removed: 'You were removed from the meeting.',
-  'removed-by-organizer': 'You were removed from this meeting by the organizer.',
-  'signed-out': 'You were signed out.',
-  'not-admitted': "Your organization's rules no longer allow you in this meeting.",
-};
-
-const refusedWords: Record<MediaKind, string> = {
-  audio:
-    'The server is refusing your microphone: the others cannot hear you. Leave and join again.',
-  camera: 'The server is refusing your camera: the others cannot see it. Leave and join again.',
-  screen:
-    'The server is refusing your screen share: the others cannot see it. Leave and join again.',
-};
-
-/** A removal that failed without the server's sentence: what the SDK's code means to a person. */
-function removalFailure(error: unknown): string {
-  if (error instanceof ClientError && error.code === 'connection_failed')
-    return 'The connection dropped before the removal was confirmed: check the participant list.';
-  if (error instanceof ClientError && error.code === 'invalid_argument')
-    return 'That participant is no longer listed, or is already being removed.';
-  return 'The participant was not removed.';
-}
 
 export class RoomSession {
   readonly #meetingId: string;
@@ -142,6 +124,7 @@ export class RoomSession {
   #microphone = false;
   #camera = false;
   #chatIds = 0;
+  readonly #reactions = new ReactionFeed((reactions) => this.#update({ reactions }));
   #alertIds = 0;
   /** Relay id → name of each sender this browser cannot hear now. */
   readonly #unheard = new Map<number, string>();
@@ -251,6 +234,9 @@ export class RoomSession {
     };
     meeting.on('media-state', media);
     meeting.on('participants', media);
+    meeting.on('reaction', ({ from, reaction }) =>
+      this.#reactions.add(from.participantId, from.displayName ?? 'Someone', reaction),
+    );
     meeting.on('chat', (message) =>
       this.#addChat(message.from.displayName ?? 'Someone', message.text, false, message.e2ee),
     );
@@ -377,6 +363,18 @@ export class RoomSession {
     this.#meeting?.setMediaState(change).catch(() => undefined);
   }
 
+  /** Raises or lowers this participant's hand: part of what it announces, so joiners see it. */
+  setHand(raised: boolean): void {
+    this.#update({ handRaised: raised });
+    this.#announce({ hand: raised });
+  }
+
+  /** Sends a reaction (E2EE meetings: inside the group) and shows it on this page too. */
+  async react(reaction: ReactionName): Promise<void> {
+    await this.#meeting?.react(reaction);
+    this.#reactions.add(undefined, 'You', reaction);
+  }
+
   setMicrophone(on: boolean): void {
     const publisher = this.#publishers.get('audio');
     if (publisher) publisher.paused = !on;
@@ -445,35 +443,10 @@ export class RoomSession {
   /** The page went away: nothing may keep the camera or the connection open. */
   close(): void {
     this.#stopMedia();
+    this.#reactions.close();
     this.#client?.close();
     void this.#audio?.close().catch(() => undefined);
     this.#closed = true;
     this.#listeners.clear();
   }
-}
-
-function failureSentence(error: unknown): string {
-  if (error instanceof DOMException && error.name === 'NotAllowedError') {
-    return 'The browser did not allow the camera and microphone. Allow them and join again.';
-  }
-  if (error instanceof DOMException && error.name === 'NotFoundError') {
-    return 'No camera or microphone was found.';
-  }
-  if (error instanceof ClientError) {
-    switch (error.code) {
-      case 'connection_failed':
-        return 'The meeting server cannot be reached.';
-      case 'timeout':
-        return 'Joining took too long. Try again.';
-      case 'server_key_changed':
-        return "The server's meeting key differs from the one this browser saw before, so the meeting was not joined.";
-      case 'group_failed':
-        return 'The end-to-end encrypted group could not be joined.';
-      case 'not_authenticated':
-        return 'The server did not accept this session or device.';
-      default:
-        return `The meeting could not be joined: ${error.message}.`;
-    }
-  }
-  return 'The meeting could not be joined.';
 }

@@ -102,6 +102,26 @@ describe('the stage', () => {
   });
 });
 
+describe('a raised hand', () => {
+  it('shows on the camera tile or the voice tile of the person who raised it, not their screen', () => {
+    const roster = [member(1, true), member(2), member(3)];
+    const streams = [stream('camera', 2), stream('screen', 2)];
+    const media = new Map([
+      ['p2', { ...on(true, true), hand: true }],
+      ['p3', { ...on(true, false), hand: true }],
+    ]);
+    const { videos, voices } = stageOf(streams, roster, media);
+    expect(videos.map((v) => [v.name, v.participantId, v.hand])).toEqual([
+      ['n2', 'p2', true],
+      ["n2's screen", 'p2', false],
+    ]);
+    expect(voices.map((v) => [v.name, v.participantId, v.hand])).toEqual([['n3', 'p3', true]]);
+    // Lowered (or never said, by an older client): no hand.
+    const lowered = stageOf(streams, roster, new Map([['p2', on(true, true)]]));
+    expect(lowered.videos[0]?.hand).toBe(false);
+  });
+});
+
 describe('a tile without a picture', () => {
   it("shows the person's initials", () => {
     expect(initialsOf('Bob Basic')).toBe('BB');

@@ -1,5 +1,5 @@
 // What the stage says about each remote person, from two sources kept apart: what they announced
-// (microphone, camera, screen on or off: `media-state`) and what actually arrives (the receiver's
+// (microphone, camera, screen on or off, a raised hand: `media-state`) and what actually arrives (the receiver's
 // streams). "Muted" and "Camera off" are only ever said because the person said so; a stream that
 // stops arriving reads as not arriving, whoever sent it. Pure, so the words are testable.
 import type { MediaState, RosterMember } from '@conclave/client';
@@ -22,6 +22,10 @@ export interface VideoTile {
   readonly overlay: string | null;
   /** Camera tiles only: the line about the same person's microphone. */
   readonly audio: AudioStatus | undefined;
+  /** Whose tile it is, once matched to a participant (reactions are shown on it). */
+  readonly participantId: string | undefined;
+  /** Camera tiles only: the person has raised their hand. */
+  readonly hand: boolean;
 }
 
 /** Someone with no camera tile: heard, or at least heard from (an announcement). */
@@ -31,6 +35,8 @@ export interface VoiceTile {
   readonly userId: string | undefined;
   readonly overlay: 'Camera off' | 'No video';
   readonly audio: AudioStatus | undefined;
+  readonly participantId: string | undefined;
+  readonly hand: boolean;
 }
 
 export interface Stage {
@@ -86,8 +92,11 @@ export function stageOf(
         (m) => m.relayId !== undefined && m.relayId === stream.sender.relayId,
       );
       const name = member?.label ?? stream.sender.displayName ?? 'Someone';
+      const participantId = participantOf(stream);
       return {
         stream,
+        participantId,
+        hand: stream.kind === 'camera' && announced(participantId)?.hand === true,
         name: stream.kind === 'screen' ? `${name}'s screen` : name,
         overlay: videoOverlay(stream),
         audio:
@@ -120,6 +129,8 @@ export function stageOf(
       userId: member.userId ?? undefined,
       overlay: state?.camera === false ? 'Camera off' : 'No video',
       audio: audioStatus(state?.microphone, audio),
+      participantId: member.participantId,
+      hand: state?.hand === true,
     });
   }
   // Heard, but not matched to anyone on the list (yet).
@@ -131,6 +142,8 @@ export function stageOf(
       userId: audio.sender.userId,
       overlay: 'No video',
       audio: audioStatus(announced(participantOf(audio))?.microphone, audio),
+      participantId: participantOf(audio),
+      hand: false,
     });
   }
   return { videos, voices };
