@@ -298,6 +298,19 @@ describe('the acceptance path', { timeout: 180_000 }, () => {
     }
     // Newest first: the refused start came after the scheduling.
     expect(kinds.indexOf('meeting.start.refused')).toBeLessThan(kinds.indexOf('meeting.scheduled'));
+
+    // Names beside ids; a time range; the export as a file.
+    expect(human.find((line) => /\suser\.created\s/.test(line))).toMatch(/\(user:[^)]+\)/);
+    const future = ok(await admin('audit', '--from', '2999-01-01', '--json'));
+    expect(parseJson<{ entries: unknown[] }>(future).entries).toEqual([]);
+    const bad = await admin('audit', '--from', 'last week');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('give a date (2026-12-01)');
+    const csv = ok(await admin('audit', '--kind', 'meeting', '--export', 'csv')).stdout;
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('id,at,actor_id,actor_name,kind,subject,subject_name,details');
+    expect(lines.slice(1).every((line) => line.includes('"meeting.'))).toBe(true);
+    expect(lines.length - 1).toBe(kinds.filter((k) => k.startsWith('meeting.')).length);
   });
 
   it('signs out on the server too, and forgets the session file', async () => {

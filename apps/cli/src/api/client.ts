@@ -43,13 +43,28 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
+  /** A GET whose answer is a file (CSV, JSON to save as it is): the body as text. */
+  async download(path: string): Promise<string> {
+    const response = await this.#send('GET', path, undefined, '*/*');
+    const text = await response.text();
+    if (response.ok) return text;
+    throw this.#serverError(response, parseJson(text));
+  }
+
   async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const response = await this.#send(method, path, body, 'application/json');
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (response.ok) return (parsed ?? {}) as T;
+    throw this.#serverError(response, parsed);
+  }
+
+  async #send(method: HttpMethod, path: string, body: unknown, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
-    let response: Response;
     try {
-      response = await this.#fetch(`${this.server}${path}`, {
+      return await this.#fetch(`${this.server}${path}`, {
         method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -58,10 +73,6 @@ export class ApiClient {
     } catch (error) {
       throw networkError(this.server, error);
     }
-    const text = await response.text();
-    const parsed = parseJson(text);
-    if (response.ok) return (parsed ?? {}) as T;
-    throw this.#serverError(response, parsed);
   }
 
   #serverError(response: Response, parsed: unknown): CliError {

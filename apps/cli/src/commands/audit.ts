@@ -1,5 +1,7 @@
-// `conclave audit`: the append-only record of who changed what and every E2EE decision (spec §7).
-import { Option } from 'commander';
+// `conclave audit`: the append-only record of who changed what and every E2EE decision (spec §7),
+// a page at a time or, with --export, the whole filtered log as a CSV or JSON file.
+import { writeFile } from 'node:fs/promises';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { unwrapList } from '../api/envelope.ts';
 import { connect } from '../api/session.ts';
@@ -14,6 +16,29 @@ interface AuditFlags extends ServerCommandFlags {
   limit?: number;
   kind?: string;
   before?: string;
+  from?: string;
+  to?: string;
+  export?: 'csv' | 'json';
+  output?: string;
+}
+
+/** A date (2026-12-01, midnight UTC) or a date and time with its zone, as the server wants it. */
+function instant(value: string): string {
+  const text = /^\d{4}-\d{2}-\d{2}$/u.test(value) ? `${value}T00:00:00Z` : value;
+  if (Number.isNaN(Date.parse(text)) || !/(Z|[+-]\d{2}:\d{2})$/u.test(text)) {
+    throw new InvalidArgumentError(
+      'give a date (2026-12-01) or a date and time with its zone (2026-12-01T09:00:00+01:00)',
+    );
+  }
+  return new Date(text).toISOString();
+}
+
+/** What `about` shows: the name, with the id it stands for. */
+function about(entry: AuditEntry): string {
+  if (entry.subject === '') return '';
+  return entry.subjectName === undefined
+    ? entry.subject
+    : `${entry.subjectName} (${entry.subject})`;
 }
 
 /**
@@ -66,13 +91,36 @@ export function registerAuditCommand(program: Command): void {
       )
       .addOption(new Option('--limit <n>', 'how many entries').argParser(positiveInteger))
       .option('--kind <kind>', 'only entries of this kind (e.g. meeting.rejected)')
-      .option('--before <id>', 'entries older than this entry id (paging)'),
+      .option('--before <id>', 'entries older than this entry id (paging)')
+      .addOption(
+        new Option('--from <time>', 'entries at or after this date or time').argParser(instant),
+      )
+      .addOption(new Option('--to <time>', 'entries before this date or time').argParser(instant))
+      .addOption(
+        new Option(
+          '--export <format>',
+          'the whole filtered log (newest 10,000) as a file instead of a page',
+        ).choices(['csv', 'json']),
+      )
+      .option('--output <file>', 'with --export: write the file here (default: standard output)'),
   ).action(async (flags: AuditFlags) => {
     const query = new URLSearchParams();
-    if (flags.limit !== undefined) query.set('limit', String(flags.limit));
     if (flags.kind !== undefined) query.set('kind', flags.kind);
-    if (flags.before !== undefined) query.set('before', flags.before);
+    if (flags.from !== undefined) query.set('from', flags.from);
+    if (flags.to !== undefined) query.set('to', flags.to);
     const { api } = await connect(flags);
+    if (flags.export !== undefined) {
+      query.set('format', flags.export);
+      const file = await api.download(`/api/admin/audit/export?${query.toString()}`);
+      if (flags.output === undefined) process.stdout.write(file);
+      else {
+        await writeFile(flags.output, file);
+        process.stderr.write(`Wrote the audit log (${flags.export}) to ${flags.output}\n`);
+      }
+      return;
+    }
+    if (flags.limit !== undefined) query.set('limit', String(flags.limit));
+    if (flags.before !== undefined) query.set('before', flags.before);
     const suffix = query.size > 0 ? `?${query.toString()}` : '';
     const response = await api.get<unknown>(`/api/admin/audit${suffix}`);
     emit(flags, response, (body) =>
@@ -82,12 +130,16 @@ export function registerAuditCommand(program: Command): void {
           { header: 'at', value: (row) => row.at },
           { header: 'actor', value: (row) => row.actor?.displayName ?? '(system)' },
           { header: 'kind', value: (row) => row.kind },
-          { header: 'subject', value: (row) => row.subject ?? '' },
+          { header: 'subject', value: about },
           { header: 'details', value: (row) => summarizeDetails(row.details) },
         ],
         '(no audit entries)',
       ),
     );
   });
-  example(audit, 'conclave audit --limit 20 --kind meeting.rejected');
+  example(
+    audit,
+    'conclave audit --limit 20 --kind meeting.rejected',
+    'conclave audit --from 2026-12-01 --to 2026-12-08 --export csv --output week.csv',
+  );
 }
