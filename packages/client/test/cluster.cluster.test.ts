@@ -3,6 +3,7 @@
 // `npm run test:cluster` (CONCLAVE_TEST_PG_URL must name a PostgreSQL server).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meeting } from '../src/index.ts';
+import { NODE_LOST_MS } from '../../../apps/server/src/cluster/liveness.ts';
 import { NatsLinkCutter } from '../../../test/support/nats-server.ts';
 import { TestCluster } from './support/cluster.ts';
 import { until } from './support/people.ts';
@@ -219,6 +220,26 @@ describe('one E2EE meeting across three nodes', () => {
     } finally {
       await flow.close();
       await cluster.startNode('node-a', Number(new URL(cluster.node('node-a').url).port));
+    }
+  }, 180_000);
+
+  it('brings back the participants of a node that stalled long enough to be taken for lost', async () => {
+    const people = [
+      await personOn('lena', 'node-a'),
+      await personOn('max', 'node-b'),
+      await personOn('nia', 'node-c'),
+    ];
+    const flow = await flowingMeeting(people); // node-a hosts; max's socket is on node-b
+    try {
+      cluster.pause('node-b', true);
+      await new Promise((resolve) => setTimeout(resolve, NODE_LOST_MS + 2_000));
+      cluster.pause('node-b', false);
+      // node-a let max go while node-b was silent; node-b, alive after all, hears it and max
+      // joins again — no participant is left forgotten on a live socket.
+      await flow.recovered(Date.now() + 500);
+    } finally {
+      cluster.pause('node-b', false);
+      await flow.close();
     }
   }, 180_000);
 

@@ -12,7 +12,13 @@ import { decodeJson, encodeJson } from './json.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterLink } from './link.ts';
 import { subjects } from './subjects.ts';
-import type { GatewayFanOut, GatewaySignal, HostSignal, JoinAnswer } from './wire.ts';
+import type {
+  GatewayFanOut,
+  GatewayForgotten,
+  GatewaySignal,
+  HostSignal,
+  JoinAnswer,
+} from './wire.ts';
 
 /**
  * A host that does not answer a join in this time is treated as gone for this join. A host that
@@ -58,7 +64,9 @@ export class GatewaySide {
   ) {
     this.unsubscribe = [
       link.subscribe(subjects.gatewaySignal(nodeId), (_s, data) =>
-        this.signal(decodeJson(data) as GatewaySignal | GatewayFanOut | undefined),
+        this.signal(
+          decodeJson(data) as GatewaySignal | GatewayFanOut | GatewayForgotten | undefined,
+        ),
       ),
     ];
   }
@@ -133,6 +141,9 @@ export class GatewaySide {
   hostLost(host?: string): void {
     for (const entry of [...this.forwarded.values()]) {
       if (host !== undefined && entry.host !== host) continue;
+      // A join still being decided there is given up too: should it be admitted after all, the
+      // host is told the socket left.
+      if (entry.room === undefined) this.abandon(entry);
       this.detach(entry);
       entry.restart();
     }
@@ -160,7 +171,12 @@ export class GatewaySide {
     for (const stop of this.unsubscribe) stop();
   }
 
-  private signal(signal: GatewaySignal | GatewayFanOut | undefined): void {
+  private signal(signal: GatewaySignal | GatewayFanOut | GatewayForgotten | undefined): void {
+    if (signal?.op === 'host-forgot') {
+      this.log.info('cluster: a host let go of our participants', { host: signal.host });
+      this.hostLost(signal.host);
+      return;
+    }
     if (signal?.op === 'send-many') {
       for (const conn of signal.conns) this.forwarded.get(conn)?.peer.send(signal.message);
       return;

@@ -16,6 +16,7 @@ import type { MeetingHosts } from './meeting-hosts.ts';
 import { subjects } from './subjects.ts';
 import type {
   GatewayFanOut,
+  GatewayForgotten,
   GatewaySignal,
   HostSignal,
   JoinAnswer,
@@ -125,6 +126,12 @@ export class HostSide {
       this.peers.delete(key(peer.gateway, peer.conn));
       peer.queue.close();
       peer.membership?.room.leave(peer, 'disconnected');
+    }
+    // A node taken for lost may only have stalled: if it is alive, it hears that its participants
+    // here are gone, and they reconnect rather than linger, forgotten, on a live socket.
+    if (gateway !== undefined) {
+      const forgot: GatewayForgotten = { op: 'host-forgot', host: this.nodeId };
+      this.link.publish(subjects.gatewaySignal(gateway), encodeJson(forgot));
     }
   }
 
@@ -236,7 +243,17 @@ export class HostSide {
     if (signal === undefined) return;
     const peer = this.peers.get(key(signal.gateway, signal.conn));
     const membership = peer?.membership;
-    if (peer === undefined || membership === undefined) return;
+    if (peer === undefined || membership === undefined) {
+      // A participant this host no longer has (let go while its gateway was taken for lost): its
+      // client reconnects and joins again.
+      if (signal.op === 'message') {
+        this.link.publish(
+          subjects.gatewaySignal(signal.gateway),
+          encodeJson({ conn: signal.conn, op: 'evict' }),
+        );
+      }
+      return;
+    }
     switch (signal.op) {
       case 'leave':
         membership.room.leave(peer, signal.how);

@@ -49,6 +49,12 @@ export interface GatewayFanOut {
   readonly message: ServerMessage;
 }
 
+/** Host → gateway: the host let go of every participant of this gateway (it took it for lost). */
+export interface GatewayForgotten {
+  readonly op: 'host-forgot';
+  readonly host: string;
+}
+
 /** Any node → host, request/reply. */
 export interface MeetingAsk {
   readonly tenantId: string;

@@ -121,6 +121,12 @@ export class TestCluster {
     await stop(this.#children[index], 'SIGKILL');
   }
 
+  /** SIGSTOP / SIGCONT: the node stalls as a busy or swapped-out process does, then goes on. */
+  pause(name: string, paused: boolean): void {
+    const index = this.nodes.findIndex((n) => n.name === name);
+    this.#children[index]?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   /** Where a person's traffic goes: their own node while it lives, else the first live one. */
   route(preferred: string): string {
     const own = this.node(preferred);
