@@ -3,16 +3,11 @@
 // application message the server cannot read, repeated after every epoch so a later member learns
 // it, and never taken as chat; a member claiming another's leaf is not believed. In a standard
 // meeting it goes through the server, which hands the last state to whoever joins later.
-import {
-  createMeetingContext,
-  createMlsCrypto,
-  encryptApplicationMessage,
-  type MeetingState,
-} from '@conclave/crypto/member';
+import type { MeetingState } from '@conclave/crypto/member';
 import { describe, expect, it } from 'vitest';
 import type { MediaState, MediaStateChange, Meeting } from '../src/index.ts';
-import { toBase64 } from '../src/bytes.ts';
 import { encodeAppPayload } from '../src/meeting/app-payload.ts';
+import { handMadeAppMessages } from './support/member-messages.ts';
 import { until } from './support/people.ts';
 import { realServerForFile, startedMeeting, type Tapped } from './support/real-server.ts';
 
@@ -84,29 +79,9 @@ describe('media state in an E2EE meeting', () => {
 
     // Carol, a member, makes MLS application messages herself: one claiming Alice's leaf, then one
     // honest (her own leaf), sent in that order through her own socket.
-    const mls = await createMlsCrypto();
-    const ctx = createMeetingContext({
-      crypto: mls,
-      authenticator: { authenticate: () => Promise.reject(new Error('not used to encrypt')) },
-      server: { identity: { tenantId: 'unused', serverId: 'unused' }, publicKey: new Uint8Array() },
-    });
-    let current = carolState!;
-    const sendAsCarol = async (leafIndex: number, claimed: MediaState) => {
-      const made = await encryptApplicationMessage(
-        ctx,
-        current,
-        encodeAppPayload({ kind: 'media', state: claimed, leafIndex }),
-      );
-      current = made.state;
-      carol.tap.sendText(
-        JSON.stringify({
-          type: 'app-message',
-          meetingId: id,
-          epoch: String(c.epoch),
-          message: toBase64(made.message),
-        }),
-      );
-    };
+    const send = await handMadeAppMessages(carolState!, carol.tap, id, () => c.epoch);
+    const sendAsCarol = (leafIndex: number, claimed: MediaState) =>
+      send(encodeAppPayload({ kind: 'media', state: claimed, leafIndex }));
     await sendAsCarol(a.leafIndex!, state(true, true, true));
     await sendAsCarol(c.leafIndex!, state(false, false, true));
     await until(three, () => b.mediaStateOf(c.participantId!) !== undefined, 5_000, 'carol at bob');

@@ -3,16 +3,11 @@
 // media state (said again after every epoch, so a later member sees it), a reaction is a moment
 // (never repeated); a member claiming another's leaf is not believed, and the server refuses a
 // `reaction` in the clear. In a standard meeting both go through the server.
-import {
-  createMeetingContext,
-  createMlsCrypto,
-  encryptApplicationMessage,
-  type MeetingState,
-} from '@conclave/crypto/member';
+import type { MeetingState } from '@conclave/crypto/member';
 import { describe, expect, it } from 'vitest';
 import type { Meeting, Reaction, ReactionName } from '../src/index.ts';
-import { toBase64 } from '../src/bytes.ts';
 import { encodeAppPayload } from '../src/meeting/app-payload.ts';
+import { handMadeAppMessages } from './support/member-messages.ts';
 import { until } from './support/people.ts';
 import { realServerForFile, startedMeeting, type Tapped } from './support/real-server.ts';
 
@@ -70,28 +65,9 @@ describe('raise hand and reactions in an E2EE meeting', () => {
     );
 
     // Carol, a member, makes a reaction claiming Alice's leaf, then an honest one of her own.
-    const ctx = createMeetingContext({
-      crypto: await createMlsCrypto(),
-      authenticator: { authenticate: () => Promise.reject(new Error('not used to encrypt')) },
-      server: { identity: { tenantId: 'unused', serverId: 'unused' }, publicKey: new Uint8Array() },
-    });
-    let current = carolState!;
-    const reactAsCarol = async (leafIndex: number, reaction: ReactionName) => {
-      const made = await encryptApplicationMessage(
-        ctx,
-        current,
-        encodeAppPayload({ kind: 'reaction', reaction, leafIndex }),
-      );
-      current = made.state;
-      carol.tap.sendText(
-        JSON.stringify({
-          type: 'app-message',
-          meetingId: id,
-          epoch: String(c.epoch),
-          message: toBase64(made.message),
-        }),
-      );
-    };
+    const send = await handMadeAppMessages(carolState!, carol.tap, id, () => c.epoch);
+    const reactAsCarol = (leafIndex: number, reaction: ReactionName) =>
+      send(encodeAppPayload({ kind: 'reaction', reaction, leafIndex }));
     await reactAsCarol(a.leafIndex!, 'heart');
     await reactAsCarol(c.leafIndex!, 'laugh');
     await until(three, () => atBob.length === 2, 5_000, 'carol at bob');

@@ -1,7 +1,7 @@
 // What an E2EE meeting's MLS application messages carry: a JSON object `{"v":1,…}` that is either
 // chat `{"v":1,"text":…,"leaf":n}` (the first and still the only shape without a `kind`, so chat
 // from older clients reads as before), a media state `{"v":1,"kind":"media","leaf":n,"mic":…,
-// "cam":…,"screen":…}` (with `"hand":true` while a hand is raised), or a reaction
+// "cam":…,"screen":…}` (with `"hand"` once the participant has raised a hand), or a reaction
 // `{"v":1,"kind":"reaction","leaf":n,"reaction":"applause"}`. Older clients drop the kinds they do
 // not know, as this one does.
 //
@@ -42,7 +42,7 @@ function bodyOf(payload: AppPayload): Record<string, unknown> {
         mic: microphone,
         cam: camera,
         screen,
-        ...(hand === true ? { hand } : {}),
+        ...(hand === undefined ? {} : { hand }),
       };
     }
   }
@@ -70,7 +70,12 @@ export function decodeAppPayload(bytes: Uint8Array): AppPayload | undefined {
     if (v.hand !== undefined && typeof v.hand !== 'boolean') return undefined;
     return {
       kind: 'media',
-      state: { microphone: v.mic, camera: v.cam, screen: v.screen, hand: v.hand === true },
+      state: {
+        microphone: v.mic,
+        camera: v.cam,
+        screen: v.screen,
+        ...(v.hand === undefined ? {} : { hand: v.hand }),
+      },
       leafIndex,
     };
   }
