@@ -837,11 +837,7 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
         'INVALID_INPUT',
       );
       expect(JSON.stringify(backwards)).toContain('The start of the range must be before its end.');
-      fails(
-        await org.admin.call('GET', '/api/admin/audit?from=yesterday'),
-        400,
-        'INVALID_INPUT',
-      );
+      fails(await org.admin.call('GET', '/api/admin/audit?from=yesterday'), 400, 'INVALID_INPUT');
 
       // The export: the same entries, as a file.
       const json = await org.admin.call('GET', '/api/admin/audit/export?kind=meeting');

@@ -305,7 +305,7 @@ describe('the Conclave web app', () => {
       adminPage.getByRole('link', { name: 'Download CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^conclave-audit-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = await readFile((await download.path())!, 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe('id,at,actor_id,actor_name,kind,subject,subject_name,details');
     expect(lines).toHaveLength(2);
