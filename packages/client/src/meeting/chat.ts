@@ -35,6 +35,24 @@ export interface ChatLookups extends SenderLookups {
 }
 
 /**
+ * Who sent an E2EE application message (chat, a reaction), named as the application shows them;
+ * undefined when the claimed leaf must not be believed (see `claimedSender`).
+ */
+export function e2eeSender(
+  leafIndex: number,
+  from: string,
+  lookups: ChatLookups,
+): { participantId: string; userId: string; displayName: string | undefined } | undefined {
+  const sender = claimedSender(leafIndex, from, lookups);
+  if (sender === undefined) return undefined;
+  return {
+    participantId: from,
+    userId: sender.userId,
+    displayName: lookups.displayName(sender.userId) ?? sender.participant?.displayName,
+  };
+}
+
+/**
  * An E2EE chat message as received, or undefined when it must not be shown: from this member's
  * own leaf, or claiming a leaf whose user is not the one the server relayed it from.
  */
@@ -43,15 +61,10 @@ export function readE2eeChat(
   from: string,
   lookups: ChatLookups,
 ): ChatMessage | undefined {
-  const sender = claimedSender(payload.leafIndex, from, lookups);
+  const sender = e2eeSender(payload.leafIndex, from, lookups);
   if (sender === undefined) return undefined;
   return {
-    from: {
-      participantId: from,
-      userId: sender.userId,
-      displayName: lookups.displayName(sender.userId) ?? sender.participant?.displayName,
-      leafIndex: payload.leafIndex,
-    },
+    from: { ...sender, leafIndex: payload.leafIndex },
     text: payload.text,
     e2ee: true,
     receivedAt: lookups.now(),

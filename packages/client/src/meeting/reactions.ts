@@ -3,8 +3,8 @@
 // server's `reaction` in standard ones. Unlike a raised hand (part of the media state, said again
 // to later joiners) a reaction is a moment: it is not kept or repeated.
 import type { ServerMessage } from '../wire.ts';
-import { claimedSender, type AppPayload } from './app-payload.ts';
-import type { ChatLookups } from './chat.ts';
+import type { AppPayload } from './app-payload.ts';
+import { e2eeSender, type ChatLookups } from './chat.ts';
 import type { Reaction } from './types.ts';
 
 /** An E2EE reaction, or undefined when its claimed sender does not check out. */
@@ -13,14 +13,10 @@ export function readE2eeReaction(
   from: string,
   lookups: ChatLookups,
 ): Reaction | undefined {
-  const sender = claimedSender(payload.leafIndex, from, lookups);
+  const sender = e2eeSender(payload.leafIndex, from, lookups);
   if (sender === undefined) return undefined;
   return {
-    from: {
-      participantId: from,
-      userId: sender.userId,
-      displayName: lookups.displayName(sender.userId) ?? sender.participant?.displayName,
-    },
+    from: sender,
     reaction: payload.reaction,
     e2ee: true,
     receivedAt: lookups.now(),
