@@ -164,6 +164,53 @@ describe('one E2EE meeting across three nodes', () => {
     }
   }, 120_000);
 
+  it('keeps joins on other nodes waiting for the start; the organizer sees them from any node', async () => {
+    const olga = await personOn('olga', 'node-a');
+    const pete = await personOn('pete', 'node-b');
+    const quinn = await personOn('quinn', 'node-c');
+    const url = cluster.route(olga.node);
+    const { meeting } = await api<{ meeting: { id: string } }>(
+      { url },
+      olga.token,
+      'POST',
+      '/api/meetings',
+      {
+        subject: 'Later, across nodes',
+        options: { endToEndEncryption: true },
+        invitees: [pete.userId, quinn.userId],
+      },
+    );
+    const waiting = [pete, quinn].map((p) => p.client.meeting(meeting.id, { reconnect }));
+    try {
+      const inLobby = waiting.map((m) => new Promise((resolve) => m.once('lobby', resolve)));
+      const joins = waiting.map((m) => m.join());
+      await Promise.all(inLobby);
+      // Asked of node-a, the lobby holds the people whose sockets are on node-b and node-c.
+      const lobby = await api<{ waiting: { userId: string }[] }>(
+        { url: cluster.node('node-a').url },
+        olga.token,
+        'GET',
+        `/api/meetings/${meeting.id}/lobby`,
+      );
+      expect(lobby.waiting.map((w) => w.userId).sort()).toEqual([pete.userId, quinn.userId].sort());
+      // Started through node-a: both are let in by their own nodes.
+      await api({ url }, olga.token, 'POST', `/api/meetings/${meeting.id}/start`);
+      await Promise.all(joins);
+      const olgaMeeting = await olga.client.join(meeting.id, { reconnect });
+      const everyone = [olgaMeeting, ...waiting];
+      await until(
+        everyone,
+        () => everyone.every((m) => m.roster.length === 3 && m.epoch === everyone[0]!.epoch),
+        30_000,
+        'three in one group',
+      );
+      expect(new Set(everyone.map((m) => m.securityCode)).size).toBe(1);
+    } finally {
+      for (const m of waiting) await m.leave().catch(() => undefined);
+      for (const p of [olga, pete, quinn]) p.client.close();
+    }
+  }, 120_000);
+
   it('ends a signed-out session’s socket on another node within a second', async () => {
     const dan = await personOn('dan', 'node-b');
     const erin = await personOn('erin', 'node-c');

@@ -29,11 +29,12 @@ describe('the reason book', () => {
   });
 
   it('words the admission refusals, with no cause apart from the sentence', () => {
-    const notStarted = makeReason({ code: 'MEETING_NOT_STARTED' }, 'error');
+    const notStarted = makeReason({ code: 'MEETING_NOT_STARTED' }, 'info');
     expect(notStarted).toEqual({
       code: 'MEETING_NOT_STARTED',
-      severity: 'error',
-      message: 'This meeting has not started yet. Join once the organizer has started it.',
+      severity: 'info',
+      message:
+        'Waiting for the organizer to start the meeting. You will be let in as soon as it starts.',
     });
     expect(makeReason({ code: 'REMOVED_BY_ORGANIZER' }, 'error').message).toContain(
       'removed from this meeting by the organizer',

@@ -47,6 +47,8 @@ export function registerJoinCommand(program: Command): void {
     'after',
     [
       '',
+      'A meeting that has not started yet keeps the participant waiting ("Waiting for the',
+      'organizer to start the meeting") until the organizer starts it; then it joins by itself.',
       'If the connection drops (the server restarts, the network goes), the participant keeps',
       'reconnecting with growing, randomized pauses (at most 5 s) and resumes in the same MLS',
       'group; progress goes to stderr. If the meeting ends for it before --duration (removed, the',
@@ -73,6 +75,8 @@ async function joinAction(meetingId: string, flags: JoinFlags): Promise<void> {
       const wait = (c.nextAttemptInMs / 1000).toFixed(1);
       progress(flags, `Reconnecting (${why}): attempt ${c.attempt ?? 1} in ${wait} s…`);
     },
+    onLobby: ({ reasons }) =>
+      progress(flags, reasons[0]?.message ?? 'Waiting for the organizer to start the meeting.'),
     ...(streaming
       ? { onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`) }
       : {}),

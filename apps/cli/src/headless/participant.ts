@@ -77,6 +77,7 @@ export interface ParticipantReport {
 }
 
 export type ParticipantEvent =
+  | { readonly event: 'lobby'; readonly codes: readonly string[] }
   | { readonly event: 'joined'; readonly relayId: number; readonly e2ee: boolean }
   | {
       readonly event: 'epoch';
@@ -117,6 +118,8 @@ export interface HeadlessOptions {
   readonly onEvent?: (event: ParticipantEvent) => void;
   /** The connection's state as it changes, from the first connection on (progress lines). */
   readonly onConnection?: (change: MeetingEvents['connection']) => void;
+  /** The meeting has not started: the join waits for the organizer (it goes on by itself). */
+  readonly onLobby?: (waiting: MeetingEvents['lobby']) => void;
 }
 
 export class HeadlessParticipant {
@@ -273,6 +276,8 @@ export class HeadlessParticipant {
     meeting.on('error', (error) => (this.#lastError = error));
     const onConnection = this.#options.onConnection;
     if (onConnection !== undefined) meeting.on('connection', onConnection);
+    const onLobby = this.#options.onLobby;
+    if (onLobby !== undefined) meeting.on('lobby', onLobby);
     meeting.on('removed', (r) => ended(`removed from the meeting (${r.reason})`));
     meeting.on('connection', (c) => {
       if (c.state !== 'closed') return;
@@ -291,6 +296,7 @@ export class HeadlessParticipant {
     if (emit === undefined) return;
     const on = <K extends keyof MeetingEvents>(event: K, f: (payload: MeetingEvents[K]) => void) =>
       meeting.on(event, f);
+    on('lobby', (l) => emit({ event: 'lobby', codes: l.reasons.map((r) => r.code) }));
     on('joined', (j) => emit({ event: 'joined', relayId: j.relayId, e2ee: j.e2ee }));
     on('epoch', (e) =>
       emit({

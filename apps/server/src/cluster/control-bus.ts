@@ -2,8 +2,11 @@
 // ending a session or a user's sessions, and re-checking a tenant's rules, is told to every node
 // (each acts on what it holds) — a signed-out session's sockets close everywhere within a heartbeat
 // of the request. A meeting's roster and removals are its host's: asked of that node directly.
+// People waiting for a meeting to start wait on the node of their socket: every node is asked who
+// waits, and told when the meeting changes.
 import type { AppContext } from '../context.ts';
 import type { RealtimeControl } from '../realtime/control.ts';
+import type { Waiter } from '../realtime/lobby.ts';
 import type { RosterEntry } from '../realtime/room-types.ts';
 import type { Rooms } from '../realtime/rooms.ts';
 import type { AuditActor } from '../storage/records.ts';
@@ -16,6 +19,7 @@ type ControlEvent = { readonly from: string } & (
   | { readonly kind: 'end-session'; readonly sessionHash: string }
   | { readonly kind: 'end-user'; readonly tenantId: string; readonly userId: string }
   | { readonly kind: 'rules-changed'; readonly tenantId: string; readonly actor: AuditActor | null }
+  | { readonly kind: 'meeting-changed'; readonly tenantId: string; readonly meetingId: string }
   | {
       readonly kind: 'end-meeting';
       readonly tenantId: string;
@@ -25,6 +29,8 @@ type ControlEvent = { readonly from: string } & (
 );
 
 const ASK_TIMEOUT_MS = 5_000;
+/** A node that does not say who waits in its lobby within this is left out of the answer. */
+const LOBBY_ASK_TIMEOUT_MS = 1_000;
 
 export interface ClusterControl extends RealtimeControl {
   /** The meeting ended: its host lets everyone go and forgets the group. */
@@ -39,6 +45,7 @@ export function clusterControl(
   link: ClusterLink,
   hosts: MeetingHosts,
   nodeId: string,
+  otherLiveNodes: () => string[],
 ): ClusterControl {
   const tell = (event: DistributiveOmit<ControlEvent, 'from'>) =>
     link.publish(subjects.control, encodeJson({ ...event, from: nodeId }));
@@ -59,6 +66,9 @@ export function clusterControl(
       case 'rules-changed':
         void local.rulesChanged(event.tenantId, event.actor);
         return;
+      case 'meeting-changed':
+        local.meetingChanged(event.tenantId, event.meetingId);
+        return;
       case 'end-meeting':
         if (event.host === nodeId)
           void endHere(event.tenantId, event.meetingId).catch(() =>
@@ -66,14 +76,26 @@ export function clusterControl(
           );
     }
   });
+  const stopLobby = link.subscribe(subjects.nodeLobby(nodeId), (_subject, data, reply) => {
+    const asked = decodeJson(data) as { tenantId?: unknown; meetingId?: unknown } | undefined;
+    if (reply === undefined) return;
+    if (typeof asked?.tenantId !== 'string' || typeof asked.meetingId !== 'string')
+      return reply(encodeJson([]));
+    void local.lobby(asked.tenantId, asked.meetingId).then((waiting) => reply(encodeJson(waiting)));
+  });
   /** The live node hosting a meeting, when it is not this one. */
   const remoteHost = async (tenantId: string, meetingId: string) => {
     const holder = await hosts.holder(tenantId, meetingId);
     return holder === undefined || holder === nodeId ? undefined : holder;
   };
-  const ask = async <T>(subject: string, body: unknown, fallback: T): Promise<T> => {
+  const ask = async <T>(
+    subject: string,
+    body: unknown,
+    fallback: T,
+    timeoutMs = ASK_TIMEOUT_MS,
+  ): Promise<T> => {
     try {
-      return (decodeJson(await link.request(subject, encodeJson(body), ASK_TIMEOUT_MS)) ??
+      return (decodeJson(await link.request(subject, encodeJson(body), timeoutMs)) ??
         fallback) as T;
     } catch {
       return fallback; // the host is gone: nobody is connected to it any more
@@ -90,6 +112,26 @@ export function clusterControl(
       const host = await remoteHost(tenantId, meetingId);
       if (host === undefined) return local.removeUser(tenantId, meetingId, userId);
       return ask<string[]>(subjects.hostRemoveUser(host), { tenantId, meetingId, userId }, []);
+    },
+    async lobby(tenantId, meetingId) {
+      const everywhere = await Promise.all([
+        local.lobby(tenantId, meetingId),
+        ...otherLiveNodes().map((node) =>
+          ask<Waiter[]>(
+            subjects.nodeLobby(node),
+            { tenantId, meetingId },
+            [],
+            LOBBY_ASK_TIMEOUT_MS,
+          ),
+        ),
+      ]);
+      return everywhere
+        .flatMap((waiting) => (Array.isArray(waiting) ? waiting : []))
+        .sort((a, b) => a.since - b.since);
+    },
+    meetingChanged(tenantId, meetingId) {
+      local.meetingChanged(tenantId, meetingId);
+      tell({ kind: 'meeting-changed', tenantId, meetingId });
     },
     endSession(sessionHash) {
       local.endSession(sessionHash);
@@ -108,7 +150,10 @@ export function clusterControl(
       if (host === undefined) await endHere(tenantId, meetingId);
       else tell({ kind: 'end-meeting', tenantId, meetingId, host });
     },
-    close: stop,
+    close() {
+      stop();
+      stopLobby();
+    },
   };
 }
 

@@ -168,7 +168,8 @@ export class HostSide {
         return;
       }
       const lookup = await findTarget(this.ctx, who.identity, message.meetingId);
-      if (lookup.kind === 'blocked') {
+      // (Waiting is the gateway's: a join reaches a host once the meeting has started.)
+      if (lookup.kind !== 'found') {
         answer({ ok: false, blocked: lookup.reasons });
         return;
       }

@@ -77,7 +77,9 @@ export async function startClusterNode(
   const gateway = new GatewaySide(link, nodeId, relay, ctx.log);
   const mesh = new MediaMesh(relay, link);
   relay.connectPeers(mesh);
-  const control = clusterControl(ctx, local, rooms, link, hosts, nodeId);
+  const control = clusterControl(ctx, local, rooms, link, hosts, nodeId, () =>
+    liveness.otherLiveNodes(),
+  );
   const limits = natsLimitSharing(link, nodeId);
   provideLimitSharing(ctx, limits);
   prepareSignInLimits(ctx);

@@ -60,6 +60,11 @@ export class NodeLiveness {
     return this.now() - heard <= NODE_LOST_MS;
   }
 
+  /** The other nodes heard from and not lost, as far as this node can tell. */
+  otherLiveNodes(): string[] {
+    return [...this.lastHeard.keys()].filter((nodeId) => this.isAlive(nodeId));
+  }
+
   onLost(listener: (nodeId: string) => void): void {
     this.lostListeners.push(listener);
   }

@@ -10,6 +10,8 @@ export const subjects = {
   /** Any node → host: the live roster, or taking a user out (request/reply). */
   hostRoster: (host: string) => `conclave.host.${host}.roster`,
   hostRemoveUser: (host: string) => `conclave.host.${host}.remove-user`,
+  /** Any node → a node: who waits in its lobby for a meeting (request/reply). */
+  nodeLobby: (node: string) => `conclave.node.${node}.lobby`,
   /** Host → gateway: messages for a participant, and its membership (JSON). */
   gatewaySignal: (gateway: string) => `conclave.gateway.${gateway}.signal`,
   /** Every node with participants in the meeting: its media (./media-mesh.ts). */

@@ -1,6 +1,6 @@
 // Whether a participant may enter a meeting or call, decided before anything else happens on
-// join: the meeting must exist in the caller's tenant and be started (a call: the caller must be
-// one of its two sides), and an E2EE one must pass governance §5 through the policy engine
+// join: the meeting must exist in the caller's tenant and be started — before that the joiner waits
+// in the lobby (./lobby.ts) — (a call: the caller must be one of its two sides), and an E2EE one must pass governance §5 through the policy engine
 // (`decideJoin`). Every blocked join is written to the audit log with its codes.
 import { decideJoin } from '@conclave/policy';
 import { makeReason } from '@conclave/vocabulary';
@@ -27,6 +27,8 @@ export type BlockReason = Readonly<Reason>;
 
 export type TargetLookup =
   | { readonly kind: 'found'; readonly target: JoinTarget }
+  /** The meeting has not started: the joiner waits, and enters when it starts. */
+  | { readonly kind: 'waiting'; readonly reasons: BlockReason[] }
   | { readonly kind: 'blocked'; readonly reasons: BlockReason[] };
 
 /** Two sides; a user may bring a second device, the call has room for no one else. */
@@ -35,7 +37,7 @@ const CALL_CAPACITY = 2;
 const notFound = (situation: 'absent' | 'ended'): BlockReason =>
   makeReason({ code: 'MEETING_NOT_FOUND', situation }, 'error');
 
-const notStarted: BlockReason = makeReason({ code: 'MEETING_NOT_STARTED' }, 'error');
+const notStarted: BlockReason = makeReason({ code: 'MEETING_NOT_STARTED' }, 'info');
 
 export const removedByOrganizer: BlockReason = makeReason(
   { code: 'REMOVED_BY_ORGANIZER' },
@@ -52,7 +54,7 @@ export async function findTarget(
 ): Promise<TargetLookup> {
   const meeting = await ctx.store.meetings.get(who.tenantId, id);
   if (meeting !== undefined) {
-    if (meeting.state === 'scheduled') return { kind: 'blocked', reasons: [notStarted] };
+    if (meeting.state === 'scheduled') return { kind: 'waiting', reasons: [notStarted] };
     if (meeting.state === 'ended') return { kind: 'blocked', reasons: [notFound('ended')] };
     return {
       kind: 'found',

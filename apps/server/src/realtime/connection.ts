@@ -9,7 +9,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { ClusterNode } from '../cluster/index.ts';
 import type { AppContext } from '../context.ts';
-import { auditBlockedJoin, findTarget } from './admission.ts';
+import { auditBlockedJoin, findTarget, type BlockReason } from './admission.ts';
 import { authenticateSocket, sessionHolds } from './authenticate.ts';
 import { parseEpoch } from './bytes.ts';
 import {
@@ -19,6 +19,7 @@ import {
   type ServerClock,
   type TimerHandle,
 } from './clock.ts';
+import type { Lobby } from './lobby.ts';
 import type { ResolvedRealtimeOptions } from './options.ts';
 import type { Membership, Peer } from './peer.ts';
 import { sharedWebSocketSink } from './relay/index.ts';
@@ -37,6 +38,8 @@ export interface ConnectionDeps {
   readonly ctx: AppContext;
   readonly rooms: Rooms;
   readonly sockets: Sockets;
+  /** Joins waiting for their meeting to start, on this node. */
+  readonly lobby: Lobby;
   readonly options: ResolvedRealtimeOptions;
   /** Set on a node of a cluster: a meeting hosted on another node is joined through it. */
   readonly cluster?: ClusterNode | undefined;
@@ -257,8 +260,13 @@ class Connection {
       return;
     }
     peer.joining = true;
+    this.deps.lobby.leave(this);
     try {
       const lookup = await findTarget(ctx, peer.identity, message.meetingId);
+      if (lookup.kind === 'waiting') {
+        this.waitInLobby(peer, message, lookup.reasons);
+        return;
+      }
       if (lookup.kind === 'blocked') {
         for (const reason of lookup.reasons) ctx.metrics?.joinRefused(reason.code);
         this.send({ type: 'join-blocked', meetingId: message.meetingId, reasons: lookup.reasons });
@@ -293,6 +301,40 @@ class Connection {
     const joined = peer.membership as Membership | undefined;
     if (this.sessionEnded) joined?.room.remove(joined.participantId, 'signed-out');
     else if (this.closed) joined?.room.leave(peer, 'disconnected');
+  }
+
+  /**
+   * The meeting has not started: the join waits here, and is made again when the meeting changes
+   * (started, ended, deleted — on any node: ./control.ts) through this socket's queue.
+   */
+  private waitInLobby(
+    peer: Peer,
+    message: ClientMessageOf<'join'>,
+    reasons: readonly BlockReason[],
+  ): void {
+    if (this.closed) return;
+    const { identity } = peer;
+    this.deps.lobby.wait(
+      identity.tenantId,
+      message.meetingId,
+      this,
+      {
+        userId: identity.user.id,
+        displayName: identity.user.displayName,
+        deviceId: identity.device.id,
+        since: this.deps.ctx.now(),
+      },
+      () => void this.queue.run(() => (this.closed ? undefined : this.join(peer, message))),
+    );
+    this.send({ type: 'lobby', meetingId: message.meetingId, reasons: [...reasons] });
+    // Started between the lookup and now? Its change may have been told before this join waited.
+    void this.deps.ctx.store.meetings
+      .get(identity.tenantId, message.meetingId)
+      .then((meeting) => {
+        if (meeting?.state !== 'scheduled')
+          this.deps.lobby.release(identity.tenantId, message.meetingId);
+      })
+      .catch(() => undefined); // the periodic look (./index.ts) lets them in
   }
 
   /**
@@ -370,6 +412,7 @@ class Connection {
     this.livenessTimer?.stop();
     this.sessionTimer?.stop();
     if (this.live !== undefined) this.deps.sockets.delete(this.live);
+    this.deps.lobby.leave(this);
     this.queue.close();
     const peer = this.peer;
     if (peer !== undefined) peer.membership?.room.leave(peer, 'disconnected');

@@ -1,9 +1,11 @@
-// What the HTTP routes may ask of the realtime side: the live roster of a meeting, taking a user
-// out of one, and ending the sockets of a session or user that was signed out. The routes are
-// built before the realtime side registers on the app, so they find it through the server's
-// context at request time; a server without realtime answers with an empty room.
+// What the HTTP routes may ask of the realtime side: the live roster and lobby of a meeting, a
+// meeting that changed, taking a user out of one, and ending the sockets of a session or user
+// that was signed out. The routes are built before the realtime side registers on the app, so they
+// find it through the server's context at request time; a server without realtime answers with an
+// empty room.
 import type { AppContext } from '../context.ts';
 import type { AuditActor } from '../storage/records.ts';
+import type { Lobby, Waiter } from './lobby.ts';
 import { recheckTenant } from './recheck.ts';
 import type { RosterEntry } from './room-types.ts';
 import type { Rooms } from './rooms.ts';
@@ -17,6 +19,13 @@ export interface RealtimeControl {
    * rest of this run (the caller recorded the removal first). Returns the participants removed.
    */
   removeUser(tenantId: string, meetingId: string, userId: string): Promise<string[]>;
+  /** Who waits for the meeting to start, on every node; longest-waiting first. */
+  lobby(tenantId: string, meetingId: string): Promise<Waiter[]>;
+  /**
+   * The meeting started, ended or was deleted: the joins waiting for it are made again on every
+   * node (they enter, are refused, or wait on).
+   */
+  meetingChanged(tenantId: string, meetingId: string): void;
   /** A session was signed out: its sockets leave their meetings and close. */
   endSession(sessionHash: string): void;
   /** All of a user's sessions ended (deleted, password reset): every socket of theirs closes. */
@@ -33,18 +42,27 @@ const controls = new WeakMap<AppContext, RealtimeControl>();
 const absent: RealtimeControl = {
   roster: () => Promise.resolve([]),
   removeUser: () => Promise.resolve([]),
+  lobby: () => Promise.resolve([]),
+  meetingChanged: () => undefined,
   endSession: () => undefined,
   endUserSessions: () => undefined,
   rulesChanged: () => Promise.resolve(),
 };
 
 /** What this server alone can do: its own rooms and sockets (a cluster adds the others'). */
-export function localControl(ctx: AppContext, rooms: Rooms, sockets: Sockets): RealtimeControl {
+export function localControl(
+  ctx: AppContext,
+  rooms: Rooms,
+  sockets: Sockets,
+  lobby: Lobby,
+): RealtimeControl {
   return {
     roster: (tenantId, meetingId) =>
       Promise.resolve(rooms.find(tenantId, meetingId)?.roster() ?? []),
     removeUser: (tenantId, meetingId, userId) =>
       Promise.resolve(rooms.find(tenantId, meetingId)?.removeUser(userId) ?? []),
+    lobby: (tenantId, meetingId) => Promise.resolve(lobby.list(tenantId, meetingId)),
+    meetingChanged: (tenantId, meetingId) => void lobby.release(tenantId, meetingId),
     endSession: (sessionHash) => void sockets.endSession(sessionHash),
     endUserSessions: (tenantId, userId) => void sockets.endUser(tenantId, userId),
     rulesChanged: async (tenantId, actor) => {

@@ -11,6 +11,7 @@ import { authenticate } from '../http/auth.ts';
 import { cookieToken } from './authenticate.ts';
 import { serveSocket, signalingCloseCodes } from './connection.ts';
 import { localControl, provideRealtime } from './control.ts';
+import { Lobby } from './lobby.ts';
 import { startClusterNode, type ClusterSettings } from '../cluster/index.ts';
 import { ExternalSenders } from './mls/external-senders.ts';
 import { resolveRealtimeOptions, type RealtimeOptions } from './options.ts';
@@ -24,6 +25,16 @@ export { signalingCloseCodes } from './connection.ts';
 
 const USED_KEY_PACKAGE_SWEEP_MS = 60 * 60 * 1000;
 const MEETING_END_ROUTE = '/api/meetings/:id/end';
+/** Routes after which the joins waiting for a meeting are made again (./lobby.ts). */
+const MEETING_CHANGE_ROUTES = new Set([
+  'POST /api/meetings/:id/start',
+  `POST ${MEETING_END_ROUTE}`,
+]);
+/**
+ * How often every waiting join is made again anyway: a change told while a node's cluster link
+ * was down still lets its people in, a little later.
+ */
+const LOBBY_RECHECK_MS = 15_000;
 /** Changes under this prefix may change who the rules admit to an E2EE meeting. */
 const ADMIN_PREFIX = '/api/admin/';
 
@@ -44,7 +55,8 @@ export async function registerRealtime(
     options: resolved,
   });
   const sockets = new Sockets();
-  const local = localControl(ctx, rooms, sockets);
+  const lobby = new Lobby();
+  const local = localControl(ctx, rooms, sockets, lobby);
   const cluster =
     clusterSettings === undefined
       ? undefined
@@ -52,7 +64,7 @@ export async function registerRealtime(
   if (cluster !== undefined)
     rooms.onRoomClosed = (tenantId, meetingId) => cluster.roomClosed(tenantId, meetingId);
   const control = cluster?.control ?? local;
-  const deps = { ctx, rooms, sockets, options: resolved, cluster };
+  const deps = { ctx, rooms, sockets, lobby, options: resolved, cluster };
   provideRealtime(ctx, control);
   ctx.metrics?.watchRooms(() => rooms.liveCounts());
   ctx.metrics?.watchRelay(
@@ -101,6 +113,16 @@ export async function registerRealtime(
     ).catch(() => ctx.log.error('realtime: ending a meeting failed'));
   });
 
+  // A meeting that started (or ended) lets the people waiting for it in (or tells them it ended).
+  app.addHook('onResponse', async (request, reply) => {
+    if (!MEETING_CHANGE_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
+    if (reply.statusCode >= 300) return;
+    const meetingId = (request.params as { id?: unknown }).id;
+    const session = await authenticate(ctx, request).catch(() => undefined);
+    if (session === undefined || typeof meetingId !== 'string') return;
+    control.meetingChanged(session.tenantId, meetingId);
+  });
+
   // An admin change (a user's licence or role, groups, policies, assignments, the tenant's E2EE
   // settings) may mean someone in a live E2EE meeting is no longer admitted: check them again.
   app.addHook('onResponse', async (request, reply) => {
@@ -118,8 +140,11 @@ export async function registerRealtime(
       .catch(() => ctx.log.error('realtime: KeyPackage sweep failed'));
   }, USED_KEY_PACKAGE_SWEEP_MS);
   sweep.unref();
+  const lobbyRecheck = setInterval(() => lobby.releaseAll(), LOBBY_RECHECK_MS);
+  lobbyRecheck.unref();
   app.addHook('onClose', (_instance, done) => {
     clearInterval(sweep);
+    clearInterval(lobbyRecheck);
     done();
   });
 }

@@ -118,10 +118,13 @@ describe('joining an E2EE meeting (governance §5)', () => {
     }
   });
 
-  it('refuses meetings not started, unknown ids and other tenants’ meetings', async () => {
+  it('lets a meeting not started wait (lobby.test.ts); refuses unknown ids and other tenants’ meetings', async () => {
     const bob = await participant('bob');
     const later = await scheduledMeeting(world.people.dave, true);
-    expect(codes((await bob.join(later)) as never)).toEqual(['MEETING_NOT_STARTED']);
+    expect(await bob.join(later)).toMatchObject({
+      type: 'lobby',
+      reasons: [{ code: 'MEETING_NOT_STARTED', severity: 'info' }],
+    });
     expect(codes((await bob.join('no-such-meeting')) as never)).toEqual(['MEETING_NOT_FOUND']);
 
     const other = await bootstrapAdmin({

@@ -7,6 +7,7 @@ import type { AppContext } from '../../src/context.ts';
 import { serveSocket, signalingCloseCodes } from '../../src/realtime/connection.ts';
 import { resolveRealtimeOptions } from '../../src/realtime/options.ts';
 import type { Rooms } from '../../src/realtime/rooms.ts';
+import { Lobby } from '../../src/realtime/lobby.ts';
 import { Sockets } from '../../src/realtime/sockets.ts';
 import { FakeClock } from './support/fake-clock.ts';
 
@@ -55,6 +56,7 @@ function open(options: { helloTimeoutMs: number }): { socket: FakeSocket; clock:
       ctx,
       rooms: {} as Rooms,
       sockets: new Sockets(),
+      lobby: new Lobby(),
       options: resolveRealtimeOptions({ livenessTimeoutMs: LIVENESS_MS, ...options }),
     },
     clock,

@@ -5,6 +5,7 @@ import type {
   CallSummary,
   DirectoryUser,
   Label,
+  Lobby,
   Meeting,
   MeetingDecision,
   MeetingOptions,
@@ -46,6 +47,16 @@ export async function changeMeetingOptions(
 
 export async function startMeeting(id: string): Promise<void> {
   await request<unknown>('POST', `/api/meetings/${segment(id)}/start`);
+}
+
+/** Who waits for the meeting to start (organizer and admins). */
+export async function getLobby(id: string, signal?: AbortSignal): Promise<Lobby> {
+  return request<Lobby>(
+    'GET',
+    `/api/meetings/${segment(id)}/lobby`,
+    undefined,
+    signal ? { signal } : {},
+  );
 }
 
 export async function endMeeting(id: string): Promise<void> {

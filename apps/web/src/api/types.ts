@@ -28,6 +28,8 @@ export interface CallResult {
   call: z.infer<typeof wire.callSchema>;
   decision: CallDecision;
 }
+/** Who waits for a meeting to start (GET /api/meetings/:id/lobby). */
+export type Lobby = wire.Lobby;
 /** A call as one side sees it (GET /api/calls, /api/calls/:id). */
 export type CallSummary = z.infer<typeof wire.callSummarySchema>;
 

@@ -24,6 +24,7 @@ import { JoinLink } from '../components/JoinLink.tsx';
 import { CheckboxField } from '../components/fields.tsx';
 import { LockIcon } from '../components/LockIcon.tsx';
 import { Notice } from '../components/Notice.tsx';
+import { WaitingList } from '../components/WaitingList.tsx';
 import { Loaded, Page, Section } from '../components/Page.tsx';
 import { ReasonList } from '../components/ReasonList.tsx';
 import {
@@ -324,6 +325,9 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
           }
         />
         {lifecycle.done ? <Notice>{lifecycle.done}</Notice> : null}
+        {(isOrganizer || user.role === 'admin') && meeting.state === 'scheduled' ? (
+          <WaitingList meetingId={meeting.id} />
+        ) : null}
       </Section>
 
       {isOrganizer && meeting.state !== 'ended' ? (

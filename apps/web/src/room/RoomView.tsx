@@ -1,6 +1,6 @@
-// The meeting room: lobby (join with camera and microphone), then the stage, the controls, the
-// E2EE shield with the security code, the participant list from the MLS group, and chat. A
-// refused join shows the server's reasons.
+// The meeting room: lobby (join with camera and microphone; waiting for the organizer to start
+// the meeting), then the stage, the controls, the E2EE shield with the security code, the
+// participant list from the MLS group, and chat. A refused join shows the server's reasons.
 import type { MediaState } from '@conclave/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.tsx';
@@ -16,6 +16,7 @@ import type { RoomSession } from './roomSession.ts';
 import { backTo, plannedE2ee, type RoomTarget } from './roomTarget.ts';
 import { Shield, StandardEncryption } from './Shield.tsx';
 import { Tiles } from './Tiles.tsx';
+import { WaitingForStart } from './WaitingForStart.tsx';
 import './room.css';
 
 /** Who has a hand raised: participant ids, and `self` for this participant. */
@@ -78,6 +79,8 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
       </div>
     );
   }
+
+  if (phase.kind === 'waiting') return <WaitingForStart target={target} back={back} />;
 
   if (phase.kind === 'blocked') {
     return (

@@ -32,6 +32,8 @@ export interface ChatLine {
 export type RoomPhase =
   | { readonly kind: 'lobby' }
   | { readonly kind: 'joining' }
+  /** The meeting has not started: the join waits, and goes on by itself when it starts. */
+  | { readonly kind: 'waiting'; readonly reasons: readonly BlockReason[] }
   | { readonly kind: 'joined' }
   | { readonly kind: 'blocked'; readonly reasons: readonly BlockReason[] }
   | { readonly kind: 'failed'; readonly message: string }
@@ -210,6 +212,7 @@ export class RoomSession {
   }
 
   #listen(meeting: Meeting): void {
+    meeting.on('lobby', ({ reasons }) => this.#update({ phase: { kind: 'waiting', reasons } }));
     meeting.on('securityCode', (code) => {
       const changed = code !== this.#snapshot.securityCode;
       this.#update({

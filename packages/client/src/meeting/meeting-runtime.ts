@@ -333,6 +333,8 @@ export class MeetingRuntime implements ModeHost {
     switch (message.type) {
       case 'joined':
         return this.#onJoined(message);
+      case 'lobby':
+        return void this.events.emit('lobby', { reasons: message.reasons });
       case 'join-blocked':
         this.events.emit('blocked', { reasons: message.reasons });
         return this.fail(new ClientError('join_blocked', { reasons: message.reasons }));

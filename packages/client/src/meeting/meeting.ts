@@ -122,7 +122,8 @@ export class Meeting {
    * Connects and joins. Resolves once media keys are in place: the first epoch of the MLS group
    * (E2EE) or the first server media key (standard). Rejects with ClientError: `join_blocked`
    * (with the server's reasons), `not_authenticated`, `connection_failed`, `server_key_changed`,
-   * `group_failed`, `timeout`, `closed`.
+   * `group_failed`, `timeout`, `closed`. A meeting not started keeps it waiting (event `lobby`),
+   * without a time-out, until the organizer starts it.
    */
   async join(): Promise<void> {
     const run = this.#run;
@@ -132,6 +133,8 @@ export class Meeting {
       () => run.fail(new ClientError('timeout')),
       run.options.timeoutMs ?? 60_000,
     );
+    // Waiting for the organizer is not a slow join: the person waits until the meeting starts.
+    const stopWaitingTimer = run.events.once('lobby', () => clock.clearTimeout(timer));
     try {
       // Whatever settles first wins: the join completing, or a failure (timeout, close, block).
       await Promise.race([run.start(), run.ready.promise]);
@@ -144,6 +147,7 @@ export class Meeting {
       throw failure;
     } finally {
       clock.clearTimeout(timer);
+      stopWaitingTimer();
     }
   }
 

@@ -155,6 +155,13 @@ export interface MeetingEvents {
   'media-state': MediaStateChange;
   blocked: { readonly reasons: readonly BlockReason[] };
   /**
+   * The meeting has not started: this join waits in its lobby (`reasons`: `MEETING_NOT_STARTED`,
+   * with the sentence to show) and goes on by itself when the organizer starts it — `joined`
+   * follows — or ends with `blocked` if the meeting is cancelled. `join()` does not time out
+   * while waiting. Emitted again if the server repeats it (after a reconnect).
+   */
+  lobby: { readonly reasons: readonly BlockReason[] };
+  /**
    * Out of the meeting, and why: `removed-by-organizer` (joining again is blocked while it runs),
    * `signed-out` (the session ended), `not-admitted` (the organization's rules no longer admit this
    * user; `reasons` says which), `meeting-ended`, `timed-out`, `removed-from-group`, …

@@ -10,7 +10,6 @@ import { z } from 'zod';
 import { admissionReasonCodes, platforms, severities } from '@conclave/vocabulary';
 import { frameRefusedReasons } from '../media/control.ts';
 import { mediaKinds } from '../media/kinds.ts';
-import { timestampSchema } from '../rest/common.ts';
 import { findUnstorableText, unstorableTextMessage } from '../text.ts';
 
 const base64 = z
@@ -234,6 +233,8 @@ const externalSenderSchema = z.object({
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), userId: id, deviceId: id }),
   z.object({ type: z.literal('join-blocked'), meetingId: id, reasons: z.array(reasonSchema) }),
+  /** Not started: the join waits (`MEETING_NOT_STARTED`); `joined` follows when it starts. */
+  z.object({ type: z.literal('lobby'), meetingId: id, reasons: z.array(reasonSchema) }),
   z.object({
     type: z.literal('joined'),
     meetingId: id,
@@ -418,37 +419,6 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('server-restarting') }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
-
-// ---- the live roster over REST ----------------------------------------------------------------
-// `GET /api/meetings/:id/participants` and `POST /api/meetings/:id/participants/:participantId/remove`
-// describe the same participants as the signaling messages above, as the server sees them now.
-
-export const liveParticipantSchema = z.object({
-  participantId: id,
-  userId: id,
-  displayName: z.string(),
-  deviceId: id,
-  relayId: z.number().int(),
-  joinedAt: timestampSchema,
-  /** E2EE: the MLS leaf, once the participant has reported reaching an epoch of the group. */
-  leafIndex: z.number().int().min(0).exactOptional(),
-});
-export type LiveParticipant = z.infer<typeof liveParticipantSchema>;
-
-export const liveRosterSchema = z.object({
-  meetingId: id,
-  endToEndEncryption: z.boolean(),
-  /** Connected now, in the order they joined; empty when nobody is in the meeting. */
-  participants: z.array(liveParticipantSchema),
-});
-
-export const participantRemovedSchema = z.object({
-  /**
-   * Every participant taken out: the one named and any other device of the same user in the
-   * meeting (the user, not the device, may not come back while the meeting runs).
-   */
-  removed: z.array(id),
-});
 
 export type ParseResult<T> =
   { kind: 'ok'; message: T } | { kind: 'error'; code: 'bad_json' | 'bad_message'; message: string };

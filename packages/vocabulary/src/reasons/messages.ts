@@ -85,7 +85,7 @@ export function describeReason(detail: ReasonDetail): string {
         ? 'Neither the caller nor the callee has turned on end-to-end encrypted calls in their settings, so this call uses standard encryption.'
         : `The ${detail.sides[0] ?? 'caller'} has not turned on end-to-end encrypted calls in their settings, so this call uses standard encryption.`;
     case 'MEETING_NOT_STARTED':
-      return 'This meeting has not started yet. Join once the organizer has started it.';
+      return 'Waiting for the organizer to start the meeting. You will be let in as soon as it starts.';
     case 'REMOVED_BY_ORGANIZER':
       return 'You were removed from this meeting by the organizer, so you cannot join it again while it runs.';
     case 'REFUSED_BY_MEMBERS':

@@ -189,7 +189,7 @@ export class TestParticipant {
   async join(
     meetingId: string,
     options: { resume?: boolean; keyPackage?: Uint8Array | null } = {},
-  ): Promise<Msg<'joined'> | Msg<'join-blocked'> | Msg<'error'>> {
+  ): Promise<Msg<'joined'> | Msg<'join-blocked'> | Msg<'lobby'> | Msg<'error'>> {
     this.meetingId = meetingId;
     const from = this.socket.received.length;
     const message: Record<string, unknown> = { type: 'join', meetingId };
@@ -203,6 +203,7 @@ export class TestParticipant {
     const answer = await Promise.race([
       this.socket.waitFor('joined', () => true, { from }),
       this.socket.waitFor('join-blocked', () => true, { from }),
+      this.socket.waitFor('lobby', () => true, { from }),
       this.socket.waitFor('error', () => true, { from }),
     ]);
     await this.settled();
