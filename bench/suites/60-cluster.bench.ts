@@ -26,6 +26,7 @@ const MEASURE_MS = 3_000;
 const ROUNDS = 2;
 
 interface Participant {
+  readonly userId: string;
   readonly token: string;
   readonly deviceId: string;
 }
@@ -41,18 +42,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function participant(url: string, adminToken: string, i: number): Promise<Participant> {
   const email = `bench-${i}-${randomBytes(3).toString('hex')}@example.org`;
   const password = `bench-password-${i}-1234`;
-  await api({ url }, adminToken, 'POST', '/api/admin/users', {
-    email,
-    displayName: `bench ${i}`,
-    premium: true,
-    password,
-  });
+  const { user } = await api<{ user: { id: string } }>(
+    { url },
+    adminToken,
+    'POST',
+    '/api/admin/users',
+    {
+      email,
+      displayName: `bench ${i}`,
+      premium: true,
+      password,
+    },
+  );
   const token = await signIn(url, email, password);
   const { device } = await api<{ device: { id: string } }>({ url }, token, 'POST', '/api/devices', {
     name: 'bench',
     signaturePublicKey: randomBytes(32).toString('base64'),
   });
-  return { token, deviceId: device.id };
+  return { userId: user.id, token, deviceId: device.id };
 }
 
 /** Opens the signaling socket on `url`, says hello, joins; resolves with the relay id. */
@@ -188,7 +195,11 @@ export async function run(bench: Bench): Promise<void> {
         organizer.token,
         'POST',
         '/api/meetings',
-        { subject: 'fan-out', options: { endToEndEncryption: false }, invitees: [] },
+        {
+          subject: 'fan-out',
+          options: { endToEndEncryption: false },
+          invitees: people.slice(1).map((p) => p.userId),
+        },
       );
       await api({ url: hostUrl }, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
       return meeting.id;

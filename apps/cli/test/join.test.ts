@@ -149,6 +149,53 @@ describe('conclave join', () => {
     expect(devices).toHaveLength(1);
   });
 
+  it('waits in the lobby until the organizer lets it in with `conclave meeting admit`', async () => {
+    const { meeting } = await rest<{ meeting: { id: string } }>(
+      alice.token,
+      'POST',
+      '/api/meetings',
+      { subject: 'Bob is not invited', options: { endToEndEncryption: true } },
+    );
+    await rest(alice.token, 'POST', `/api/meetings/${meeting.id}/start`);
+    await aliceJoins(meeting.id);
+    const aliceConfig = await tempDir('join-alice');
+    try {
+      const signedIn = await runCli(
+        [
+          'sign-in',
+          '--server',
+          server.url,
+          '--email',
+          'alice@join.example.org',
+          '--password-stdin',
+        ],
+        { configDir: aliceConfig.path, stdin: 'alice-password-123' },
+      );
+      expect(signedIn.code).toBe(0);
+      const asAlice = (...args: string[]) => runCli(args, { configDir: aliceConfig.path });
+      const joining = runCli(['join', meeting.id, '--duration', '1'], {
+        configDir: bobConfig.path,
+        timeoutMs: 60_000,
+      });
+      let lobby = '';
+      for (let tries = 0; tries < 60 && !lobby.includes('you to let them in'); tries++) {
+        lobby = (await asAlice('meeting', 'lobby', meeting.id)).stdout;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(lobby).toMatch(/bob\s+\S+\s+you to let them in/);
+      const admitted = await asAlice('meeting', 'admit', meeting.id, 'bob');
+      expect(admitted.code).toBe(0);
+      expect(admitted.stdout).toContain('bob was let in.');
+      const result = await joining;
+      expect(result.code).toBe(0);
+      // Progress on stderr: told it waits (no error), then joined once let in.
+      expect(result.stderr).toContain('Waiting for the organizer to let you in.');
+      expect(result.stderr).toMatch(/Joined; security code \d{5} /);
+    } finally {
+      await aliceConfig.remove();
+    }
+  }, 90_000);
+
   it('explains a refused join and exits 4', async () => {
     const result = await runCli(['join', 'no-such-meeting', '--duration', '1'], {
       configDir: bobConfig.path,

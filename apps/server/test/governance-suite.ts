@@ -297,7 +297,7 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
     it('refuses option changes E2EE rules out, and lets the organizer alone change the rest', async () => {
       const { meeting } = ok(
         await schedule('erin', {
-          options: { endToEndEncryption: true },
+          options: { endToEndEncryption: true, onlyInvited: true },
           invitees: [as('bob').userId],
         }),
         meetingResponseSchema,
@@ -328,6 +328,14 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
         'FORBIDDEN',
       );
       expect(notInvited.message).toBe('You are not invited to this meeting.');
+      // Without "only invited people", a colleague with the link sees it (and may wait in its lobby).
+      ok(
+        await as('erin').call('PATCH', `/api/meetings/${meeting.id}/options`, {
+          options: { onlyInvited: false },
+        }),
+        meetingResponseSchema,
+      );
+      ok(await as('carol').call('GET', `/api/meetings/${meeting.id}`), meetingResponseSchema);
       ok(await as('bob').call('GET', `/api/meetings/${meeting.id}`), meetingResponseSchema);
       expect(
         ok(await as('bob').call('GET', '/api/meetings'), meetingListSchema).meetings.map(

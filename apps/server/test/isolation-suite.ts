@@ -145,6 +145,9 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
           id: meetingOfA,
           participantId: 'someone',
         },
+        '/api/meetings/{id}/lobby': { id: meetingOfA },
+        '/api/meetings/{id}/lobby/{userId}/admit': { id: meetingOfA, userId: alice },
+        '/api/meetings/{id}/lobby/{userId}/deny': { id: meetingOfA, userId: alice },
         '/api/calls/{id}': { id: callOfA },
         '/api/directory/admissions/{id}': { id: meetingOfA },
       };

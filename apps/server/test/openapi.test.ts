@@ -56,7 +56,9 @@ describe('/openapi.json', () => {
     };
     expect(body.required).toEqual(['subject']);
     expect(body.additionalProperties).toBe(false);
-    expect(Object.keys(body.properties.options?.properties ?? {})).toHaveLength(13);
+    // E2EE, who may enter, and the twelve options E2EE rules out.
+    expect(Object.keys(body.properties.options?.properties ?? {})).toHaveLength(14);
+    expect(body.properties.options?.properties).toHaveProperty('onlyInvited');
     expect(Object.keys(schedule?.responses ?? {})).toEqual(
       expect.arrayContaining(['201', '400', '401', '409', '413']),
     );

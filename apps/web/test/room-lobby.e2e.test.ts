@@ -2,6 +2,8 @@
 // E2EE meeting that has not started and is told he waits for the organizer — no error, no retry
 // button — while Alice's meeting page lists him as waiting. Alice opens the room, which offers
 // her the start; she starts, and both rooms let their people in by themselves, into one group.
+// Carol and Erin, not invited, open the link and wait to be let in: Alice admits Carol from the
+// room's lobby list and turns Erin away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, licensedPerson, type Person } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
@@ -18,9 +20,11 @@ afterAll(async () => {
 
 describe('the lobby', () => {
   it('keeps an invitee waiting until the organizer starts the meeting, then lets them in', async () => {
-    const [alice, bob] = (await Promise.all(
-      ['Alice', 'Bob'].map((name) => licensedPerson(world.url, world.adminToken, name)),
-    )) as [Person, Person];
+    const [alice, bob, carol, erin] = (await Promise.all(
+      ['Alice', 'Bob', 'Carol', 'Erin'].map((name) =>
+        licensedPerson(world.url, world.adminToken, name),
+      ),
+    )) as [Person, Person, Person, Person];
     const { meeting } = await api<{ meeting: { id: string } }>(
       world.url,
       alice.token,
@@ -66,5 +70,37 @@ describe('the lobby', () => {
     const alicePeople = alicePage.getByRole('region', { name: /Participants/ });
     for (const people of [alicePeople, bobPeople])
       await people.getByRole('heading', { name: 'Participants (2)' }).waitFor({ timeout: 30_000 });
+
+    // Carol is not invited: opening the link, she waits to be let in; Alice sees her in the room.
+    const carolPage = await world.joinRoom(carol, meeting.id);
+    const erinPage = await world.joinRoom(erin, meeting.id);
+    world.screenshotsOnFailure({
+      alice: alicePage,
+      bob: bobPage,
+      carol: carolPage,
+      erin: erinPage,
+    });
+    for (const page of [carolPage, erinPage])
+      await page
+        .getByRole('heading', { name: 'Waiting for the organizer to let you in' })
+        .waitFor({ timeout: 20_000 });
+    const lobby = alicePage.getByRole('region', { name: 'Lobby' });
+    await lobby.getByRole('heading', { name: 'Waiting to join (2)' }).waitFor();
+    await world.screenshot(alicePage, 'lobby-admit.png');
+    await lobby.getByRole('button', { name: 'Admit Carol' }).click();
+    for (const people of [alicePeople, bobPeople])
+      await people.getByRole('heading', { name: 'Participants (3)' }).waitFor({ timeout: 30_000 });
+    await carolPage
+      .getByRole('region', { name: /Participants/ })
+      .getByRole('heading', { name: 'Participants (3)' })
+      .waitFor({ timeout: 30_000 });
+
+    // Erin is turned away: told so, as a refusal with the reason.
+    await lobby.getByRole('button', { name: 'Deny Erin' }).click();
+    await erinPage.getByRole('heading', { name: 'You cannot join this meeting' }).waitFor();
+    expect(await erinPage.getByRole('alert').textContent()).toContain(
+      'The organizer did not let you into this meeting.',
+    );
+    await lobby.getByRole('heading', { name: 'Waiting to join (0)' }).waitFor();
   });
 });

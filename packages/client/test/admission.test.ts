@@ -1,8 +1,8 @@
 // Who an E2EE meeting may contain, on the real server: members read the meeting's admission list
 // (organizer, invitees, everyone admitted otherwise) and refuse a credential of anyone else, even
-// a registered device of the tenant whose key matches the directory; someone let in without an
-// invitation (an admin, or a colleague with the link) is recorded as admitted, so members accept
-// them and can see why.
+// a registered device of the tenant whose key matches the directory; someone without an invitation
+// (an admin, or a colleague with the link) waits in the lobby and, once the organizer lets them
+// in, is recorded as admitted, so members accept them and can see why.
 import {
   createMlsCrypto,
   generateKeyPackage,
@@ -12,7 +12,7 @@ import {
 } from '@conclave/crypto/member';
 import type { AdmissionList } from '@conclave/protocol';
 import { describe, expect, it } from 'vitest';
-import { ConclaveClient, MemoryStore } from '../src/index.ts';
+import { ConclaveClient, MemoryStore, type MeetingEvents } from '../src/index.ts';
 import { nodeWebSocketFactory } from '../src/node.ts';
 import { toBase64 } from '../src/bytes.ts';
 import { until } from './support/people.ts';
@@ -78,7 +78,7 @@ describe('who an E2EE meeting may contain', () => {
     ).rejects.toThrow(/HTTP 404/);
   });
 
-  it('records an uninvited admin and a colleague with the link as admitted; members accept them', async () => {
+  it('lets an uninvited admin and a colleague with the link in only from the lobby; members accept them', async () => {
     const [alice, bob, carol] = await world.people('alice', 'bob', 'carol');
     const id = await startedMeeting(world.server, alice!, [bob!], true);
     const meetings = [await alice!.client.join(id), await bob!.client.join(id)];
@@ -91,7 +91,20 @@ describe('who an E2EE meeting may contain', () => {
       webSocket: nodeWebSocketFactory(),
     });
     try {
-      meetings.push(await admin.join(id), await carol!.client.join(id));
+      // Neither is invited: both wait to be let in (admins enter like anyone else).
+      const waiting = [admin.meeting(id), carol!.client.meeting(id)];
+      const inLobby = waiting.map(
+        (m) => new Promise<MeetingEvents['lobby']>((resolve) => m.once('lobby', resolve)),
+      );
+      const joins = waiting.map((m) => m.join());
+      for (const l of await Promise.all(inLobby))
+        expect(l.reasons.map((r) => r.code)).toEqual(['AWAITING_ADMISSION']);
+      expect(meetings.every((m) => m.roster.length === 2)).toBe(true);
+      // The organizer lets them in.
+      for (const userId of [admin.user.id, carol!.userId])
+        await api(world.server, alice!.token, 'POST', `/api/meetings/${id}/lobby/${userId}/admit`);
+      await Promise.all(joins);
+      meetings.push(...waiting);
       await until(
         meetings,
         () => meetings.every((m) => m.roster.length === 4 && m.epoch === meetings[0]!.epoch),
@@ -108,16 +121,16 @@ describe('who an E2EE meeting may contain', () => {
       expect(list.users.map((u) => [u.userId, u.basis, u.via])).toEqual([
         [alice!.userId, 'organizer', undefined],
         [bob!.userId, 'invitee', undefined],
-        [admin.user.id, 'admitted', 'admin'],
-        [carol!.userId, 'admitted', 'open-link'],
+        [admin.user.id, 'admitted', 'lobby'],
+        [carol!.userId, 'admitted', 'lobby'],
       ]);
-      const audit = await api<{ entries: { kind: string; details: { via?: string } }[] }>(
-        world.server,
-        world.server.adminToken,
-        'GET',
-        '/api/admin/audit?kind=meeting.admitted',
-      );
-      expect(audit.entries.map((e) => e.details.via).sort()).toEqual(['admin', 'open-link']);
+      const audit = await api<{
+        entries: { kind: string; actor: { id: string }; details: { via?: string } }[];
+      }>(world.server, world.server.adminToken, 'GET', '/api/admin/audit?kind=meeting.admitted');
+      expect(audit.entries.map((e) => [e.details.via, e.actor.id])).toEqual([
+        ['lobby', alice!.userId],
+        ['lobby', alice!.userId],
+      ]);
     } finally {
       admin.close();
     }

@@ -20,6 +20,7 @@ export function chosenOptions(options: MeetingOptions): MeetingOptions {
   const chosen: MeetingOptions = {};
   if (options.endToEndEncryption !== undefined)
     chosen.endToEndEncryption = options.endToEndEncryption;
+  if (options.onlyInvited !== undefined) chosen.onlyInvited = options.onlyInvited;
   for (const option of incompatibleOptions) {
     const value = options[option];
     if (value !== undefined) chosen[option] = value;

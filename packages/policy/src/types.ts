@@ -128,7 +128,11 @@ export interface EffectivePolicy {
  * The organizer's explicit choices. A key that is absent or `undefined` is not chosen (so values
  * straight from a schema parser fit); only `true`/`false` count as a choice.
  */
-export type MeetingOptions = { endToEndEncryption?: boolean | undefined } & {
+export type MeetingOptions = {
+  endToEndEncryption?: boolean | undefined;
+  /** Who may enter (§5), not a governance matter: the engine keeps it and decides nothing on it. */
+  onlyInvited?: boolean | undefined;
+} & {
   [K in IncompatibleOption]?: boolean | undefined;
 };
 

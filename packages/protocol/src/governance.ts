@@ -41,9 +41,14 @@ export function perIncompatibleOption<S extends z.ZodType>(
   ) as Record<IncompatibleOption, z.ZodOptional<S>>;
 }
 
-/** Requested meeting options: E2EE and the twelve options E2EE rules out, each on or off. */
+/**
+ * Requested meeting options: E2EE and the twelve options E2EE rules out, each on or off; and who
+ * may enter (governance.md §5): with `onlyInvited`, people neither organizer nor invited are
+ * refused ("You are not invited to this meeting") instead of waiting in the lobby to be let in.
+ */
 export const meetingOptionsSchema = z.strictObject({
   endToEndEncryption: z.boolean().optional(),
+  onlyInvited: z.boolean().optional(),
   ...perIncompatibleOption(z.boolean()),
 });
 export type MeetingOptions = z.infer<typeof meetingOptionsSchema>;

@@ -16,6 +16,9 @@ describe('the reason book', () => {
     expect(new Set(reasonCodes).size).toBe(reasonCodes.length);
     expect(admissionReasonCodes).toEqual([
       'MEETING_NOT_STARTED',
+      'AWAITING_ADMISSION',
+      'DENIED_BY_ORGANIZER',
+      'NOT_INVITED',
       'REFUSED_BY_MEMBERS',
       'REMOVED_BY_ORGANIZER',
     ]);

@@ -1,6 +1,6 @@
-// `conclave meeting …`: what organizers do — schedule, change options, start, end — with the
-// governance decision and every reason's sentence shown (spec §4). A rejection exits 4 with the
-// reasons listed and nothing is created.
+// `conclave meeting …`: what organizers do — schedule, change options, start, end, the lobby
+// (./lobby.ts) — with the governance decision and every reason's sentence shown (spec §4). A
+// rejection exits 4 with the reasons listed and nothing is created.
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { ApiClient } from '../api/client.ts';
@@ -23,10 +23,12 @@ import { emit, printJson, printLines } from '../output/print.ts';
 import { formatTable } from '../output/table.ts';
 import { example, withServer } from './define.ts';
 import type { ServerCommandFlags } from './define.ts';
+import { registerLobbyCommands } from './lobby.ts';
 import { collectList, meetingOptions } from './parsers.ts';
 
 interface OptionFlags extends ServerCommandFlags {
   e2ee?: boolean;
+  onlyInvited?: boolean;
   enable?: IncompatibleOption[];
   disable?: IncompatibleOption[];
 }
@@ -43,6 +45,11 @@ function optionFlags(command: Command): Command {
   return command
     .option('--e2ee', 'ask for end-to-end encryption')
     .option('--no-e2ee', 'ask for no end-to-end encryption')
+    .option(
+      '--only-invited',
+      'refuse people not invited, instead of letting them wait in the lobby',
+    )
+    .option('--no-only-invited', 'let people not invited wait in the lobby until you let them in')
     .addOption(
       new Option(
         '--enable <options>',
@@ -60,6 +67,7 @@ function requestedOptions(flags: OptionFlags): MeetingOptions {
     throw new CliError('usage', `${both.join(', ')} cannot be both enabled and disabled`);
   const options: MeetingOptions = {};
   if (flags.e2ee !== undefined) options.endToEndEncryption = flags.e2ee;
+  if (flags.onlyInvited !== undefined) options.onlyInvited = flags.onlyInvited;
   for (const option of flags.enable ?? []) options[option] = true;
   for (const option of flags.disable ?? []) options[option] = false;
   return options;
@@ -194,7 +202,7 @@ export function registerMeetingCommands(program: Command): void {
     if (Object.keys(options).length === 0) {
       throw new CliError(
         'usage',
-        'nothing to change: give --e2ee/--no-e2ee, --enable or --disable',
+        'nothing to change: give --e2ee/--no-e2ee, --only-invited/--no-only-invited, --enable or --disable',
       );
     }
     const { api } = await connect(flags);
@@ -224,4 +232,6 @@ export function registerMeetingCommands(program: Command): void {
     emit(flags, response, () => `Meeting ${id} ended.`);
   });
   example(end, 'conclave meeting end 6c1d0e4a');
+
+  registerLobbyCommands(meeting);
 }

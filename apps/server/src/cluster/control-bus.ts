@@ -21,6 +21,12 @@ type ControlEvent = { readonly from: string } & (
   | { readonly kind: 'rules-changed'; readonly tenantId: string; readonly actor: AuditActor | null }
   | { readonly kind: 'meeting-changed'; readonly tenantId: string; readonly meetingId: string }
   | {
+      readonly kind: 'turn-away';
+      readonly tenantId: string;
+      readonly meetingId: string;
+      readonly userId: string;
+    }
+  | {
       readonly kind: 'end-meeting';
       readonly tenantId: string;
       readonly meetingId: string;
@@ -68,6 +74,9 @@ export function clusterControl(
         return;
       case 'meeting-changed':
         local.meetingChanged(event.tenantId, event.meetingId);
+        return;
+      case 'turn-away':
+        local.turnAway(event.tenantId, event.meetingId, event.userId);
         return;
       case 'end-meeting':
         if (event.host === nodeId)
@@ -132,6 +141,10 @@ export function clusterControl(
     meetingChanged(tenantId, meetingId) {
       local.meetingChanged(tenantId, meetingId);
       tell({ kind: 'meeting-changed', tenantId, meetingId });
+    },
+    turnAway(tenantId, meetingId, userId) {
+      local.turnAway(tenantId, meetingId, userId);
+      tell({ kind: 'turn-away', tenantId, meetingId, userId });
     },
     endSession(sessionHash) {
       local.endSession(sessionHash);

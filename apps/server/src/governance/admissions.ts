@@ -1,47 +1,57 @@
 // Who a meeting or 1:1 call may contain, as its members' authentication services read it
 // (spec/e2ee.md "Identity"; `GET /api/directory/admissions/:id`): a meeting's organizer, its
-// invitees and everyone admitted to it otherwise; a call's two sides. Until there is a lobby,
-// "otherwise" is whoever the realtime side lets in without an invitation (an admin, or anyone of
-// the tenant who opens the meeting's link): each such entry is recorded here as an admission,
-// audited, so members see it and a later lobby only adds rows. The server is trusted for this
-// list (signed admissions are a later step); what it changes is that a member refuses anyone the
-// list does not name, so the server cannot put someone in a group without saying so here.
+// invitees and everyone an organizer (or admin) let in from the lobby (governance.md §5); a call's
+// two sides. Each admission is recorded here and audited, so members see it. The server is trusted
+// for this list (organizer-signed admissions are a later step); what it changes is that a member
+// refuses anyone the list does not name, so the server cannot put someone in a group without
+// saying so here.
 import type { AdmissionList } from '@conclave/protocol';
 import type { AppContext } from '../context.ts';
 import { iso } from '../http/views.ts';
-import type { UserRecord } from '../storage/records.ts';
+import type { MeetingRecord, UserRecord } from '../storage/records.ts';
 
 type Listed = AdmissionList['users'][number];
 
+/** How a person may enter a started meeting (governance.md §5). */
+export type Entry = 'direct' | 'admitted' | 'lobby';
+
+/** The organizer and invitees enter directly; someone let in from the lobby is admitted. */
+export async function entryOf(
+  ctx: AppContext,
+  tenantId: string,
+  meeting: Pick<MeetingRecord, 'id' | 'organizer' | 'invitees'>,
+  userId: string,
+): Promise<Entry> {
+  if (meeting.organizer === userId || meeting.invitees.includes(userId)) return 'direct';
+  const admitted = await ctx.store.admissions.list(tenantId, meeting.id);
+  return admitted.some((admission) => admission.userId === userId) ? 'admitted' : 'lobby';
+}
+
 /**
- * `user` entered meeting `meetingId`: recorded as an admission unless they are its organizer or
- * an invitee, or were admitted before. Calls need none (their two sides are the list).
+ * An organizer (or an admin), `by`, lets `userId` in from the meeting's lobby: recorded as an
+ * admission (members read it) and audited, in one transaction. Idempotent.
  */
-export async function recordEntry(
+export async function admitFromLobby(
   ctx: AppContext,
   tenantId: string,
   meetingId: string,
-  user: Pick<UserRecord, 'id' | 'displayName' | 'role'>,
+  userId: string,
+  by: Pick<UserRecord, 'id' | 'displayName'>,
 ): Promise<void> {
-  const meeting = await ctx.store.meetings.get(tenantId, meetingId);
-  if (meeting === undefined) return;
-  if (meeting.organizer === user.id || meeting.invitees.includes(user.id)) return;
-  const known = await ctx.store.admissions.list(tenantId, meetingId);
-  if (known.some((admission) => admission.userId === user.id)) return;
-  const via = user.role === 'admin' ? 'admin' : 'open-link';
   await ctx.store.transaction(async (tx) => {
     await tx.admissions.add(tenantId, meetingId, {
-      userId: user.id,
-      via,
+      userId,
+      via: 'lobby',
+      admittedBy: by.id,
       admittedAt: ctx.now(),
     });
     await ctx.audit.record(
       {
         tenantId,
-        actor: { id: user.id, displayName: user.displayName },
+        actor: { id: by.id, displayName: by.displayName },
         kind: 'meeting.admitted',
         subject: `meeting:${meetingId}`,
-        details: { user: user.id, via },
+        details: { user: userId, via: 'lobby' },
       },
       tx,
     );

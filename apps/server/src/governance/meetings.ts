@@ -96,7 +96,11 @@ export function meetingService(ctx: AppContext) {
       tx,
     );
 
-  /** The meeting if the caller may see it (organizer, invitee, admin); otherwise it does not exist. */
+  /**
+   * The meeting if the caller may see it: its organizer, invitees and admins, and a colleague with
+   * its link — who may wait in its lobby to be let in (governance.md §5) — unless it is for
+   * invited people only. Other organizations' meetings do not exist for them.
+   */
   async function visible(session: Session, id: string): Promise<MeetingRecord> {
     const meeting = await store.meetings.get(session.tenantId, id);
     const user = session.user;
@@ -104,6 +108,7 @@ export function meetingService(ctx: AppContext) {
     // A colleague who has the link is told why, not that the meeting does not exist (another
     // organization's meetings stay unknown: they are not in this tenant's store at all).
     if (
+      meeting.options.onlyInvited === true &&
       meeting.organizer !== user.id &&
       !meeting.invitees.includes(user.id) &&
       user.role !== 'admin'

@@ -1,11 +1,13 @@
 // Whether a participant may enter a meeting or call, decided before anything else happens on
-// join: the meeting must exist in the caller's tenant and be started — before that the joiner waits
-// in the lobby (./lobby.ts) — (a call: the caller must be one of its two sides), and an E2EE one must pass governance §5 through the policy engine
-// (`decideJoin`). Every blocked join is written to the audit log with its codes.
+// join: the meeting must exist in the caller's tenant and be started, and the caller be its
+// organizer, invited or let in — until then they wait in the lobby (./lobby.ts); a call's caller
+// must be one of its two sides. An E2EE one must then pass governance §5 through the policy
+// engine (`decideJoin`). Every blocked join is written to the audit log with its codes.
 import { decideJoin } from '@conclave/policy';
 import { makeReason } from '@conclave/vocabulary';
 import type { Reason } from '@conclave/vocabulary';
 import type { AppContext } from '../context.ts';
+import { entryOf } from '../governance/admissions.ts';
 import { loadFacts } from '../governance/facts.ts';
 import type { SocketIdentity } from './authenticate.ts';
 import type { ClientInfo } from './signaling.ts';
@@ -38,6 +40,10 @@ const notFound = (situation: 'absent' | 'ended'): BlockReason =>
   makeReason({ code: 'MEETING_NOT_FOUND', situation }, 'error');
 
 const notStarted: BlockReason = makeReason({ code: 'MEETING_NOT_STARTED' }, 'info');
+const awaitingAdmission: BlockReason = makeReason({ code: 'AWAITING_ADMISSION' }, 'info');
+const notInvited: BlockReason = makeReason({ code: 'NOT_INVITED' }, 'error');
+
+export const deniedByOrganizer: BlockReason = makeReason({ code: 'DENIED_BY_ORGANIZER' }, 'error');
 
 export const removedByOrganizer: BlockReason = makeReason(
   { code: 'REMOVED_BY_ORGANIZER' },
@@ -54,8 +60,12 @@ export async function findTarget(
 ): Promise<TargetLookup> {
   const meeting = await ctx.store.meetings.get(who.tenantId, id);
   if (meeting !== undefined) {
-    if (meeting.state === 'scheduled') return { kind: 'waiting', reasons: [notStarted] };
     if (meeting.state === 'ended') return { kind: 'blocked', reasons: [notFound('ended')] };
+    const entry = await entryOf(ctx, who.tenantId, meeting, who.user.id);
+    if (entry === 'lobby' && meeting.options.onlyInvited === true)
+      return { kind: 'blocked', reasons: [notInvited] };
+    if (meeting.state === 'scheduled') return { kind: 'waiting', reasons: [notStarted] };
+    if (entry === 'lobby') return { kind: 'waiting', reasons: [awaitingAdmission] };
     return {
       kind: 'found',
       target: {

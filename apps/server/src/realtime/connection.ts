@@ -9,7 +9,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { ClusterNode } from '../cluster/index.ts';
 import type { AppContext } from '../context.ts';
-import { auditBlockedJoin, findTarget, type BlockReason } from './admission.ts';
+import { auditBlockedJoin, deniedByOrganizer, findTarget, type BlockReason } from './admission.ts';
 import { authenticateSocket, sessionHolds } from './authenticate.ts';
 import { parseEpoch } from './bytes.ts';
 import {
@@ -90,6 +90,8 @@ class Connection {
   private livenessTimer: Repeating | undefined;
   private sessionTimer: Repeating | undefined;
   private sessionEnded = false;
+  /** The lobby codes this socket was last told (a repeated wait is not told again). */
+  private toldLobby: string | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -244,7 +246,8 @@ class Connection {
     });
   }
 
-  private async join(peer: Peer, message: ClientMessageOf<'join'>): Promise<void> {
+  /** `again`: the lobby makes this join again (the client did not send it). */
+  private async join(peer: Peer, message: ClientMessageOf<'join'>, again = false): Promise<void> {
     if (peer.membership !== undefined || peer.joining) {
       this.send({
         type: 'error',
@@ -264,7 +267,7 @@ class Connection {
     try {
       const lookup = await findTarget(ctx, peer.identity, message.meetingId);
       if (lookup.kind === 'waiting') {
-        this.waitInLobby(peer, message, lookup.reasons);
+        this.waitInLobby(peer, message, lookup.reasons, again);
         return;
       }
       if (lookup.kind === 'blocked') {
@@ -304,13 +307,14 @@ class Connection {
   }
 
   /**
-   * The meeting has not started: the join waits here, and is made again when the meeting changes
-   * (started, ended, deleted — on any node: ./control.ts) through this socket's queue.
+   * The meeting has not started, or this person waits to be let in: the join waits here, and is
+   * made again when the meeting changes (on any node: ./control.ts) through this socket's queue.
    */
   private waitInLobby(
     peer: Peer,
     message: ClientMessageOf<'join'>,
     reasons: readonly BlockReason[],
+    again: boolean,
   ): void {
     if (this.closed) return;
     const { identity } = peer;
@@ -323,16 +327,28 @@ class Connection {
         displayName: identity.user.displayName,
         deviceId: identity.device.id,
         since: this.deps.ctx.now(),
+        waitingFor: reasons.some((r) => r.code === 'AWAITING_ADMISSION') ? 'admission' : 'start',
       },
-      () => void this.queue.run(() => (this.closed ? undefined : this.join(peer, message))),
+      {
+        rejoin: () =>
+          void this.queue.run(() => (this.closed ? undefined : this.join(peer, message, true))),
+        turnAway: () =>
+          this.send({
+            type: 'join-blocked',
+            meetingId: message.meetingId,
+            reasons: [deniedByOrganizer],
+          }),
+      },
     );
-    this.send({ type: 'lobby', meetingId: message.meetingId, reasons: [...reasons] });
-    // Started between the lookup and now? Its change may have been told before this join waited.
-    void this.deps.ctx.store.meetings
-      .get(identity.tenantId, message.meetingId)
-      .then((meeting) => {
-        if (meeting?.state !== 'scheduled')
-          this.deps.lobby.release(identity.tenantId, message.meetingId);
+    // Made again and still waiting for the same thing: the client was told already.
+    const told = reasons.map((r) => r.code).join();
+    if (!again || told !== this.toldLobby)
+      this.send({ type: 'lobby', meetingId: message.meetingId, reasons: [...reasons] });
+    this.toldLobby = told;
+    // Changed between the lookup and now? The change may have been told before this join waited.
+    void findTarget(this.deps.ctx, identity, message.meetingId)
+      .then((again) => {
+        if (again.kind !== 'waiting') this.deps.lobby.release(identity.tenantId, message.meetingId);
       })
       .catch(() => undefined); // the periodic look (./index.ts) lets them in
   }

@@ -26,6 +26,8 @@ export interface RealtimeControl {
    * node (they enter, are refused, or wait on).
    */
   meetingChanged(tenantId: string, meetingId: string): void;
+  /** An organizer turned `userId` away from the lobby: their waiting joins are told, on every node. */
+  turnAway(tenantId: string, meetingId: string, userId: string): void;
   /** A session was signed out: its sockets leave their meetings and close. */
   endSession(sessionHash: string): void;
   /** All of a user's sessions ended (deleted, password reset): every socket of theirs closes. */
@@ -44,6 +46,7 @@ const absent: RealtimeControl = {
   removeUser: () => Promise.resolve([]),
   lobby: () => Promise.resolve([]),
   meetingChanged: () => undefined,
+  turnAway: () => undefined,
   endSession: () => undefined,
   endUserSessions: () => undefined,
   rulesChanged: () => Promise.resolve(),
@@ -63,6 +66,7 @@ export function localControl(
       Promise.resolve(rooms.find(tenantId, meetingId)?.removeUser(userId) ?? []),
     lobby: (tenantId, meetingId) => Promise.resolve(lobby.list(tenantId, meetingId)),
     meetingChanged: (tenantId, meetingId) => void lobby.release(tenantId, meetingId),
+    turnAway: (tenantId, meetingId, userId) => void lobby.turnAway(tenantId, meetingId, userId),
     endSession: (sessionHash) => void sockets.endSession(sessionHash),
     endUserSessions: (tenantId, userId) => void sockets.endUser(tenantId, userId),
     rulesChanged: async (tenantId, actor) => {

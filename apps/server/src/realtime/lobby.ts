@@ -1,8 +1,9 @@
-// People waiting for a meeting to start (governance.md §5: before a meeting starts, those who may
-// enter it wait, and enter when it starts). A person waits on the node that holds their socket:
-// the join they sent is kept, and made again whenever the meeting changes (started, ended,
-// deleted). The join decides afresh: it enters a started meeting, is refused an ended one, and
+// People waiting to enter a meeting (governance.md §5): for it to start, or — neither organizer
+// nor invited — for an organizer to let them in. A person waits on the node that holds their
+// socket: the join they sent is kept, and made again whenever the meeting changes (started,
+// ended, someone let in). The join decides afresh: it enters, is refused an ended meeting, or
 // waits again if nothing it needs has happened — so a missed or repeated change is harmless.
+// Someone an organizer turns away is told so and stops waiting.
 
 /** Who is waiting, as the organizer sees it. */
 export interface Waiter {
@@ -11,6 +12,8 @@ export interface Waiter {
   readonly deviceId: string;
   /** When they started waiting (epoch ms). */
   readonly since: number;
+  /** For the meeting to start, or for an organizer to let them in. */
+  readonly waitingFor: 'start' | 'admission';
 }
 
 interface Entry {
@@ -18,6 +21,8 @@ interface Entry {
   readonly waiter: Waiter;
   /** Sends this socket's join again (through its own message queue). */
   readonly rejoin: () => void;
+  /** Tells this socket its join was turned away. */
+  readonly turnAway: () => void;
 }
 
 /** `token`: the socket; one waiting join per socket (a new join replaces its older one). */
@@ -25,9 +30,15 @@ export class Lobby {
   private readonly byMeeting = new Map<string, Map<object, Entry>>();
   private readonly bySocket = new Map<object, Entry>();
 
-  wait(tenantId: string, meetingId: string, token: object, waiter: Waiter, rejoin: () => void) {
+  wait(
+    tenantId: string,
+    meetingId: string,
+    token: object,
+    waiter: Waiter,
+    answer: Pick<Entry, 'rejoin' | 'turnAway'>,
+  ) {
     this.leave(token);
-    const entry = { key: meetingKey(tenantId, meetingId), waiter, rejoin };
+    const entry = { key: meetingKey(tenantId, meetingId), waiter, ...answer };
     let waiting = this.byMeeting.get(entry.key);
     if (waiting === undefined) this.byMeeting.set(entry.key, (waiting = new Map<object, Entry>()));
     waiting.set(token, entry);
@@ -51,6 +62,17 @@ export class Lobby {
     for (const [token] of waiting) this.leave(token);
     for (const [, entry] of waiting) entry.rejoin();
     return waiting.length;
+  }
+
+  /** An organizer turned `userId` away: each of their sockets waiting here is told, and stops. */
+  turnAway(tenantId: string, meetingId: string, userId: string): number {
+    const key = meetingKey(tenantId, meetingId);
+    const theirs = [...(this.byMeeting.get(key) ?? new Map<object, Entry>())].filter(
+      ([, entry]) => entry.waiter.userId === userId,
+    );
+    for (const [token] of theirs) this.leave(token);
+    for (const [, entry] of theirs) entry.turnAway();
+    return theirs.length;
   }
 
   /** Every waiting join is made again (a change this node may not have heard of). */

@@ -6,7 +6,6 @@
 // The organizer (or an admin) may remove a user: out at once, the mode told (an E2EE meeting
 // proposes their MLS Remove), and their joins refused while this run of the meeting lasts.
 import { randomUUID } from 'node:crypto';
-import { recordEntry } from '../governance/admissions.ts';
 import { recordRemoval } from '../governance/removals.ts';
 import {
   auditBlockedJoin,
@@ -123,9 +122,6 @@ export class Room implements MeetingRoom {
         peer.send({ type: 'error', code: check.code, message: check.message });
         return;
       }
-      // Someone let in without an invitation is recorded as admitted, for the members to read.
-      if (this.target.kind === 'meeting')
-        await recordEntry(ctx, this.target.tenantId, this.target.meetingId, peer.identity.user);
       for (const other of older) {
         this.detach(other.participantId, 'replaced');
         await this.mode.depart(other.participantId, 'replaced');

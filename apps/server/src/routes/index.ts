@@ -16,6 +16,7 @@ import { catalogRoutes } from './catalog.ts';
 import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
+import { lobbyRoutes } from './lobby.ts';
 import { meetingRoutes } from './meetings.ts';
 import { participantRoutes } from './participants.ts';
 import { ssoRoutes } from './sso.ts';
@@ -29,6 +30,7 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   catalogRoutes,
   meetingRoutes,
   participantRoutes,
+  lobbyRoutes,
   callRoutes,
   tenantRoutes,
   userRoutes,

@@ -1,11 +1,9 @@
-// Who is in a running meeting, who waits for one to start, and taking someone out of it (issue
-// #4). The organizer and the tenant's admins may remove a participant: the realtime side takes
-// every device of that user out at once (relay first, then their MLS Remove, so the group rekeys
-// and the security code changes) and refuses their joins until the meeting is ended and started
-// again. Removals are audited with who removed whom; nothing about keys is in the entry.
+// Who is in a running meeting, and taking someone out of it (issue #4; who waits: ./lobby.ts).
+// The organizer and the tenant's admins may remove a participant: the realtime side takes every
+// device of that user out at once (relay first, then their MLS Remove, so the group rekeys and the
+// security code changes) and refuses their joins until the meeting is ended and started again. Removals are audited with who removed whom; nothing about keys is in the entry.
 import {
   liveRosterSchema,
-  lobbySchema,
   participantRemovedSchema,
   type LiveParticipant,
 } from '@conclave/protocol';
@@ -86,32 +84,6 @@ export function participantRoutes(ctx: AppContext): Route[] {
           meetingId: meeting.id,
           endToEndEncryption: e2ee,
           participants: roster.map((entry) => view(entry, e2ee)),
-        };
-      },
-    }),
-    route({
-      method: 'GET',
-      url: '/api/meetings/:id/lobby',
-      summary:
-        'Who waits for the meeting to start (organizer and admins), longest-waiting first; they enter by themselves when it starts',
-      access: 'user',
-      params: idParams,
-      response: lobbySchema,
-      errors: [403],
-      async handler({ session, params }) {
-        const meeting = await meetingOf(session, params.id);
-        const who = standing(session, meeting, []);
-        if (who !== 'organizer' && who !== 'admin')
-          refuse(who, 'Only the organizer or an admin can see who is waiting.');
-        const waiting = await realtime().lobby(session.tenantId, meeting.id);
-        return {
-          meetingId: meeting.id,
-          waiting: waiting.map((w) => ({
-            userId: w.userId,
-            displayName: w.displayName,
-            deviceId: w.deviceId,
-            since: iso(w.since),
-          })),
         };
       },
     }),

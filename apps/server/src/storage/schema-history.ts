@@ -363,7 +363,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   // People admitted to a meeting other than its organizer and invitees (an admin who entered it,
-  // someone of the tenant who opened its link; a lobby admission later). Members' authentication
+  // someone of the tenant who opened its link; from version 10, a lobby admission). Members' authentication
   // services read them, with the organizer and invitees, as who the meeting may contain.
   // Repository: repos/admissions.ts.
   {
@@ -443,6 +443,30 @@ export const migrations: readonly Migration[] = [
         code_hash TEXT PRIMARY KEY,
         expires_at BIGINT NOT NULL
       );
+    `,
+  },
+  // The lobby (governance.md §5): people who are neither organizer nor invitee enter only when an
+  // organizer (or an admin) lets them in — an admission `via` 'lobby', with who let them in. The
+  // table is rebuilt because a CHECK constraint cannot be changed in place in SQLite.
+  {
+    version: 10,
+    name: 'meetings: admissions from the lobby, and who let each person in',
+    sql: () => `
+      CREATE TABLE meeting_admissions_new (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        via TEXT NOT NULL CHECK (via IN ('admin', 'open-link', 'lobby')),
+        admitted_by TEXT,
+        admitted_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, user_id),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+      );
+      INSERT INTO meeting_admissions_new (tenant_id, meeting_id, user_id, via, admitted_at)
+        SELECT tenant_id, meeting_id, user_id, via, admitted_at FROM meeting_admissions;
+      DROP TABLE meeting_admissions;
+      ALTER TABLE meeting_admissions_new RENAME TO meeting_admissions;
     `,
   },
 ];

@@ -59,6 +59,16 @@ export async function getLobby(id: string, signal?: AbortSignal): Promise<Lobby>
   );
 }
 
+/** Lets `userId` in from the lobby (organizer and admins); the answer is the lobby now. */
+export async function admitFromLobby(id: string, userId: string): Promise<Lobby> {
+  return request<Lobby>('POST', `/api/meetings/${segment(id)}/lobby/${segment(userId)}/admit`);
+}
+
+/** Turns `userId` away from the lobby; they are told so. */
+export async function denyFromLobby(id: string, userId: string): Promise<Lobby> {
+  return request<Lobby>('POST', `/api/meetings/${segment(id)}/lobby/${segment(userId)}/deny`);
+}
+
 export async function endMeeting(id: string): Promise<void> {
   await request<unknown>('POST', `/api/meetings/${segment(id)}/end`);
 }

@@ -136,7 +136,7 @@ function OptionsEditor({
   meeting: Meeting;
   onSaved: (answer: MeetingWithDecision) => void;
 }) {
-  const initial: MeetingOptions = {};
+  const initial: MeetingOptions = { onlyInvited: meeting.options.onlyInvited === true };
   for (const option of incompatibleOptions) {
     initial[option] = meeting.options[option] ?? meeting.features[option]?.enabled ?? false;
   }
@@ -169,6 +169,16 @@ function OptionsEditor({
               : undefined
         }
         onChange={(checked) => setOptions({ ...options, endToEndEncryption: checked })}
+      />
+      <CheckboxField
+        label="Only invited people can join"
+        checked={options.onlyInvited === true}
+        hint={
+          options.onlyInvited === true
+            ? 'Anyone else who opens the link is told they are not invited.'
+            : 'Anyone else of the organization who opens the link waits in the lobby until you let them in.'
+        }
+        onChange={(checked) => setOptions({ ...options, onlyInvited: checked })}
       />
       {wantE2ee ? (
         <p className="field-hint">
@@ -325,7 +335,7 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
           }
         />
         {lifecycle.done ? <Notice>{lifecycle.done}</Notice> : null}
-        {(isOrganizer || user.role === 'admin') && meeting.state === 'scheduled' ? (
+        {(isOrganizer || user.role === 'admin') && meeting.state !== 'ended' ? (
           <WaitingList meetingId={meeting.id} />
         ) : null}
       </Section>

@@ -16,7 +16,9 @@ import type { RoomSession } from './roomSession.ts';
 import { backTo, plannedE2ee, type RoomTarget } from './roomTarget.ts';
 import { Shield, StandardEncryption } from './Shield.tsx';
 import { Tiles } from './Tiles.tsx';
-import { WaitingForStart } from './WaitingForStart.tsx';
+import { WaitingToEnter } from './WaitingToEnter.tsx';
+import { WaitingList } from '../components/WaitingList.tsx';
+import { useSession } from '../app/session.tsx';
 import './room.css';
 
 /** Who has a hand raised: participant ids, and `self` for this participant. */
@@ -44,6 +46,8 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
   const { route, label } = backTo(target);
   const back = <Link to={hrefOf(route)}>{label}</Link>;
   const { phase } = room;
+  const { user } = useSession();
+  const mayDecide = (organizerId: string) => user.id === organizerId || user.role === 'admin';
 
   if (phase.kind === 'lobby' || phase.kind === 'joining' || phase.kind === 'failed') {
     const unsupported = e2ee && !hasE2eeMedia();
@@ -80,7 +84,8 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
     );
   }
 
-  if (phase.kind === 'waiting') return <WaitingForStart target={target} back={back} />;
+  if (phase.kind === 'waiting')
+    return <WaitingToEnter target={target} reasons={phase.reasons} back={back} />;
 
   if (phase.kind === 'blocked') {
     return (
@@ -165,6 +170,9 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
               : undefined
           }
         />
+        {target.kind === 'meeting' && mayDecide(target.meeting.organizer) ? (
+          <WaitingList meetingId={target.meeting.id} inRoom />
+        ) : null}
         <ChatPanel lines={room.chat} e2ee={e2ee} onSend={(text) => session.sendChat(text)} />
         <RoomStats stats={session.frameStats()} />
       </aside>

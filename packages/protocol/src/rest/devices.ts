@@ -57,8 +57,11 @@ export const admissionListSchema = z.object({
       /** Shown beside the name when two people of the meeting share one. */
       email: z.string(),
       basis: z.enum(['organizer', 'invitee', 'admitted', 'caller', 'callee']),
-      /** `admitted` only: how (an admin who entered, the meeting's link while there is no lobby). */
-      via: z.enum(['admin', 'open-link']).exactOptional(),
+      /**
+       * `admitted` only: how — let in from the lobby by an organizer or admin (`lobby`), or, before
+       * there was a lobby, an admin who entered or someone with the meeting's link.
+       */
+      via: z.enum(['admin', 'open-link', 'lobby']).exactOptional(),
       admittedAt: timestampSchema.exactOptional(),
     }),
   ),

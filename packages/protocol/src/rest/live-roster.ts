@@ -34,13 +34,21 @@ export const participantRemovedSchema = z.object({
 });
 
 /**
- * `GET /api/meetings/:id/lobby`: who waits for the meeting to start (organizer and admins), on
- * every node of a cluster, longest-waiting first. They enter by themselves when it starts.
+ * `GET /api/meetings/:id/lobby` (and the answer to letting someone in or turning them away): who
+ * waits to enter the meeting (organizer and admins), on every node of a cluster, longest-waiting
+ * first. They enter by themselves when it starts, or once let in.
  */
 export const lobbySchema = z.object({
   meetingId: id,
   waiting: z.array(
-    z.object({ userId: id, displayName: z.string(), deviceId: id, since: timestampSchema }),
+    z.object({
+      userId: id,
+      displayName: z.string(),
+      deviceId: id,
+      since: timestampSchema,
+      /** For the meeting to start, or (neither organizer nor invited) to be let in. */
+      waitingFor: z.enum(['start', 'admission']),
+    }),
   ),
 });
 export type Lobby = z.infer<typeof lobbySchema>;

@@ -26,6 +26,12 @@ export type GovernanceReasonCode = (typeof governanceReasonCodes)[number];
 export const admissionReasonCodes = [
   /** The meeting exists but has not been started by its organizer yet. */
   'MEETING_NOT_STARTED',
+  /** Started, and this person is neither its organizer nor invited: an organizer lets them in. */
+  'AWAITING_ADMISSION',
+  /** An organizer (or an admin) did not let this person in from the lobby. */
+  'DENIED_BY_ORGANIZER',
+  /** The meeting is for invited people only, and this person is neither organizer nor invited. */
+  'NOT_INVITED',
   /** The members of the E2EE group refused this participant's credential (authentication service). */
   'REFUSED_BY_MEMBERS',
   /**
@@ -56,6 +62,9 @@ export const reasonTitles: Record<ReasonCode, string> = {
   CALL_E2EE_DISABLED_BY_POLICY: 'Encrypted calls not allowed by policy',
   CALL_E2EE_OFF_IN_USER_SETTINGS: 'Encrypted calls off in settings',
   MEETING_NOT_STARTED: 'Meeting not started',
+  AWAITING_ADMISSION: 'Waiting to be let in',
+  DENIED_BY_ORGANIZER: 'Not let in by the organizer',
+  NOT_INVITED: 'Not invited',
   REFUSED_BY_MEMBERS: 'Refused by participants',
   REMOVED_BY_ORGANIZER: 'Removed by the organizer',
 };

@@ -72,5 +72,8 @@ export type ReasonDetail =
     }
   | { code: 'CALL_E2EE_OFF_IN_USER_SETTINGS'; sides: CallSide[] }
   | { code: 'MEETING_NOT_STARTED' }
+  | { code: 'AWAITING_ADMISSION' }
+  | { code: 'DENIED_BY_ORGANIZER' }
+  | { code: 'NOT_INVITED' }
   | { code: 'REMOVED_BY_ORGANIZER' }
   | { code: 'REFUSED_BY_MEMBERS' };

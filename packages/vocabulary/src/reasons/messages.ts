@@ -86,6 +86,12 @@ export function describeReason(detail: ReasonDetail): string {
         : `The ${detail.sides[0] ?? 'caller'} has not turned on end-to-end encrypted calls in their settings, so this call uses standard encryption.`;
     case 'MEETING_NOT_STARTED':
       return 'Waiting for the organizer to start the meeting. You will be let in as soon as it starts.';
+    case 'AWAITING_ADMISSION':
+      return 'Waiting for the organizer to let you in. You will join as soon as they do.';
+    case 'DENIED_BY_ORGANIZER':
+      return 'The organizer did not let you into this meeting.';
+    case 'NOT_INVITED':
+      return 'You are not invited to this meeting.';
     case 'REMOVED_BY_ORGANIZER':
       return 'You were removed from this meeting by the organizer, so you cannot join it again while it runs.';
     case 'REFUSED_BY_MEMBERS':

@@ -8,6 +8,7 @@ import {
   auditListSchema,
   callResponseSchema,
   deviceResponseSchema,
+  directorySchema,
   meetingResponseSchema,
 } from '@conclave/protocol';
 import { startServer, type RunningServer } from '../../../src/index.ts';
@@ -99,15 +100,25 @@ export async function registerDevice(
   return ok(reply, deviceResponseSchema, 201).device.id;
 }
 
-/** Schedules and starts a meeting organized by `session`. */
+/** Everyone of the organization now (a test meeting invites them all unless it says otherwise). */
+export async function everyone(session: Session): Promise<string[]> {
+  const directory = ok(await session.call('GET', '/api/directory/users'), directorySchema);
+  return directory.users.map((user) => user.id);
+}
+
+/**
+ * Schedules and starts a meeting organized by `session`, with everyone of the organization
+ * invited (or `invitees`: the others wait in its lobby until let in).
+ */
 export async function startedMeeting(
   session: Session,
-  options: { e2ee: boolean; subject?: string },
+  options: { e2ee: boolean; subject?: string; invitees?: readonly string[] },
 ): Promise<string> {
   const scheduled = ok(
     await session.call('POST', '/api/meetings', {
       subject: options.subject ?? 'Realtime test',
       options: { endToEndEncryption: options.e2ee },
+      invitees: options.invitees ?? (await everyone(session)),
     }),
     meetingResponseSchema,
     201,
@@ -128,6 +139,7 @@ export async function scheduledMeeting(session: Session, e2ee: boolean): Promise
   const reply = await session.call('POST', '/api/meetings', {
     subject: 'Not yet',
     options: { endToEndEncryption: e2ee },
+    invitees: await everyone(session),
   });
   return ok(reply, meetingResponseSchema, 201).meeting.id;
 }

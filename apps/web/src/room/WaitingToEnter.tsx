@@ -1,27 +1,45 @@
-// The room while its meeting has not started: the person waits, and the SDK's join goes on by
-// itself when the organizer starts it — nothing to retry, so no error and no button for them.
-// The organizer who opened the room before starting it starts it from here.
+// The room while its person waits: for the meeting to start, or (not invited) to be let in. The
+// SDK's join goes on by itself when that happens — nothing to retry, so no error and no button
+// for them. The organizer who opened the room before starting it starts it from here.
 import type { ReactNode } from 'react';
 import { useAction } from '../app/hooks.ts';
 import { useSession } from '../app/session.tsx';
 import { ApiError } from '../api/http.ts';
 import { startMeeting } from '../api/meetings.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import type { BlockReason } from '@conclave/client';
 import type { RoomTarget } from './roomTarget.ts';
 
-export function WaitingForStart({ target, back }: { target: RoomTarget; back: ReactNode }) {
+export function WaitingToEnter({
+  target,
+  reasons,
+  back,
+}: {
+  target: RoomTarget;
+  reasons: readonly BlockReason[];
+  back: ReactNode;
+}) {
   const { user } = useSession();
   const start = useAction();
   const organizer = target.kind === 'meeting' && target.meeting.organizer === user.id;
+  const forAdmission = reasons.some((r) => r.code === 'AWAITING_ADMISSION');
   return (
     <div className="room-lobby room-waiting">
       <div role="status">
         <h2>
           {organizer
             ? 'You are the organizer: start the meeting to let everyone in'
-            : 'Waiting for the organizer to start the meeting'}
+            : forAdmission
+              ? 'Waiting for the organizer to let you in'
+              : 'Waiting for the organizer to start the meeting'}
         </h2>
-        {organizer ? null : <p>You will be let in as soon as it starts. Keep this page open.</p>}
+        {organizer ? null : (
+          <p>
+            {forAdmission
+              ? 'You are not invited to this meeting, so the organizer decides. You will join as soon as they let you in. Keep this page open.'
+              : 'You will be let in as soon as it starts. Keep this page open.'}
+          </p>
+        )}
       </div>
       {organizer && target.kind === 'meeting' ? (
         <div className="button-row">

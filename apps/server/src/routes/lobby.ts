@@ -1,0 +1,108 @@
+// Who waits to enter a meeting (governance.md §5), and letting them in or turning them away. The
+// organizer and the tenant's admins see the lobby on every node of a cluster; someone they let in
+// is recorded as admitted (members read it: GET /api/directory/admissions/:id) and enters by
+// itself; someone they turn away is told so. Both are audited with who decided.
+import { lobbySchema, type Lobby } from '@conclave/protocol';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { ServerError, conflict, notFound } from '../errors.ts';
+import { admitFromLobby } from '../governance/admissions.ts';
+import { route } from '../http/route.ts';
+import type { Route, Session } from '../http/route.ts';
+import { iso } from '../http/views.ts';
+import { realtimeOf } from '../realtime/control.ts';
+import type { MeetingRecord } from '../storage/records.ts';
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+const personParams = idParams.extend({ userId: z.string().min(1).max(200) });
+
+export function lobbyRoutes(ctx: AppContext): Route[] {
+  const { store } = ctx;
+  // Looked up per request: the realtime side registers after the routes are built.
+  const realtime = () => realtimeOf(ctx);
+  /** The meeting, if the caller organizes it or is an admin; others learn what they may. */
+  const decidedBy = async (session: Session, id: string): Promise<MeetingRecord> => {
+    const meeting = await store.meetings.get(session.tenantId, id);
+    if (meeting === undefined) throw notFound('meeting');
+    if (meeting.organizer === session.user.id || session.user.role === 'admin') return meeting;
+    if (!meeting.invitees.includes(session.user.id)) throw notFound('meeting');
+    throw new ServerError('FORBIDDEN', 'Only the organizer or an admin can see who is waiting.');
+  };
+  const lobbyOf = async (session: Session, meetingId: string): Promise<Lobby> => {
+    const waiting = await realtime().lobby(session.tenantId, meetingId);
+    return {
+      meetingId,
+      waiting: waiting.map((w) => ({
+        userId: w.userId,
+        displayName: w.displayName,
+        deviceId: w.deviceId,
+        since: iso(w.since),
+        waitingFor: w.waitingFor,
+      })),
+    };
+  };
+  /** Someone the caller may decide about: waiting now, or at least a person of the tenant. */
+  const personOf = async (session: Session, userId: string) => {
+    const user = await store.users.get(session.tenantId, userId);
+    if (user === undefined) throw notFound('user', 'userId');
+    return user;
+  };
+
+  return [
+    route({
+      method: 'GET',
+      url: '/api/meetings/:id/lobby',
+      summary:
+        'Who waits to enter the meeting (organizer and admins), longest-waiting first: for it to start, or to be let in',
+      access: 'user',
+      params: idParams,
+      response: lobbySchema,
+      errors: [403],
+      async handler({ session, params }) {
+        const meeting = await decidedBy(session, params.id);
+        return lobbyOf(session, meeting.id);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/meetings/:id/lobby/:userId/admit',
+      summary:
+        'Let someone in from the lobby (organizer or admin): recorded as admitted, audited; they enter by themselves',
+      access: 'user',
+      params: personParams,
+      response: lobbySchema,
+      errors: [403, 409],
+      async handler({ session, params }) {
+        const meeting = await decidedBy(session, params.id);
+        if (meeting.state === 'ended') throw conflict('The meeting has ended.');
+        const person = await personOf(session, params.userId);
+        await admitFromLobby(ctx, session.tenantId, meeting.id, person.id, session.user);
+        realtime().meetingChanged(session.tenantId, meeting.id);
+        return lobbyOf(session, meeting.id);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/meetings/:id/lobby/:userId/deny',
+      summary:
+        'Turn someone away from the lobby (organizer or admin): each of their waiting joins is told, audited',
+      access: 'user',
+      params: personParams,
+      response: lobbySchema,
+      errors: [403],
+      async handler({ session, params }) {
+        const meeting = await decidedBy(session, params.id);
+        const person = await personOf(session, params.userId);
+        await ctx.audit.record({
+          tenantId: session.tenantId,
+          actor: { id: session.user.id, displayName: session.user.displayName },
+          kind: 'meeting.lobby.denied',
+          subject: `meeting:${meeting.id}`,
+          details: { user: person.id },
+        });
+        realtime().turnAway(session.tenantId, meeting.id, person.id);
+        return lobbyOf(session, meeting.id);
+      },
+    }),
+  ];
+}
