@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ClientError, type MeetingEvents } from '../src/index.ts';
 import { api, realServerForFile } from './support/real-server.ts';
 
-const world = realServerForFile();
+// No periodic second look on the server: only the start may let Bob in.
+const world = realServerForFile({ lobbyRecheckMs: 0 });
 
 async function scheduled(token: string, invitees: string[]): Promise<string> {
   const { meeting } = await api<{ meeting: { id: string } }>(

@@ -30,11 +30,7 @@ const MEETING_CHANGE_ROUTES = new Set([
   'POST /api/meetings/:id/start',
   `POST ${MEETING_END_ROUTE}`,
 ]);
-/**
- * How often every waiting join is made again anyway: a change told while a node's cluster link
- * was down still lets its people in, a little later.
- */
-const LOBBY_RECHECK_MS = 15_000;
+
 /** Changes under this prefix may change who the rules admit to an E2EE meeting. */
 const ADMIN_PREFIX = '/api/admin/';
 
@@ -140,8 +136,11 @@ export async function registerRealtime(
       .catch(() => ctx.log.error('realtime: KeyPackage sweep failed'));
   }, USED_KEY_PACKAGE_SWEEP_MS);
   sweep.unref();
-  const lobbyRecheck = setInterval(() => lobby.releaseAll(), LOBBY_RECHECK_MS);
-  lobbyRecheck.unref();
+  const lobbyRecheck =
+    resolved.lobbyRecheckMs > 0
+      ? setInterval(() => lobby.releaseAll(), resolved.lobbyRecheckMs)
+      : undefined;
+  lobbyRecheck?.unref();
   app.addHook('onClose', (_instance, done) => {
     clearInterval(sweep);
     clearInterval(lobbyRecheck);

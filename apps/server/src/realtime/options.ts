@@ -38,6 +38,12 @@ export interface RealtimeOptions {
    * `join` still checks).
    */
   readonly sessionCheckIntervalMs?: number;
+  /**
+   * How often every join waiting in the lobby is made again anyway, besides when its meeting
+   * changes: a change told while a node's cluster link was down still lets its people in.
+   * 0 turns it off (only the meeting's changes let people in).
+   */
+  readonly lobbyRecheckMs?: number;
   /** Canonical commits kept per group for members catching up. */
   readonly keptCommits?: number;
   /** Epochs an Add may go uncommitted before the joiner is turned away. */
@@ -70,6 +76,7 @@ export const defaultRealtimeOptions: ResolvedRealtimeOptions = {
   shutdownGraceMs: 5_000,
   helloTimeoutMs: 10_000,
   sessionCheckIntervalMs: 60_000,
+  lobbyRecheckMs: 15_000,
   keptCommits: 256,
   maxProposalAttempts: 3,
   // Commits with a Welcome for a large batch carry the ratchet tree; 4 MiB holds a few thousand

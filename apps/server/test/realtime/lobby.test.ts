@@ -19,7 +19,8 @@ import { converged, TestParticipant } from './support/mls-client.ts';
 let world: Deployment;
 
 beforeAll(async () => {
-  world = await startDeployment();
+  // No periodic second look: only the meeting's own changes may let anyone in here.
+  world = await startDeployment({ lobbyRecheckMs: 0 });
 });
 afterAll(async () => {
   await world?.close();
