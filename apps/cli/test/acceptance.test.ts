@@ -250,6 +250,44 @@ describe('the acceptance path', { timeout: 180_000 }, () => {
     ).toBe('recording');
   });
 
+  it('answers a what-if against the live organization, and keeps the scenario it ran', async () => {
+    interface Answer {
+      joins: { user: string; outcome: string; reasons: Reason[] }[];
+      meetings: { id: string; outcome: string; reasons: Reason[] }[];
+    }
+    const scenarioFile = join(adminConfig.path, 'org.json');
+    // The meeting the label forces to E2EE, joined from a virtual desktop the tenant blocks.
+    const live = parseJson<{ output: Answer }>(
+      ok(
+        await admin(
+          'policy',
+          'what-if',
+          'Pat Plain',
+          '--meeting',
+          state.meetingId,
+          '--platform',
+          'vdi',
+          '--scenario-out',
+          scenarioFile,
+          '--json',
+        ),
+      ),
+    );
+    expect(live.output.meetings[0]).toMatchObject({ id: state.meetingId, outcome: 'scheduled' });
+    expect(live.output.joins[0]?.outcome).toBe('blocked');
+    expect(live.output.joins[0]?.reasons.map((r) => r.code)).toEqual(['CLIENT_NOT_SUPPORTED']);
+
+    // In words, with names: Pat (no licence, policy NoE2EE) cannot hold a new E2EE meeting.
+    const words = ok(await admin('policy', 'what-if', 'pat@example.org')).stdout;
+    expect(words).toMatch(/Pat Plain\s+NoE2EE \(through group finance\)/);
+    expect(words).toContain('new-meeting: rejected, nothing is scheduled');
+    expect(words).toContain('E2EE_REQUIRES_PREMIUM');
+
+    // The kept scenario runs offline, unchanged, to the same answer.
+    const offline = parseJson<Answer>(ok(await admin('policy', 'explain', scenarioFile, '--json')));
+    expect(offline.joins).toEqual(live.output.joins);
+  });
+
   it('does not start the meeting unencrypted once the organizer lost the licence', async () => {
     expect(ok(await admin('licence', 'revoke', 'olive@example.org')).stdout).toContain(
       'olive@example.org no longer has the premium licence',

@@ -6,6 +6,7 @@ import { fieldHints, normalizePath } from '../src/model/fieldErrors.ts';
 import { draftFromTemplate, optionsFromDraft, slugOf } from '../src/model/templateDraft.ts';
 import {
   describePolicySource,
+  meetingIdOf,
   parseScenario,
   problemLines,
   scenarioProblems,
@@ -129,6 +130,18 @@ describe('what-if scenarios', () => {
     expect(describePolicySource('group:finance')).toBe("through the group 'finance'");
     expect(describePolicySource('direct')).toBe('assigned directly');
     expect(describePolicySource('group:fin', () => 'Finance')).toBe("through the group 'Finance'");
+  });
+});
+
+describe('the meeting an admin pastes into the live what-if', () => {
+  it('is read from a join link, a meeting page, a room address or a bare id', () => {
+    expect(meetingIdOf('https://meet.example.com/meetings/abc123/room')).toBe('abc123');
+    expect(meetingIdOf('http://127.0.0.1:8080/meetings/m%201')).toBe('m 1');
+    expect(meetingIdOf('/meetings/abc123')).toBe('abc123');
+    expect(meetingIdOf('  abc123 ')).toBe('abc123');
+  });
+  it('is none when nothing is pasted', () => {
+    expect(meetingIdOf('   ')).toBeUndefined();
   });
 });
 

@@ -313,6 +313,48 @@ describe('the Conclave web app', () => {
     await screenshot(adminPage, 'audit-export');
   });
 
+  it('answers a what-if against the live organization, and lets a draft change be tried on it', async () => {
+    keepFailure(() => adminPage, 'what-if-live');
+    await visit(adminPage, '/admin/what-if', 'What-if');
+    const live = adminPage.getByRole('form', { name: 'What-if against your organization' });
+    await live
+      .getByLabel('Person')
+      .selectOption({ label: `${organizer.name} (${organizer.email})` });
+    await live.getByLabel('Client', { exact: true }).selectOption('web');
+    await live.getByRole('button', { name: 'Decide against the organization' }).click();
+    // Global was set to "Not enabled" above: the organizer's new E2EE meeting is refused, and why.
+    const meeting = adminPage
+      .getByRole('region', { name: 'Meetings' })
+      .getByRole('row', { name: /^new-meeting/ });
+    await meeting.waitFor();
+    expect(await textOf(meeting)).toContain('E2EE_POLICY_DISABLED');
+    const policy = adminPage
+      .getByRole('region', { name: 'Effective policies' })
+      .getByRole('row', { name: new RegExp(organizer.name) });
+    expect(await textOf(policy)).toContain('Global');
+    await adminPage.getByText('The scenario below is your organization as it is now').waitFor();
+    await screenshot(adminPage, '10-admin-what-if-live');
+
+    // The draft: Global allows E2EE meetings again. Run on the scenario, nothing is changed.
+    const scenario = JSON.parse(await adminPage.getByLabel('Scenario (JSON)').inputValue()) as {
+      policies: { name: string; meetingEndToEndEncryption: string }[];
+    };
+    const global = scenario.policies.find((p) => p.name === 'Global');
+    expect(global?.meetingEndToEndEncryption).toBe('Disabled');
+    global!.meetingEndToEndEncryption = 'DisabledUserOverride';
+    await adminPage.getByLabel('Scenario (JSON)').fill(JSON.stringify(scenario, null, 2));
+    await adminPage.getByRole('button', { name: 'Run scenario' }).click();
+    await adminPage
+      .getByRole('region', { name: 'Meetings' })
+      .getByRole('row', { name: /^new-meeting/ })
+      .filter({ hasText: 'Scheduled' })
+      .waitFor();
+    await visit(adminPage, '/admin/encryption-policies', 'Enhanced encryption policies');
+    expect(await textOf(adminPage.getByRole('row', { name: /^Global/ }).first())).toContain(
+      'Not enabled',
+    );
+  });
+
   it('runs the §8 what-if example and shows the blocked join with its reason', async () => {
     keepFailure(() => adminPage, 'what-if');
     await visit(adminPage, '/admin/what-if', 'What-if');

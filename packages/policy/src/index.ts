@@ -27,3 +27,5 @@ export { optionNames, platformNames, meetingTypeNames, settingNames } from './di
 export { compareVersions, parseVersion, meetsMinimum } from './semver.ts';
 export type { Version } from './semver.ts';
 export { explainScenario, parseScenarioJson } from './scenario/explain.ts';
+export { scenarioOf } from './scenario/from-facts.ts';
+export type { Scenario } from './scenario/schema.ts';

@@ -12,6 +12,7 @@ import { registerLoadCommand } from './load.ts';
 import { registerMeetingCommands } from './meeting.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerPolicyExplainCommand } from './policy-explain.ts';
+import { registerPolicyWhatIfCommand } from './policy-what-if.ts';
 import { registerServerCommands } from './server.ts';
 import { registerTemplateCommands } from './template.ts';
 import { registerTenantCommands } from './tenant.ts';
@@ -25,10 +26,11 @@ export function registerCommands(program: Command): void {
   const policy = program
     .command('policy')
     .description(
-      'Enhanced encryption policies: manage them on a server, or explain what-if scenarios offline',
+      'Enhanced encryption policies: manage them, ask what-if of the organization, or explain scenarios offline',
     );
   registerPolicyCommands(policy);
   registerPolicyExplainCommand(policy);
+  registerPolicyWhatIfCommand(policy);
   registerTemplateCommands(program);
   registerLabelCommands(program);
   registerComplianceCommands(program);

@@ -126,14 +126,19 @@ function reportProblems(problems: readonly ScenarioProblem[], json: boolean): vo
   process.stderr.write(problems.map((p) => `${p.path}: ${p.message}\n`).join(''));
 }
 
-export function formatExplanation(output: ExplainOutput): string[] {
+/** `names`: how to show a user id (a live organization's ids are not names); the id otherwise. */
+export function formatExplanation(
+  output: ExplainOutput,
+  names: ReadonlyMap<string, string> = new Map(),
+): string[] {
+  const name = (id: string) => names.get(id) ?? id;
   const lines: string[] = [];
   const users = Object.entries(output.effectivePolicies);
   lines.push('Effective encryption policies');
   if (users.length === 0) lines.push('  (no users)');
-  const width = Math.max(0, ...users.map(([id]) => id.length));
+  const width = Math.max(0, ...users.map(([id]) => name(id).length));
   for (const [id, { policy, source }] of users) {
-    lines.push(`  ${id.padEnd(width)}  ${policy} (${describeSource(source)})`);
+    lines.push(`  ${name(id).padEnd(width)}  ${policy} (${describeSource(source)})`);
   }
 
   lines.push('', 'Meetings');
@@ -144,7 +149,7 @@ export function formatExplanation(output: ExplainOutput): string[] {
   if (output.joins.length === 0) lines.push('  (none)');
   for (const join of output.joins) {
     lines.push(
-      `  ${join.user} joins ${join.meeting}: ${join.outcome}`,
+      `  ${name(join.user)} joins ${join.meeting}: ${join.outcome}`,
       ...formatReasons(join.reasons),
     );
   }

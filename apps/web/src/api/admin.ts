@@ -14,6 +14,8 @@ import type {
   GroupCreate,
   Label,
   LabelCreate,
+  LiveExplainAnswer,
+  LiveExplainRequest,
   Template,
   TemplateCreate,
   SsoPut,
@@ -202,4 +204,9 @@ export function auditExportUrl(
 /** The what-if over a pasted scenario (§8); an invalid one is an ApiError with `fields`. */
 export async function explainScenario(scenario: unknown): Promise<ExplainOutput> {
   return request<ExplainOutput>('POST', `${base}/policy-explain`, { scenario });
+}
+
+/** The what-if against the live organization: the decision, and the scenario that was run. */
+export async function explainLive(body: LiveExplainRequest): Promise<LiveExplainAnswer> {
+  return request<LiveExplainAnswer>('POST', `${base}/policy-explain/live`, body);
 }

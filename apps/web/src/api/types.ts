@@ -19,6 +19,12 @@ export type SsoPut = z.input<typeof wire.ssoPutSchema>;
 export type DirectoryUser = z.infer<typeof wire.directorySchema>['users'][number];
 
 export type Meeting = z.infer<typeof wire.meetingSchema>;
+export type LiveExplainRequest = z.input<typeof wire.liveExplainRequestSchema>;
+/** The §8 scenario the server ran over the live organization, and its output. */
+export interface LiveExplainAnswer {
+  scenario: Record<string, unknown>;
+  output: ExplainOutput;
+}
 export type MeetingRequest = z.input<typeof wire.meetingRequestSchema>;
 export interface MeetingWithDecision {
   meeting: Meeting;

@@ -2,6 +2,7 @@
 import type { ExplainedCall, ExplainedJoin, ExplainedMeeting } from '@conclave/protocol';
 import type { FieldProblem } from '../api/http.ts';
 import { ApiError } from '../api/http.ts';
+import { matchRoute } from '../app/routes.ts';
 import { findSyntaxError } from './jsonSyntax.ts';
 
 export type ParsedScenario =
@@ -83,4 +84,38 @@ export function describePolicySource(
   if (source.startsWith('group:'))
     return `through the group '${groupName(source.slice('group:'.length))}'`;
   return source;
+}
+
+/**
+ * The meeting an admin means by what they pasted: a join link, the meeting page's address, or a
+ * bare id. Empty means none (a new meeting).
+ */
+export function meetingIdOf(input: string): string | undefined {
+  const text = input.trim();
+  if (text === '') return undefined;
+  let path = text;
+  try {
+    path = new URL(text).pathname;
+  } catch {
+    // Not an absolute address: a path or a bare id.
+  }
+  if (path.includes('/')) {
+    const route = matchRoute(path);
+    if (route.kind === 'meeting' || route.kind === 'room') return route.id;
+  }
+  return text;
+}
+
+/** How a scenario's users are shown: their display name where it gives one, else their id. */
+export function userNamesOf(scenario: unknown): ReadonlyMap<string, string> {
+  const names = new Map<string, string>();
+  const users = (scenario as { users?: unknown } | null)?.users;
+  if (!Array.isArray(users)) return names;
+  for (const user of users as unknown[]) {
+    const { id, displayName } = (user ?? {}) as { id?: unknown; displayName?: unknown };
+    if (typeof id === 'string' && typeof displayName === 'string' && displayName.trim() !== '') {
+      names.set(id, displayName);
+    }
+  }
+  return names;
 }

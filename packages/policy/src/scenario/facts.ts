@@ -58,15 +58,15 @@ export function factsOf(scenario: Scenario): OrgFacts {
     assignments: (scenario.assignments ?? []).map(assignmentOf),
     complianceRecording: (scenario.complianceRecording ?? []).map(complianceOf),
     templates: (scenario.templates ?? []).map((t): MeetingTemplate => {
-      const e2ee = t.options?.endToEndEncryption;
-      return {
-        id: t.id,
-        ...(t.name === undefined ? {} : { name: t.name }),
-        options:
-          e2ee === undefined
-            ? {}
-            : { endToEndEncryption: { value: e2ee.value, locked: e2ee.locked ?? false } },
-      };
+      const options: MeetingTemplate['options'] = {};
+      for (const [option, setting] of Object.entries(t.options ?? {})) {
+        if (setting === undefined) continue;
+        options[option as keyof MeetingTemplate['options']] = {
+          value: setting.value,
+          locked: setting.locked ?? false,
+        };
+      }
+      return { id: t.id, ...(t.name === undefined ? {} : { name: t.name }), options };
     }),
     labels: (scenario.labels ?? []).map((l): SensitivityLabel => ({
       id: l.id,

@@ -67,15 +67,18 @@ const complianceRecording = z.strictObject({
   ...target,
 });
 
+const templateOption = z.strictObject({ value: z.boolean(), locked: z.boolean().optional() });
+const templateOptionFlags = Object.fromEntries(
+  incompatibleOptions.map((option) => [option, templateOption.optional()]),
+) as Record<IncompatibleOption, z.ZodOptional<typeof templateOption>>;
+
+// A template sets end-to-end encryption and, like the admin center's templates, may set (and
+// lock) any option E2EE makes unavailable, so a live organization's templates fit a scenario.
 const template = z.strictObject({
   id,
   name: z.string().optional(),
   options: z
-    .strictObject({
-      endToEndEncryption: z
-        .strictObject({ value: z.boolean(), locked: z.boolean().optional() })
-        .optional(),
-    })
+    .strictObject({ endToEndEncryption: templateOption.optional(), ...templateOptionFlags })
     .optional(),
 });
 

@@ -1,7 +1,7 @@
 // The audit log, the what-if explainer and the effective-policy lookup (spec §7, §8, §2).
 import { z } from 'zod';
 import type { E2eeState, FeatureState, IncompatibleOption, Reason } from '@conclave/vocabulary';
-import { policySourceSchema } from '../governance.ts';
+import { platformSchema, policySourceSchema } from '../governance.ts';
 import { encryptionPolicySchema } from './policies.ts';
 import { timestampSchema } from './common.ts';
 
@@ -69,6 +69,30 @@ export const explainRequestSchema = z.strictObject({
 });
 /** The spec §8 output, as the engine produces it. */
 export const explainResponseSchema = z.record(z.string(), z.unknown());
+
+/**
+ * The what-if against the live organization: one person joining one of its meetings (or a new
+ * meeting they would organize) from one kind of client, decided over the organization as it is.
+ */
+export const liveExplainRequestSchema = z.strictObject({
+  user: z.string().min(1).max(200),
+  /** A meeting of the organization; omitted: a new E2EE meeting `user` would organize. */
+  meeting: z.string().min(1).max(200).optional(),
+  client: z.strictObject({
+    platform: platformSchema,
+    version: z
+      .string()
+      .regex(/^\d{1,9}\.\d{1,9}\.\d{1,9}$/, { message: 'must be a version such as 1.4.0' })
+      .optional(),
+    e2eeMedia: z.boolean().optional(),
+  }),
+});
+export type LiveExplainRequest = z.infer<typeof liveExplainRequestSchema>;
+/** The scenario it ran (edit it to try a change before making it) and the §8 output. */
+export const liveExplainResponseSchema = z.object({
+  scenario: z.record(z.string(), z.unknown()),
+  output: explainResponseSchema,
+});
 
 // The §8 answer's shape, for clients that show it (the response schema above leaves it to the
 // engine). A reason there is the spec's code, severity and message, without the short `cause`.

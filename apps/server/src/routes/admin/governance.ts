@@ -5,11 +5,14 @@ import {
   effectivePolicyResponseSchema,
   explainRequestSchema,
   explainResponseSchema,
+  liveExplainRequestSchema,
+  liveExplainResponseSchema,
 } from '@conclave/protocol';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { ServerError, notFound } from '../../errors.ts';
 import { loadFacts } from '../../governance/facts.ts';
+import { liveScenario } from '../../governance/live-scenario.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
 
@@ -31,6 +34,23 @@ export function governanceRoutes(ctx: AppContext): Route[] {
           });
         }
         return Promise.resolve({ ...result.output });
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/admin/policy-explain/live',
+      summary:
+        'What-if against the live organization: how one person joining one meeting (or a new one they organize) from one client is decided, and the scenario that was run',
+      access: 'admin',
+      body: liveExplainRequestSchema,
+      response: liveExplainResponseSchema,
+      async handler({ session, body }) {
+        const scenario = await liveScenario(ctx.store, session.tenantId, body);
+        const result = explainScenario(scenario);
+        // The scenario is built from stored facts the engine already accepted one by one; if it
+        // is still refused, that is the server's fault, not the admin's input.
+        if (result.kind === 'invalid') throw new Error('the live scenario is not valid');
+        return { scenario, output: { ...result.output } };
       },
     }),
     route({

@@ -18,11 +18,15 @@ import {
   parseScenario,
   problemLines,
   scenarioProblems,
+  userNamesOf,
 } from '../../model/whatIf.ts';
 import { exampleScenarioText } from '../../model/whatIfExample.ts';
+import { Notice } from '../../components/Notice.tsx';
+import { LiveWhatIf } from './LiveWhatIf.tsx';
 
-function Outcome({ output }: { output: ExplainOutput }) {
+function Outcome({ output, names }: { output: ExplainOutput; names: ReadonlyMap<string, string> }) {
   const policies = Object.entries(output.effectivePolicies);
+  const name = (id: string) => names.get(id) ?? id;
   return (
     <>
       <DataTable
@@ -31,7 +35,7 @@ function Outcome({ output }: { output: ExplainOutput }) {
         rowKey={([user]) => user}
         empty="No users in the scenario."
         columns={[
-          { header: 'User', rowHeader: true, cell: ([user]) => user },
+          { header: 'User', rowHeader: true, cell: ([user]) => name(user) },
           { header: 'Policy', cell: ([, effective]) => effective.policy },
           { header: 'Why', cell: ([, effective]) => describePolicySource(effective.source) },
         ]}
@@ -53,7 +57,7 @@ function Outcome({ output }: { output: ExplainOutput }) {
         rowKey={(j) => `${j.meeting}/${j.user}/${output.joins.indexOf(j)}`}
         empty="No joins in the scenario."
         columns={[
-          { header: 'Join', rowHeader: true, cell: (j) => `${j.user} → ${j.meeting}` },
+          { header: 'Join', rowHeader: true, cell: (j) => `${name(j.user)} → ${j.meeting}` },
           {
             header: 'Outcome',
             cell: (j) => (
@@ -84,6 +88,9 @@ export function WhatIfPage() {
   const [text, setText] = useState(exampleScenarioText);
   const [problems, setProblems] = useState<FieldProblem[] | null>(null);
   const [output, setOutput] = useState<ExplainOutput | null>(null);
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  /** Whether the editor holds the live organization, as the last live what-if left it. */
+  const [fromLive, setFromLive] = useState(false);
   const run = useAction();
 
   const execute = () => {
@@ -96,6 +103,7 @@ export function WhatIfPage() {
     }
     void run.run(async () => {
       setOutput(await explainScenario(parsed.scenario));
+      setNames(userNamesOf(parsed.scenario));
     });
   };
 
@@ -105,8 +113,28 @@ export function WhatIfPage() {
   return (
     <Page
       title="What-if"
-      intro="Paste or edit a scenario (users, groups, policies, assignments, templates, labels, meetings, joins and calls) and see what would happen. Nothing in your organization changes."
+      intro="See what would happen, without changing anything in your organization: ask about your organization as it is now, or paste or edit a scenario (users, groups, policies, assignments, templates, labels, meetings, joins and calls)."
     >
+      <Section title="Your organization as it is now">
+        <LiveWhatIf
+          onAnswer={(answer) => {
+            run.reset();
+            setProblems(null);
+            setText(JSON.stringify(answer.scenario, null, 2));
+            setOutput(answer.output);
+            setNames(userNamesOf(answer.scenario));
+            setFromLive(true);
+          }}
+        />
+      </Section>
+      <h2>Scenario</h2>
+      {fromLive ? (
+        <Notice kind="info">
+          The scenario below is your organization as it is now, with that meeting and join. Change a
+          policy or an assignment in it and choose Run scenario to see the effect of the change
+          before you make it.
+        </Notice>
+      ) : null}
       <form
         className="form"
         onSubmit={(event) => {
@@ -128,7 +156,10 @@ export function WhatIfPage() {
           <button
             type="button"
             className="button button-quiet"
-            onClick={() => setText(exampleScenarioText)}
+            onClick={() => {
+              setText(exampleScenarioText);
+              setFromLive(false);
+            }}
           >
             Reset to the example
           </button>
@@ -154,7 +185,7 @@ export function WhatIfPage() {
             Scenario run: {output.meetings.length} meetings, {output.joins.length} joins,{' '}
             {output.calls.length} calls.
           </div>
-          <Outcome output={output} />
+          <Outcome output={output} names={names} />
           <details className="raw-json">
             <summary>Raw JSON</summary>
             <pre>{JSON.stringify(output, null, 2)}</pre>
