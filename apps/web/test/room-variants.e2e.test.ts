@@ -227,8 +227,17 @@ describe('an end-to-end encrypted meeting', () => {
       .poll(() => litPixels(bobPage, alice, 'screen'), { timeout: 20_000 })
       .toBeGreaterThan(1000);
     expect(await screenTile.locator('figcaption').textContent()).toBe("Alice's screen");
-    // Her camera keeps its own tile beside the screen.
-    expect(await tileOf(bobPage, alice, 'camera').count()).toBe(1);
+    // The screen takes the stage; her camera and Bob's own tile go to the strip beside it.
+    const stage = bobPage.getByRole('region', { name: 'Shared screen' });
+    expect(await stage.locator('.room-tile[data-kind="screen"]').count()).toBe(1);
+    const strip = bobPage.getByRole('region', { name: 'People' });
+    expect(await strip.locator(`.room-tile[data-user-id="${alice.userId}"]`).count()).toBe(1);
+    expect(await strip.getByLabel('Your camera').count()).toBe(1);
+    const [stageBox, stripTileBox] = await Promise.all([
+      screenTile.boundingBox(),
+      tileOf(bobPage, alice, 'camera').boundingBox(),
+    ]);
+    expect(stageBox!.width).toBeGreaterThan(stripTileBox!.width * 3);
     await world.screenshot(bobPage, 'room-screen-share.png');
 
     // Announced, the end of the share takes the tile away at once (silence alone would not: a
@@ -238,6 +247,7 @@ describe('an end-to-end encrypted meeting', () => {
     await expect.poll(() => screenTile.count(), { timeout: PROMPTLY }).toBe(0);
     await alicePage.getByRole('button', { name: 'Share screen' }).waitFor();
     expect(await tileOf(bobPage, alice, 'camera').count()).toBe(1);
+    expect(await bobPage.locator('.room-stage').getAttribute('data-layout')).toBe('grid');
   });
 
   it('shows a muted microphone and a stopped camera on the other side, and both coming back', async () => {
@@ -245,6 +255,13 @@ describe('an end-to-end encrypted meeting', () => {
     world.screenshotsOnFailure({ alice: alicePage, bob: bobPage });
     const heard = audioLine(bobPage, alice);
     await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('audio arriving');
+    // The fake microphone beeps: Bob's page shows Alice as the one speaking, ringed and said.
+    const aliceCamera = tileOf(bobPage, alice, 'camera');
+    await expect
+      .poll(() => aliceCamera.getAttribute('data-speaking'), { timeout: 10_000 })
+      .toBe('true');
+    expect(await aliceCamera.locator('figcaption').textContent()).toContain('(speaking)');
+    await world.screenshot(bobPage, 'room-active-speaker.png');
 
     await alicePage.getByRole('button', { name: 'Mute' }).click();
     // "muted" is only ever said because the sender said so (silence reads "no audio arriving").
@@ -255,6 +272,10 @@ describe('an end-to-end encrypted meeting', () => {
     // as not live (the words stay "muted": what she said outranks what arrives), then none come.
     await expect.poll(() => heard.getAttribute('data-live'), { timeout: 10_000 }).toBe('false');
     expect(await heard.textContent()).toContain('muted');
+    // Nobody speaks any more: the ring goes.
+    await expect
+      .poll(() => aliceCamera.getAttribute('data-speaking'), { timeout: 5_000 })
+      .toBe('false');
     const whileMuted = await audioDecoded(bobPage, alice);
     await bobPage.waitForTimeout(1_000);
     expect(await audioDecoded(bobPage, alice)).toBe(whileMuted);

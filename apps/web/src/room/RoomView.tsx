@@ -135,6 +135,7 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           cameraOn={room.cameraOn}
           handRaised={room.handRaised}
           reactions={room.reactions}
+          speaker={room.speaker}
         />
         {room.notice ? <p className="notice notice-warning">{room.notice}</p> : null}
         {room.unheard.length > 0 ? (

@@ -100,7 +100,8 @@ function RemoteTile({
   const { stream } = tile;
   return (
     <figure
-      className={stream.kind === 'screen' ? 'room-tile room-tile-screen' : 'room-tile'}
+      className={tileClass(stream.kind === 'screen' ? 'room-tile-screen' : '', tile.speaking)}
+      data-speaking={tile.speaking}
       data-user-id={stream.sender.userId}
       data-kind={stream.kind}
       data-live={stream.live}
@@ -115,6 +116,7 @@ function RemoteTile({
       <TileBadges hand={tile.hand} reactions={stream.kind === 'camera' ? reactions : []} />
       <figcaption>
         {tile.name}
+        {tile.speaking ? <span className="visually-hidden"> (speaking)</span> : null}
         {tile.audio ? <AudioLine audio={tile.audio} userId={stream.sender.userId} /> : null}
       </figcaption>
     </figure>
@@ -130,7 +132,9 @@ export function Tiles({
   cameraOn,
   handRaised,
   reactions,
+  speaker,
 }: {
+  speaker: number | undefined;
   streams: readonly RemoteStream[];
   roster: readonly RosterMember[];
   media: ReadonlyMap<string, MediaState>;
@@ -140,18 +144,15 @@ export function Tiles({
   handRaised: boolean;
   reactions: readonly ShownReaction[];
 }) {
-  const { videos, voices } = stageOf(streams, roster, media);
+  const { screens, cameras, voices } = stageOf(streams, roster, media, speaker);
   const of = (participantId: string | undefined) =>
     reactions.filter((r) => r.participantId === participantId);
   const latest = reactions.at(-1);
-  return (
-    <div className="room-stage">
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {latest === undefined ? '' : reactionSentence(latest)}
-      </p>
+  const people = (
+    <>
       <LocalTile stream={local} cameraOn={cameraOn} hand={handRaised} reactions={of(undefined)} />
       {receiver
-        ? videos.map((tile) => (
+        ? cameras.map((tile) => (
             <RemoteTile
               key={tile.stream.streamId}
               tile={tile}
@@ -163,7 +164,8 @@ export function Tiles({
       {voices.map((voice) => (
         <figure
           key={voice.key}
-          className="room-tile room-tile-audio"
+          className={tileClass('room-tile-audio', voice.speaking)}
+          data-speaking={voice.speaking}
           data-user-id={voice.userId}
           data-kind="voice"
         >
@@ -174,10 +176,42 @@ export function Tiles({
           />
           <figcaption>
             {voice.name}
+            {voice.speaking ? <span className="visually-hidden"> (speaking)</span> : null}
             {voice.audio ? <AudioLine audio={voice.audio} userId={voice.userId} /> : null}
           </figcaption>
         </figure>
       ))}
+    </>
+  );
+  const announcement = (
+    <p className="visually-hidden" role="status" aria-live="polite">
+      {latest === undefined ? '' : reactionSentence(latest)}
+    </p>
+  );
+  // A shared screen is what everyone looks at: it takes the stage, the people go to a strip.
+  if (receiver && screens.length > 0) {
+    return (
+      <div className="room-stage room-stage-presenting" data-layout="presenting">
+        {announcement}
+        <div className="room-stage-screen" role="region" aria-label="Shared screen">
+          {screens.map((tile) => (
+            <RemoteTile key={tile.stream.streamId} tile={tile} receiver={receiver} reactions={[]} />
+          ))}
+        </div>
+        <div className="room-strip" role="region" aria-label="People">
+          {people}
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="room-stage" data-layout="grid">
+      {announcement}
+      {people}
     </div>
   );
+}
+
+function tileClass(kind: string, speaking: boolean): string {
+  return ['room-tile', kind, speaking ? 'room-tile-speaking' : ''].filter(Boolean).join(' ');
 }

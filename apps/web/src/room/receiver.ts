@@ -16,6 +16,7 @@ import type {
   ReceivedFrame,
   SenderInfo,
 } from '@conclave/client';
+import { ActiveSpeaker, levelOf } from './speaker.ts';
 
 export interface RemoteStream {
   readonly streamId: number;
@@ -61,17 +62,23 @@ export class Receiver {
   readonly #offs: (() => void)[];
   readonly #timing: ReceiverTiming;
   readonly #quietCheck: ReturnType<typeof setInterval>;
+  readonly #speaker = new ActiveSpeaker();
+  readonly #onSpeaker: (relayId: number | undefined) => void;
+  #speakerShown: number | undefined;
   #playAt = 0;
 
+  /** `onSpeaker`: who is speaking changed (a sender's relay id, or undefined for nobody). */
   constructor(
     meeting: Meeting,
     audio: AudioContext,
     onStreams: (streams: readonly RemoteStream[]) => void,
+    onSpeaker: (relayId: number | undefined) => void = () => {},
     timing: ReceiverTiming = defaultTiming,
   ) {
     this.#meeting = meeting;
     this.#audio = audio;
     this.#onStreams = onStreams;
+    this.#onSpeaker = onSpeaker;
     this.#timing = timing;
     this.#offs = [
       meeting.on('frame', (frame) => this.#onFrame(frame)),
@@ -95,6 +102,7 @@ export class Receiver {
     let changed = false;
     for (const [id, stream] of this.#streams) {
       if (relayIds.has(stream.sender.relayId)) continue;
+      this.#speaker.forget(stream.sender.relayId);
       if (stream.decoder.state !== 'closed') stream.decoder.close();
       this.#streams.delete(id);
       changed = true;
@@ -121,6 +129,14 @@ export class Receiver {
       blank(stream.canvas);
     }
     if (changed) this.#onStreams(this.streams);
+    this.#tellSpeaker(now);
+  }
+
+  #tellSpeaker(now: number): void {
+    const speaker = this.#speaker.speaker(now);
+    if (speaker === this.#speakerShown) return;
+    this.#speakerShown = speaker;
+    this.#onSpeaker(speaker);
   }
 
   /** A sender said what it has on: a camera turned off goes blank, an ended share goes away. */
@@ -219,7 +235,7 @@ export class Receiver {
       const decoder = new AudioDecoder({
         output: (data) => {
           state.decoded++;
-          this.#play(data);
+          this.#play(data, state.sender.relayId);
         },
         error: () => this.#recover(state),
       });
@@ -248,11 +264,12 @@ export class Receiver {
     if (stream.needsKeyFrame) this.#meeting.requestKeyFrame(stream.streamId);
   }
 
-  #play(data: AudioData): void {
+  #play(data: AudioData, relayId: number): void {
     try {
       const buffer = this.#audio.createBuffer(1, data.numberOfFrames, data.sampleRate);
       const samples = new Float32Array(data.numberOfFrames);
       data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      this.#speaker.heard(relayId, levelOf(samples), this.#timing.now());
       buffer.copyToChannel(samples, 0);
       const source = this.#audio.createBufferSource();
       source.buffer = buffer;

@@ -60,6 +60,8 @@ export interface RoomSnapshot {
   readonly roster: readonly RosterMember[];
   readonly ownFingerprint: string | undefined;
   readonly streams: readonly RemoteStream[];
+  /** The relay id of the other participant speaking now (the receiver hears it), if anyone. */
+  readonly speaker: number | undefined;
   /** What each other participant announced it has on, by participant id. */
   readonly media: ReadonlyMap<string, MediaState>;
   readonly chat: readonly ChatLine[];
@@ -93,6 +95,7 @@ const initial: RoomSnapshot = {
   roster: [],
   ownFingerprint: undefined,
   streams: [],
+  speaker: undefined,
   media: new Map(),
   chat: [],
   local: null,
@@ -192,7 +195,12 @@ export class RoomSession {
       const meeting = client.meeting(this.#meetingId, { frameProtector: this.#sframe.factory });
       this.#meeting = meeting;
       this.#listen(meeting);
-      this.#receiver = new Receiver(meeting, this.#audio, (streams) => this.#update({ streams }));
+      this.#receiver = new Receiver(
+        meeting,
+        this.#audio,
+        (streams) => this.#update({ streams }),
+        (speaker) => this.#update({ speaker }),
+      );
       const [audioTrack] = local.getAudioTracks();
       const [videoTrack] = local.getVideoTracks();
       // Said as soon as the meeting is joined (the SDK keeps it until then), before media flows.

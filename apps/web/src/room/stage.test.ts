@@ -89,9 +89,11 @@ describe('the stage', () => {
       ['p2', on(false, true)],
       ['p3', on(false, false)],
     ]);
-    const { videos, voices } = stageOf(streams, roster, media);
-    expect(videos.map((v) => [v.name, v.overlay, v.audio?.words])).toEqual([
+    const { screens, cameras, voices } = stageOf(streams, roster, media);
+    expect(cameras.map((v) => [v.name, v.overlay, v.audio?.words])).toEqual([
       ['n2', null, 'muted'],
+    ]);
+    expect(screens.map((v) => [v.name, v.overlay, v.audio?.words])).toEqual([
       ["n2's screen", null, undefined],
     ]);
     expect(voices.map((v) => [v.name, v.overlay, v.audio?.words, v.audio?.source])).toEqual([
@@ -110,15 +112,37 @@ describe('a raised hand', () => {
       ['p2', { ...on(true, true), hand: true }],
       ['p3', { ...on(true, false), hand: true }],
     ]);
-    const { videos, voices } = stageOf(streams, roster, media);
-    expect(videos.map((v) => [v.name, v.participantId, v.hand])).toEqual([
+    const { screens, cameras, voices } = stageOf(streams, roster, media);
+    expect([...cameras, ...screens].map((v) => [v.name, v.participantId, v.hand])).toEqual([
       ['n2', 'p2', true],
       ["n2's screen", 'p2', false],
     ]);
     expect(voices.map((v) => [v.name, v.participantId, v.hand])).toEqual([['n3', 'p3', true]]);
     // Lowered (or never said, by an older client): no hand.
     const lowered = stageOf(streams, roster, new Map([['p2', on(true, true)]]));
-    expect(lowered.videos[0]?.hand).toBe(false);
+    expect(lowered.cameras[0]?.hand).toBe(false);
+  });
+});
+
+describe('the active speaker', () => {
+  it("highlights the speaker's camera tile or voice tile, never a screen", () => {
+    const roster = [member(1, true), member(2), member(3), member(4)];
+    const streams = [stream('camera', 2), stream('screen', 2), stream('audio', 3)];
+    const media = new Map([['p4', on(true, false)]]);
+    const seen = stageOf(streams, roster, media, 2);
+    expect(seen.cameras.map((v) => v.speaking)).toEqual([true]);
+    expect(seen.screens.map((v) => v.speaking)).toEqual([false]);
+    expect(seen.voices.map((v) => [v.name, v.speaking])).toEqual([
+      ['n3', false],
+      ['n4', false],
+    ]);
+    const heard = stageOf(streams, roster, media, 3);
+    expect(heard.cameras.map((v) => v.speaking)).toEqual([false]);
+    expect(heard.voices.map((v) => [v.name, v.speaking])).toEqual([
+      ['n3', true],
+      ['n4', false],
+    ]);
+    expect(stageOf(streams, roster, media).voices.some((v) => v.speaking)).toBe(false);
   });
 });
 

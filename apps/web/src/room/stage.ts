@@ -26,6 +26,8 @@ export interface VideoTile {
   readonly participantId: string | undefined;
   /** Camera tiles only: the person has raised their hand. */
   readonly hand: boolean;
+  /** Camera tiles only: the person is the one speaking now. */
+  readonly speaking: boolean;
 }
 
 /** Someone with no camera tile: heard, or at least heard from (an announcement). */
@@ -37,10 +39,14 @@ export interface VoiceTile {
   readonly audio: AudioStatus | undefined;
   readonly participantId: string | undefined;
   readonly hand: boolean;
+  readonly speaking: boolean;
 }
 
 export interface Stage {
-  readonly videos: readonly VideoTile[];
+  /** Shared screens: the main stage whenever there is one. */
+  readonly screens: readonly VideoTile[];
+  /** Camera tiles: the grid, or the strip beside a shared screen. */
+  readonly cameras: readonly VideoTile[];
   readonly voices: readonly VoiceTile[];
 }
 
@@ -66,12 +72,14 @@ export function videoOverlay(stream: RemoteStream): string | null {
 
 /**
  * The remote tiles: one per video stream (camera tiles carry the microphone line), then one per
- * person without a camera stream who is heard or announced something.
+ * person without a camera stream who is heard or announced something. `speaker`: the relay id of
+ * whoever is speaking now, whose camera or voice tile is highlighted.
  */
 export function stageOf(
   streams: readonly RemoteStream[],
   roster: readonly RosterMember[],
   media: ReadonlyMap<string, MediaState>,
+  speaker?: number,
 ): Stage {
   const others = roster.filter((member) => !member.self);
   const participantOf = (stream: RemoteStream) =>
@@ -97,6 +105,7 @@ export function stageOf(
         stream,
         participantId,
         hand: stream.kind === 'camera' && announced(participantId)?.hand === true,
+        speaking: stream.kind === 'camera' && stream.sender.relayId === speaker,
         name: stream.kind === 'screen' ? `${name}'s screen` : name,
         overlay: videoOverlay(stream),
         audio:
@@ -131,6 +140,7 @@ export function stageOf(
       audio: audioStatus(state?.microphone, audio),
       participantId: member.participantId,
       hand: state?.hand === true,
+      speaking: member.relayId !== undefined && member.relayId === speaker,
     });
   }
   // Heard, but not matched to anyone on the list (yet).
@@ -144,9 +154,14 @@ export function stageOf(
       audio: audioStatus(announced(participantOf(audio))?.microphone, audio),
       participantId: participantOf(audio),
       hand: false,
+      speaking: audio.sender.relayId === speaker,
     });
   }
-  return { videos, voices };
+  return {
+    screens: videos.filter((tile) => tile.stream.kind === 'screen'),
+    cameras: videos.filter((tile) => tile.stream.kind !== 'screen'),
+    voices,
+  };
 }
 
 /** The letters on a tile without a picture: "Bob Basic" → "BB", "Zoë" → "Z", "" → "?". */
