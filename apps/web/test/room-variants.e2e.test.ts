@@ -300,6 +300,47 @@ describe('an end-to-end encrypted meeting', () => {
     expect(await camera.textContent()).not.toContain('Camera off');
   });
 
+  it('previews the camera in the lobby, and switches microphone and speaker during the meeting', async () => {
+    const { alice, bob } = people;
+    world.screenshotsOnFailure({ alice: alicePage, bob: bobPage, dave: refused.dave });
+    // Dave has not pressed Join yet: he sees himself and the devices he can choose.
+    const preview = refused.dave.getByLabel('Camera preview');
+    await preview.waitFor();
+    await expect
+      .poll(() => preview.evaluate((video: HTMLVideoElement) => video.videoWidth))
+      .toBeGreaterThan(0);
+    const microphones = refused.dave.getByLabel('Microphone');
+    expect(await microphones.locator('option').allTextContents()).toEqual([
+      'Fake Default Audio Input',
+      'Fake Audio Input 1',
+      'Fake Audio Input 2',
+    ]);
+    expect(await refused.dave.getByLabel('Camera', { exact: true }).locator('option').count()).toBe(
+      1,
+    );
+    await world.screenshot(refused.dave, 'room-lobby-devices.png');
+
+    // Bob, in the meeting, picks another microphone and speaker; Alice keeps hearing him.
+    const devices = bobPage.locator('details.room-devices');
+    await devices.locator('summary').click();
+    await devices.getByLabel('Microphone').selectOption({ label: 'Fake Audio Input 1' });
+    await devices.getByLabel('Speaker').selectOption({ label: 'Fake Audio Output 2' });
+    expect(await bobPage.getByRole('alert').filter({ hasText: 'could not be used' }).count()).toBe(
+      0,
+    );
+    const before = await audioDecoded(alicePage, bob);
+    await expect
+      .poll(() => audioDecoded(alicePage, bob), { timeout: 10_000 })
+      .toBeGreaterThan(before + 10);
+    expect(await audioLine(alicePage, bob).textContent()).toContain('audio arriving');
+    // The choice is kept in this browser for the next meeting.
+    const kept = await bobPage.evaluate(() => localStorage.getItem('conclave.devices') ?? '');
+    const chosen = await devices.getByLabel('Microphone').inputValue();
+    expect(JSON.parse(kept)).toMatchObject({ microphone: chosen });
+    // Her camera still reaches him after his switch (nothing else was disturbed).
+    await expectMovingVideo(bobPage, alice);
+  });
+
   /** Clicks Join and expects the one reason `code` with `message`, and no media. */
   async function expectBlocked(
     page: Page,

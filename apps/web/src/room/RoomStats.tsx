@@ -2,6 +2,7 @@
 // and how many went through this page's SFrame workers (protected or decrypted there, never on
 // the page). Folded away by default; the same numbers are on the element as data-* attributes,
 // which is what the browser tests read.
+import type { MeetingStats } from '@conclave/client';
 export interface RoomFrameStats {
   readonly sent: number;
   readonly received: number;
@@ -14,6 +15,21 @@ export interface RoomFrameStats {
   readonly lostToRekeying: number;
   /** Frames protected or decrypted in the SFrame workers. */
   readonly inWorkers: number;
+}
+
+/** The figures from the SDK's counters (none before joining) and the SFrame workers'. */
+export function frameStatsOf(
+  frames: MeetingStats['frames'] | undefined,
+  workers: { readonly protected: number; readonly decrypted: number },
+): RoomFrameStats {
+  return {
+    sent: frames?.sent ?? 0,
+    received: frames?.received ?? 0,
+    decrypted: frames?.decrypted ?? 0,
+    dropped: frames?.droppedTotal ?? 0,
+    lostToRekeying: (frames?.dropped.unknown_epoch ?? 0) + (frames?.dropped.no_keys ?? 0),
+    inWorkers: workers.protected + workers.decrypted,
+  };
 }
 
 export function RoomStats({ stats }: { stats: RoomFrameStats }) {

@@ -16,6 +16,7 @@ import type { RoomSession } from './roomSession.ts';
 import { backTo, plannedE2ee, type RoomTarget } from './roomTarget.ts';
 import { Shield, StandardEncryption } from './Shield.tsx';
 import { Tiles } from './Tiles.tsx';
+import { CameraPreview, DevicePicker } from './DevicePicker.tsx';
 import { WaitingToEnter } from './WaitingToEnter.tsx';
 import { WaitingList } from '../components/WaitingList.tsx';
 import { useSession } from '../app/session.tsx';
@@ -48,6 +49,10 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
   const { phase } = room;
   const { user } = useSession();
   const mayDecide = (organizerId: string) => user.id === organizerId || user.role === 'admin';
+  // The lobby shows the chosen camera before anyone joins, to check it (and pick another).
+  useEffect(() => {
+    if (phase.kind === 'lobby') void session.preview();
+  }, [session, phase.kind]);
 
   if (phase.kind === 'lobby' || phase.kind === 'joining' || phase.kind === 'failed') {
     const unsupported = e2ee && !hasE2eeMedia();
@@ -64,6 +69,12 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
             WebCrypto). The server will refuse the join.
           </p>
         ) : null}
+        <CameraPreview stream={room.local} />
+        <DevicePicker
+          devices={room.devices}
+          choice={room.deviceChoice}
+          onChoose={(kind, id) => session.chooseDevice(kind, id)}
+        />
         {phase.kind === 'failed' ? (
           <p className="error-box" role="alert">
             {phase.message}
@@ -175,6 +186,14 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           <WaitingList meetingId={target.meeting.id} inRoom />
         ) : null}
         <ChatPanel lines={room.chat} e2ee={e2ee} onSend={(text) => session.sendChat(text)} />
+        <details className="room-panel room-devices">
+          <summary>Devices</summary>
+          <DevicePicker
+            devices={room.devices}
+            choice={room.deviceChoice}
+            onChoose={(kind, id) => session.chooseDevice(kind, id)}
+          />
+        </details>
         <RoomStats stats={session.frameStats()} />
       </aside>
     </div>

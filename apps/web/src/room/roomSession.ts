@@ -7,19 +7,26 @@ import {
   type BlockReason,
   type MediaState,
   type Meeting,
-  type MeetingEvents,
   type ReactionName,
   type RosterMember,
 } from '@conclave/client';
 import { workerFrameProtectors } from '@conclave/client/browser';
 import { alertOfKeyChange, alertOfNewDevice, alertOfRefusal, type RoomAlert } from './alerts.ts';
 import { webClientInfo } from './capabilities.ts';
+import {
+  LocalDevices,
+  noDevices,
+  type DeviceChoice,
+  type DeviceKind,
+  type DeviceLists,
+} from './devices.ts';
 import { IndexedDbStore } from './deviceStore.ts';
 import { ReactionFeed, type ShownReaction } from './reactions.ts';
-import { failureSentence, refusedWords, removalFailure, removedWords } from './roomWords.ts';
+import { failureSentence, refusedWords, removedWords } from './roomWords.ts';
+import { removeOverOwnConnection } from './removal.ts';
 import { publishTrack, type Publisher } from './publisher.ts';
 import { Receiver, type RemoteStream } from './receiver.ts';
-import type { RoomFrameStats } from './RoomStats.tsx';
+import { frameStatsOf, type RoomFrameStats } from './RoomStats.tsx';
 
 export interface ChatLine {
   readonly id: number;
@@ -66,6 +73,9 @@ export interface RoomSnapshot {
   readonly media: ReadonlyMap<string, MediaState>;
   readonly chat: readonly ChatLine[];
   readonly local: MediaStream | null;
+  /** The cameras, microphones and speakers to choose from, and the ones chosen. */
+  readonly devices: DeviceLists;
+  readonly deviceChoice: DeviceChoice;
   readonly microphoneOn: boolean;
   readonly cameraOn: boolean;
   readonly sharing: boolean;
@@ -99,6 +109,8 @@ const initial: RoomSnapshot = {
   media: new Map(),
   chat: [],
   local: null,
+  devices: noDevices,
+  deviceChoice: {},
   microphoneOn: true,
   cameraOn: true,
   sharing: false,
@@ -134,6 +146,10 @@ export class RoomSession {
   /** Relay id → name of each sender this browser cannot hear now. */
   readonly #unheard = new Map<number, string>();
   #closed = false;
+  #previewing = false;
+  readonly #devices = new LocalDevices((devices, deviceChoice) =>
+    this.#update({ devices, deviceChoice }),
+  );
 
   constructor(meetingId: string, userId: string, noun: 'meeting' | 'call' = 'meeting') {
     this.#meetingId = meetingId;
@@ -154,16 +170,7 @@ export class RoomSession {
 
   /** The SDK's frame counters, read when the page renders (they change with every frame). */
   frameStats(): RoomFrameStats {
-    const frames = this.#meeting?.stats().frames;
-    const inWorkers = this.#sframe.stats();
-    return {
-      sent: frames?.sent ?? 0,
-      received: frames?.received ?? 0,
-      decrypted: frames?.decrypted ?? 0,
-      dropped: frames?.droppedTotal ?? 0,
-      lostToRekeying: (frames?.dropped.unknown_epoch ?? 0) + (frames?.dropped.no_keys ?? 0),
-      inWorkers: inWorkers.protected + inWorkers.decrypted,
-    };
+    return frameStatsOf(this.#meeting?.stats().frames, this.#sframe.stats());
   }
 
   #update(change: Partial<RoomSnapshot>): void {
@@ -178,10 +185,8 @@ export class RoomSession {
     this.#update({ phase: { kind: 'joining' }, notice: null });
     this.#audio = new AudioContext({ sampleRate: 48_000 });
     try {
-      const local = await navigator.mediaDevices.getUserMedia({
-        audio: { channelCount: 1, sampleRate: 48_000 },
-        video: { width: 640, height: 480, frameRate: 15 },
-      });
+      await this.#devices.playOn(this.#audio).catch(() => undefined);
+      const local = this.#snapshot.local ?? (await this.#devices.capture());
       this.#update({ local });
       const client = await ConclaveClient.connect({
         server: location.origin,
@@ -217,6 +222,47 @@ export class RoomSession {
     } catch (error) {
       this.#failed(error);
     }
+  }
+
+  /** Before joining: the chosen camera and microphone, to see and check (the lobby's preview). */
+  async preview(): Promise<void> {
+    if (this.#previewing || this.#snapshot.local !== null) return;
+    if (this.#snapshot.phase.kind !== 'lobby') return;
+    this.#previewing = true;
+    try {
+      const local = await this.#devices.capture();
+      if (this.#closed || this.#snapshot.phase.kind !== 'lobby') {
+        for (const track of local.getTracks()) track.stop();
+        return;
+      }
+      this.#update({ local });
+    } catch {
+      // No camera or no permission yet: the Join button asks again and says why if it fails.
+      await this.#devices.refresh().catch(() => undefined);
+    } finally {
+      this.#previewing = false;
+    }
+  }
+
+  /**
+   * Another camera, microphone or speaker, before or during the meeting. A joined participant's
+   * new track replaces the old one in what it sends, keeping mute and camera-off as they were.
+   */
+  async chooseDevice(kind: DeviceKind, id: string): Promise<void> {
+    this.#devices.choose(kind, id);
+    if (kind === 'speaker') return this.#devices.playOn(this.#audio);
+    const local = this.#snapshot.local;
+    if (local === null) return;
+    const { stream, track } = await this.#devices.switchTrack(local, kind);
+    if (kind === 'camera') track.enabled = this.#snapshot.cameraOn;
+    this.#update({ local: stream });
+    const sending = kind === 'camera' ? 'camera' : 'audio';
+    const before = this.#publishers.get(sending);
+    if (before === undefined || this.#meeting === undefined) return;
+    before.stop();
+    const after = publishTrack(this.#meeting, sending, track.clone());
+    after.paused = before.paused;
+    this.#publishers.set(sending, after);
   }
 
   #listen(meeting: Meeting): void {
@@ -344,26 +390,11 @@ export class RoomSession {
     this.#addChat('You', text, true, meeting.e2ee === true);
   }
 
-  /**
-   * The organizer (or an admin) removes someone over this room's own connection, so it is taken
-   * even while the server's database is away: they are out at once, and this resolves once the
-   * removal is recorded and this browser's group rekeyed without them. Rejects with a sentence.
-   */
+  /** The organizer (or an admin) removes someone (removal.ts); rejects with a sentence. */
   async removeParticipant(participantId: string): Promise<void> {
     const meeting = this.#meeting;
     if (meeting === undefined) throw new Error(`You are not in the ${this.#noun}.`);
-    let said: string | undefined;
-    const listener = (step: MeetingEvents['removal']) => {
-      if (step.participantId === participantId && step.state === 'refused') said = step.message;
-    };
-    meeting.on('removal', listener);
-    try {
-      await meeting.removeParticipant(participantId);
-    } catch (error) {
-      throw new Error(said ?? removalFailure(error));
-    } finally {
-      meeting.off('removal', listener);
-    }
+    await removeOverOwnConnection(meeting, participantId);
   }
 
   /**
