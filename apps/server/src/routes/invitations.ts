@@ -8,6 +8,7 @@ import { invitationService } from '../governance/invitations.ts';
 import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { meetingView } from '../http/views.ts';
+import { realtimeOf } from '../realtime/control.ts';
 import type { MeetingRecord } from '../storage/records.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -15,10 +16,12 @@ const personParams = idParams.extend({ userId: z.string().min(1).max(200) });
 
 export function invitationRoutes(ctx: AppContext): Route[] {
   const invitations = invitationService(ctx);
-  const answer = (meeting: MeetingRecord) => ({
-    meeting: meetingView(meeting, ctx.now()),
-    decision: meeting.decision,
-  });
+  // Whoever waits in the lobby is looked at again: an invitee now waits for the start, someone
+  // taken off the list for an organizer to let them in (every node of a cluster is told).
+  const answer = (tenantId: string, meeting: MeetingRecord) => {
+    realtimeOf(ctx).meetingChanged(tenantId, meeting.id);
+    return { meeting: meetingView(meeting, ctx.now()), decision: meeting.decision };
+  };
   return [
     route({
       method: 'POST',
@@ -31,7 +34,7 @@ export function invitationRoutes(ctx: AppContext): Route[] {
       response: meetingResponseSchema,
       errors: [403, 409],
       async handler({ session, params, body }) {
-        return answer(await invitations.add(session, params.id, body.userIds));
+        return answer(session.tenantId, await invitations.add(session, params.id, body.userIds));
       },
     }),
     route({
@@ -44,7 +47,10 @@ export function invitationRoutes(ctx: AppContext): Route[] {
       response: meetingResponseSchema,
       errors: [403, 409],
       async handler({ session, params }) {
-        return answer(await invitations.remove(session, params.id, params.userId));
+        return answer(
+          session.tenantId,
+          await invitations.remove(session, params.id, params.userId),
+        );
       },
     }),
     route({
