@@ -148,6 +148,9 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/meetings/{id}/lobby': { id: meetingOfA },
         '/api/meetings/{id}/lobby/{userId}/admit': { id: meetingOfA, userId: alice },
         '/api/meetings/{id}/lobby/{userId}/deny': { id: meetingOfA, userId: alice },
+        '/api/meetings/{id}/invitees': { id: meetingOfA },
+        '/api/meetings/{id}/invitees/{userId}': { id: meetingOfA, userId: alice },
+        '/api/meetings/{id}/invitation.ics': { id: meetingOfA },
         '/api/calls/{id}': { id: callOfA },
         '/api/directory/admissions/{id}': { id: meetingOfA },
       };
@@ -163,6 +166,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         'PATCH /api/admin/groups/{id}': { name: 'Hijacked', members: [] },
         'POST /api/admin/groups/{id}/members': { userId: otherUser },
         'PATCH /api/meetings/{id}/options': { options: { liveCaptions: true } },
+        'POST /api/meetings/{id}/invitees': { userIds: [otherUser] },
       };
       const byId = routes.filter((r) => r.path.includes('{'));
       expect([...new Set(byId.map((r) => r.path))].sort()).toEqual(Object.keys(targets).sort());

@@ -50,6 +50,10 @@ function meeting(id: string, organizer: string, template: string | null): Meetin
     createdAt: now(),
     startedAt: null,
     endedAt: null,
+    startAt: now(),
+    timeZone: 'Europe/Berlin',
+    durationMinutes: 45,
+    recurrence: { frequency: 'weekly', count: 4 },
   };
 }
 
@@ -195,7 +199,17 @@ export function defineStorageSuite(name: string, open: () => Promise<StorageFixt
           expiresAt: now() + 60_000,
         });
         await before.knownDevices.create('old-device', { tenantId: t, userId: y, now: now() });
-        await before.meetings.create(t, meeting('old-meeting', x, null));
+        // Written as the schema of the time had it (the repository writes today's columns).
+        await old.db.run(
+          `INSERT INTO meetings (tenant_id, id, organizer_id, subject, type, options, state, decision, created_at)
+           VALUES (?, 'old-meeting', ?, 'Old', 'meeting', '{}', 'scheduled', '{}', ?)`,
+          [t, x, now()],
+        );
+        const oldMeeting = () =>
+          old.db.get<{ organizer_id: string }>(
+            `SELECT organizer_id FROM meetings WHERE tenant_id = ? AND id = 'old-meeting'`,
+            [t],
+          );
         // The old rule: one email across all tenants.
         await expect(before.users.create(u, user(randomUUID(), 'x@example.com'))).rejects.toSatisfy(
           (error: unknown) => old.db.isUniqueViolation(error),
@@ -216,7 +230,7 @@ export function defineStorageSuite(name: string, open: () => Promise<StorageFixt
         ]);
         expect(await after.sessions.find('old-session', now())).toMatchObject({ userId: x });
         expect(await after.knownDevices.find('old-device', 0)).toEqual({ tenantId: t, userId: y });
-        expect((await after.meetings.get(t, 'old-meeting'))?.organizer).toBe(x);
+        expect((await oldMeeting())?.organizer_id).toBe(x);
         // The new rule, and the references still enforced and cascading.
         await after.users.create(u, user(randomUUID(), 'X@example.com'));
         await expect(after.users.create(t, user(randomUUID(), 'x@example.com'))).rejects.toSatisfy(
@@ -231,8 +245,37 @@ export function defineStorageSuite(name: string, open: () => Promise<StorageFixt
         ).rejects.toSatisfy((error: unknown) => old.db.isForeignKeyViolation(error));
         expect(await after.users.delete(t, x)).toBe(true);
         expect(await after.sessions.find('old-session', now())).toBeUndefined();
-        expect(await after.meetings.get(t, 'old-meeting')).toBeUndefined();
+        expect(await oldMeeting()).toBeUndefined();
         expect((await after.groups.get(t, 'g'))?.members).toEqual([y]);
+      } finally {
+        await old.close();
+      }
+    });
+
+    it('gives meetings from before migration 12 their creation as start, 60 minutes, UTC', async () => {
+      const old = await open();
+      try {
+        await migrate(
+          old.db,
+          now,
+          migrations.filter((m) => m.version <= 10),
+        );
+        const before = createStore(old.db);
+        const t = (await createTenant(before, 'Before times', now())).id;
+        const x = randomUUID();
+        await before.users.create(t, user(x, 'x@example.com'));
+        await old.db.run(
+          `INSERT INTO meetings (tenant_id, id, organizer_id, subject, type, options, state, decision, created_at)
+           VALUES (?, 'old-meeting', ?, 'Old', 'meeting', '{}', 'scheduled', '{}', ?)`,
+          [t, x, 1_700_000_000_000],
+        );
+        expect(await migrate(old.db, now)).toContain(12);
+        expect(await createStore(old.db).meetings.get(t, 'old-meeting')).toMatchObject({
+          startAt: 1_700_000_000_000,
+          timeZone: 'UTC',
+          durationMinutes: 60,
+          recurrence: null,
+        });
       } finally {
         await old.close();
       }

@@ -23,6 +23,8 @@ describe('the scheduling request', () => {
       subject: '',
       type: 'meeting',
       options: {},
+      timeZone: 'UTC',
+      durationMinutes: 60,
     });
     const form = {
       ...emptyScheduleForm,
@@ -38,8 +40,11 @@ describe('the scheduling request', () => {
       label: 'hc',
       options: { endToEndEncryption: true, recording: false },
       invitees: ['u2'],
+      timeZone: 'UTC',
+      durationMinutes: 60,
     });
     expect(toRequest(form, 'preview')).not.toHaveProperty('invitees');
+    expect(toRequest(form, 'preview')).not.toHaveProperty('timeZone');
   });
 
   it('leaves the subject out of previews, so typing it does not ask the server again', () => {

@@ -14,6 +14,7 @@ export * from './rest/catalog.ts';
 export * from './rest/organization.ts';
 export * from './rest/audit.ts';
 export * from './rest/meetings.ts';
+export * from './rest/meeting-times.ts';
 export * from './rest/live-roster.ts';
 export * from './media/index.ts';
 export * from './signaling/messages.ts';

@@ -20,11 +20,13 @@ import type {
 import { CliError } from '../errors.ts';
 import { describeE2ee, formatDecision, formatMeeting } from '../output/decision.ts';
 import { emit, printJson, printLines } from '../output/print.ts';
+import { recurrenceWords, viewerZone, whenWords } from '../output/times.ts';
 import { formatTable } from '../output/table.ts';
 import { example, withServer } from './define.ts';
 import type { ServerCommandFlags } from './define.ts';
 import { registerLobbyCommands } from './lobby.ts';
-import { collectList, meetingOptions } from './parsers.ts';
+import { registerInvitationCommands } from './meeting-invitations.ts';
+import { collectList, meetingOptions, positiveInteger } from './parsers.ts';
 
 interface OptionFlags extends ServerCommandFlags {
   e2ee?: boolean;
@@ -39,6 +41,41 @@ interface ScheduleFlags extends OptionFlags {
   label?: string;
   preview?: boolean;
   invite?: string[];
+  start?: string;
+  zone?: string;
+  duration?: number;
+  repeat?: 'daily' | 'weekly';
+  count?: number;
+  until?: string;
+}
+
+interface ListFlags extends ServerCommandFlags {
+  when?: 'upcoming' | 'past';
+  zone?: string;
+}
+
+/** The request's time fields; the server checks them and says what is wrong in a sentence. */
+function requestedTime(flags: ScheduleFlags): Record<string, unknown> {
+  if (flags.repeat === undefined && (flags.count !== undefined || flags.until !== undefined)) {
+    throw new CliError(
+      'usage',
+      '--count and --until say when a recurrence ends: give --repeat too',
+    );
+  }
+  return {
+    ...(flags.start === undefined ? {} : { start: flags.start }),
+    ...(flags.zone === undefined ? {} : { timeZone: flags.zone }),
+    ...(flags.duration === undefined ? {} : { durationMinutes: flags.duration }),
+    ...(flags.repeat === undefined
+      ? {}
+      : {
+          recurrence: {
+            frequency: flags.repeat,
+            ...(flags.count === undefined ? {} : { count: flags.count }),
+            ...(flags.until === undefined ? {} : { until: flags.until }),
+          },
+        }),
+  };
 }
 
 function optionFlags(command: Command): Command {
@@ -128,6 +165,23 @@ export function registerMeetingCommands(program: Command): void {
           'invitees by email, name or id (comma-separated, repeatable)',
           collectList,
         )
+        .option(
+          '--start <local time>',
+          "start on the meeting zone's clock, YYYY-MM-DDTHH:mm (default: now)",
+        )
+        .option('--zone <IANA zone>', 'time zone, e.g. Europe/Berlin (default: UTC)')
+        .addOption(
+          new Option('--duration <minutes>', 'length in minutes (default: 60)').argParser(
+            positiveInteger,
+          ),
+        )
+        .addOption(new Option('--repeat <frequency>', 'recur').choices(['daily', 'weekly']))
+        .addOption(
+          new Option('--count <n>', 'with --repeat: how many occurrences').argParser(
+            positiveInteger,
+          ),
+        )
+        .option('--until <YYYY-MM-DD>', 'with --repeat: the last day an occurrence may start')
         .option('--preview', 'only show the decision; schedule nothing'),
     ),
   ).action(async (subject: string, flags: ScheduleFlags) => {
@@ -148,6 +202,7 @@ export function registerMeetingCommands(program: Command): void {
       ...(label === undefined ? {} : { label: label.id }),
       options,
       ...(invitees.length === 0 ? {} : { invitees }),
+      ...requestedTime(flags),
     };
     if (flags.preview === true) {
       const response = await api.post<unknown>('/api/meetings/preview', body);
@@ -163,6 +218,7 @@ export function registerMeetingCommands(program: Command): void {
     schedule,
     'conclave meeting schedule "Board review" --label "Highly confidential"',
     'conclave meeting schedule "Q3 numbers" --template Sensitive --enable recording --preview',
+    'conclave meeting schedule "Weekly sync" --start 2027-03-01T09:30 --zone Europe/Berlin --duration 45 --repeat weekly --count 10',
   );
 
   const get = withServer(
@@ -174,21 +230,36 @@ export function registerMeetingCommands(program: Command): void {
   example(get, 'conclave meeting get 6c1d0e4a');
 
   const list = withServer(
-    meeting.command('list').description('meetings you organize or are invited to'),
-  ).action(async (flags: ServerCommandFlags) => {
+    meeting
+      .command('list')
+      .description(
+        'meetings you organize or are invited to: upcoming soonest first (a recurring one at its next occurrence), then past',
+      )
+      .addOption(
+        new Option('--when <which>', 'only upcoming or only past meetings').choices([
+          'upcoming',
+          'past',
+        ]),
+      )
+      .option('--zone <IANA zone>', 'show times in this zone (default: this machine’s)'),
+  ).action(async (flags: ListFlags) => {
+    const zone = flags.zone ?? viewerZone();
     const { api } = await connect(flags);
-    const response = await api.get<unknown>('/api/meetings');
+    const suffix = flags.when === undefined ? '' : `?when=${flags.when}`;
+    const response = await api.get<unknown>(`/api/meetings${suffix}`);
     emit(flags, response, (body) =>
       formatTable(unwrapList<Meeting>(body, 'meetings'), [
         { header: 'id', value: (row) => row.id },
         { header: 'subject', value: (row) => row.subject },
+        { header: '', value: (row) => row.when },
+        { header: `when (${zone})`, value: (row) => whenWords(row, zone) },
+        { header: 'repeats', value: (row) => recurrenceWords(row.recurrence) },
         { header: 'state', value: (row) => row.state },
         { header: 'e2ee', value: (row) => describeE2ee(row.endToEndEncryption) },
-        { header: 'created', value: (row) => row.createdAt },
       ]),
     );
   });
-  example(list, 'conclave meeting list');
+  example(list, 'conclave meeting list', 'conclave meeting list --when upcoming --zone Asia/Tokyo');
 
   const set = withServer(
     optionFlags(
@@ -234,4 +305,5 @@ export function registerMeetingCommands(program: Command): void {
   example(end, 'conclave meeting end 6c1d0e4a');
 
   registerLobbyCommands(meeting);
+  registerInvitationCommands(meeting);
 }

@@ -9,6 +9,7 @@ import type {
   Reason,
 } from '../api/types.ts';
 import { formatFields } from './print.ts';
+import { scheduleWords, viewerZone } from './times.ts';
 
 const sourceWords: Record<E2eeState['source'], string> = {
   label: 'required by the sensitivity label',
@@ -54,6 +55,7 @@ export function formatMeeting(meeting: Meeting, decision: MeetingDecision | unde
   lines.push(
     ...formatFields([
       ['State', meeting.state],
+      ['When', scheduleWords(meeting, viewerZone())],
       ['Type', meeting.type],
       ['Organizer', meeting.organizer],
       ['Template', meeting.template ?? undefined],

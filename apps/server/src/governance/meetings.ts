@@ -18,6 +18,8 @@ import type { Session } from '../http/route.ts';
 import type { MeetingRecord } from '../storage/records.ts';
 import type { Store } from '../storage/store.ts';
 import { actorOf } from '../audit/actor.ts';
+import { byStanding, localTimeOf, standingOf, type Standing } from '../calendar/occurrences.ts';
+import { requestedTime } from '../calendar/requested-time.ts';
 import { loadFacts } from './facts.ts';
 
 /** What the audit log keeps of a decision: the outcome, the E2EE state and every reason. */
@@ -129,6 +131,18 @@ export function meetingService(ctx: AppContext) {
     return meeting;
   }
 
+  /** For invitation changes: the organizer, or an admin of the tenant. */
+  async function organizedOrAdmin(session: Session, id: string): Promise<MeetingRecord> {
+    const meeting = await visible(session, id);
+    if (meeting.organizer !== session.user.id && session.user.role !== 'admin') {
+      throw new ServerError(
+        'FORBIDDEN',
+        'Only the organizer or an admin can change who is invited to this meeting.',
+      );
+    }
+    return meeting;
+  }
+
   async function save(
     session: Session,
     meeting: MeetingRecord,
@@ -144,6 +158,7 @@ export function meetingService(ctx: AppContext) {
   return {
     async preview(session: Session, body: MeetingRequestBody): Promise<MeetingDecision> {
       await checkReferences(session.tenantId, body);
+      requestedTime(body, ctx.now());
       const facts = await loadFacts(store, session.tenantId);
       return decideSchedule(facts, requestOf(body, session.user.id));
     },
@@ -152,6 +167,7 @@ export function meetingService(ctx: AppContext) {
       await checkReferences(session.tenantId, body);
       const facts = await loadFacts(store, session.tenantId);
       const request = requestOf(body, session.user.id);
+      const time = requestedTime(body, ctx.now());
       const decision = decideSchedule(facts, request);
       const id = randomUUID();
       const asked = {
@@ -160,6 +176,10 @@ export function meetingService(ctx: AppContext) {
         template: body.template,
         label: body.label,
         options: body.options,
+        start: localTimeOf(time.startAt, time.timeZone),
+        timeZone: time.timeZone,
+        durationMinutes: time.durationMinutes,
+        recurrence: time.recurrence,
       };
       if (decision.outcome === 'rejected') {
         await record(session, 'meeting.rejected', id, {
@@ -182,6 +202,7 @@ export function meetingService(ctx: AppContext) {
         createdAt: ctx.now(),
         startedAt: null,
         endedAt: null,
+        ...time,
       };
       await store.transaction(async (tx) => {
         await tx.meetings.create(session.tenantId, meeting);
@@ -198,7 +219,26 @@ export function meetingService(ctx: AppContext) {
 
     visible,
 
-    list: (session: Session) => store.meetings.listForUser(session.tenantId, session.user.id),
+    /**
+     * Meetings the caller organizes or is invited to, upcoming soonest first (a recurring one at
+     * its next occurrence), then past most recent first; `when` keeps one of the two.
+     */
+    async list(session: Session, when?: Standing['when']): Promise<MeetingRecord[]> {
+      const now = ctx.now();
+      const listed = (await store.meetings.listForUser(session.tenantId, session.user.id)).map(
+        (meeting) => ({
+          meeting,
+          id: meeting.id,
+          standing: standingOf(meeting, meeting.state, meeting.endedAt, now),
+        }),
+      );
+      return listed
+        .filter((entry) => when === undefined || entry.standing.when === when)
+        .sort(byStanding)
+        .map((entry) => entry.meeting);
+    },
+
+    organizedOrAdmin,
 
     async changeOptions(
       session: Session,

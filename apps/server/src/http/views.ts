@@ -10,6 +10,7 @@ import type {
   TenantRecord,
   UserRecord,
 } from '../storage/records.ts';
+import { localTimeOf, standingOf } from '../calendar/occurrences.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -60,7 +61,9 @@ export function assignmentView(assignment: AssignmentRecord): AssignmentView {
   return { ...base, global: true };
 }
 
-export function meetingView(meeting: MeetingRecord): MeetingView {
+/** A meeting as its readers see it at `now` (upcoming or past, and which occurrence). */
+export function meetingView(meeting: MeetingRecord, now: number): MeetingView {
+  const standing = standingOf(meeting, meeting.state, meeting.endedAt, now);
   return {
     id: meeting.id,
     subject: meeting.subject,
@@ -76,6 +79,13 @@ export function meetingView(meeting: MeetingRecord): MeetingView {
     createdAt: iso(meeting.createdAt),
     startedAt: meeting.startedAt === null ? null : iso(meeting.startedAt),
     endedAt: meeting.endedAt === null ? null : iso(meeting.endedAt),
+    start: iso(meeting.startAt),
+    localStart: localTimeOf(meeting.startAt, meeting.timeZone),
+    timeZone: meeting.timeZone,
+    durationMinutes: meeting.durationMinutes,
+    recurrence: meeting.recurrence,
+    when: standing.when,
+    occurrence: { start: iso(standing.occurrence.start), end: iso(standing.occurrence.end) },
   };
 }
 

@@ -15,6 +15,7 @@ import { callRoutes } from './calls.ts';
 import { catalogRoutes } from './catalog.ts';
 import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
+import { invitationRoutes } from './invitations.ts';
 import { meRoutes } from './me.ts';
 import { lobbyRoutes } from './lobby.ts';
 import { meetingRoutes } from './meetings.ts';
@@ -29,6 +30,7 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   deviceRoutes,
   catalogRoutes,
   meetingRoutes,
+  invitationRoutes,
   participantRoutes,
   lobbyRoutes,
   callRoutes,

@@ -5,6 +5,7 @@ import {
   meetingPreviewSchema,
   meetingRequestSchema,
   meetingResponseSchema,
+  meetingWhenQuerySchema,
 } from '@conclave/protocol';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -15,13 +16,12 @@ import { meetingView } from '../http/views.ts';
 import type { MeetingRecord } from '../storage/records.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
-const withDecision = (meeting: MeetingRecord) => ({
-  meeting: meetingView(meeting),
-  decision: meeting.decision,
-});
-
 export function meetingRoutes(ctx: AppContext): Route[] {
   const meetings = meetingService(ctx);
+  const withDecision = (meeting: MeetingRecord) => ({
+    meeting: meetingView(meeting, ctx.now()),
+    decision: meeting.decision,
+  });
   return [
     route({
       method: 'POST',
@@ -50,11 +50,15 @@ export function meetingRoutes(ctx: AppContext): Route[] {
     route({
       method: 'GET',
       url: '/api/meetings',
-      summary: 'Meetings I organize or am invited to, newest first',
+      summary:
+        'Meetings I organize or am invited to: upcoming soonest first (a recurring one at its next occurrence), then past most recent first; ?when=upcoming|past keeps one kind',
       access: 'user',
+      query: meetingWhenQuerySchema,
       response: meetingListSchema,
-      async handler({ session }) {
-        return { meetings: (await meetings.list(session)).map(meetingView) };
+      async handler({ session, query }) {
+        const now = ctx.now();
+        const listed = await meetings.list(session, query.when);
+        return { meetings: listed.map((meeting) => meetingView(meeting, now)) };
       },
     }),
     route({

@@ -10,6 +10,7 @@ import type {
   SensitivityLabel,
   TenantE2eeSettings,
 } from '@conclave/policy';
+import type { Recurrence } from '@conclave/protocol';
 
 export type Role = 'admin' | 'user';
 
@@ -113,6 +114,11 @@ export interface MeetingRecord {
   createdAt: number;
   startedAt: number | null;
   endedAt: number | null;
+  /** When it happens (calendar/occurrences.ts): the first start, its zone, length and recurrence. */
+  startAt: number;
+  timeZone: string;
+  durationMinutes: number;
+  recurrence: Recurrence | null;
 }
 
 export interface CallRecord {

@@ -469,4 +469,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE meeting_admissions_new RENAME TO meeting_admissions;
     `,
   },
+  // Version 11 is another branch's (users); the runner applies whatever versions are missing, in
+  // order, so the two merge without renumbering.
+  // When a meeting happens (calendar/occurrences.ts): the first start as an instant, the IANA zone
+  // whose wall clock it recurs on, its length, and a daily or weekly recurrence (JSON, with its
+  // end). Meetings from before it start when they were created (or started), for 60 minutes, UTC.
+  {
+    version: 12,
+    name: 'meetings: start time, duration, time zone and recurrence',
+    sql: () => `
+      ALTER TABLE meetings ADD COLUMN start_at BIGINT;
+      ALTER TABLE meetings ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+      ALTER TABLE meetings ADD COLUMN duration_minutes INTEGER NOT NULL DEFAULT 60;
+      ALTER TABLE meetings ADD COLUMN recurrence TEXT;
+      UPDATE meetings SET start_at = COALESCE(started_at, created_at);
+      CREATE INDEX meetings_by_start ON meetings (tenant_id, start_at);
+    `,
+  },
 ];

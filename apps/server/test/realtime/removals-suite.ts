@@ -50,6 +50,10 @@ function meeting(id: string, organizer: string, startedAt: number): MeetingRecor
     createdAt: startedAt,
     startedAt,
     endedAt: null,
+    startAt: startedAt,
+    timeZone: 'UTC',
+    durationMinutes: 60,
+    recurrence: null,
   };
 }
 

@@ -69,6 +69,29 @@ export async function denyFromLobby(id: string, userId: string): Promise<Lobby> 
   return request<Lobby>('POST', `/api/meetings/${segment(id)}/lobby/${segment(userId)}/deny`);
 }
 
+/** Invites `userIds` (organizer or admin, before the start); the answer is the meeting now. */
+export async function inviteToMeeting(id: string, userIds: string[]): Promise<MeetingWithDecision> {
+  return request<MeetingWithDecision>('POST', `/api/meetings/${segment(id)}/invitees`, {
+    userIds,
+  });
+}
+
+/** Takes `userId` off the invitation list (organizer or admin, before the start). */
+export async function uninviteFromMeeting(
+  id: string,
+  userId: string,
+): Promise<MeetingWithDecision> {
+  return request<MeetingWithDecision>(
+    'DELETE',
+    `/api/meetings/${segment(id)}/invitees/${segment(userId)}`,
+  );
+}
+
+/** Where the meeting's .ics invitation is downloaded (the session cookie authorizes it). */
+export function invitationFileUrl(id: string): string {
+  return `/api/meetings/${segment(id)}/invitation.ics`;
+}
+
 export async function endMeeting(id: string): Promise<void> {
   await request<unknown>('POST', `/api/meetings/${segment(id)}/end`);
 }

@@ -38,7 +38,7 @@ interface TextFieldProps extends Described {
   label: string;
   value: string;
   onChange: (value: string) => void;
-  type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'date';
+  type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'date' | 'datetime-local';
   required?: boolean;
   autoComplete?: string;
   placeholder?: string;

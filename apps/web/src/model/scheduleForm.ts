@@ -18,8 +18,53 @@ export interface ScheduleForm {
   options: Partial<Record<IncompatibleOption, boolean>>;
   /** User ids who may see the meeting. */
   invitees: string[];
+  when: WhenForm;
 }
 
+/** When the meeting happens, as the form's inputs hold it (text, checked by the server). */
+export interface WhenForm {
+  /** `YYYY-MM-DDTHH:mm` on the zone's wall clock (a datetime-local input). */
+  start: string;
+  timeZone: string;
+  durationMinutes: string;
+  repeat: '' | 'daily' | 'weekly';
+  /** How a recurrence ends: after `count` occurrences, or on the day `until`. */
+  ends: 'count' | 'until';
+  count: string;
+  until: string;
+}
+
+/** `at` on the wall clock of `zone`, `YYYY-MM-DDTHH:mm`. */
+export function wallClock(at: number, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}
+
+/** A new form's time: the next full hour, in the viewer's zone, for an hour, not repeating. */
+export function defaultWhen(now: number, zone: string): WhenForm {
+  const hour = 60 * 60_000;
+  return {
+    start: wallClock(Math.ceil(now / hour) * hour, zone),
+    timeZone: zone,
+    durationMinutes: '60',
+    repeat: '',
+    ends: 'count',
+    count: '4',
+    until: '',
+  };
+}
+
+/** A form with nothing chosen; the page puts in `defaultWhen` for the viewer's clock. */
 export const emptyScheduleForm: ScheduleForm = {
   subject: '',
   type: 'meeting',
@@ -28,7 +73,28 @@ export const emptyScheduleForm: ScheduleForm = {
   e2ee: undefined,
   options: {},
   invitees: [],
+  when: { ...defaultWhen(0, 'UTC'), start: '' },
 };
+
+/** A whole number typed in a field; anything else is sent as it is, for the server to name. */
+const numberOf = (text: string): number | string =>
+  /^\d+$/u.test(text.trim()) ? Number(text.trim()) : text;
+
+/** The request's time fields. */
+export function timeRequest(when: WhenForm): Partial<MeetingRequest> {
+  const request: Partial<MeetingRequest> = {
+    timeZone: when.timeZone,
+    durationMinutes: numberOf(when.durationMinutes) as number,
+  };
+  if (when.start !== '') request.start = when.start;
+  if (when.repeat !== '') {
+    request.recurrence =
+      when.ends === 'count'
+        ? { frequency: when.repeat, count: numberOf(when.count) as number }
+        : { frequency: when.repeat, until: when.until };
+  }
+  return request;
+}
 
 /**
  * A preview needs a subject to be valid, but the subject decides nothing: previews use a fixed
@@ -53,7 +119,8 @@ export function toRequest(form: ScheduleForm, purpose: 'preview' | 'schedule'): 
   if (form.label !== '') request.label = form.label;
   // Who is invited decides nothing about encryption: left out of previews.
   if (purpose === 'schedule' && form.invitees.length > 0) request.invitees = form.invitees;
-  return request;
+  // Nor does when: previews stay the same while the time is typed.
+  return purpose === 'schedule' ? { ...request, ...timeRequest(form.when) } : request;
 }
 
 /**

@@ -15,11 +15,13 @@ import {
   changeMeetingOptions,
   endMeeting,
   getMeeting,
+  invitationFileUrl,
   listDirectory,
   startMeeting,
 } from '../api/meetings.ts';
 import type { Meeting, MeetingWithDecision } from '../api/types.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { InvitationList } from '../components/InvitationList.tsx';
 import { JoinLink } from '../components/JoinLink.tsx';
 import { CheckboxField } from '../components/fields.tsx';
 import { LockIcon } from '../components/LockIcon.tsx';
@@ -35,6 +37,12 @@ import {
   lockSentence,
   type MeetingNames,
 } from '../model/e2eeWords.ts';
+import {
+  occurrenceWords,
+  recurrenceWords,
+  scheduleWords,
+  viewerZone,
+} from '../model/meetingTimes.ts';
 import { meetingStateNames, meetingTypeName, optionName } from '../model/names.ts';
 
 /** The buttons a participant might reach for, each backed by one option. */
@@ -235,6 +243,10 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
         ? user.displayName
         : meeting.organizer;
   const lock = lockSentence(meeting.endToEndEncryption, names);
+  const zone = viewerZone();
+  const repeats = recurrenceWords(meeting.recurrence);
+  const canSeeInvitation =
+    isOrganizer || user.role === 'admin' || meeting.invitees.includes(user.id);
   const featureNotes = decision.reasons.filter((r) => r.code === 'FEATURE_UNAVAILABLE_IN_E2EE');
   const mainReasons = decision.reasons.filter((r) => r.code !== 'FEATURE_UNAVAILABLE_IN_E2EE');
 
@@ -257,6 +269,20 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
           <dd>{meetingStateNames[meeting.state]}</dd>
         </div>
         <div>
+          <dt>When</dt>
+          <dd>{scheduleWords(meeting, zone)}</dd>
+        </div>
+        {repeats === null ? null : (
+          <div>
+            <dt>Repeats</dt>
+            <dd>{repeats}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{meeting.when === 'upcoming' ? 'Next' : 'Last'}</dt>
+          <dd>{occurrenceWords(meeting, zone)} your time</dd>
+        </div>
+        <div>
           <dt>Organizer</dt>
           <dd>{isOrganizer ? `${organizerName} (you)` : organizerName}</dd>
         </div>
@@ -269,6 +295,22 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
           <dd>{names.label ?? 'None'}</dd>
         </div>
       </dl>
+
+      <Section title="Invited">
+        <InvitationList
+          answer={current}
+          directory={directory.status === 'ready' ? directory.data : []}
+          canChange={isOrganizer || user.role === 'admin'}
+          onChanged={setCurrent}
+        />
+        {canSeeInvitation ? (
+          <p>
+            <a href={invitationFileUrl(meeting.id)} download="invitation.ics">
+              Download invitation (.ics)
+            </a>
+          </p>
+        ) : null}
+      </Section>
 
       <Section title="Encryption">
         <p

@@ -12,6 +12,7 @@ import { leaveFor } from '../app/flash.ts';
 import { ApiError } from '../api/http.ts';
 import { listDirectory, previewMeeting, scheduleMeeting } from '../api/meetings.ts';
 import { E2eeToggle } from '../components/E2eeToggle.tsx';
+import { WhenFields } from '../components/WhenFields.tsx';
 import { LockIcon } from '../components/LockIcon.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { CheckboxField, SelectField, TextField } from '../components/fields.tsx';
@@ -22,7 +23,9 @@ import { onState, toggleView, type Previews } from '../model/e2eeToggle.ts';
 import { fieldHints } from '../model/fieldErrors.ts';
 import { meetingTypeName, optionName } from '../model/names.ts';
 import { gatherPreviews } from '../model/previews.ts';
+import { viewerZone } from '../model/meetingTimes.ts';
 import {
+  defaultWhen,
   emptyScheduleForm,
   optionViews,
   toRequest,
@@ -108,7 +111,10 @@ function Invitees({
 }
 
 function ScheduleForm({ catalog }: { catalog: Catalog }) {
-  const [form, setForm] = useState<ScheduleForm>(emptyScheduleForm);
+  const [form, setForm] = useState<ScheduleForm>(() => ({
+    ...emptyScheduleForm,
+    when: defaultWhen(Date.now(), viewerZone()),
+  }));
   const { state: preview, fresh } = usePreviews(form);
   const submit = useAction();
   const resultRef = useRef<HTMLDivElement>(null);
@@ -131,6 +137,10 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
     'template',
     'label',
     'options',
+    'start',
+    'timeZone',
+    'durationMinutes',
+    'recurrence',
   ]);
 
   useEffect(() => {
@@ -259,6 +269,12 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
             ))}
           </div>
         </fieldset>
+
+        <WhenFields
+          when={form.when}
+          onChange={(when) => setForm({ ...form, when })}
+          errors={hints.byField}
+        />
 
         <Invitees form={form} setForm={setForm} />
 

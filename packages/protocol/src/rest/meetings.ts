@@ -10,6 +10,7 @@ import {
   reasonSchema,
 } from '../governance.ts';
 import { timestampSchema } from './common.ts';
+import { meetingTimeRequestShape, meetingTimeShape } from './meeting-times.ts';
 
 export const meetingStateSchema = z.enum(['scheduled', 'started', 'ended']);
 
@@ -21,6 +22,7 @@ export const meetingRequestSchema = z.strictObject({
   options: meetingOptionsSchema.default({}),
   /** User ids of the same tenant who may see the meeting. */
   invitees: z.array(z.string().min(1).max(200)).max(1000).default([]),
+  ...meetingTimeRequestShape,
 });
 export type MeetingRequestBody = z.infer<typeof meetingRequestSchema>;
 
@@ -41,6 +43,7 @@ export const meetingSchema = z.object({
   createdAt: timestampSchema,
   startedAt: timestampSchema.nullable(),
   endedAt: timestampSchema.nullable(),
+  ...meetingTimeShape,
 });
 export type MeetingView = z.infer<typeof meetingSchema>;
 
@@ -50,6 +53,14 @@ export const meetingResponseSchema = z.object({
 });
 export const meetingListSchema = z.object({ meetings: z.array(meetingSchema) });
 export const meetingPreviewSchema = z.object({ decision: meetingDecisionSchema });
+
+/** `POST /api/meetings/:id/invitees`: people of the tenant to invite (before the start). */
+export const inviteesAddSchema = z.strictObject({
+  userIds: z
+    .array(z.string().min(1).max(200))
+    .min(1, 'Name at least one person to invite.')
+    .max(1000, 'At most 1000 people can be invited at once.'),
+});
 
 export const callRequestSchema = z.strictObject({ callee: z.string().min(1).max(200) });
 export const callSchema = z.object({

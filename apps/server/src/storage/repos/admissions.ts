@@ -39,6 +39,13 @@ export function admissionsRepo(db: SqlDb) {
         ],
       );
     },
+    /** Forgets `userId`'s admission, if any: an uninvited person must knock again. */
+    async remove(tenantId: string, meetingId: string, userId: string): Promise<void> {
+      await db.run(
+        'DELETE FROM meeting_admissions WHERE tenant_id = ? AND meeting_id = ? AND user_id = ?',
+        [tenantId, meetingId, userId],
+      );
+    },
     async list(tenantId: string, meetingId: string): Promise<MeetingAdmission[]> {
       const rows = await db.all<Row>(
         `SELECT user_id, via, admitted_by, admitted_at FROM meeting_admissions

@@ -1,4 +1,5 @@
 import type { MeetingOptions, MeetingType } from '@conclave/policy';
+import type { Recurrence } from '@conclave/protocol';
 import type { MeetingRecord, MeetingState, ScheduledDecision } from '../records.ts';
 import type { SqlDb } from '../sql.ts';
 
@@ -15,10 +16,14 @@ interface Row {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+  start_at: number;
+  time_zone: string;
+  duration_minutes: number;
+  recurrence: string | null;
 }
 
 const columns =
-  'id, organizer_id, subject, type, template_id, label_id, options, state, decision, created_at, started_at, ended_at';
+  'id, organizer_id, subject, type, template_id, label_id, options, state, decision, created_at, started_at, ended_at, start_at, time_zone, duration_minutes, recurrence';
 
 const toRecord = (row: Row, invitees: string[]): MeetingRecord => ({
   id: row.id,
@@ -34,6 +39,11 @@ const toRecord = (row: Row, invitees: string[]): MeetingRecord => ({
   createdAt: row.created_at,
   startedAt: row.started_at,
   endedAt: row.ended_at,
+  // BIGINT columns come back from PostgreSQL as strings.
+  startAt: Number(row.start_at),
+  timeZone: row.time_zone,
+  durationMinutes: Number(row.duration_minutes),
+  recurrence: row.recurrence === null ? null : (JSON.parse(row.recurrence) as Recurrence),
 });
 
 export interface MeetingUpdate {
@@ -56,7 +66,7 @@ export function meetingsRepo(db: SqlDb) {
   return {
     async create(tenantId: string, meeting: MeetingRecord): Promise<void> {
       await db.run(
-        `INSERT INTO meetings (tenant_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO meetings (tenant_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           tenantId,
           meeting.id,
@@ -71,6 +81,10 @@ export function meetingsRepo(db: SqlDb) {
           meeting.createdAt,
           meeting.startedAt,
           meeting.endedAt,
+          meeting.startAt,
+          meeting.timeZone,
+          meeting.durationMinutes,
+          meeting.recurrence === null ? null : JSON.stringify(meeting.recurrence),
         ],
       );
       for (const userId of new Set(meeting.invitees)) {
@@ -98,6 +112,27 @@ export function meetingsRepo(db: SqlDb) {
       const meetings: MeetingRecord[] = [];
       for (const row of rows) meetings.push(toRecord(row, await inviteesOf(tenantId, row.id)));
       return meetings;
+    },
+    /** Adds each of `userIds` not invited yet; returns those added. */
+    async addInvitees(tenantId: string, meetingId: string, userIds: string[]): Promise<string[]> {
+      const added: string[] = [];
+      for (const userId of new Set(userIds)) {
+        const changed = await db.run(
+          `INSERT INTO meeting_invitees (tenant_id, meeting_id, user_id) VALUES (?, ?, ?)
+           ON CONFLICT (tenant_id, meeting_id, user_id) DO NOTHING`,
+          [tenantId, meetingId, userId],
+        );
+        if (changed === 1) added.push(userId);
+      }
+      return added;
+    },
+    /** Whether `userId` was invited (and is no longer). */
+    async removeInvitee(tenantId: string, meetingId: string, userId: string): Promise<boolean> {
+      const changed = await db.run(
+        'DELETE FROM meeting_invitees WHERE tenant_id = ? AND meeting_id = ? AND user_id = ?',
+        [tenantId, meetingId, userId],
+      );
+      return changed === 1;
     },
     async update(tenantId: string, id: string, update: MeetingUpdate): Promise<boolean> {
       const changed = await db.run(
