@@ -218,6 +218,8 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
 
     const user = await ctx.store.users.get(match.account.tenantId, match.account.id);
     if (user === undefined) throw invalidCredentials();
+    // Said only to someone who knew the password, like SSO_REQUIRED below.
+    requireEnabled(user);
     // Said only to someone who knew the password: whether SSO is required is not for guessers.
     await requirePasswordSignIn(ctx, user);
     const now = ctx.now();
@@ -235,6 +237,15 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
   } finally {
     for (const attempt of held) attempt.succeeded();
   }
+}
+
+/** A disabled account opens no session, whichever way it signs in (ACCOUNT_DISABLED). */
+export function requireEnabled(user: UserRecord): void {
+  if (user.disabledAt === undefined) return;
+  throw new ServerError(
+    'ACCOUNT_DISABLED',
+    'This account is disabled: an admin of your organization can enable it again.',
+  );
 }
 
 /**

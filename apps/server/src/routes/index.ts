@@ -9,6 +9,8 @@ import { groupRoutes } from './admin/groups.ts';
 import { labelRoutes } from './admin/labels.ts';
 import { templateRoutes } from './admin/templates.ts';
 import { tenantRoutes } from './admin/tenant.ts';
+import { userAccessRoutes } from './admin/user-access.ts';
+import { userBulkRoutes } from './admin/user-bulk.ts';
 import { userRoutes } from './admin/users.ts';
 import { authRoutes } from './auth.ts';
 import { callRoutes } from './calls.ts';
@@ -16,6 +18,7 @@ import { catalogRoutes } from './catalog.ts';
 import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
 import { meRoutes } from './me.ts';
+import { myPasswordRoutes } from './my-password.ts';
 import { lobbyRoutes } from './lobby.ts';
 import { meetingRoutes } from './meetings.ts';
 import { participantRoutes } from './participants.ts';
@@ -26,6 +29,7 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   authRoutes,
   ssoRoutes,
   meRoutes,
+  myPasswordRoutes,
   deviceRoutes,
   catalogRoutes,
   meetingRoutes,
@@ -34,6 +38,8 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   callRoutes,
   tenantRoutes,
   userRoutes,
+  userBulkRoutes,
+  userAccessRoutes,
   groupRoutes,
   // Each policy type's routes, then its assignment routes.
   encryptionPolicyRoutes,

@@ -469,4 +469,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE meeting_admissions_new RENAME TO meeting_admissions;
     `,
   },
+  // Accounts an admin runs (issue "Meetings people can run their week on"): a one-time password
+  // that must be changed at first sign-in, and a disabled account that cannot sign in. Columns
+  // with defaults, so existing users keep signing in as before. Nothing here touches meetings.
+  {
+    version: 11,
+    name: 'identity: one-time passwords and disabled accounts',
+    sql: () => `
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+    `,
+  },
 ];
