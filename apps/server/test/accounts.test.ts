@@ -225,6 +225,21 @@ describe('accounts an admin runs', () => {
     });
   });
 
+  it('counts wrong current passwords against the account’s sign-in limit', async () => {
+    await create('guessed@example.com', {
+      password: 'guessed-password-1',
+      mustChangePassword: false,
+    });
+    const open = await signIn(server.url, 'guessed@example.com', 'guessed-password-1');
+    const guess = (n: number) =>
+      open.call('POST', '/api/me/password', {
+        currentPassword: `a-guess-number-${n}`,
+        newPassword: 'guessed-password-2',
+      });
+    for (let n = 0; n < 10; n += 1) fails(await guess(n), 400, 'INVALID_INPUT');
+    fails(await guess(10), 429, 'RATE_LIMITED');
+  });
+
   describe('disabling a user', () => {
     it('ends their sessions, refuses their sign-in with a sentence, shows them disabled, and is undone by enabling', async () => {
       const user = await create('leaver@example.com', {

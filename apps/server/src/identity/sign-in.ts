@@ -264,6 +264,34 @@ async function requirePasswordSignIn(ctx: AppContext, user: UserRecord): Promise
   );
 }
 
+/**
+ * Checks a signed-in user's current password before it is changed, counted against the account's
+ * sign-in limit: a session left open in someone's absence must not guess it faster than a
+ * sign-in could (429 RATE_LIMITED past the limit).
+ */
+export async function currentPasswordMatches(
+  ctx: AppContext,
+  user: UserRecord,
+  password: string,
+  storedHash: string,
+): Promise<boolean> {
+  const reservation = guardOf(ctx).perAccount.reserve(accountKey(user));
+  if (reservation.limited) {
+    throw rateLimited(
+      'Too many wrong current passwords for this account; try again later.',
+      reservation.retryAfterMs,
+    );
+  }
+  let matches = false;
+  try {
+    matches = await verifyPassword(password, storedHash);
+  } finally {
+    if (matches) reservation.attempt.succeeded();
+    else reservation.attempt.failed();
+  }
+  return matches;
+}
+
 /** An admin lifts the sign-in limits on a user: their email, their account, their devices. */
 export async function liftSignInLimit(ctx: AppContext, user: UserRecord): Promise<void> {
   const { perAccount } = guardOf(ctx);

@@ -2,7 +2,8 @@
 // password leads to at first sign-in). The current password proves it is them, even on a session
 // left open; the new one meets the password rule and is not the old one. Other sessions of the
 // user end — a password changed because it leaked must not leave the thief signed in — and this
-// one is kept. The audit entry says that it changed, never what to.
+// one is kept. Wrong current passwords count against the account's sign-in limit. The audit entry
+// says that it changed, never what to.
 import { meResponseSchema, passwordChangeSchema } from '@conclave/protocol';
 import type { AppContext } from '../context.ts';
 import { ServerError, notFound } from '../errors.ts';
@@ -10,7 +11,8 @@ import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { userView } from '../http/views.ts';
 import { requireStrongPassword } from '../identity/password-rule.ts';
-import { hashPassword, verifyPassword } from '../identity/passwords.ts';
+import { hashPassword } from '../identity/passwords.ts';
+import { currentPasswordMatches } from '../identity/sign-in.ts';
 import { realtimeOf } from '../realtime/control.ts';
 import { actorOf } from '../audit/actor.ts';
 
@@ -26,11 +28,12 @@ export function myPasswordRoutes(ctx: AppContext): Route[] {
       beforePasswordChange: true,
       body: passwordChangeSchema,
       response: meResponseSchema,
+      errors: [429],
       async handler({ session, body }) {
         const { tenantId, user } = session;
         const stored = await store.users.passwordHash(tenantId, user.id);
         if (stored === undefined) throw notFound('user');
-        if (!(await verifyPassword(body.currentPassword, stored))) {
+        if (!(await currentPasswordMatches(ctx, user, body.currentPassword, stored))) {
           const message = 'This is not your current password.';
           throw new ServerError('INVALID_INPUT', message, {
             fields: [{ path: '$.currentPassword', message }],
