@@ -163,13 +163,39 @@ describe('the acceptance path', { timeout: 180_000 }, () => {
     expect(result.stderr).toMatch(/^conclave: .+ \[CONFLICT, HTTP 409\]$/m);
   });
 
-  it('an organizer signs in elsewhere and gets a clear 403 on admin commands', async () => {
-    ok(
+  it('an organizer signs in with the one-time password and must change it first', async () => {
+    const signedIn = ok(
       await runCli(['sign-in', '--server', server.url, '--email', 'olive@example.org'], {
         configDir: organizerConfig.path,
         env: { CONCLAVE_PASSWORD: state.organizerPassword },
       }),
     );
+    expect(signedIn.stdout).toContain('run `conclave password change` before anything else');
+    const refused = await organizer('meeting', 'list');
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(
+      /\[PASSWORD_CHANGE_REQUIRED, HTTP 403: run `conclave password change` first\]/,
+    );
+    const weak = await runCli(['password', 'change', '--new-password-stdin'], {
+      configDir: organizerConfig.path,
+      env: { CONCLAVE_PASSWORD: state.organizerPassword },
+      stdin: 'password',
+    });
+    expect(weak.code).toBe(4);
+    expect(weak.stderr).toContain('WEAK_PASSWORD');
+    const changed = ok(
+      await runCli(['password', 'change', '--new-password-stdin'], {
+        configDir: organizerConfig.path,
+        env: { CONCLAVE_PASSWORD: state.organizerPassword },
+        stdin: 'olive-chose-her-own-password',
+      }),
+    );
+    expect(changed.stdout).toContain('Password changed for olive@example.org');
+    expect(changed.stdout + changed.stderr).not.toContain('olive-chose-her-own-password');
+    ok(await organizer('meeting', 'list'));
+  });
+
+  it('an organizer gets a clear 403 on admin commands', async () => {
     const result = await organizer('policy', 'list');
     expect(result.code).toBe(4);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

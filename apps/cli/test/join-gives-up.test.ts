@@ -31,7 +31,7 @@ describe('conclave join when the server goes away', () => {
         admin,
         'POST',
         '/api/admin/users',
-        { email, displayName: name, premium: true, password },
+        { email, displayName: name, premium: true, password, mustChangePassword: false },
       );
       people[name] = { id: user.id, email, password };
     }

@@ -39,6 +39,7 @@ async function user(name: string): Promise<{ id: string; email: string; password
     displayName: name,
     premium: true,
     password,
+    mustChangePassword: false,
   });
   return { id: user.id, email, password };
 }

@@ -48,7 +48,7 @@ beforeAll(async () => {
   newMachine = await tempDir('new-machine');
   ok(await signInFrom(adminConfig.path, server.firstAdmin.email, server.firstAdmin.password));
   ok(
-    await runCli(['user', 'new', person.email, '--password-stdin'], {
+    await runCli(['user', 'new', person.email, '--password-stdin', '--no-one-time'], {
       configDir: adminConfig.path,
       stdin: person.password,
     }),
@@ -105,7 +105,7 @@ describe('an email in two organizations', () => {
     try {
       ok(await signInFrom(otherConfig.path, other.email, other.password));
       ok(
-        await runCli(['user', 'new', person.email, '--password-stdin'], {
+        await runCli(['user', 'new', person.email, '--password-stdin', '--no-one-time'], {
           configDir: otherConfig.path,
           stdin: person.password,
         }),

@@ -39,6 +39,7 @@ describe('GET /api/calls and /api/calls/:id', () => {
         email,
         displayName: name[0]?.toUpperCase() + name.slice(1),
         password,
+        mustChangePassword: false,
       }),
       userResponseSchema,
       201,

@@ -132,6 +132,8 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/admin/labels/{id}': { id: 'highly-confidential' },
         '/api/admin/users/{id}': { id: alice },
         '/api/admin/users/{id}/unlock': { id: alice },
+        '/api/admin/users/{id}/disable': { id: alice },
+        '/api/admin/users/{id}/enable': { id: alice },
         '/api/admin/groups/{id}': { id: 'finance' },
         '/api/admin/groups/{id}/members': { id: 'finance' },
         '/api/admin/groups/{id}/members/{userId}': { id: 'finance', userId: alice },

@@ -54,6 +54,7 @@ describe('log lines', () => {
       displayName: 'Zelda Quietly',
       premium: true,
       password: 'zelda-password-0987',
+      mustChangePassword: false,
     });
     expect(created.status).toBe(201);
     const dave = await signInAs(server.url, 'dave', passwords['dave@demo.conclave.local'] ?? '');

@@ -6,6 +6,7 @@ import {
   auditListSchema,
   encryptionPolicyResponseSchema,
   labelResponseSchema,
+  meResponseSchema,
   meetingResponseSchema,
   userResponseSchema,
 } from '@conclave/protocol';
@@ -70,6 +71,15 @@ describe('a newcomer on an empty data directory', () => {
       201,
     );
     const olga = await signIn(server.url, 'olga@example.com', organizer.password ?? '');
+    // The password the admin handed over works once: Olga chooses her own before anything else.
+    fails(await olga.call('GET', '/api/meetings'), 403, 'PASSWORD_CHANGE_REQUIRED');
+    ok(
+      await olga.call('POST', '/api/me/password', {
+        currentPassword: organizer.password,
+        newPassword: 'olga-chose-this-herself',
+      }),
+      meResponseSchema,
+    );
 
     const scheduled = ok(
       await olga.call('POST', '/api/meetings', {

@@ -127,6 +127,7 @@ describe('an account under attack', () => {
         email: 'owner@example.com',
         displayName: 'Owner',
         password,
+        mustChangePassword: false,
       }),
       userResponseSchema,
       201,
@@ -190,6 +191,7 @@ describe('an account under attack', () => {
         email: 'victim@example.com',
         displayName: 'Victim',
         password: 'victim-correct-horse-battery',
+        mustChangePassword: false,
       }),
       userResponseSchema,
       201,
@@ -203,6 +205,7 @@ describe('an account under attack', () => {
         email: 'plain@example.com',
         displayName: 'Plain',
         password: 'plain-correct-horse-battery',
+        mustChangePassword: false,
       }),
       userResponseSchema,
       201,
@@ -254,7 +257,12 @@ describe('an email that accounts in two organizations have', () => {
 
   const create = async (admin: Session, email: string, password: string) =>
     ok(
-      await admin.call('POST', '/api/admin/users', { email, displayName: 'Twin', password }),
+      await admin.call('POST', '/api/admin/users', {
+        email,
+        displayName: 'Twin',
+        password,
+        mustChangePassword: false,
+      }),
       userResponseSchema,
       201,
     ).user.id;

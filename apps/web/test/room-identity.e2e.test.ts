@@ -47,7 +47,7 @@ async function otherDave(): Promise<Person> {
     world.adminToken,
     'POST',
     '/api/admin/users',
-    { email, displayName: 'Dave', premium: true, password },
+    { email, displayName: 'Dave', premium: true, password, mustChangePassword: false },
   );
   return {
     name: 'Dave',

@@ -350,6 +350,7 @@ describe('one E2EE meeting across three nodes', () => {
       displayName: 'target',
       premium: false,
       password: 'the-real-password-1234',
+      mustChangePassword: false,
     });
     const attempt = (node: string) =>
       fetch(`${cluster.node(node).url}/api/auth/sign-in`, {

@@ -12,6 +12,10 @@ export const errorCodes = [
   'ORGANIZATION_REQUIRED',
   /** The organization turned password sign-in off: sign in through its identity provider. */
   'SSO_REQUIRED',
+  /** An admin disabled the account: it cannot sign in until re-enabled. */
+  'ACCOUNT_DISABLED',
+  /** The password is one-time (set by an admin): change it (POST /api/me/password) first. */
+  'PASSWORD_CHANGE_REQUIRED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   /** A state-changing request (or the realtime socket) from a page of another site. */
@@ -39,6 +43,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   WEAK_PASSWORD: 400,
   ORGANIZATION_REQUIRED: 400,
   SSO_REQUIRED: 403,
+  ACCOUNT_DISABLED: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   ORIGIN_NOT_ALLOWED: 403,

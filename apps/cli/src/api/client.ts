@@ -128,9 +128,15 @@ const statusHints: Partial<Record<number, string>> = {
   429: 'too many attempts; wait a moment and try again',
 };
 
+/** Codes whose status alone would mislead: a 403 that no role fixes. */
+const codeHints: Partial<Record<string, string>> = {
+  PASSWORD_CHANGE_REQUIRED: 'run `conclave password change` first',
+  ACCOUNT_DISABLED: 'an admin can enable the account again',
+};
+
 /** The server's refusal as the user reads it: code and message, then one line per field or reason. */
 export function formatServerError(detail: ServerErrorDetail): string {
-  const hint = statusHints[detail.status];
+  const hint = codeHints[detail.code] ?? statusHints[detail.status];
   // Servers often repeat the reasons' sentences in the message; each is printed once, below.
   let message = detail.message;
   for (const reason of detail.reasons ?? []) message = message.replace(reason.message, '');

@@ -99,6 +99,10 @@ async function signInAction(flags: SignInFlags): Promise<void> {
   emit(flags, result, () => [
     `Signed in to ${server} as ${user.email} (${user.role}).`,
     `Session saved in ${path}${session.expiresAt === undefined ? '' : `, valid until ${session.expiresAt}`}.`,
+    // The session can do nothing else until then (PASSWORD_CHANGE_REQUIRED).
+    ...(user.mustChangePassword
+      ? ['Your password is one-time: run `conclave password change` before anything else.']
+      : []),
   ]);
 }
 

@@ -10,6 +10,7 @@ import { registerJoinCommand } from './join.ts';
 import { registerLabelCommands } from './label.ts';
 import { registerLoadCommand } from './load.ts';
 import { registerMeetingCommands } from './meeting.ts';
+import { registerPasswordCommands } from './password.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerPolicyExplainCommand } from './policy-explain.ts';
 import { registerPolicyWhatIfCommand } from './policy-what-if.ts';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerServerCommands(program);
   registerBackupCommands(program);
   registerAuthCommands(program);
+  registerPasswordCommands(program);
   // `policy` is shared: the server-side commands here, the offline `policy explain` beside them.
   const policy = program
     .command('policy')

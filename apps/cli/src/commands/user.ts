@@ -12,6 +12,7 @@ import { readStdin } from '../input/password.ts';
 import { emit, formatFields } from '../output/print.ts';
 import { formatTable } from '../output/table.ts';
 import { example, withServer } from './define.ts';
+import { registerUserAccessCommands } from './user-access.ts';
 import type { ServerCommandFlags } from './define.ts';
 
 interface UserFlags extends ServerCommandFlags {
@@ -20,6 +21,8 @@ interface UserFlags extends ServerCommandFlags {
   role?: 'admin' | 'user';
   premium?: boolean;
   passwordStdin?: boolean;
+  /** False with --no-one-time. */
+  oneTime?: boolean;
 }
 
 const roleOption = (): Option =>
@@ -33,19 +36,36 @@ export function formatUser(user: User): string[] {
     ['Role', user.role],
     ['Premium licence', user.premium ? 'yes' : 'no'],
     ['Groups', user.groups === undefined ? undefined : user.groups.join(', ') || '(none)'],
+    ['Status', statusOf(user)],
   ]);
+}
+
+/** Enabled or disabled, and whether the password still has to be changed. */
+export function statusOf(user: User): string {
+  if (user.disabled) return 'disabled';
+  return user.mustChangePassword ? 'must change password' : 'active';
 }
 
 function userPath(id: string): string {
   return `/api/admin/users/${encodeURIComponent(id)}`;
 }
 
-async function passwordFrom(flags: UserFlags): Promise<{ password?: string }> {
-  if (flags.passwordStdin !== true) return {};
+async function passwordFrom(
+  flags: UserFlags,
+): Promise<{ password?: string; mustChangePassword?: boolean }> {
+  if (flags.passwordStdin !== true) {
+    if (flags.oneTime === false)
+      throw new CliError('usage', '--no-one-time goes with --password-stdin');
+    return {};
+  }
   const password = await readStdin();
   if (password === '') throw new CliError('usage', 'the password from --password-stdin is empty');
-  return { password };
+  // A password an admin sets is one-time unless said otherwise (the server's default too).
+  return { password, mustChangePassword: flags.oneTime !== false };
 }
+
+const oneTimeHelp =
+  'with --password-stdin: the password is not one-time (not changed at first sign-in)';
 
 export function registerUserCommands(program: Command): void {
   const user = program
@@ -61,7 +81,8 @@ export function registerUserCommands(program: Command): void {
       .option('--name <display-name>', 'display name (default: the part of the email before @)')
       .addOption(roleOption().default('user'))
       .option('--premium', 'give the premium licence (needed to organize E2EE meetings)')
-      .option('--password-stdin', 'read the initial password from stdin'),
+      .option('--password-stdin', 'read the initial password from stdin (one-time by default)')
+      .option('--no-one-time', oneTimeHelp),
   ).action(async (email: string, flags: UserFlags) => {
     const body = {
       email,
@@ -92,7 +113,8 @@ export function registerUserCommands(program: Command): void {
       .addOption(roleOption())
       .option('--premium', 'give the premium licence')
       .option('--no-premium', 'take the premium licence away')
-      .option('--password-stdin', 'set a new password, read from stdin'),
+      .option('--password-stdin', 'set a new password, read from stdin (one-time by default)')
+      .option('--no-one-time', oneTimeHelp),
   ).action(async (ref: string, flags: UserFlags) => {
     const body = {
       ...(flags.email === undefined ? {} : { email: flags.email }),
@@ -137,6 +159,7 @@ export function registerUserCommands(program: Command): void {
           { header: 'name', value: (row) => row.displayName },
           { header: 'role', value: (row) => row.role },
           { header: 'premium', value: (row) => (row.premium ? 'yes' : 'no') },
+          { header: 'status', value: statusOf },
           { header: 'id', value: (row) => row.id },
         ]),
       );
@@ -169,6 +192,8 @@ export function registerUserCommands(program: Command): void {
     emit(flags, response, () => `${found.email} can sign in again at once.`);
   });
   example(unlock, 'conclave user unlock alice@example.org');
+
+  registerUserAccessCommands(user);
 
   const licence = program
     .command('licence')

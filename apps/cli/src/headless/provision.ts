@@ -26,6 +26,7 @@ export async function provisionLoad(
       displayName: `Load ${i + 1}`,
       premium: true,
       password,
+      mustChangePassword: false,
     });
     const session = await new ApiClient({ server: admin.server }).post<SignInResponse>(
       '/api/auth/sign-in',

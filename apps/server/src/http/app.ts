@@ -157,7 +157,7 @@ export async function buildApp(
       url: route.url,
       handler: async (request, reply) => {
         const session = await authenticate(ctx, request);
-        requireAccess(route.access, session);
+        requireAccess(route, session);
         const result = await route.handle(request, reply, session);
         // A route that answered itself (a redirect, a page) has nothing more to send.
         if (reply.sent) return reply;

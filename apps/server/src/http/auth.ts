@@ -49,11 +49,28 @@ export async function authenticate(
   const session = await ctx.store.sessions.find(tokenHash, ctx.now());
   if (session === undefined) return undefined;
   const user = await ctx.store.users.get(session.tenantId, session.userId);
-  if (user === undefined) return undefined;
+  // Disabling ends the sessions too; this also covers one opened in the same instant.
+  if (user === undefined || user.disabledAt !== undefined) return undefined;
   return { tenantId: session.tenantId, user, tokenHash };
 }
 
-export function requireAccess(access: Access, session: Session | undefined): void {
+export function requireAccess(
+  route: { access: Access; beforePasswordChange: boolean },
+  session: Session | undefined,
+): void {
+  // Checked on the server for every signed-in route, so the change is not a step a client may
+  // skip. Public routes (signing in or out again) ask nothing of the session.
+  if (
+    route.access !== 'public' &&
+    session?.user.mustChangePassword === true &&
+    !route.beforePasswordChange
+  ) {
+    throw new ServerError(
+      'PASSWORD_CHANGE_REQUIRED',
+      'Your password was set by an admin for one use: choose a new password of your own before doing anything else.',
+    );
+  }
+  const { access } = route;
   if (access === 'public') return;
   if (session === undefined) {
     throw new ServerError('UNAUTHENTICATED', 'Sign in first (POST /api/auth/sign-in).');

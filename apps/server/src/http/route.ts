@@ -45,6 +45,11 @@ export interface RouteDefinition<
   response: R;
   /** Failure statuses particular to this route (409 …), for the docs. */
   errors?: number[];
+  /**
+   * Callable by a user whose password is one-time (reading who they are, changing it, signing
+   * out); every other route answers them PASSWORD_CHANGE_REQUIRED.
+   */
+  beforePasswordChange?: true;
   handler(input: RouteInput<A, z.output<B>, z.output<P>, z.output<Q>>): Promise<z.input<R>>;
 }
 
@@ -57,6 +62,7 @@ export interface Route {
   status: number;
   schemas: { body?: z.ZodType; params?: z.ZodType; query?: z.ZodType; response: z.ZodType };
   errors: number[];
+  beforePasswordChange: boolean;
   handle(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -85,6 +91,7 @@ export function route<
       response: definition.response,
     },
     errors: definition.errors ?? [],
+    beforePasswordChange: definition.beforePasswordChange === true,
     handle: (request, reply, session) =>
       definition.handler({
         body: (body === undefined

@@ -24,6 +24,8 @@ export function userView(user: UserRecord): UserView {
     premium: user.premium,
     groups: user.groups,
     settings: { e2eeCalls: user.e2eeCalls },
+    mustChangePassword: user.mustChangePassword,
+    disabled: user.disabledAt !== undefined,
     createdAt: iso(user.createdAt),
   };
 }

@@ -35,6 +35,11 @@ export interface NewUserInput {
   e2eeCalls?: boolean;
   /** Omitted: one is generated and returned. */
   password?: string | undefined;
+  /**
+   * The password is one-time: changed at first sign-in. False unless said: first run, the demo
+   * and single sign-on make accounts whose password is not handed to a person by someone else.
+   */
+  mustChangePassword?: boolean | undefined;
 }
 
 /**
@@ -70,6 +75,7 @@ export async function createUser(
       premium: input.premium,
       e2eeCalls: input.e2eeCalls ?? false,
       passwordHash,
+      mustChangePassword: input.mustChangePassword ?? false,
       createdAt: options.now,
     });
     const created = await tx.users.get(tenantId, id);

@@ -218,6 +218,8 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
 
     const user = await ctx.store.users.get(match.account.tenantId, match.account.id);
     if (user === undefined) throw invalidCredentials();
+    // Said only to someone who knew the password, like SSO_REQUIRED below.
+    requireEnabled(user);
     // Said only to someone who knew the password: whether SSO is required is not for guessers.
     await requirePasswordSignIn(ctx, user);
     const now = ctx.now();
@@ -237,6 +239,15 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Signe
   }
 }
 
+/** A disabled account opens no session, whichever way it signs in (ACCOUNT_DISABLED). */
+export function requireEnabled(user: UserRecord): void {
+  if (user.disabledAt === undefined) return;
+  throw new ServerError(
+    'ACCOUNT_DISABLED',
+    'This account is disabled: an admin of your organization can enable it again.',
+  );
+}
+
 /**
  * The organization may have turned password sign-in off (single sign-on only): then only its
  * first admin — the break-glass account, for when the provider is down or misconfigured — may
@@ -251,6 +262,34 @@ async function requirePasswordSignIn(ctx: AppContext, user: UserRecord): Promise
     'SSO_REQUIRED',
     "Your organization signs in through its identity provider: use 'Continue with single sign-on'.",
   );
+}
+
+/**
+ * Checks a signed-in user's current password before it is changed, counted against the account's
+ * sign-in limit: a session left open in someone's absence must not guess it faster than a
+ * sign-in could (429 RATE_LIMITED past the limit).
+ */
+export async function currentPasswordMatches(
+  ctx: AppContext,
+  user: UserRecord,
+  password: string,
+  storedHash: string,
+): Promise<boolean> {
+  const reservation = guardOf(ctx).perAccount.reserve(accountKey(user));
+  if (reservation.limited) {
+    throw rateLimited(
+      'Too many wrong current passwords for this account; try again later.',
+      reservation.retryAfterMs,
+    );
+  }
+  let matches = false;
+  try {
+    matches = await verifyPassword(password, storedHash);
+  } finally {
+    if (matches) reservation.attempt.succeeded();
+    else reservation.attempt.failed();
+  }
+  return matches;
 }
 
 /** An admin lifts the sign-in limits on a user: their email, their account, their devices. */

@@ -53,7 +53,9 @@ export async function authenticateSession(
   const session = await ctx.store.sessions.find(sessionHash, ctx.now());
   if (session === undefined) return { kind: 'unauthenticated' };
   const user = await ctx.store.users.get(session.tenantId, session.userId);
-  if (user === undefined) return { kind: 'unauthenticated' };
+  // A one-time password not yet changed, or a disabled account, opens no meeting.
+  if (user === undefined || user.mustChangePassword || user.disabledAt !== undefined)
+    return { kind: 'unauthenticated' };
   const devices = await ctx.store.devices.listForUser(session.tenantId, user.id);
   const device = devices.find((d) => d.id === deviceId);
   const key = device === undefined ? undefined : fromBase64(device.signaturePublicKey);

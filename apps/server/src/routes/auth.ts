@@ -13,7 +13,7 @@ import {
 import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { iso, userView } from '../http/views.ts';
-import { signIn } from '../identity/sign-in.ts';
+import { requireEnabled, signIn } from '../identity/sign-in.ts';
 import { realtimeOf } from '../realtime/control.ts';
 import { hashToken, newSessionToken } from '../identity/tokens.ts';
 
@@ -24,6 +24,7 @@ export async function openSession(
   reply: FastifyReply,
   user: UserRecord,
 ): Promise<{ token: string; expiresAt: number }> {
+  requireEnabled(user);
   const token = newSessionToken();
   const now = ctx.now();
   const expiresAt = now + ctx.sessionTtlMs;

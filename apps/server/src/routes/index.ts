@@ -9,6 +9,8 @@ import { groupRoutes } from './admin/groups.ts';
 import { labelRoutes } from './admin/labels.ts';
 import { templateRoutes } from './admin/templates.ts';
 import { tenantRoutes } from './admin/tenant.ts';
+import { userAccessRoutes } from './admin/user-access.ts';
+import { userBulkRoutes } from './admin/user-bulk.ts';
 import { userRoutes } from './admin/users.ts';
 import { authRoutes } from './auth.ts';
 import { callRoutes } from './calls.ts';
@@ -17,6 +19,7 @@ import { deviceRoutes } from './devices.ts';
 import { healthRoutes } from './health.ts';
 import { invitationRoutes } from './invitations.ts';
 import { meRoutes } from './me.ts';
+import { myPasswordRoutes } from './my-password.ts';
 import { lobbyRoutes } from './lobby.ts';
 import { meetingRoutes } from './meetings.ts';
 import { participantRoutes } from './participants.ts';
@@ -27,6 +30,7 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   authRoutes,
   ssoRoutes,
   meRoutes,
+  myPasswordRoutes,
   deviceRoutes,
   catalogRoutes,
   meetingRoutes,
@@ -36,6 +40,8 @@ const groups: ((ctx: AppContext) => Route[])[] = [
   callRoutes,
   tenantRoutes,
   userRoutes,
+  userBulkRoutes,
+  userAccessRoutes,
   groupRoutes,
   // Each policy type's routes, then its assignment routes.
   encryptionPolicyRoutes,

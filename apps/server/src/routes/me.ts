@@ -14,6 +14,8 @@ export function meRoutes(ctx: AppContext): Route[] {
       url: '/api/me',
       summary: 'The signed-in user',
       access: 'user',
+      // The app reads it to learn that the password must be changed first.
+      beforePasswordChange: true,
       response: meResponseSchema,
       handler: ({ session }) => Promise.resolve({ user: userView(session.user) }),
     }),

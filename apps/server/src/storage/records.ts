@@ -29,6 +29,10 @@ export interface UserRecord {
   role: Role;
   premium: boolean;
   e2eeCalls: boolean;
+  /** The password is one-time: until changed, the user's sessions may only change it. */
+  mustChangePassword: boolean;
+  /** When an admin disabled the account; undefined while it is enabled. */
+  disabledAt: number | undefined;
   /** Ids of the groups the user is a member of. */
   groups: string[];
   createdAt: number;
@@ -42,6 +46,8 @@ export interface NewUser {
   premium: boolean;
   e2eeCalls: boolean;
   passwordHash: string;
+  /** Absent: false. */
+  mustChangePassword?: boolean | undefined;
   createdAt: number;
 }
 
@@ -53,6 +59,9 @@ export interface UserChanges {
   premium?: boolean | undefined;
   e2eeCalls?: boolean | undefined;
   passwordHash?: string | undefined;
+  mustChangePassword?: boolean | undefined;
+  /** A time disables the account, null enables it again. */
+  disabledAt?: number | null | undefined;
 }
 
 export interface GroupRecord {

@@ -469,8 +469,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE meeting_admissions_new RENAME TO meeting_admissions;
     `,
   },
-  // Version 11 is another branch's (users); the runner applies whatever versions are missing, in
-  // order, so the two merge without renumbering.
+  // Accounts an admin runs (issue "Meetings people can run their week on"): a one-time password
+  // that must be changed at first sign-in, and a disabled account that cannot sign in. Columns
+  // with defaults, so existing users keep signing in as before. Nothing here touches meetings.
+  {
+    version: 11,
+    name: 'identity: one-time passwords and disabled accounts',
+    sql: () => `
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+    `,
+  },
   // When a meeting happens (calendar/occurrences.ts): the first start as an instant, the IANA zone
   // whose wall clock it recurs on, its length, and a daily or weekly recurrence (JSON, with its
   // end). Meetings from before it start when they were created (or started), for 60 minutes, UTC.

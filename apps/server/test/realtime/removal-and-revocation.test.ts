@@ -120,6 +120,7 @@ describe('revoked sessions and rights', () => {
         email: 'leaving@demo.conclave.local',
         displayName: 'Leaving soon',
         password: 'leaving-password-1',
+        mustChangePassword: false,
       }),
       userResponseSchema,
       201,
@@ -146,6 +147,56 @@ describe('revoked sessions and rights', () => {
     const left = await organizer.socket.waitFor('participant-left');
     expect(left.participantId).toBe(inMeeting.participantId);
     expect(organizer.socket.open).toBe(true);
+    organizer.leave();
+  });
+
+  it('disabling a user closes every socket of theirs at once; they cannot sign in until enabled', async () => {
+    const { admin, dave } = world.people;
+    const email = 'pausing@demo.conclave.local';
+    const password = 'pausing-password-1';
+    const created = ok(
+      await admin.call('POST', '/api/admin/users', {
+        email,
+        displayName: 'Paused for a while',
+        password,
+        mustChangePassword: false,
+      }),
+      userResponseSchema,
+      201,
+    );
+    const session = await signIn(world.server.url, email, password);
+    const pausing: SignedIn = { ...session, person: 'bob', tenantId: dave.tenantId };
+    const meetingId = await startedMeeting(dave, { e2ee: false });
+    const organizer = await participant(world, dave, 'dave');
+    await organizer.join(meetingId);
+    const inMeeting = await participant(world, pausing, 'paused-in-meeting');
+    await inMeeting.join(meetingId);
+    const idle = await participant(world, pausing, 'paused-idle');
+    await organizer.socket.waitFor('participant-joined');
+
+    const disabled = ok(
+      await admin.call('POST', `/api/admin/users/${created.user.id}/disable`),
+      userResponseSchema,
+    );
+    expect(disabled.user.disabled).toBe(true);
+    expect((await inMeeting.socket.waitFor('removed')).reason).toBe('signed-out');
+    expect(await inMeeting.socket.closed()).toBe(4401);
+    expect(await idle.socket.closed()).toBe(4401);
+    expect((await session.call('GET', '/api/me')).status).toBe(401);
+    const refused = await fetch(`${world.server.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'ACCOUNT_DISABLED',
+    );
+    expect(organizer.socket.open).toBe(true);
+
+    ok(await admin.call('POST', `/api/admin/users/${created.user.id}/enable`), userResponseSchema);
+    const again = await signIn(world.server.url, email, password);
+    expect((await again.call('GET', '/api/me')).status).toBe(200);
     organizer.leave();
   });
 

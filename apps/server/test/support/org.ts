@@ -65,6 +65,7 @@ export async function startOrg(database: TestDatabase, suffix: string): Promise<
         displayName: name[0]?.toUpperCase() + name.slice(1),
         premium: person.premium,
         password,
+        mustChangePassword: false,
       }),
       userResponseSchema,
       201,

@@ -23,6 +23,7 @@ import type {
   Tenant,
   TenantPatch,
   User,
+  UserBulkAction,
   UserCreate,
   UserPatch,
 } from './types.ts';
@@ -147,6 +148,16 @@ export const users = {
   remove: async (id: string): Promise<void> => {
     await request<unknown>('DELETE', `${base}/users/${segment(id)}`);
   },
+  /** Disables (sessions and meeting connections end at once) or enables the user again. */
+  setDisabled: async (id: string, disabled: boolean): Promise<void> => {
+    await request<unknown>(
+      'POST',
+      `${base}/users/${segment(id)}/${disabled ? 'disable' : 'enable'}`,
+    );
+  },
+  /** One action on many users, all or nothing (audited per user). */
+  bulk: async (userIds: readonly string[], action: UserBulkAction): Promise<User[]> =>
+    (await request<{ users: User[] }>('POST', `${base}/users/bulk`, { userIds, action })).users,
   effectivePolicy: async (id: string): Promise<EffectivePolicy> =>
     request<EffectivePolicy>('GET', `${base}/effective-policy/${segment(id)}`),
 };

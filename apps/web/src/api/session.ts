@@ -52,3 +52,18 @@ export function lookUpSso(email: string, next: string): Promise<SsoLookup> {
     expectUnauthorized: true,
   });
 }
+
+/**
+ * Changes my password: the current one and a new one. The server signs my other sessions out and
+ * keeps this one; it answers with my record (no longer asking for a change).
+ */
+export async function changeMyPassword(
+  currentPassword: string,
+  newPassword: string,
+): Promise<User> {
+  const answer = await request<{ user: User }>('POST', '/api/me/password', {
+    currentPassword,
+    newPassword,
+  });
+  return answer.user;
+}

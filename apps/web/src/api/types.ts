@@ -56,6 +56,7 @@ export type Tenant = z.infer<typeof wire.tenantSchema>;
 export type TenantPatch = z.input<typeof wire.tenantPatchSchema>;
 export type UserCreate = z.input<typeof wire.userCreateSchema>;
 export type UserPatch = z.input<typeof wire.userPatchSchema>;
+export type UserBulkAction = z.input<typeof wire.userBulkActionSchema>;
 export type Group = z.infer<typeof wire.groupSchema>;
 export type GroupCreate = z.input<typeof wire.groupCreateSchema>;
 

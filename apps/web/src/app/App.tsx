@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { AdminHomePage } from '../pages/admin/AdminHomePage.tsx';
 import { AdminSectionPage } from '../pages/admin/AdminSectionPage.tsx';
 import { CallsPage } from '../pages/CallsPage.tsx';
+import { ChangePasswordFirstPage } from '../pages/ChangePasswordFirstPage.tsx';
 import { MeetingDetailPage } from '../pages/MeetingDetailPage.tsx';
 import { MeetingsPage } from '../pages/MeetingsPage.tsx';
 import { NotAllowedPage } from '../pages/NotAllowedPage.tsx';
@@ -152,6 +153,16 @@ export function App() {
         />
       );
     case 'signedIn':
+      // A one-time password: nothing else until it is changed (the server enforces it too).
+      if (state.user.mustChangePassword) {
+        return (
+          <ChangePasswordFirstPage
+            user={state.user}
+            onChanged={(user) => setState({ kind: 'signedIn', user })}
+            onSignOut={() => void session?.signOut()}
+          />
+        );
+      }
       return (
         <SessionContext.Provider value={session}>
           <Layout route={route}>

@@ -1,9 +1,10 @@
-// My settings: whether my 1:1 calls may be end-to-end encrypted.
+// My settings: whether my 1:1 calls may be end-to-end encrypted, and my password.
 import { useState } from 'react';
 import { useAction } from '../app/hooks.ts';
 import { useSession } from '../app/session.tsx';
 import { updateMySettings } from '../api/session.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { PasswordChangeForm } from '../components/PasswordChangeForm.tsx';
 import { Switch } from '../components/fields.tsx';
 import { StatusLine } from '../components/Notice.tsx';
 import { Page, Section } from '../components/Page.tsx';
@@ -43,6 +44,12 @@ export function SettingsPage() {
         </p>
         <ErrorMessage error={action.error} />
         <StatusLine message={action.done} />
+      </Section>
+      <Section title="Password">
+        <p className="field-hint">
+          Changing your password signs you out everywhere else; you stay signed in here.
+        </p>
+        <PasswordChangeForm submitLabel="Change password" onChanged={setUser} />
       </Section>
       <Section title="Account">
         <dl className="facts">

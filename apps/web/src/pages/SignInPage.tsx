@@ -24,6 +24,8 @@ const ssoFailures: Record<string, string> = {
   email_unverified:
     'An account with your email exists here, and your identity provider has not verified that email. Tell your administrator.',
   not_configured: 'Single sign-on is not set up for that email address.',
+  account_disabled:
+    'Your account is disabled, so you were not signed in. An admin of your organization can enable it again.',
 };
 
 function ssoFailureInUrl(): string | null {

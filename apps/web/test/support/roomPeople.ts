@@ -59,6 +59,7 @@ export async function licensedPerson(
       displayName: name,
       premium: true,
       password,
+      mustChangePassword: false,
     },
   );
   return {

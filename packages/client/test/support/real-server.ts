@@ -105,6 +105,7 @@ export async function realPerson(
       displayName: name,
       premium: true,
       password,
+      mustChangePassword: false,
     },
   );
   const token = await signIn(server.url, email, password);

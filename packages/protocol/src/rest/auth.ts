@@ -15,6 +15,13 @@ export const userSchema = z.object({
   /** Ids of the groups the user belongs to. */
   groups: z.array(z.string()),
   settings: z.object({ e2eeCalls: z.boolean() }),
+  /**
+   * The password is one-time (an admin set it): until it is changed, the user's sessions can do
+   * nothing but change it (PASSWORD_CHANGE_REQUIRED).
+   */
+  mustChangePassword: z.boolean(),
+  /** An admin disabled the account: no sign-in, no session, until re-enabled. */
+  disabled: z.boolean(),
   createdAt: timestampSchema,
 });
 export type UserView = z.infer<typeof userSchema>;
@@ -52,3 +59,17 @@ export const signInResponseSchema = z.object({
 export const meResponseSchema = z.object({ user: userSchema });
 
 export const userSettingsPatchSchema = z.strictObject({ e2eeCalls: z.boolean() });
+
+/**
+ * A user changes their own password: the current one proves it is them; the new one must meet the
+ * password rule (WEAK_PASSWORD otherwise) and differ from the current one.
+ */
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z
+    .string()
+    .max(1024)
+    .describe(
+      'At least 12 characters, not only whitespace, not one of the commonest passwords (else 400 WEAK_PASSWORD)',
+    ),
+});

@@ -50,6 +50,14 @@ export const userCreateSchema = z.strictObject({
   premium: z.boolean().default(false),
   /** Omit to have the server generate a one-time password, returned once. */
   password: passwordSchema.exactOptional(),
+  /**
+   * Whether the user must change the password at first sign-in (true unless said otherwise: a
+   * password an admin knows is one-time). A generated password is always one-time.
+   */
+  mustChangePassword: z
+    .boolean()
+    .describe('Whether the password is one-time: changed at first sign-in (default true)')
+    .default(true),
 });
 
 export const userPatchSchema = z.strictObject({
@@ -58,7 +66,28 @@ export const userPatchSchema = z.strictObject({
   role: roleSchema.exactOptional(),
   premium: z.boolean().exactOptional(),
   password: passwordSchema.exactOptional(),
+  /** With `password`: whether it is one-time (default true); alone, sets or clears the demand. */
+  mustChangePassword: z.boolean().exactOptional(),
 });
+
+/** What a bulk action does to each of the selected users. */
+export const userBulkActionSchema = z.discriminatedUnion('kind', [
+  /** Assign this encryption policy to each user directly (replacing a direct one they had). */
+  z.strictObject({
+    kind: z.literal('grant-encryption-policy'),
+    policy: z.string().min(1).max(128),
+  }),
+  /** Give each user the premium licence, or take it away. */
+  z.strictObject({ kind: z.literal('set-premium'), premium: z.boolean() }),
+]);
+export type UserBulkAction = z.infer<typeof userBulkActionSchema>;
+
+/** One action on many users of the organization, all or nothing. */
+export const userBulkSchema = z.strictObject({
+  userIds: z.array(z.string().min(1).max(200)).min(1).max(1_000),
+  action: userBulkActionSchema,
+});
+export const userBulkResponseSchema = z.object({ users: z.array(userSchema) });
 
 export const userResponseSchema = z.object({
   user: userSchema,

@@ -76,6 +76,7 @@ export async function accountFor(
   const groups = await syncGroups(ctx, settings, claims, userId);
   const user = await ctx.store.users.get(tenantId, userId);
   if (user === undefined) throw new SsoFailure('claims_missing');
+  if (user.disabledAt !== undefined) throw new SsoFailure('account_disabled');
   return { user, created, groups };
 }
 

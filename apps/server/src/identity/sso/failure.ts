@@ -16,6 +16,8 @@ export const ssoFailureCodes = [
   'email_unverified',
   /** Single sign-on is not set up for that email's organization. */
   'not_configured',
+  /** An admin disabled the account the provider's identity is linked to. */
+  'account_disabled',
 ] as const;
 export type SsoFailureCode = (typeof ssoFailureCodes)[number];
 

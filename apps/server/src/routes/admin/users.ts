@@ -30,11 +30,13 @@ const auditable = (user: {
   displayName: string;
   role: string;
   premium: boolean;
+  mustChangePassword: boolean;
 }) => ({
   email: user.email,
   displayName: user.displayName,
   role: user.role,
   premium: user.premium,
+  mustChangePassword: user.mustChangePassword,
 });
 
 export function userRoutes(ctx: AppContext): Route[] {
@@ -62,21 +64,29 @@ export function userRoutes(ctx: AppContext): Route[] {
       errors: [409],
       async handler({ session, body }) {
         const { tenantId } = session;
-        const { user, generatedPassword } = await createUser(store, tenantId, body, {
-          now: ctx.now(),
-          cost: ctx.passwordCost,
-          alongside: (tx, created) =>
-            audit.record(
-              {
-                tenantId,
-                actor: actorOf(session.user),
-                kind: 'user.created',
-                subject: subject(created.id),
-                details: auditable(created),
-              },
-              tx,
-            ),
-        });
+        const { mustChangePassword, ...input } = body;
+        // A generated password is one-time whatever was asked: it was shown to the admin.
+        const oneTime = mustChangePassword || input.password === undefined;
+        const { user, generatedPassword } = await createUser(
+          store,
+          tenantId,
+          { ...input, mustChangePassword: oneTime },
+          {
+            now: ctx.now(),
+            cost: ctx.passwordCost,
+            alongside: (tx, created) =>
+              audit.record(
+                {
+                  tenantId,
+                  actor: actorOf(session.user),
+                  kind: 'user.created',
+                  subject: subject(created.id),
+                  details: auditable(created),
+                },
+                tx,
+              ),
+          },
+        );
         return {
           user: userView(user),
           ...(generatedPassword === undefined ? {} : { password: generatedPassword }),
@@ -99,7 +109,8 @@ export function userRoutes(ctx: AppContext): Route[] {
     route({
       method: 'PATCH',
       url: `${base}/:id`,
-      summary: 'Change a user: email, name, role, premium licence or password',
+      summary:
+        'Change a user: email, name, role, premium licence, or password (one-time unless mustChangePassword is false)',
       access: 'admin',
       params: idParams,
       body: userPatchSchema,
@@ -107,7 +118,7 @@ export function userRoutes(ctx: AppContext): Route[] {
       errors: [409],
       async handler({ session, params, body }) {
         const { tenantId } = session;
-        const { password, ...fields } = body;
+        const { password, mustChangePassword, ...fields } = body;
         if (password !== undefined) requireStrongPassword(password);
         // Hash outside the transaction: scrypt takes a while and must not hold a lock.
         const passwordHash =
@@ -115,6 +126,12 @@ export function userRoutes(ctx: AppContext): Route[] {
         const changes: UserChanges = {
           ...fields,
           ...(passwordHash === undefined ? {} : { passwordHash }),
+          // A password an admin sets is one-time unless they say otherwise.
+          ...(password === undefined
+            ? mustChangePassword === undefined
+              ? {}
+              : { mustChangePassword }
+            : { mustChangePassword: mustChangePassword ?? true }),
         };
         const user = await store.transaction(async (tx) => {
           const before = await tx.users.get(tenantId, params.id);

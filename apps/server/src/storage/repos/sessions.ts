@@ -24,6 +24,22 @@ export function sessionsRepo(db: SqlDb) {
     async deleteForUser(tenantId: string, userId: string): Promise<void> {
       await db.run('DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?', [tenantId, userId]);
     },
+    /**
+     * Ends every session of the user but `keep` (the one changing its password); returns the
+     * hashes of those ended, so their sockets can be closed.
+     */
+    async deleteOthersForUser(tenantId: string, userId: string, keep: string): Promise<string[]> {
+      const rows = await db.all<{ token_hash: string }>(
+        'SELECT token_hash FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?',
+        [tenantId, userId, keep],
+      );
+      await db.run('DELETE FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?', [
+        tenantId,
+        userId,
+        keep,
+      ]);
+      return rows.map((row) => row.token_hash);
+    },
     async deleteExpired(now: number): Promise<number> {
       return db.run('DELETE FROM sessions WHERE expires_at <= ?', [now]);
     },

@@ -9,10 +9,13 @@ interface Row {
   role: Role;
   premium: number;
   e2ee_calls: number;
+  must_change_password: number;
+  disabled_at: number | string | null;
   created_at: number;
 }
 
-const columns = 'tenant_id, id, email, display_name, role, premium, e2ee_calls, created_at';
+const columns =
+  'tenant_id, id, email, display_name, role, premium, e2ee_calls, must_change_password, disabled_at, created_at';
 
 const toRecord = (row: Row, groups: string[]): UserRecord => ({
   tenantId: row.tenant_id,
@@ -22,6 +25,8 @@ const toRecord = (row: Row, groups: string[]): UserRecord => ({
   role: row.role,
   premium: row.premium === 1,
   e2eeCalls: row.e2ee_calls === 1,
+  mustChangePassword: row.must_change_password === 1,
+  disabledAt: row.disabled_at === null ? undefined : Number(row.disabled_at),
   groups,
   createdAt: row.created_at,
 });
@@ -60,7 +65,7 @@ export function usersRepo(db: SqlDb) {
     get,
     async create(tenantId: string, user: NewUser): Promise<void> {
       await db.run(
-        `INSERT INTO users (${columns}, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (${columns}, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           tenantId,
           user.id,
@@ -69,6 +74,8 @@ export function usersRepo(db: SqlDb) {
           user.role,
           user.premium,
           user.e2eeCalls,
+          user.mustChangePassword ?? false,
+          null,
           user.createdAt,
           user.passwordHash,
         ],
@@ -133,12 +140,25 @@ export function usersRepo(db: SqlDb) {
       set('premium', changes.premium);
       set('e2ee_calls', changes.e2eeCalls);
       set('password_hash', changes.passwordHash);
+      set('must_change_password', changes.mustChangePassword);
+      if (changes.disabledAt !== undefined) {
+        sets.push('disabled_at = ?');
+        params.push(changes.disabledAt);
+      }
       if (sets.length === 0) return (await get(tenantId, id)) !== undefined;
       const changed = await db.run(
         `UPDATE users SET ${sets.join(', ')} WHERE tenant_id = ? AND id = ?`,
         [...params, tenantId, id],
       );
       return changed === 1;
+    },
+    /** The stored password hash of one user: to check the current password before a change. */
+    async passwordHash(tenantId: string, id: string): Promise<string | undefined> {
+      const row = await db.get<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE tenant_id = ? AND id = ?',
+        [tenantId, id],
+      );
+      return row?.password_hash;
     },
     async delete(tenantId: string, id: string): Promise<boolean> {
       return (

@@ -1,4 +1,5 @@
-// People, their role and their Premium licence (what E2EE meetings need).
+// People, their role and their Premium licence (what E2EE meetings need); disabling an account,
+// and acting on a selection of users at once (UserBulkActions).
 import { useState, type FormEvent } from 'react';
 import { users } from '../../api/admin.ts';
 import { ApiError } from '../../api/http.ts';
@@ -15,6 +16,15 @@ import { Loaded, Page, Section } from '../../components/Page.tsx';
 import { fieldHints } from '../../model/fieldErrors.ts';
 import { describePolicySource } from '../../model/whatIf.ts';
 import { filterUsers, isFiltered, noFilter, type UserFilter } from '../../model/userFilter.ts';
+import {
+  allShownSelected,
+  nothingSelected,
+  selectAllShown,
+  selectedShown,
+  toggled,
+  type Selection,
+} from '../../model/userSelection.ts';
+import { UserBulkActions } from './UserBulkActions.tsx';
 
 const roleChoices: { value: Role; label: string }[] = [
   { value: 'user', label: 'User' },
@@ -27,6 +37,8 @@ interface UserDraft {
   role: Role;
   premium: boolean;
   password: string;
+  /** A password typed here is one-time unless unticked: the user changes it at first sign-in. */
+  oneTime: boolean;
 }
 
 const emptyDraft: UserDraft = {
@@ -35,7 +47,15 @@ const emptyDraft: UserDraft = {
   role: 'user',
   premium: false,
   password: '',
+  oneTime: true,
 };
+
+/** The password part of a create or change request: nothing when the field is empty. */
+function passwordPart(draft: UserDraft): { password?: string; mustChangePassword?: boolean } {
+  return draft.password === ''
+    ? {}
+    : { password: draft.password, mustChangePassword: draft.oneTime };
+}
 const userFields = ['email', 'displayName', 'role', 'premium', 'password'];
 
 function UserFields({
@@ -91,6 +111,13 @@ function UserFields({
           error={hints['password']}
         />
       </div>
+      {draft.password !== '' ? (
+        <CheckboxField
+          label="One-time password: the user chooses their own at first sign-in"
+          checked={draft.oneTime}
+          onChange={(oneTime) => setDraft({ ...draft, oneTime })}
+        />
+      ) : null}
       <CheckboxField
         label="Premium licence (needed to hold end-to-end encrypted meetings)"
         checked={draft.premium}
@@ -108,14 +135,15 @@ function EditUser({ user, onDone }: { user: User; onDone: (message: string | nul
     role: user.role,
     premium: user.premium,
     password: '',
+    oneTime: true,
   });
   const save = useAction();
   const unlock = useAction();
   const hints = fieldHints(save.error instanceof ApiError ? save.error.fields : [], userFields);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { password, ...rest } = draft;
-    const body = password === '' ? rest : { ...rest, password };
+    const { password: _password, oneTime: _oneTime, ...rest } = draft;
+    const body = { ...rest, ...passwordPart(draft) };
     void save
       .run(() =>
         users.update(user.id, {
@@ -190,6 +218,12 @@ function EffectivePolicyCell({ user, people }: { user: User; people: People | nu
   );
 }
 
+/** Whether the account can be used: disabled, waiting for its one-time password to change, or active. */
+function accountStatus(user: User): string {
+  if (user.disabled) return 'Disabled';
+  return user.mustChangePassword ? 'Must change password' : 'Active';
+}
+
 /** Search and filters above the table: what an admin of a few hundred people needs first. */
 function UserFilterBar({
   filter,
@@ -243,16 +277,18 @@ export function UsersPage() {
   const remove = useAction();
   const [status, setStatus] = useState<string | null>(null);
   const [filter, setFilter] = useState<UserFilter>(noFilter);
+  const [selection, setSelection] = useState<Selection>(nothingSelected);
+  const access = useAction();
   const hints = fieldHints(create.error instanceof ApiError ? create.error.fields : [], userFields);
   const known = people.status === 'ready' ? people.data : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setOneTime(null);
-    const { password, ...rest } = draft;
+    const { password: _password, oneTime: _oneTime, ...rest } = draft;
     const body = { ...rest, email: rest.email.trim(), displayName: rest.displayName.trim() };
     void create.run(async () => {
-      const answer = await users.create(password === '' ? body : { ...body, password });
+      const answer = await users.create({ ...body, ...passwordPart(draft) });
       if (answer.password) setOneTime({ email: answer.user.email, password: answer.password });
       setDraft(emptyDraft);
       list.reload();
@@ -268,69 +304,133 @@ export function UsersPage() {
     >
       <StatusLine message={status} />
       <ErrorMessage error={remove.error} />
+      <ErrorMessage error={access.error} />
       <UserFilterBar filter={filter} setFilter={setFilter} people={known} />
       <Loaded resource={list}>
-        {(rows) => (
-          <DataTable
-            caption={
-              isFiltered(filter)
-                ? `Users (${filterUsers(rows, filter).length} of ${rows.length})`
-                : 'Users'
-            }
-            rows={filterUsers(rows, filter)}
-            rowKey={(u) => u.id}
-            empty={isFiltered(filter) ? 'No user matches these filters.' : 'No users.'}
-            columns={[
-              { header: 'Name', rowHeader: true, cell: (u) => u.displayName },
-              { header: 'Email', cell: (u) => u.email },
-              { header: 'Role', cell: (u) => (u.role === 'admin' ? 'Admin' : 'User') },
-              { header: 'Premium', cell: (u) => (u.premium ? 'Yes' : 'No') },
-              {
-                header: 'Groups',
-                cell: (u) =>
-                  u.groups.length === 0
-                    ? '—'
-                    : u.groups.map((g) => (known ? groupName(known, g) : g)).join(', '),
-              },
-              {
-                header: 'Encryption policy',
-                cell: (u) => <EffectivePolicyCell user={u} people={known} />,
-              },
-              {
-                header: 'Actions',
-                cell: (u) => (
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="button button-small"
-                      aria-label={`Edit ${u.displayName}`}
-                      onClick={() => setEditing(u)}
-                    >
-                      Edit
-                    </button>
-                    <ConfirmButton
-                      label="Delete"
-                      name={`Delete ${u.displayName}`}
-                      question={`Delete ${u.displayName}?`}
-                      busy={remove.busy}
-                      refusal={
-                        u.id === me.id ? 'You cannot delete yourself while signed in.' : null
-                      }
-                      onConfirm={() =>
-                        void remove
-                          .run(() => users.remove(u.id))
-                          .then((ok) => {
-                            if (ok) setStatus(`Deleted ${u.displayName}.`);
-                            list.reload();
-                          })
-                      }
-                    />
-                  </div>
-                ),
-              },
-            ]}
-          />
-        )}
+        {(rows) => {
+          const shown = filterUsers(rows, filter);
+          return (
+            <>
+              <UserBulkActions
+                shown={shown}
+                selected={selectedShown(selection, shown)}
+                allSelected={allShownSelected(selection, shown)}
+                onSelectAll={(on) => setSelection(selectAllShown(shown, on))}
+                onChanged={() => {
+                  setSelection(nothingSelected);
+                  list.reload();
+                }}
+              />
+              <DataTable
+                caption={isFiltered(filter) ? `Users (${shown.length} of ${rows.length})` : 'Users'}
+                rows={shown}
+                rowKey={(u) => u.id}
+                empty={isFiltered(filter) ? 'No user matches these filters.' : 'No users.'}
+                columns={[
+                  {
+                    header: 'Select',
+                    cell: (u) => (
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${u.displayName}`}
+                        checked={selection.has(u.id)}
+                        onChange={(event) =>
+                          setSelection(toggled(selection, u.id, event.target.checked))
+                        }
+                      />
+                    ),
+                  },
+                  { header: 'Name', rowHeader: true, cell: (u) => u.displayName },
+                  { header: 'Email', cell: (u) => u.email },
+                  { header: 'Role', cell: (u) => (u.role === 'admin' ? 'Admin' : 'User') },
+                  { header: 'Status', cell: accountStatus },
+                  { header: 'Premium', cell: (u) => (u.premium ? 'Yes' : 'No') },
+                  {
+                    header: 'Groups',
+                    cell: (u) =>
+                      u.groups.length === 0
+                        ? '—'
+                        : u.groups.map((g) => (known ? groupName(known, g) : g)).join(', '),
+                  },
+                  {
+                    header: 'Encryption policy',
+                    cell: (u) => <EffectivePolicyCell user={u} people={known} />,
+                  },
+                  {
+                    header: 'Actions',
+                    cell: (u) => (
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          aria-label={`Edit ${u.displayName}`}
+                          onClick={() => setEditing(u)}
+                        >
+                          Edit
+                        </button>
+                        {u.disabled ? (
+                          <button
+                            type="button"
+                            className="button button-small"
+                            aria-label={`Enable ${u.displayName}`}
+                            disabled={access.busy}
+                            onClick={() =>
+                              void access
+                                .run(() => users.setDisabled(u.id, false))
+                                .then((ok) => {
+                                  if (ok)
+                                    setStatus(`${u.displayName} is enabled and can sign in again.`);
+                                  list.reload();
+                                })
+                            }
+                          >
+                            Enable
+                          </button>
+                        ) : (
+                          <ConfirmButton
+                            label="Disable"
+                            name={`Disable ${u.displayName}`}
+                            question={`Disable ${u.displayName}? They are signed out everywhere at once.`}
+                            busy={access.busy}
+                            refusal={u.id === me.id ? 'You cannot disable your own account.' : null}
+                            onConfirm={() =>
+                              void access
+                                .run(() => users.setDisabled(u.id, true))
+                                .then((ok) => {
+                                  if (ok)
+                                    setStatus(
+                                      `${u.displayName} is disabled: signed out everywhere, and cannot sign in.`,
+                                    );
+                                  list.reload();
+                                })
+                            }
+                          />
+                        )}
+                        <ConfirmButton
+                          label="Delete"
+                          name={`Delete ${u.displayName}`}
+                          question={`Delete ${u.displayName}?`}
+                          busy={remove.busy}
+                          refusal={
+                            u.id === me.id ? 'You cannot delete yourself while signed in.' : null
+                          }
+                          onConfirm={() =>
+                            void remove
+                              .run(() => users.remove(u.id))
+                              .then((ok) => {
+                                if (ok) setStatus(`Deleted ${u.displayName}.`);
+                                list.reload();
+                              })
+                          }
+                        />
+                      </div>
+                    ),
+                  },
+                ]}
+              />
+            </>
+          );
+        }}
       </Loaded>
 
       {editing ? (
