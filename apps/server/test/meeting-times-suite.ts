@@ -38,6 +38,7 @@ export function defineMeetingTimesSuite(name: string, open: () => TestDatabase):
           email,
           displayName: name[0]?.toUpperCase() + name.slice(1),
           password,
+          mustChangePassword: false,
         }),
         userResponseSchema,
         201,

@@ -61,6 +61,7 @@ beforeAll(async () => {
       email: person.email,
       displayName: person.name,
       password: person.password,
+      mustChangePassword: false,
     });
   }
   // Two meetings already on the organizer's list: one later than the one scheduled below, and
