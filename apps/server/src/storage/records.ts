@@ -10,6 +10,7 @@ import type {
   SensitivityLabel,
   TenantE2eeSettings,
 } from '@conclave/policy';
+import type { CallState } from '@conclave/protocol';
 
 export type Role = 'admin' | 'user';
 
@@ -120,7 +121,13 @@ export interface CallRecord {
   caller: string;
   callee: string;
   decision: CallDecision;
+  /** Placed, and so started ringing. */
   createdAt: number;
+  /** As stored; read it through `lifeAt` (calls/call-life.ts): ringing past the deadline is missed. */
+  state: CallState;
+  ringDeadline: number;
+  answeredAt: number | null;
+  endedAt: number | null;
 }
 
 export interface AuditActor {

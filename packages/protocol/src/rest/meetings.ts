@@ -1,13 +1,11 @@
-// Meetings and 1:1 calls (spec §4, §6). Every answer carries the engine's decision and reasons.
+// Meetings (spec §4). Every answer carries the engine's decision and reasons; calls are ./calls.ts.
 import { z } from 'zod';
 import {
-  callDecisionSchema,
   e2eeStateSchema,
   featuresSchema,
   meetingDecisionSchema,
   meetingOptionsSchema,
   meetingTypeSchema,
-  reasonSchema,
 } from '../governance.ts';
 import { timestampSchema } from './common.ts';
 
@@ -50,23 +48,3 @@ export const meetingResponseSchema = z.object({
 });
 export const meetingListSchema = z.object({ meetings: z.array(meetingSchema) });
 export const meetingPreviewSchema = z.object({ decision: meetingDecisionSchema });
-
-export const callRequestSchema = z.strictObject({ callee: z.string().min(1).max(200) });
-export const callSchema = z.object({
-  id: z.string(),
-  caller: z.string(),
-  callee: z.string(),
-  endToEndEncryption: z.object({ enabled: z.boolean() }),
-  createdAt: timestampSchema,
-});
-export const callResponseSchema = z.object({ call: callSchema, decision: callDecisionSchema });
-
-/** A call as one of its two sides sees it: who the other side is and why it is (not) E2EE. */
-export const callSummarySchema = callSchema.extend({
-  direction: z.enum(['outgoing', 'incoming']),
-  other: z.object({ id: z.string(), displayName: z.string() }),
-  reasons: z.array(reasonSchema),
-});
-export type CallSummaryView = z.infer<typeof callSummarySchema>;
-export const callListSchema = z.object({ calls: z.array(callSummarySchema) });
-export const callSummaryResponseSchema = z.object({ call: callSummarySchema });
