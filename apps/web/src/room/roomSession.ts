@@ -428,8 +428,12 @@ export class RoomSession {
     }
   }
 
+  /** Told when the user presses Leave (a call's page hangs the call up). */
+  onLeave: (() => void) | undefined;
+
   async leave(): Promise<void> {
     this.#leaving = true;
+    this.onLeave?.();
     this.#stopMedia();
     await this.#meeting?.leave().catch(() => undefined);
     this.#client?.close();
