@@ -55,6 +55,9 @@ export class CallLine {
       const notices = client.callNotices();
       this.#notices = notices;
       notices.events.on('notice', (notice) => this.#hear(notice));
+      // Whether this tab will ring, on the page for anyone who looks (support, the browser tests).
+      notices.events.on('connected', () => (document.body.dataset['callLine'] = 'connected'));
+      notices.events.on('lost', () => delete document.body.dataset['callLine']);
       await notices.start();
     } catch {
       // No socket: calls still work from the Calls page, they just do not ring here.
@@ -86,6 +89,7 @@ export class CallLine {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    delete document.body.dataset['callLine'];
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.#notices?.close();
