@@ -97,6 +97,14 @@ describe('a 1:1 call rings the callee', () => {
       'declined',
     );
     await sockets.alice.waitFor('call-declined', (m) => m.callId === id, { from: from.alice });
+    // A call that is over cannot be joined, like an ended meeting.
+    const caller = await TestParticipant.create(world.people.alice, 'alice-late');
+    await caller.connect(world.wsUrl);
+    expect(await caller.join(id)).toMatchObject({
+      type: 'join-blocked',
+      reasons: [{ code: 'MEETING_NOT_FOUND' }],
+    });
+    caller.socket.ws.close();
     const late = fails(await act('bob', id, 'accept'), 409, 'CONFLICT');
     expect(late.message).toBe('The call was declined; it cannot be accepted now.');
     expect((await auditEntries(world.people.admin, 'call.declined')).length).toBeGreaterThan(0);
