@@ -38,18 +38,20 @@ export class CallLine {
   /** Opens the socket; a failure leaves the app working, only without ringing. */
   async start(): Promise<void> {
     try {
-      const [{ ConclaveClient }, { IndexedDbStore }] = await Promise.all([
+      const [{ ConclaveClient }, { IndexedDbStore, oneDeviceAtATime }] = await Promise.all([
         import('@conclave/client'),
         import('../room/deviceStore.ts'),
       ]);
       if (this.#closed) return;
-      const client = await ConclaveClient.connect({
-        server: location.origin,
-        auth: { cookie: true },
-        store: new IndexedDbStore(this.userId),
-        deviceName: `Web browser (${navigator.platform || 'unknown system'})`,
-        clientInfo: webClientInfo(),
-      });
+      const client = await oneDeviceAtATime(() =>
+        ConclaveClient.connect({
+          server: location.origin,
+          auth: { cookie: true },
+          store: new IndexedDbStore(this.userId),
+          deviceName: `Web browser (${navigator.platform || 'unknown system'})`,
+          clientInfo: webClientInfo(),
+        }),
+      );
       if (this.#closed) return client.close();
       this.#client = client;
       const notices = client.callNotices();

@@ -14,7 +14,7 @@ import {
 import { workerFrameProtectors } from '@conclave/client/browser';
 import { alertOfKeyChange, alertOfNewDevice, alertOfRefusal, type RoomAlert } from './alerts.ts';
 import { webClientInfo } from './capabilities.ts';
-import { IndexedDbStore } from './deviceStore.ts';
+import { IndexedDbStore, oneDeviceAtATime } from './deviceStore.ts';
 import { ReactionFeed, type ShownReaction } from './reactions.ts';
 import { failureSentence, refusedWords, removalFailure, removedWords } from './roomWords.ts';
 import { publishTrack, type Publisher } from './publisher.ts';
@@ -180,13 +180,15 @@ export class RoomSession {
         video: { width: 640, height: 480, frameRate: 15 },
       });
       this.#update({ local });
-      const client = await ConclaveClient.connect({
-        server: location.origin,
-        auth: { cookie: true },
-        store: new IndexedDbStore(this.#userId),
-        deviceName: `Web browser (${navigator.platform || 'unknown system'})`,
-        clientInfo: webClientInfo(),
-      });
+      const client = await oneDeviceAtATime(() =>
+        ConclaveClient.connect({
+          server: location.origin,
+          auth: { cookie: true },
+          store: new IndexedDbStore(this.#userId),
+          deviceName: `Web browser (${navigator.platform || 'unknown system'})`,
+          clientInfo: webClientInfo(),
+        }),
+      );
       this.#client = client;
       this.#update({ ownFingerprint: client.fingerprint });
       const meeting = client.meeting(this.#meetingId, { frameProtector: this.#sframe.factory });
