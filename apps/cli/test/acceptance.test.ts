@@ -324,7 +324,7 @@ describe('the acceptance path', { timeout: 180_000 }, () => {
   });
 
   it('shows a 1:1 call falling back to standard encryption, and why', async () => {
-    const call = ok(await organizer('call', 'Pat Plain'));
+    const call = ok(await organizer('call', 'Pat Plain', '--no-wait'));
     expect(call.stdout).toContain('standard encryption (not end-to-end)');
     expect(call.stdout).toMatch(/- \[\w+\] CALL_E2EE_(DISABLED_BY_POLICY|OFF_IN_USER_SETTINGS): /);
   });

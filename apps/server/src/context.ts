@@ -4,6 +4,7 @@ import type { AuditLog } from './audit/audit-log.ts';
 import type { BackoffLimit, RateLimit } from './http/rate-limit.ts';
 import type { ScryptCost } from './identity/passwords.ts';
 import type { Logger } from './log.ts';
+import type { RingTimers } from './calls/ring-timers.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import type { ExternalSenderVault } from './secrets/at-rest.ts';
 import type { Store } from './storage/store.ts';
@@ -44,4 +45,9 @@ export interface AppContext {
   webRoot?: string;
   /** Prometheus counters for /metrics (metrics/); absent in tests that build a bare context. */
   metrics?: Metrics | undefined;
+  /**
+   * How long calls ring, and the timers that mark them missed (calls/). Absent in tests that build
+   * a bare context: calls then ring for the default time and are read as missed after it.
+   */
+  ringTimers?: RingTimers | undefined;
 }

@@ -21,6 +21,8 @@ import type { ScryptCost } from './identity/passwords.ts';
 import { createLogger, defaultLogFormat, stderrSink } from './log.ts';
 import type { LogFormat } from './log.ts';
 import { allRoutes } from './routes/index.ts';
+import { DEFAULT_RING_MS } from './calls/call-life.ts';
+import { RingTimers } from './calls/ring-timers.ts';
 import { openStore } from './storage/open.ts';
 import { prepareSecretsAtRest, rotateSecrets } from './secrets/at-rest.ts';
 import type { RotatedSecretKey } from './secrets/at-rest.ts';
@@ -75,6 +77,8 @@ export interface StartServerOptions {
   secretKey?: string;
   /** Realtime (signaling, MLS delivery) timers and limits; tests shorten them. */
   realtime?: RealtimeOptions;
+  /** How long a 1:1 call rings before it is missed (ms; 45 s). Tests shorten it. */
+  callRingMs?: number;
   /**
    * Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: IP addresses or CIDR
    * ranges. Default: $CONCLAVE_TRUSTED_PROXIES (comma-separated), else none.
@@ -175,6 +179,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (options.demo === true && reported.demoSignIns === undefined) {
       log.info('demo not seeded: the database already holds an organization');
     }
+    const ringTimers = new RingTimers(options.callRingMs ?? DEFAULT_RING_MS);
     const ctx: AppContext = {
       store: metrics.store,
       metrics: metrics.metrics,
@@ -188,6 +193,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       allowedOrigins,
       trustedProxies,
       ...(options.webRoot === false ? {} : { webRoot: options.webRoot ?? defaultWebRoot }),
+      ringTimers,
     };
     const app = await buildApp(ctx, allRoutes(ctx), certificate);
     await registerRealtime(app, ctx, options.realtime, cluster);
@@ -235,6 +241,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       close() {
         closing ??= (async () => {
           clearInterval(sweep);
+          ringTimers.close();
           reloader?.close();
           await metricsListener?.close();
           await app.close();

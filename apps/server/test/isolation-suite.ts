@@ -15,6 +15,7 @@ import {
   labelResponseSchema,
   assignmentListSchema,
   callResponseSchema,
+  callSummaryResponseSchema,
   meResponseSchema,
   signInResponseSchema,
 } from '@conclave/protocol';
@@ -154,6 +155,10 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/meetings/{id}/invitees/{userId}': { id: meetingOfA, userId: alice },
         '/api/meetings/{id}/invitation.ics': { id: meetingOfA },
         '/api/calls/{id}': { id: callOfA },
+        '/api/calls/{id}/accept': { id: callOfA },
+        '/api/calls/{id}/decline': { id: callOfA },
+        '/api/calls/{id}/cancel': { id: callOfA },
+        '/api/calls/{id}/end': { id: callOfA },
         '/api/directory/admissions/{id}': { id: meetingOfA },
       };
       // Valid bodies, so that only the id can be the reason for refusing.
@@ -219,6 +224,12 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         ok(await org.users.erin.call('GET', `/api/meetings/${meetingOfA}`), meetingResponseSchema)
           .meeting.state,
       ).toBe('scheduled');
+      // Nothing the other tenant tried answered or hung up the call (on a slow machine it may have
+      // rung out meanwhile: missed, which nobody did).
+      expect(['ringing', 'missed']).toContain(
+        ok(await org.users.erin.call('GET', `/api/calls/${callOfA}`), callSummaryResponseSchema)
+          .call.state,
+      );
     });
 
     it("refuses references to another tenant's users, templates and labels inside request bodies", async () => {

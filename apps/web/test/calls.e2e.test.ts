@@ -1,13 +1,18 @@
-// 1:1 calls end to end in two browsers against the real server: the caller starts a call from the
-// Calls page and lands in the call's room; the callee, whose Calls page is already open, sees
-// "Alice is calling you" appear (the page polls) and joins. An E2EE call carries video and audio
-// both ways and both sides show the same 20-digit code; a call to someone who has not turned E2EE
-// calls on carries media too, shows no shield and no code, and both sides read why.
+// 1:1 calls that ring, end to end in browsers against the real server. Alice finds Bob with the
+// Calls page's directory search and calls him; Bob, on the meetings list, gets the incoming-call
+// dialog at once (the app-wide socket, no polling) and accepts: both are in the call's room, with
+// video and audio both ways and the same 20-digit code. A call to Carol, who has E2EE calls off,
+// rings with the reason it is standard; she declines and Alice reads "Declined"; she accepts the
+// next one: media, no shield, no code, the reason on both sides. A call nobody answers is missed
+// at the (shortened) deadline on both sides. The history lists each, with how it went.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioDecoded, CODE, expectMovingVideo, sharedCode } from './support/media.ts';
 import { api, licensedPerson, type Person } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
+
+/** Long enough to answer in a loaded test run, short enough to wait for a missed call. */
+const RING_MS = 12_000;
 
 let world: RoomWorld;
 let alice: Person;
@@ -15,7 +20,7 @@ let bob: Person;
 let carol: Person;
 
 beforeAll(async () => {
-  world = await startRoomWorld('call');
+  world = await startRoomWorld('call', { callRingMs: RING_MS });
   const { url, adminToken: admin } = world;
   // Everyone's policy allows E2EE calls; whether a call is E2EE is then up to the two people.
   await api(url, admin, 'POST', '/api/admin/encryption-policies', {
@@ -40,36 +45,35 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** A fresh browser for `person`, signed in on the Calls page. */
-async function openCalls(person: Person): Promise<Page> {
+/** A fresh browser for `person`, signed in on `path`, whose page heading is `heading`. */
+async function openAt(person: Person, path: string, heading: string): Promise<Page> {
   const page = await world.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${world.url}/calls`);
+  await page.goto(`${world.url}${path}`);
   await world.signIn(page, person);
-  await page.getByRole('heading', { level: 1, name: 'Calls' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  // The app-wide socket is up: a call placed now rings here.
+  await page.locator('body[data-call-line="connected"]').waitFor();
   return page;
 }
 
-/** From the Calls page: start a call to `callee`, land in its room; returns the call id. */
-async function startCallTo(page: Page, callee: Person): Promise<string> {
-  await page.getByLabel('Call', { exact: true }).selectOption({ label: callee.name });
-  await page.getByRole('button', { name: 'Start call' }).click();
+/** From the Calls page: find `callee` in the directory and call them; returns the call id. */
+async function callFromDirectory(page: Page, callee: Person): Promise<string> {
+  await page.goto(`${world.url}/calls`);
+  await page.getByLabel('Find a person').fill(callee.name);
+  await page.getByRole('button', { name: `Call ${callee.name}` }).click();
   await page.getByRole('heading', { level: 1, name: `Call with ${callee.name}` }).waitFor();
+  await page.getByText(`Ringing… waiting for ${callee.name} to answer.`).waitFor();
   const id = decodeURIComponent(new URL(page.url()).pathname.split('/')[2] ?? '');
   expect(id).not.toBe('');
   return id;
 }
 
-/** On the callee's open Calls page: the incoming call appears by polling; Join opens its room. */
-async function answer(
-  page: Page,
-  caller: Person,
-  callId: string,
-  screenshot?: string,
-): Promise<void> {
-  const row = page.locator('tr', { hasText: `${caller.name} is calling you` });
-  await row.waitFor({ timeout: 15_000 });
-  if (screenshot !== undefined) await world.screenshot(page, screenshot);
-  await row.getByRole('link', { name: 'Join' }).click();
+const incoming = (page: Page, caller: Person) =>
+  page.getByRole('dialog', { name: `${caller.name} is calling you` });
+
+/** The callee accepts from the dialog, on whatever page they are, and lands in the call. */
+async function accept(page: Page, caller: Person, callId: string): Promise<void> {
+  await incoming(page, caller).getByRole('button', { name: 'Accept' }).click();
   await page.waitForURL(`**/calls/${callId}`);
   await page.getByRole('heading', { level: 1, name: `Call with ${caller.name}` }).waitFor();
 }
@@ -84,64 +88,80 @@ async function expectMediaBothWays(a: { page: Page; who: Person }, b: { page: Pa
   await expect.poll(() => audioDecoded(b.page, a.who), { timeout: 10_000 }).toBeGreaterThan(0);
 }
 
-async function leave(page: Page): Promise<void> {
+/** Leaving the room hangs up: the other side reads that the call ended. */
+async function hangUp(page: Page, other: Page): Promise<void> {
   await page.getByRole('button', { name: 'Leave' }).click();
-  await page.getByText('You left the call.').waitFor();
+  await other.getByText('The call has ended.').waitFor();
 }
 
-describe('1:1 calls in two browsers', () => {
+async function historyRow(page: Page, text: string) {
+  await page.goto(`${world.url}/calls`);
+  const row = page.locator('tr', { hasText: text }).first();
+  await row.waitFor();
+  return row;
+}
+
+describe('1:1 calls that ring', () => {
   let alicePage: Page;
+  let bobPage: Page;
+  let carolPage: Page;
 
-  it('places an E2EE call that the callee answers from the list; media and one code on both sides', async () => {
-    const bobPage = await openCalls(bob);
-    alicePage = await openCalls(alice);
+  it('rings Bob on the meetings list; he accepts; media and one code on both sides', async () => {
+    bobPage = await openAt(bob, '/meetings', 'Meetings');
+    alicePage = await openAt(alice, '/calls', 'Calls');
     world.screenshotsOnFailure({ alice: alicePage, bob: bobPage });
+    // Nobody is picked until Alice searches.
+    expect(await alicePage.getByRole('button', { name: /^Call / }).count()).toBe(0);
 
-    const callId = await startCallTo(alicePage, bob);
-    await alicePage
-      .getByRole('status')
-      .filter({ hasText: 'Call with Bob: end-to-end encrypted.' })
-      .waitFor();
-    await joinMedia(alicePage);
+    const callId = await callFromDirectory(alicePage, bob);
+    const dialog = incoming(bobPage, alice);
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('End-to-end encrypted call');
+    await world.screenshot(bobPage, 'incoming-call.png');
+    await accept(bobPage, alice, callId);
 
-    await answer(bobPage, alice, callId, 'call-incoming.png');
-    await bobPage
-      .getByRole('status')
-      .filter({ hasText: 'Call with Alice: end-to-end encrypted.' })
-      .waitFor();
-    await joinMedia(bobPage);
-
+    for (const [page, other] of [
+      [alicePage, 'Bob'],
+      [bobPage, 'Alice'],
+    ] as const) {
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Call with ${other}: end-to-end encrypted.` })
+        .waitFor();
+      await joinMedia(page);
+    }
     // The same 20-digit code on both sides once both are in the two-member group.
     expect(await sharedCode(alicePage, bobPage)).toMatch(CODE);
-
     await expectMediaBothWays({ page: alicePage, who: alice }, { page: bobPage, who: bob });
-    await expect.poll(() => alicePage.locator('.room-person').count()).toBe(2);
 
     // A call has none of a meeting's services: Record is there but says why it cannot be used.
     const record = alicePage.getByRole('button', { name: 'Record' });
     expect(await record.getAttribute('aria-disabled')).toBe('true');
-    await record.press('Enter');
-    await expect
-      .poll(() => alicePage.locator('.room-feature-answer').textContent())
-      .toContain('Recording is not available in a 1:1 call');
     await world.screenshot(alicePage, 'call-e2ee.png');
+    await hangUp(alicePage, bobPage);
 
-    // The caller's own list shows the call as placed, E2EE.
-    await leave(alicePage);
-    await leave(bobPage);
-    await alicePage.getByRole('link', { name: 'Back to calls' }).click();
-    const placed = alicePage.locator('tr', { hasText: 'You called Bob' });
-    await placed.waitFor();
-    expect(await placed.textContent()).toContain('End-to-end encrypted');
+    const row = await historyRow(alicePage, 'You called Bob — answered');
+    expect(await row.textContent()).toContain('End-to-end encrypted');
   });
 
-  it('places a standard call when the callee has E2EE calls off: media, no shield, the reason on both sides', async () => {
-    const carolPage = await openCalls(carol);
+  it('rings Carol with why it is standard; she declines and Alice reads "Declined"', async () => {
+    carolPage = await openAt(carol, '/settings', 'My settings');
     world.screenshotsOnFailure({ alice: alicePage, carol: carolPage });
+    await callFromDirectory(alicePage, carol);
+    const dialog = incoming(carolPage, alice);
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('CALL_E2EE_OFF_IN_USER_SETTINGS');
+    await dialog.getByRole('button', { name: 'Decline' }).click();
+    await alicePage.getByText('Declined: Carol declined the call.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    await historyRow(alicePage, 'You called Carol — declined');
+  });
 
-    const callId = await startCallTo(alicePage, carol);
+  it('places a standard call Carol accepts: media, no shield, the reason on both sides', async () => {
+    world.screenshotsOnFailure({ alice: alicePage, carol: carolPage });
+    const callId = await callFromDirectory(alicePage, carol);
+    await accept(carolPage, alice, callId);
     await joinMedia(alicePage);
-    await answer(carolPage, alice, callId);
     await joinMedia(carolPage);
 
     await expectMediaBothWays({ page: alicePage, who: alice }, { page: carolPage, who: carol });
@@ -158,7 +178,20 @@ describe('1:1 calls in two browsers', () => {
       expect(await page.locator('.security-code').count()).toBe(0);
     }
     await world.screenshot(carolPage, 'call-standard.png');
-    await leave(carolPage);
-    await leave(alicePage);
+    await hangUp(carolPage, alicePage);
+  });
+
+  it('is missed when Bob does not answer: both sides are told, and the history says so', async () => {
+    world.screenshotsOnFailure({ alice: alicePage, bob: bobPage });
+    // Bob is still on the page of the call that ended.
+    await callFromDirectory(alicePage, bob);
+    await incoming(bobPage, alice).waitFor();
+    await alicePage.getByText('Missed: Bob did not answer.').waitFor({ timeout: RING_MS + 10_000 });
+    await incoming(bobPage, alice).waitFor({ state: 'detached' });
+    await historyRow(bobPage, 'Missed call from Alice');
+    const history = await historyRow(alicePage, 'You called Bob — not answered');
+    expect(await history.textContent()).toContain('End-to-end encrypted');
+    await historyRow(alicePage, 'You called Carol — declined');
+    await world.screenshot(alicePage, 'call-history.png');
   });
 });

@@ -2,7 +2,7 @@
 // IndexedDB as a non-extractable CryptoKey — script on the page cannot export it — and the room
 // still works with it (MLS KeyPackages, commits and messages are signed through it). A browser
 // that stored its device with the raw key (an earlier version) is moved to a held key on its next
-// join: the same device, registered once, the raw bytes gone from the record.
+// visit: the same device, registered once, the raw bytes gone from the record.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice, createMlsCrypto, exportDevice } from '@conclave/crypto/member';
@@ -162,11 +162,16 @@ describe('the device key in the browser', () => {
     const rawKey = old.keyPair.privateKey.slice();
 
     const alicePage = await openRoom(alice, meetingId);
-    const bobPage = await openRoom(bob, meetingId);
+    // Bob's browser has the old record before he signs in: the app loads his device as soon as he
+    // is signed in (its call line rings on every page), not only when he joins.
+    const bobPage = await world.newPage();
+    await bobPage.goto(`${world.url}/meetings/${meetingId}/room`);
     world.screenshotsOnFailure({ alice: alicePage, bob: bobPage });
     const recordKey = `device:${world.url}:${bobUser.tenantId}:${bob.userId}`;
     await seedEntry(bobPage, bob.userId, recordKey, exportDevice(oldDevice));
     expect(contains((await storedEntries(bobPage, bob.userId))[0]!.bytes!, rawKey)).toBe(true);
+    await world.signIn(bobPage, bob);
+    await bobPage.getByRole('button', { name: 'Join with camera and microphone' }).waitFor();
 
     for (const page of [alicePage, bobPage])
       await page.getByRole('button', { name: 'Join with camera and microphone' }).click();

@@ -540,7 +540,8 @@ describe('the Conclave web app', () => {
 
     // A 1:1 call with the admin: standard encryption, and why.
     await visit(page, '/calls', 'Calls');
-    await page.getByRole('button', { name: 'Start call' }).click();
+    await page.getByLabel('Find a person').fill('admin');
+    await page.getByRole('button', { name: 'Call Administrator' }).click();
     const call = page.getByRole('status').filter({ hasText: 'standard encryption' });
     await call.waitFor();
     expect(await textOf(call)).toContain('CALL_E2EE_DISABLED_BY_POLICY');

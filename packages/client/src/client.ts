@@ -9,6 +9,7 @@ import {
   type MlsCrypto,
   type SFrameCryptoBackend,
 } from '@conclave/crypto/member';
+import { CallNotices } from './calls/call-notices.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { ClientError } from './errors.ts';
 import { loadOrRegisterDevice } from './identity/device.ts';
@@ -49,6 +50,7 @@ export class ConclaveClient {
   readonly #deps: Omit<MeetingDeps, 'directory'>;
   readonly #rest: RestClient;
   readonly #meetings = new Set<Meeting>();
+  readonly #notices = new Set<CallNotices>();
   #closed = false;
 
   private constructor(deps: Omit<MeetingDeps, 'directory'>, rest: RestClient) {
@@ -124,12 +126,33 @@ export class ConclaveClient {
     return meeting;
   }
 
-  /** Idempotent: closes every meeting of this client. */
+  /**
+   * The user's calls ringing, answered or over, on a socket of their own (no meeting joined).
+   * Listen to `events` before `start()`.
+   */
+  callNotices(): CallNotices {
+    if (this.#closed) throw new ClientError('closed');
+    const deps = this.#deps;
+    const notices = new CallNotices({
+      server: deps.server,
+      token: deps.token,
+      deviceId: deps.device.identity.deviceId,
+      clientInfo: deps.clientInfo,
+      webSocket: deps.webSocket,
+      clock: deps.clock,
+    });
+    this.#notices.add(notices);
+    return notices;
+  }
+
+  /** Idempotent: closes every meeting and call-notice socket of this client. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const meeting of this.#meetings) meeting.close();
     this.#meetings.clear();
+    for (const notices of this.#notices) notices.close();
+    this.#notices.clear();
   }
 }
 

@@ -5,6 +5,8 @@
 // are in `./node`.
 export { ConclaveClient, SDK_VERSION, type ConnectOptions } from './client.ts';
 export { Meeting } from './meeting/meeting.ts';
+export { CallNotices, type CallNoticeEvents } from './calls/call-notices.ts';
+export type { CallNotice } from './wire.ts';
 export type {
   ChatMessage,
   JoinOptions,

@@ -6,6 +6,8 @@ export {
   type ClientInfo,
   type ClientMessage,
   type ServerMessage,
+  type CallNotice,
+  callNoticeTypes,
 } from '@conclave/protocol';
 export {
   ENVELOPE_HEADER_BYTES,

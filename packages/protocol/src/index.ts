@@ -15,6 +15,8 @@ export * from './rest/organization.ts';
 export * from './rest/audit.ts';
 export * from './rest/meetings.ts';
 export * from './rest/meeting-times.ts';
+export * from './rest/calls.ts';
 export * from './rest/live-roster.ts';
 export * from './media/index.ts';
 export * from './signaling/messages.ts';
+export * from './signaling/call-notices.ts';

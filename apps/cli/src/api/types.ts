@@ -46,3 +46,5 @@ export interface CallResult {
   call: z.infer<typeof wire.callSchema>;
   decision: CallDecision;
 }
+/** A call as one side sees it: state, times, the other person (GET /api/calls/:id). */
+export type CallSummary = z.infer<typeof wire.callSummarySchema>;

@@ -1,9 +1,11 @@
 // What the HTTP side asks of the realtime side, across the cluster. Sockets are on every node, so
 // ending a session or a user's sessions, and re-checking a tenant's rules, is told to every node
 // (each acts on what it holds) — a signed-out session's sockets close everywhere within a heartbeat
-// of the request. A meeting's roster and removals are its host's: asked of that node directly.
+// of the request; a call's notices go to every node too, wherever its people's sockets are.
+// A meeting's roster and removals are its host's: asked of that node directly.
 // People waiting for a meeting to start wait on the node of their socket: every node is asked who
 // waits, and told when the meeting changes.
+import type { CallNotice } from '@conclave/protocol';
 import type { AppContext } from '../context.ts';
 import type { RealtimeControl } from '../realtime/control.ts';
 import type { Waiter } from '../realtime/lobby.ts';
@@ -25,6 +27,12 @@ type ControlEvent = { readonly from: string } & (
       readonly tenantId: string;
       readonly meetingId: string;
       readonly userId: string;
+    }
+  | {
+      readonly kind: 'notify-user';
+      readonly tenantId: string;
+      readonly userId: string;
+      readonly notice: CallNotice;
     }
   | {
       readonly kind: 'end-meeting';
@@ -77,6 +85,9 @@ export function clusterControl(
         return;
       case 'turn-away':
         local.turnAway(event.tenantId, event.meetingId, event.userId);
+        return;
+      case 'notify-user':
+        local.notifyUser(event.tenantId, event.userId, event.notice);
         return;
       case 'end-meeting':
         if (event.host === nodeId)
@@ -153,6 +164,10 @@ export function clusterControl(
     endUserSessions(tenantId, userId) {
       local.endUserSessions(tenantId, userId);
       tell({ kind: 'end-user', tenantId, userId });
+    },
+    notifyUser(tenantId, userId, notice) {
+      local.notifyUser(tenantId, userId, notice);
+      tell({ kind: 'notify-user', tenantId, userId, notice });
     },
     async rulesChanged(tenantId, actor) {
       tell({ kind: 'rules-changed', tenantId, actor });

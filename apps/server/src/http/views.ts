@@ -97,7 +97,11 @@ export function callView(call: CallRecord) {
     caller: call.caller,
     callee: call.callee,
     endToEndEncryption: call.decision.endToEndEncryption,
+    state: call.state,
     createdAt: iso(call.createdAt),
+    ringDeadline: iso(call.ringDeadline),
+    answeredAt: call.answeredAt === null ? null : iso(call.answeredAt),
+    endedAt: call.endedAt === null ? null : iso(call.endedAt),
   };
 }
 

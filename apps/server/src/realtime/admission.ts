@@ -6,6 +6,7 @@
 import { decideJoin } from '@conclave/policy';
 import { makeReason } from '@conclave/vocabulary';
 import type { Reason } from '@conclave/vocabulary';
+import { isOver } from '../calls/call-life.ts';
 import type { AppContext } from '../context.ts';
 import { entryOf } from '../governance/admissions.ts';
 import { loadFacts } from '../governance/facts.ts';
@@ -80,6 +81,8 @@ export async function findTarget(
   }
   const call = await ctx.store.calls.get(who.tenantId, id);
   if (call !== undefined && (call.caller === who.user.id || call.callee === who.user.id)) {
+    // A call declined, cancelled, missed or ended is over like an ended meeting (../calls/).
+    if (isOver(call.state)) return { kind: 'blocked', reasons: [notFound('ended')] };
     return {
       kind: 'found',
       target: {

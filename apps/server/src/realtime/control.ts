@@ -1,8 +1,9 @@
 // What the HTTP routes may ask of the realtime side: the live roster and lobby of a meeting, a
-// meeting that changed, taking a user out of one, and ending the sockets of a session or user
-// that was signed out. The routes are built before the realtime side registers on the app, so they
+// meeting that changed, taking a user out of one, ending the sockets of a session or user
+// that was signed out, and telling a user's sockets about their calls. The routes are built before the realtime side registers on the app, so they
 // find it through the server's context at request time; a server without realtime answers with an
 // empty room.
+import type { CallNotice } from '@conclave/protocol';
 import type { AppContext } from '../context.ts';
 import type { AuditActor } from '../storage/records.ts';
 import type { Lobby, Waiter } from './lobby.ts';
@@ -37,6 +38,8 @@ export interface RealtimeControl {
    * groups): everyone in the tenant's live E2EE meetings is checked again.
    */
   rulesChanged(tenantId: string, actor: AuditActor | null): Promise<void>;
+  /** Tells every signed-in socket of the user, on every node, about one of their calls. */
+  notifyUser(tenantId: string, userId: string, notice: CallNotice): void;
 }
 
 const controls = new WeakMap<AppContext, RealtimeControl>();
@@ -50,6 +53,7 @@ const absent: RealtimeControl = {
   endSession: () => undefined,
   endUserSessions: () => undefined,
   rulesChanged: () => Promise.resolve(),
+  notifyUser: () => undefined,
 };
 
 /** What this server alone can do: its own rooms and sockets (a cluster adds the others'). */
@@ -74,6 +78,7 @@ export function localControl(
         ctx.log.error('realtime: re-checking participants after a change failed'),
       );
     },
+    notifyUser: (tenantId, userId, notice) => void sockets.tellUser(tenantId, userId, notice),
   };
 }
 

@@ -1,6 +1,8 @@
 // Every signed-in signaling socket of this server, by session and by user: when a session ends
 // here (sign-out, the user deleted or made to sign in again), its sockets are found without a
-// scan and closed at once, their participants removed from their meetings.
+// scan and closed at once, their participants removed from their meetings; and a user's calls
+// are told to all of that user's sockets.
+import type { ServerMessage } from '@conclave/protocol';
 import type { Peer } from './peer.ts';
 
 export interface LiveSocket {
@@ -35,6 +37,16 @@ export class Sockets {
   /** Every signed-in socket of this server. */
   all(): LiveSocket[] {
     return [...this.bySession.values()].flatMap((set) => [...set]);
+  }
+
+  /**
+   * Sends `message` to every socket of this user, in a meeting or not (a call ringing reaches
+   * whatever page they are on); returns how many there were.
+   */
+  tellUser(tenantId: string, userId: string, message: ServerMessage): number {
+    const sockets = [...(this.byUser.get(userKey(tenantId, userId)) ?? [])];
+    for (const socket of sockets) socket.peer.send(message);
+    return sockets.length;
   }
 
   /** Ends every socket of this user, whatever session opened it. */

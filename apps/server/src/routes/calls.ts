@@ -1,8 +1,12 @@
 // 1:1 calls (spec §6): the call always goes ahead; the decision says whether it is E2EE and why.
+// A placed call rings the callee (their sockets are told at once) until it is accepted, declined,
+// cancelled or missed (../calls/); only its two sides see it or act on it.
 import { randomUUID } from 'node:crypto';
 import { decideCall } from '@conclave/policy';
-import type { CallSummaryView } from '@conclave/protocol';
+import type { CallAction, CallSummaryView } from '@conclave/protocol';
 import {
+  callActions,
+  callListQuerySchema,
   callListSchema,
   callRequestSchema,
   callResponseSchema,
@@ -10,6 +14,8 @@ import {
 } from '@conclave/protocol';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { actOnCall, callNow, callOf, ringMsOf, startRinging } from '../calls/call-events.ts';
+import { ringingLife } from '../calls/call-life.ts';
 import { ServerError, notFound } from '../errors.ts';
 import { loadFacts } from '../governance/facts.ts';
 import { route } from '../http/route.ts';
@@ -18,11 +24,14 @@ import { callView } from '../http/views.ts';
 import type { CallRecord } from '../storage/records.ts';
 import { actorOf } from '../audit/actor.ts';
 
-/** "Recent": the list is for answering and rejoining, not a call history. */
-const RECENT_MS = 24 * 60 * 60_000;
-const RECENT_LIMIT = 20;
-
 const idParams = z.object({ id: z.string().min(1).max(200) });
+
+const actionSummaries: Record<CallAction, string> = {
+  accept: 'Accept a call that rings for me (the callee); the caller is told at once',
+  decline: 'Decline a call that rings for me (the callee); the caller is told at once',
+  cancel: 'Hang up a call I placed before it is answered (the caller); the callee stops ringing',
+  end: 'Hang up: ends an accepted call (either side); while ringing it cancels or declines',
+};
 
 export function callRoutes(ctx: AppContext): Route[] {
   /** The call as `userId` sees it; the other side's name is read now, so a rename shows. */
@@ -63,12 +72,14 @@ export function callRoutes(ctx: AppContext): Route[] {
         }
         const facts = await loadFacts(ctx.store, tenantId);
         const decision = decideCall(facts, user.id, body.callee);
+        const placedAt = ctx.now();
         const call: CallRecord = {
           id: randomUUID(),
           caller: user.id,
           callee: body.callee,
           decision,
-          createdAt: ctx.now(),
+          createdAt: placedAt,
+          ...ringingLife(placedAt, ringMsOf(ctx)),
         };
         await ctx.store.transaction(async (tx) => {
           await tx.calls.create(tenantId, call);
@@ -88,23 +99,23 @@ export function callRoutes(ctx: AppContext): Route[] {
             tx,
           );
         });
+        startRinging(ctx, tenantId, call, actorOf(user));
         return { call: callView(call), decision };
       },
     }),
     route({
       method: 'GET',
       url: '/api/calls',
-      summary: 'My calls of the last 24 hours, placed or received, newest first (at most 20)',
+      summary: 'My call history, placed or received, newest first (at most `limit`, 50 by default)',
       access: 'user',
+      query: callListQuerySchema,
       response: callListSchema,
-      async handler({ session }) {
+      async handler({ session, query }) {
         const { tenantId, user } = session;
-        const calls = await ctx.store.calls.listForUser(tenantId, user.id, {
-          since: ctx.now() - RECENT_MS,
-          limit: RECENT_LIMIT,
-        });
+        const calls = await ctx.store.calls.listForUser(tenantId, user.id, { limit: query.limit });
         const summaries: CallSummaryView[] = [];
-        for (const call of calls) summaries.push(await summaryFor(tenantId, user.id, call));
+        for (const call of calls)
+          summaries.push(await summaryFor(tenantId, user.id, callNow(ctx, call)));
         return { calls: summaries };
       },
     }),
@@ -117,13 +128,24 @@ export function callRoutes(ctx: AppContext): Route[] {
       response: callSummaryResponseSchema,
       async handler({ session, params }) {
         const { tenantId, user } = session;
-        const call = await ctx.store.calls.get(tenantId, params.id);
-        // Someone else's call reads exactly like an unknown id.
-        if (call === undefined || (call.caller !== user.id && call.callee !== user.id)) {
-          throw notFound('call');
-        }
+        const call = await callOf(ctx, tenantId, user.id, params.id);
         return { call: await summaryFor(tenantId, user.id, call) };
       },
     }),
+    ...callActions.map((action) =>
+      route({
+        method: 'POST',
+        url: `/api/calls/:id/${action}`,
+        summary: actionSummaries[action],
+        access: 'user',
+        params: idParams,
+        response: callSummaryResponseSchema,
+        async handler({ session, params }) {
+          const { tenantId, user } = session;
+          const call = await actOnCall(ctx, tenantId, actorOf(user), params.id, action);
+          return { call: await summaryFor(tenantId, user.id, call) };
+        },
+      }),
+    ),
   ];
 }

@@ -11,6 +11,7 @@ import type {
   TenantE2eeSettings,
 } from '@conclave/policy';
 import type { Recurrence } from '@conclave/protocol';
+import type { CallState } from '@conclave/protocol';
 
 export type Role = 'admin' | 'user';
 
@@ -135,7 +136,13 @@ export interface CallRecord {
   caller: string;
   callee: string;
   decision: CallDecision;
+  /** Placed, and so started ringing. */
   createdAt: number;
+  /** As stored; read it through `lifeAt` (calls/call-life.ts): ringing past the deadline is missed. */
+  state: CallState;
+  ringDeadline: number;
+  answeredAt: number | null;
+  endedAt: number | null;
 }
 
 export interface AuditActor {

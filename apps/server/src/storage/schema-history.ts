@@ -495,4 +495,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX meetings_by_start ON meetings (tenant_id, start_at);
     `,
   },
+  // 1:1 calls ring (governance §6, docs/meeting-flow.md "1:1 calls"): each call's state, when it
+  // stops ringing (a deadline compared on read, so a call whose server restarted is missed, never
+  // ringing for ever), when it was answered and when it stopped. Calls placed before this were
+  // joined without ringing: they read as ended.
+  {
+    version: 13,
+    name: 'calls: ringing, answered, declined, missed, cancelled, ended',
+    sql: () => `
+      ALTER TABLE calls ADD COLUMN state TEXT NOT NULL DEFAULT 'ended'
+        CHECK (state IN ('ringing', 'accepted', 'declined', 'missed', 'cancelled', 'ended'));
+      ALTER TABLE calls ADD COLUMN ring_deadline BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE calls ADD COLUMN answered_at BIGINT;
+      ALTER TABLE calls ADD COLUMN ended_at BIGINT;
+      UPDATE calls SET ring_deadline = created_at, ended_at = created_at;
+      CREATE INDEX calls_by_caller ON calls (tenant_id, caller_id, created_at);
+      CREATE INDEX calls_by_callee ON calls (tenant_id, callee_id, created_at);
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 // Meetings and 1:1 calls, as any signed-in user sees them.
 import { request, segment } from './http.ts';
 import type {
+  CallAction,
   CallResult,
   CallSummary,
   DirectoryUser,
@@ -112,9 +113,14 @@ export async function startCall(callee: string): Promise<CallResult> {
   return request<CallResult>('POST', '/api/calls', { callee });
 }
 
-/** My calls of the last 24 hours, placed or received, newest first. */
+/** My call history, placed or received, newest first (the latest 50). */
 export async function listCalls(): Promise<CallSummary[]> {
   return (await request<{ calls: CallSummary[] }>('GET', '/api/calls')).calls;
+}
+
+/** Accept or decline (the callee), cancel (the caller), or end (either side); the call after it. */
+export async function actOnCall(id: string, action: CallAction): Promise<CallSummary> {
+  return (await request<{ call: CallSummary }>('POST', `/api/calls/${segment(id)}/${action}`)).call;
 }
 
 export async function getCall(id: string): Promise<CallSummary> {

@@ -38,6 +38,10 @@ export interface CallResult {
 export type Lobby = wire.Lobby;
 /** A call as one side sees it (GET /api/calls, /api/calls/:id). */
 export type CallSummary = z.infer<typeof wire.callSummarySchema>;
+export type CallState = wire.CallState;
+export type CallAction = wire.CallAction;
+/** What the app-wide socket says about my calls (ringing, accepted, declined, missed…). */
+export type CallNotice = wire.CallNotice;
 
 export type EncryptionPolicy = z.infer<typeof wire.encryptionPolicySchema>;
 export type EncryptionPolicyCreate = z.input<typeof wire.encryptionPolicyCreateSchema>;

@@ -3,6 +3,7 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } fro
 import { setUnauthorizedListener } from '../api/http.ts';
 import { fetchMe, signOut as endSession } from '../api/session.ts';
 import type { User } from '../api/types.ts';
+import { CallLineProvider } from '../calls/CallLineProvider.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { AdminHomePage } from '../pages/admin/AdminHomePage.tsx';
 import { AdminSectionPage } from '../pages/admin/AdminSectionPage.tsx';
@@ -165,9 +166,11 @@ export function App() {
       }
       return (
         <SessionContext.Provider value={session}>
-          <Layout route={route}>
-            <PageFor route={route} user={state.user} />
-          </Layout>
+          <CallLineProvider userId={state.user.id}>
+            <Layout route={route}>
+              <PageFor route={route} user={state.user} />
+            </Layout>
+          </CallLineProvider>
         </SessionContext.Provider>
       );
   }

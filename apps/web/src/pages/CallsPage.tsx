@@ -1,59 +1,119 @@
-// Start a 1:1 call (then go to its room), and see the calls of the last day — an incoming one
-// with a Join button. The list is polled while the page is open: there is no ringing channel.
-import { useEffect, useState, type FormEvent } from 'react';
+// Calls: find someone in the directory and call them (nobody is picked until you pick), and the
+// call history — incoming, outgoing, missed — with times, how each went and whether it was
+// end-to-end encrypted. A call ringing for you shows as a dialog on any page (../calls/), so the
+// history is read again when a notice arrives instead of being polled.
+import { useEffect, useState } from 'react';
 import { useAction, useResource } from '../app/hooks.ts';
 import { hrefOf } from '../app/routes.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { listCalls, listDirectory, startCall } from '../api/meetings.ts';
-import type { CallSummary } from '../api/types.ts';
+import type { DirectoryUser } from '../api/types.ts';
+import { useCallLine } from '../calls/CallLineProvider.tsx';
+import { callDuration, historyLine } from '../calls/callWords.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { SelectField } from '../components/fields.tsx';
+import { TextField } from '../components/fields.tsx';
 import { LockIcon } from '../components/LockIcon.tsx';
 import { Loaded, Page, Section } from '../components/Page.tsx';
 
-const POLL_MS = 3_000;
-/** How long an unanswered call reads "is calling you" rather than "called you". */
-const RINGING_MS = 2 * 60_000;
+/** At most this many people are listed for a search; type more to narrow it. */
+const SHOWN = 8;
 
-function callLine(call: CallSummary, now: number): string {
-  const name = call.other.displayName;
-  if (call.direction === 'outgoing') return `You called ${name}`;
-  return now - Date.parse(call.createdAt) < RINGING_MS
-    ? `${name} is calling you`
-    : `${name} called you`;
+function matches(person: DirectoryUser, search: string): boolean {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const name = person.displayName.toLowerCase();
+  return words.length > 0 && words.every((word) => name.includes(word));
 }
 
-function RecentCalls() {
-  const calls = useResource(listCalls, []);
-  const { reload } = calls;
-  useEffect(() => {
-    const timer = setInterval(reload, POLL_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
-  const now = Date.now();
+function DirectorySearch() {
+  const { user } = useSession();
+  const directory = useResource(listDirectory, []);
+  const [search, setSearch] = useState('');
+  const action = useAction();
+  const call = (person: DirectoryUser) =>
+    void action.run(async () => {
+      const { call: placed } = await startCall(person.id);
+      navigate(hrefOf({ kind: 'call', id: placed.id }));
+    });
   return (
-    <Section title="Recent calls">
+    <Section title="Call someone">
+      <Loaded resource={directory}>
+        {(people) => {
+          const others = people.filter((person) => person.id !== user.id);
+          if (others.length === 0)
+            return <p>There is nobody else in your organization to call yet.</p>;
+          const found = others.filter((person) => matches(person, search));
+          return (
+            <div className="directory-search">
+              <TextField
+                label="Find a person"
+                type="search"
+                value={search}
+                onChange={setSearch}
+                hint="Type part of their name."
+                autoComplete="off"
+              />
+              {search.trim() === '' ? null : found.length === 0 ? (
+                <p role="status">Nobody in your organization matches “{search.trim()}”.</p>
+              ) : (
+                <ul className="directory-results" aria-label="People found">
+                  {found.slice(0, SHOWN).map((person) => (
+                    <li key={person.id}>
+                      <span>{person.displayName}</span>
+                      <button
+                        type="button"
+                        className="button button-primary"
+                        disabled={action.busy}
+                        onClick={() => call(person)}
+                      >
+                        Call {person.displayName}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          );
+        }}
+      </Loaded>
+      <ErrorMessage error={action.error} />
+    </Section>
+  );
+}
+
+function CallHistory() {
+  const calls = useResource(listCalls, []);
+  const line = useCallLine();
+  const { reload } = calls;
+  // A call rang, was answered or ended: read the history again (no polling).
+  useEffect(() => line?.watch(() => reload()), [line, reload]);
+  return (
+    <Section title="Call history">
       <Loaded resource={calls}>
         {(rows) => (
           <DataTable
-            caption="Calls of the last 24 hours, newest first"
+            caption="Your calls, newest first"
             rows={rows}
             rowKey={(call) => call.id}
-            empty="No calls in the last 24 hours. Calls to you appear here while this page is open."
+            empty="No calls yet."
             columns={[
               {
                 header: 'Call',
                 rowHeader: true,
                 cell: (call) => (
-                  <span className={`call-line call-${call.direction}`}>{callLine(call, now)}</span>
+                  <span className={`call-line call-${call.direction} call-state-${call.state}`}>
+                    {historyLine(call)}
+                  </span>
                 ),
               },
               {
                 header: 'When',
-                cell: (call) => new Date(call.createdAt).toLocaleTimeString(),
+                cell: (call) => (
+                  <time dateTime={call.createdAt}>{new Date(call.createdAt).toLocaleString()}</time>
+                ),
               },
+              { header: 'Duration', cell: (call) => callDuration(call) ?? '—' },
               {
                 header: 'Encryption',
                 cell: (call) =>
@@ -67,14 +127,12 @@ function RecentCalls() {
               },
               {
                 header: 'Action',
-                cell: (call) => (
-                  <Link
-                    to={hrefOf({ kind: 'call', id: call.id })}
-                    className={`button ${call.direction === 'incoming' ? 'button-primary' : ''}`}
-                  >
-                    Join
-                  </Link>
-                ),
+                cell: (call) =>
+                  call.state === 'ringing' || call.state === 'accepted' ? (
+                    <Link to={hrefOf({ kind: 'call', id: call.id })} className="button">
+                      Open
+                    </Link>
+                  ) : null,
               },
             ]}
           />
@@ -85,11 +143,6 @@ function RecentCalls() {
 }
 
 export function CallsPage() {
-  const { user } = useSession();
-  const directory = useResource(listDirectory, []);
-  const [callee, setCallee] = useState('');
-  const action = useAction();
-
   return (
     <Page
       title="Calls"
@@ -100,36 +153,8 @@ export function CallsPage() {
         </>
       }
     >
-      <Loaded resource={directory}>
-        {(people) => {
-          const others = people.filter((person) => person.id !== user.id);
-          const chosen = callee || others[0]?.id || '';
-          const submit = (event: FormEvent) => {
-            event.preventDefault();
-            void action.run(async () => {
-              const { call } = await startCall(chosen);
-              navigate(hrefOf({ kind: 'call', id: call.id }));
-            });
-          };
-          if (others.length === 0)
-            return <p>There is nobody else in your organization to call yet.</p>;
-          return (
-            <form className="form" onSubmit={submit}>
-              <SelectField
-                label="Call"
-                value={chosen}
-                choices={others.map((person) => ({ value: person.id, label: person.displayName }))}
-                onChange={setCallee}
-              />
-              <button type="submit" className="button button-primary" disabled={action.busy}>
-                Start call
-              </button>
-            </form>
-          );
-        }}
-      </Loaded>
-      <ErrorMessage error={action.error} />
-      <RecentCalls />
+      <DirectorySearch />
+      <CallHistory />
     </Page>
   );
 }

@@ -57,3 +57,16 @@ export class IndexedDbStore implements KeyValueStore, CryptoKeyStore {
     await run(await this.#db, 'readwrite', (s) => s.delete(key));
   }
 }
+
+let deviceTurn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `work` (a `ConclaveClient.connect`, which loads or registers this browser's device) after
+ * any other still running on this page: the app's call line and a room connect on their own, and
+ * two first connects at once would each register a device for the same browser.
+ */
+export function oneDeviceAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const turn = deviceTurn.then(work, work);
+  deviceTurn = turn.catch(() => undefined);
+  return turn;
+}

@@ -20,7 +20,7 @@ import {
   type DeviceKind,
   type DeviceLists,
 } from './devices.ts';
-import { IndexedDbStore } from './deviceStore.ts';
+import { IndexedDbStore, oneDeviceAtATime } from './deviceStore.ts';
 import { ReactionFeed, type ShownReaction } from './reactions.ts';
 import { failureSentence, refusedWords, removedWords } from './roomWords.ts';
 import { removeOverOwnConnection } from './removal.ts';
@@ -188,13 +188,15 @@ export class RoomSession {
       await this.#devices.playOn(this.#audio).catch(() => undefined);
       const local = this.#snapshot.local ?? (await this.#devices.capture());
       this.#update({ local });
-      const client = await ConclaveClient.connect({
-        server: location.origin,
-        auth: { cookie: true },
-        store: new IndexedDbStore(this.#userId),
-        deviceName: `Web browser (${navigator.platform || 'unknown system'})`,
-        clientInfo: webClientInfo(),
-      });
+      const client = await oneDeviceAtATime(() =>
+        ConclaveClient.connect({
+          server: location.origin,
+          auth: { cookie: true },
+          store: new IndexedDbStore(this.#userId),
+          deviceName: `Web browser (${navigator.platform || 'unknown system'})`,
+          clientInfo: webClientInfo(),
+        }),
+      );
       this.#client = client;
       this.#update({ ownFingerprint: client.fingerprint });
       const meeting = client.meeting(this.#meetingId, { frameProtector: this.#sframe.factory });
@@ -467,8 +469,12 @@ export class RoomSession {
     }
   }
 
+  /** Told when the user presses Leave (a call's page hangs the call up). */
+  onLeave: (() => void) | undefined;
+
   async leave(): Promise<void> {
     this.#leaving = true;
+    this.onLeave?.();
     this.#stopMedia();
     await this.#meeting?.leave().catch(() => undefined);
     this.#client?.close();

@@ -60,8 +60,16 @@ const realtime = { batchWindowMs: 20, commitTimeoutMs: 1_500, reconnectGraceMs: 
 const defaultViewport = { width: 1280, height: 860 };
 const pageTimeoutMs = 20_000;
 
+/** Server options a world may change (calls ring for `callRingMs`: shorter in the calls test). */
+export interface WorldServerOptions {
+  readonly callRingMs?: number;
+}
+
 /** `name` names the temp data dir and the failure screenshots. */
-export async function startRoomWorld(name: string): Promise<RoomWorld> {
+export async function startRoomWorld(
+  name: string,
+  serverOptions: WorldServerOptions = {},
+): Promise<RoomWorld> {
   const dataDir = await mkdtemp(join(tmpdir(), `conclave-${name}-`));
   const contexts: BrowserContext[] = [];
   let server: RunningServer | undefined;
@@ -84,6 +92,7 @@ export async function startRoomWorld(name: string): Promise<RoomWorld> {
       log: () => {},
       passwordCost: { N: 2 ** 10, r: 8, p: 1 },
       realtime,
+      ...serverOptions,
     });
   const restartServer = async (pauseMs: number): Promise<void> => {
     const port = Number(new URL(server?.url ?? '').port);

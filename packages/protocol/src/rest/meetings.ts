@@ -1,13 +1,11 @@
-// Meetings and 1:1 calls (spec §4, §6). Every answer carries the engine's decision and reasons.
+// Meetings (spec §4). Every answer carries the engine's decision and reasons; calls are ./calls.ts.
 import { z } from 'zod';
 import {
-  callDecisionSchema,
   e2eeStateSchema,
   featuresSchema,
   meetingDecisionSchema,
   meetingOptionsSchema,
   meetingTypeSchema,
-  reasonSchema,
 } from '../governance.ts';
 import { timestampSchema } from './common.ts';
 import { meetingTimeRequestShape, meetingTimeShape } from './meeting-times.ts';
@@ -61,23 +59,3 @@ export const inviteesAddSchema = z.strictObject({
     .min(1, 'Name at least one person to invite.')
     .max(1000, 'At most 1000 people can be invited at once.'),
 });
-
-export const callRequestSchema = z.strictObject({ callee: z.string().min(1).max(200) });
-export const callSchema = z.object({
-  id: z.string(),
-  caller: z.string(),
-  callee: z.string(),
-  endToEndEncryption: z.object({ enabled: z.boolean() }),
-  createdAt: timestampSchema,
-});
-export const callResponseSchema = z.object({ call: callSchema, decision: callDecisionSchema });
-
-/** A call as one of its two sides sees it: who the other side is and why it is (not) E2EE. */
-export const callSummarySchema = callSchema.extend({
-  direction: z.enum(['outgoing', 'incoming']),
-  other: z.object({ id: z.string(), displayName: z.string() }),
-  reasons: z.array(reasonSchema),
-});
-export type CallSummaryView = z.infer<typeof callSummarySchema>;
-export const callListSchema = z.object({ calls: z.array(callSummarySchema) });
-export const callSummaryResponseSchema = z.object({ call: callSummarySchema });

@@ -11,6 +11,7 @@ import { admissionReasonCodes, platforms, severities } from '@conclave/vocabular
 import { frameRefusedReasons } from '../media/control.ts';
 import { mediaKinds } from '../media/kinds.ts';
 import { findUnstorableText, unstorableTextMessage } from '../text.ts';
+import { callNoticeSchemas } from './call-notices.ts';
 
 const base64 = z
   .string()
@@ -417,6 +418,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
    * instead of backing off as after an unexplained drop.
    */
   z.object({ type: z.literal('server-restarting') }),
+  /** The user's 1:1 calls ringing, answered or over (./call-notices.ts). */
+  ...callNoticeSchemas,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

@@ -1,4 +1,5 @@
 import type { CallDecision } from '@conclave/policy';
+import type { CallState } from '@conclave/protocol';
 import type { CallRecord } from '../records.ts';
 import type { SqlDb } from '../sql.ts';
 
@@ -8,21 +9,34 @@ interface Row {
   callee_id: string;
   decision: string;
   created_at: number;
+  state: CallState;
+  ring_deadline: number;
+  answered_at: number | null;
+  ended_at: number | null;
 }
+
+const columns =
+  'id, caller_id, callee_id, decision, created_at, state, ring_deadline, answered_at, ended_at';
+
+const orNull = (value: number | null): number | null => (value === null ? null : Number(value));
 
 const toRecord = (row: Row): CallRecord => ({
   id: row.id,
   caller: row.caller_id,
   callee: row.callee_id,
   decision: JSON.parse(row.decision) as CallDecision,
-  createdAt: row.created_at,
+  createdAt: Number(row.created_at),
+  state: row.state,
+  ringDeadline: Number(row.ring_deadline),
+  answeredAt: orNull(row.answered_at),
+  endedAt: orNull(row.ended_at),
 });
 
 export function callsRepo(db: SqlDb) {
   return {
     async create(tenantId: string, call: CallRecord): Promise<void> {
       await db.run(
-        'INSERT INTO calls (tenant_id, id, caller_id, callee_id, decision, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT INTO calls (tenant_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           tenantId,
           call.id,
@@ -30,27 +44,48 @@ export function callsRepo(db: SqlDb) {
           call.callee,
           JSON.stringify(call.decision),
           call.createdAt,
+          call.state,
+          call.ringDeadline,
+          call.answeredAt,
+          call.endedAt,
         ],
       );
     },
     async get(tenantId: string, id: string): Promise<CallRecord | undefined> {
-      const row = await db.get<Row>(
-        'SELECT id, caller_id, callee_id, decision, created_at FROM calls WHERE tenant_id = ? AND id = ?',
-        [tenantId, id],
-      );
+      const row = await db.get<Row>(`SELECT ${columns} FROM calls WHERE tenant_id = ? AND id = ?`, [
+        tenantId,
+        id,
+      ]);
       return row && toRecord(row);
     },
-    /** Calls the user placed or received at or after `since` (ms), newest first, at most `limit`. */
+    /**
+     * Moves the call to a new state only if it is still in `from` (compare-and-set), so two
+     * answers racing — accept against cancel, or against the missed-call timer — leave one winner.
+     * Returns whether this one won.
+     */
+    async move(
+      tenantId: string,
+      id: string,
+      from: CallState,
+      to: Pick<CallRecord, 'state' | 'answeredAt' | 'endedAt'>,
+    ): Promise<boolean> {
+      const changed = await db.run(
+        'UPDATE calls SET state = ?, answered_at = ?, ended_at = ? WHERE tenant_id = ? AND id = ? AND state = ?',
+        [to.state, to.answeredAt, to.endedAt, tenantId, id, from],
+      );
+      return changed === 1;
+    },
+    /** The calls the user placed or received, newest first, at most `limit`. */
     async listForUser(
       tenantId: string,
       userId: string,
-      bounds: { since: number; limit: number },
+      bounds: { limit: number },
     ): Promise<CallRecord[]> {
       const rows = await db.all<Row>(
-        `SELECT id, caller_id, callee_id, decision, created_at FROM calls
-         WHERE tenant_id = ? AND (caller_id = ? OR callee_id = ?) AND created_at >= ?
+        `SELECT ${columns} FROM calls
+         WHERE tenant_id = ? AND (caller_id = ? OR callee_id = ?)
          ORDER BY created_at DESC, id LIMIT ?`,
-        [tenantId, userId, userId, bounds.since, bounds.limit],
+        [tenantId, userId, userId, bounds.limit],
       );
       return rows.map(toRecord);
     },

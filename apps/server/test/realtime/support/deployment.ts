@@ -44,7 +44,10 @@ export const testRealtime: RealtimeOptions = {
   updateIntervalMs: 10 * 60_000,
 };
 
-export async function startDeployment(realtime: RealtimeOptions = {}): Promise<Deployment> {
+export async function startDeployment(
+  realtime: RealtimeOptions = {},
+  server_: { readonly callRingMs?: number } = {},
+): Promise<Deployment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-realtime-'));
   const logLines: string[] = [];
   const server = await startServer({
@@ -54,6 +57,7 @@ export async function startDeployment(realtime: RealtimeOptions = {}): Promise<D
     passwordCost: fastPasswords,
     log: (line) => logLines.push(line),
     realtime: { ...testRealtime, ...realtime },
+    ...server_,
   });
   const people = {} as Record<DemoPerson, SignedIn>;
   for (const signIn_ of server.demoSignIns ?? []) {
