@@ -28,6 +28,7 @@ async function person(adminToken: string, name: string): Promise<Person> {
     email,
     displayName: name,
     password,
+    mustChangePassword: false,
   });
   const config = await tempDir(`call-${name}`);
   const signedIn = await runCli(

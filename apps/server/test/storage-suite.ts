@@ -276,7 +276,7 @@ export function defineStorageSuite(name: string, open: () => Promise<StorageFixt
         await migrate(
           old.db,
           now,
-          migrations.filter((m) => m.version <= 10),
+          migrations.filter((m) => m.version <= 11),
         );
         const before = createStore(old.db);
         const t = (await createTenant(before, 'Before times', now())).id;
