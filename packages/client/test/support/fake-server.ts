@@ -254,6 +254,8 @@ export class FakeServer {
           premium: true,
           groups: [],
           settings: { e2eeCalls: true },
+          mustChangePassword: false,
+          disabled: false,
           createdAt: now,
         },
       });
