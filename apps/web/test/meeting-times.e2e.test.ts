@@ -133,7 +133,8 @@ describe('a meeting people can run their week on', () => {
 
     // Before the start the organizer changes who is invited: Carol in, Bob out.
     const invited = page.getByRole('list', { name: 'Invited people' });
-    expect(await invited.innerText()).toContain(bob.name);
+    // Names come from the directory, read after the page: wait for it rather than read once.
+    await invited.getByText(bob.name).waitFor();
     await page.getByLabel('Invite someone').selectOption({ label: carol.name });
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByText(`${carol.name} is invited.`).waitFor();

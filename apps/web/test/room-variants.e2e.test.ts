@@ -281,7 +281,8 @@ describe('an end-to-end encrypted meeting', () => {
     expect(await audioDecoded(bobPage, alice)).toBe(whileMuted);
 
     await alicePage.getByRole('button', { name: 'Unmute' }).click();
-    await expect.poll(() => heard.textContent(), { timeout: 10_000 }).toContain('audio arriving');
+    // The unmute is an announced change like the others: the same bound (PROMPTLY, above).
+    await expect.poll(() => heard.textContent(), { timeout: PROMPTLY }).toContain('audio arriving');
     await expect
       .poll(() => audioDecoded(bobPage, alice), { timeout: 10_000 })
       .toBeGreaterThan(whileMuted);
