@@ -2,6 +2,7 @@
 // SQL is portable; the few dialect differences (an auto-increment key, the triggers that make the
 // audit log append-only) come from `ddl` below. Never edit a released migration: add one.
 import type { Dialect } from './sql.ts';
+import { migrationsFrom11 } from './schema-history-from-11.ts';
 
 export interface DialectDdl {
   dialect: Dialect;
@@ -469,48 +470,5 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE meeting_admissions_new RENAME TO meeting_admissions;
     `,
   },
-  // Accounts an admin runs (issue "Meetings people can run their week on"): a one-time password
-  // that must be changed at first sign-in, and a disabled account that cannot sign in. Columns
-  // with defaults, so existing users keep signing in as before. Nothing here touches meetings.
-  {
-    version: 11,
-    name: 'identity: one-time passwords and disabled accounts',
-    sql: () => `
-      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE users ADD COLUMN disabled_at BIGINT;
-    `,
-  },
-  // When a meeting happens (calendar/occurrences.ts): the first start as an instant, the IANA zone
-  // whose wall clock it recurs on, its length, and a daily or weekly recurrence (JSON, with its
-  // end). Meetings from before it start when they were created (or started), for 60 minutes, UTC.
-  {
-    version: 12,
-    name: 'meetings: start time, duration, time zone and recurrence',
-    sql: () => `
-      ALTER TABLE meetings ADD COLUMN start_at BIGINT;
-      ALTER TABLE meetings ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
-      ALTER TABLE meetings ADD COLUMN duration_minutes INTEGER NOT NULL DEFAULT 60;
-      ALTER TABLE meetings ADD COLUMN recurrence TEXT;
-      UPDATE meetings SET start_at = COALESCE(started_at, created_at);
-      CREATE INDEX meetings_by_start ON meetings (tenant_id, start_at);
-    `,
-  },
-  // 1:1 calls ring (governance §6, docs/meeting-flow.md "1:1 calls"): each call's state, when it
-  // stops ringing (a deadline compared on read, so a call whose server restarted is missed, never
-  // ringing for ever), when it was answered and when it stopped. Calls placed before this were
-  // joined without ringing: they read as ended.
-  {
-    version: 13,
-    name: 'calls: ringing, answered, declined, missed, cancelled, ended',
-    sql: () => `
-      ALTER TABLE calls ADD COLUMN state TEXT NOT NULL DEFAULT 'ended'
-        CHECK (state IN ('ringing', 'accepted', 'declined', 'missed', 'cancelled', 'ended'));
-      ALTER TABLE calls ADD COLUMN ring_deadline BIGINT NOT NULL DEFAULT 0;
-      ALTER TABLE calls ADD COLUMN answered_at BIGINT;
-      ALTER TABLE calls ADD COLUMN ended_at BIGINT;
-      UPDATE calls SET ring_deadline = created_at, ended_at = created_at;
-      CREATE INDEX calls_by_caller ON calls (tenant_id, caller_id, created_at);
-      CREATE INDEX calls_by_callee ON calls (tenant_id, callee_id, created_at);
-    `,
-  },
+  ...migrationsFrom11,
 ];
