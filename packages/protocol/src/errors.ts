@@ -25,6 +25,10 @@ export const errorCodes = [
   'MEETING_REJECTED',
   'MEETING_OPTIONS_REJECTED',
   'MEETING_START_REFUSED',
+  /** A signed admission the server cannot take: malformed, a bad signature, not this meeting's, expired, stale, or not signed by an organizer's device of the caller. */
+  'ADMISSION_REFUSED',
+  /** In an end-to-end encrypted meeting only an organizer's device can admit (a signed admission). */
+  'SIGNED_ADMISSION_REQUIRED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
@@ -53,6 +57,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   MEETING_REJECTED: 409,
   MEETING_OPTIONS_REJECTED: 409,
   MEETING_START_REFUSED: 409,
+  ADMISSION_REFUSED: 400,
+  SIGNED_ADMISSION_REQUIRED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -9,6 +9,7 @@ export * from './rest/common.ts';
 export * from './rest/auth.ts';
 export * from './rest/sso.ts';
 export * from './rest/devices.ts';
+export * from './rest/admissions.ts';
 export * from './rest/policies.ts';
 export * from './rest/catalog.ts';
 export * from './rest/organization.ts';

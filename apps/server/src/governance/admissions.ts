@@ -71,9 +71,11 @@ export async function admissionList(
   const { store } = ctx;
   const meeting = await store.meetings.get(tenantId, id);
   let kind: AdmissionList['kind'];
+  let organizer: string;
   let entries: Omit<Listed, 'displayName' | 'email'>[];
   if (meeting !== undefined) {
     kind = 'meeting';
+    organizer = meeting.organizer;
     entries = [
       { userId: meeting.organizer, basis: 'organizer' },
       ...meeting.invitees
@@ -96,6 +98,7 @@ export async function admissionList(
     if (call === undefined || (call.caller !== reader.id && call.callee !== reader.id))
       return undefined;
     kind = 'call';
+    organizer = call.caller;
     entries = [
       { userId: call.caller, basis: 'caller' },
       { userId: call.callee, basis: 'callee' },
@@ -105,6 +108,8 @@ export async function admissionList(
   return {
     id,
     kind,
+    organizer,
+    signed: [],
     users: entries.flatMap((entry) => {
       const user = users.get(entry.userId);
       // A deleted user is no one the meeting may contain.

@@ -1,5 +1,6 @@
 // Devices and the MLS identity directory: which public signature keys belong to which user.
 import { z } from 'zod';
+import { signedAdmissionSchema } from './admissions.ts';
 import { timestampSchema } from './common.ts';
 
 /** Standard, padded base64 of 32 bytes (Ed25519) up to the largest keys MLS cipher suites use. */
@@ -45,11 +46,17 @@ export const directorySchema = z.object({
  * is a user the meeting may contain). A meeting: its organizer, its invitees, and everyone
  * admitted to it otherwise (an admin who entered it, someone of the tenant who opened its link).
  * A call: its two sides. Readable by the people listed (and a meeting's by the tenant's admins).
- * The server is trusted for this list; each entry says why the person is on it.
+ * Each entry says why the person is on it. For an end-to-end encrypted meeting members do not take
+ * the server's word: they check `signed`, the statements the organizer's devices signed, and
+ * accept only whom those admit (docs/e2ee-profile.md "Who may enter").
  */
 export const admissionListSchema = z.object({
   id: z.string(),
   kind: z.enum(['meeting', 'call']),
+  /** The meeting's organizer (a call: the caller) — whose devices' signatures count. */
+  organizer: z.string(),
+  /** The signed statements kept for the meeting, still unexpired (none for a call). */
+  signed: z.array(signedAdmissionSchema),
   users: z.array(
     z.object({
       userId: z.string(),

@@ -54,3 +54,17 @@ export {
   type PublicCommit,
   type CommittedProposal,
 } from './commits.ts';
+export {
+  encodeAdmission,
+  decodeAdmission,
+  signAdmission,
+  verifyAdmission,
+  type AdmissionKind,
+  type AdmissionStatement,
+  type SignedAdmission,
+} from './admission.ts';
+export {
+  admissionCoverage,
+  type AdmissionCoverage,
+  type CoverageContext,
+} from './admission-coverage.ts';
