@@ -14,6 +14,8 @@ import { systemClock, type Clock } from './clock.ts';
 import { ClientError } from './errors.ts';
 import { loadOrRegisterDevice } from './identity/device.ts';
 import { LiveDirectory } from './identity/directory.ts';
+import { OrganizerAdmissions } from './identity/organizer-admissions.ts';
+import { SignedAdmissions } from './identity/signed-admissions.ts';
 import { StoredPinStore } from './identity/pins.ts';
 import { Meeting } from './meeting/meeting.ts';
 import type { JoinOptions, MeetingDeps } from './meeting/types.ts';
@@ -47,6 +49,11 @@ export interface ConnectOptions {
 export class ConclaveClient {
   readonly user: Me;
   readonly device: DeviceCredential;
+  /**
+   * Signing who may enter this user's E2EE meetings, on this device: the invitation list when it
+   * is set or changed, people let in from the lobby (docs/e2ee-profile.md "Who may enter").
+   */
+  readonly admissions: OrganizerAdmissions;
   readonly #deps: Omit<MeetingDeps, 'directory'>;
   readonly #rest: RestClient;
   readonly #meetings = new Set<Meeting>();
@@ -58,6 +65,12 @@ export class ConclaveClient {
     this.#rest = rest;
     this.user = deps.user;
     this.device = deps.device;
+    this.admissions = new OrganizerAdmissions({
+      rest,
+      device: deps.device,
+      crypto: deps.mlsCrypto,
+      clock: deps.clock,
+    });
   }
 
   /** Signs in to the API with `auth`, and registers or restores this device's identity. */
@@ -106,10 +119,19 @@ export class ConclaveClient {
   /** A meeting object to attach listeners to before `join()`. */
   meeting(meetingId: string, options: JoinOptions = {}): Meeting {
     if (this.#closed) throw new ClientError('closed');
+    const { clock, mlsCrypto, pins, store } = this.#deps;
+    const tenantId = this.user.tenantId;
     const directory = new LiveDirectory({
       rest: this.#rest,
-      tenantId: this.user.tenantId,
-      clock: this.#deps.clock,
+      tenantId,
+      clock,
+      signed: new SignedAdmissions({
+        crypto: mlsCrypto,
+        pins,
+        store,
+        tenantId,
+        now: () => clock.now(),
+      }),
     });
     const meeting = new Meeting(meetingId, { ...this.#deps, directory }, options);
     this.#meetings.add(meeting);

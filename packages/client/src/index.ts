@@ -6,6 +6,12 @@
 export { ConclaveClient, SDK_VERSION, type ConnectOptions } from './client.ts';
 export { Meeting } from './meeting/meeting.ts';
 export { CallNotices, type CallNoticeEvents } from './calls/call-notices.ts';
+export {
+  OrganizerAdmissions,
+  INVITATION_LIST_VALIDITY_MS,
+  LOBBY_ADMISSION_VALIDITY_MS,
+  type InvitationOptions,
+} from './identity/organizer-admissions.ts';
 export type { CallNotice } from './wire.ts';
 export type {
   ChatMessage,
@@ -19,6 +25,7 @@ export type {
   NewDevice,
   Reaction,
   RefusedCredential,
+  SecurityAlarm,
   RemovedReason,
   SenderStallEvent,
   RemovalEvent,

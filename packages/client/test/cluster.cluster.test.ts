@@ -50,6 +50,10 @@ async function e2eeMeeting(organizer: ClusterPerson, invitees: ClusterPerson[]):
     invitees: invitees.map((p) => p.userId),
   });
   expect(meeting.endToEndEncryption.enabled).toBe(true);
+  await organizer.client.admissions.setInvitees(
+    meeting.id,
+    invitees.map((p) => p.userId),
+  );
   await api({ url }, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
   return meeting.id;
 }
@@ -180,6 +184,7 @@ describe('one E2EE meeting across three nodes', () => {
         invitees: [pete.userId, quinn.userId],
       },
     );
+    await olga.client.admissions.setInvitees(meeting.id, [pete.userId, quinn.userId]);
     const waiting = [pete, quinn].map((p) => p.client.meeting(meeting.id, { reconnect }));
     try {
       const inLobby = waiting.map((m) => new Promise((resolve) => m.once('lobby', resolve)));

@@ -46,7 +46,12 @@ describe('a device registered right after the last directory fetch', () => {
   it('is judged on a refresh the member waits for, not refused on the stale copy', async () => {
     const clock = new ManualClock();
     const server = directoryServer([{ id: 'bob', displayName: 'Bob', devices: [] }]);
-    const directory = new LiveDirectory({ rest: server, tenantId: 't', clock });
+    const directory = new LiveDirectory({
+      rest: server,
+      tenantId: 't',
+      clock,
+      signed: noMeetingList,
+    });
     const auth = refreshingAuthenticator(directory, new InMemoryPinStore(), clock);
     // The member read the directory as the meeting started...
     await directory.refresh();
@@ -70,7 +75,12 @@ describe('a device registered right after the last directory fetch', () => {
   it('still refuses a device the fresh directory does not know either', async () => {
     const clock = new ManualClock();
     const server = directoryServer([{ id: 'bob', displayName: 'Bob', devices: [] }]);
-    const directory = new LiveDirectory({ rest: server, tenantId: 't', clock });
+    const directory = new LiveDirectory({
+      rest: server,
+      tenantId: 't',
+      clock,
+      signed: noMeetingList,
+    });
     const auth = refreshingAuthenticator(directory, new InMemoryPinStore(), clock);
     await directory.refresh();
     const pending = auth.authenticate(encodeIdentity(identity('bob', 'nobody')), key);
@@ -82,7 +92,12 @@ describe('a device registered right after the last directory fetch', () => {
   it('coalesces many unknown credentials into one fetch per interval (a flood waits, bounded)', async () => {
     const clock = new ManualClock();
     const server = directoryServer([{ id: 'bob', displayName: 'Bob', devices: [] }]);
-    const directory = new LiveDirectory({ rest: server, tenantId: 't', clock });
+    const directory = new LiveDirectory({
+      rest: server,
+      tenantId: 't',
+      clock,
+      signed: noMeetingList,
+    });
     const auth = refreshingAuthenticator(directory, new InMemoryPinStore(), clock);
     await directory.refresh();
     const findings = Array.from({ length: 20 }, (_, i) =>
@@ -97,7 +112,12 @@ describe('a device registered right after the last directory fetch', () => {
   it('does not trust a fetch that was already on its way when the device appeared', async () => {
     const clock = new ManualClock();
     const server = directoryServer([{ id: 'bob', displayName: 'Bob', devices: [] }]);
-    const directory = new LiveDirectory({ rest: server, tenantId: 't', clock });
+    const directory = new LiveDirectory({
+      rest: server,
+      tenantId: 't',
+      clock,
+      signed: noMeetingList,
+    });
     const auth = refreshingAuthenticator(directory, new InMemoryPinStore(), clock);
     // A slow fetch is under way (it left before Bob's device existed)...
     let release = (): void => undefined;
@@ -120,3 +140,8 @@ describe('a device registered right after the last directory fetch', () => {
     expect(finding).toMatchObject({ kind: 'accepted' });
   });
 });
+
+/** These directories read no meeting admission list, so no signed statement is ever checked. */
+const noMeetingList = {
+  read: () => Promise.reject(new Error('no meeting admission list in this test')),
+};

@@ -4,26 +4,27 @@
 // cancelled while someone waits ends their join with `join_blocked`.
 import { describe, expect, it } from 'vitest';
 import { ClientError, type MeetingEvents } from '../src/index.ts';
-import { api, realServerForFile } from './support/real-server.ts';
+import { api, realServerForFile, type RealPerson } from './support/real-server.ts';
 
 // No periodic second look on the server: only the start may let Bob in.
 const world = realServerForFile({ lobbyRecheckMs: 0 });
 
-async function scheduled(token: string, invitees: string[]): Promise<string> {
+async function scheduled(organizer: RealPerson, invitees: string[]): Promise<string> {
   const { meeting } = await api<{ meeting: { id: string } }>(
     world.server,
-    token,
+    organizer.token,
     'POST',
     '/api/meetings',
     { subject: 'Later', options: { endToEndEncryption: true }, invitees },
   );
+  await organizer.client.admissions.setInvitees(meeting.id, invitees);
   return meeting.id;
 }
 
 describe('waiting for the organizer', () => {
   it('waits past its join time-out and enters when the meeting starts', async () => {
     const [alice, bob] = await world.people('alice', 'bob');
-    const id = await scheduled(alice!.token, [bob!.userId]);
+    const id = await scheduled(alice!, [bob!.userId]);
     const bobMeeting = bob!.client.meeting(id, { timeoutMs: 1_000 });
     const lobby: MeetingEvents['lobby'][] = [];
     bobMeeting.on('lobby', (l) => lobby.push(l));
@@ -50,7 +51,7 @@ describe('waiting for the organizer', () => {
 
   it('ends the wait with the reason when the meeting is cancelled', async () => {
     const [carol, dave] = await world.people('carol', 'dave');
-    const id = await scheduled(carol!.token, [dave!.userId]);
+    const id = await scheduled(carol!, [dave!.userId]);
     const daveMeeting = dave!.client.meeting(id);
     const waiting = new Promise((resolve) => daveMeeting.once('lobby', resolve));
     const joining = daveMeeting.join();

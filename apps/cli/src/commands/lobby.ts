@@ -5,11 +5,13 @@ import type { Command } from 'commander';
 import type { Lobby } from '@conclave/protocol';
 import type { ApiClient } from '../api/client.ts';
 import { resolveDirectoryUser } from '../api/resolve.ts';
-import { connect } from '../api/session.ts';
+import { connect, type Session } from '../api/session.ts';
+import type { MeetingWithDecision } from '../api/types.ts';
 import { emit } from '../output/print.ts';
 import { formatTable } from '../output/table.ts';
 import { example, withServer } from './define.ts';
 import type { ServerCommandFlags } from './define.ts';
+import { isE2ee, onThisDevice } from './signed-admissions.ts';
 
 const lobbyPath = (id: string) => `/api/meetings/${encodeURIComponent(id)}/lobby`;
 
@@ -30,6 +32,23 @@ function showLobby(flags: ServerCommandFlags, lobby: Lobby, said: string): void 
       ]),
     ].join('\n');
   });
+}
+
+/**
+ * Lets `person` in. In an E2EE meeting members admit only whom an organizer's device signed, so
+ * this device signs the admission (the server takes no plain "admit" there).
+ */
+async function admitPerson(
+  session: Session,
+  id: string,
+  person: string,
+): Promise<{ lobby: Lobby; name: string }> {
+  const { api } = session;
+  const answer = await api.get<MeetingWithDecision>(`/api/meetings/${encodeURIComponent(id)}`);
+  if (!isE2ee(answer)) return decide(api, id, person, 'admit');
+  const user = await resolveDirectoryUser(api, person);
+  await onThisDevice(session, (client) => client.admissions.admit(answer.meeting.id, [user.id]));
+  return { lobby: await api.get<Lobby>(lobbyPath(id)), name: user.displayName };
 }
 
 async function decide(
@@ -59,13 +78,12 @@ export function registerLobbyCommands(meeting: Command): void {
     meeting
       .command('admit')
       .description(
-        'let someone in from the lobby (by display name or id); they enter by themselves',
+        'let someone in from the lobby (by display name or id); they enter by themselves. In an E2EE meeting this device signs the admission (organizer or co-organizer)',
       )
       .argument('<id>')
       .argument('<person>'),
   ).action(async (id: string, person: string, flags: ServerCommandFlags) => {
-    const { api } = await connect(flags);
-    const { lobby: now, name } = await decide(api, id, person, 'admit');
+    const { lobby: now, name } = await admitPerson(await connect(flags), id, person);
     showLobby(flags, now, `${name} was let in.`);
   });
   example(admit, "conclave meeting admit 6c1d0e4a 'Carol Jones'");

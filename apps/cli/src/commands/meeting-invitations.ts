@@ -12,6 +12,7 @@ import { emit } from '../output/print.ts';
 import { example, withServer } from './define.ts';
 import type { ServerCommandFlags } from './define.ts';
 import { collectList } from './parsers.ts';
+import { signInvitationChange } from './signed-admissions.ts';
 
 interface IcsFlags extends ServerCommandFlags {
   out?: string;
@@ -36,15 +37,17 @@ export function registerInvitationCommands(meeting: Command): void {
       .argument('<id>')
       .argument('<people...>', 'by email, name or id (commas also separate)'),
   ).action(async (id: string, people: string[], flags: ServerCommandFlags) => {
-    const { api } = await connect(flags);
+    const session = await connect(flags);
+    const { api } = session;
     const refs = people.reduce<string[]>((all, ref) => collectList(ref, all), []);
     const userIds: string[] = [];
     for (const ref of refs) userIds.push((await resolveDirectoryUser(api, ref)).id);
     const answer = await api.post<MeetingWithDecision>(`${meetingPath(id)}/invitees`, {
       userIds,
     });
+    const signed = await signInvitationChange(session, answer, { add: userIds });
     const said = await invitedNow(api, answer);
-    emit(flags, answer, () => said);
+    emit(flags, answer, () => [said, signed].filter((line) => line !== '').join('\n'));
   });
   example(invite, 'conclave meeting invite 6c1d0e4a bob@example.com carol@example.com');
 
@@ -57,13 +60,19 @@ export function registerInvitationCommands(meeting: Command): void {
       .argument('<id>')
       .argument('<person>', 'by email, name or id'),
   ).action(async (id: string, person: string, flags: ServerCommandFlags) => {
-    const { api } = await connect(flags);
+    const session = await connect(flags);
+    const { api } = session;
     const user = await resolveDirectoryUser(api, person);
     const answer = await api.delete<MeetingWithDecision>(
       `${meetingPath(id)}/invitees/${encodeURIComponent(user.id)}`,
     );
+    const signed = await signInvitationChange(session, answer, { remove: [user.id] });
     const said = await invitedNow(api, answer);
-    emit(flags, answer, () => `${user.displayName} is no longer invited. ${said}`);
+    emit(flags, answer, () =>
+      [`${user.displayName} is no longer invited. ${said}`, signed]
+        .filter((l) => l !== '')
+        .join('\n'),
+    );
   });
   example(uninvite, 'conclave meeting uninvite 6c1d0e4a bob@example.com');
 

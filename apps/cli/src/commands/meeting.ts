@@ -26,6 +26,7 @@ import { example, withServer } from './define.ts';
 import type { ServerCommandFlags } from './define.ts';
 import { registerLobbyCommands } from './lobby.ts';
 import { registerInvitationCommands } from './meeting-invitations.ts';
+import { isE2ee, onThisDevice } from './signed-admissions.ts';
 import { collectList, meetingOptions, positiveInteger } from './parsers.ts';
 
 interface OptionFlags extends ServerCommandFlags {
@@ -186,7 +187,8 @@ export function registerMeetingCommands(program: Command): void {
     ),
   ).action(async (subject: string, flags: ScheduleFlags) => {
     const options = requestedOptions(flags);
-    const { api } = await connect(flags);
+    const session = await connect(flags);
+    const { api } = session;
     const template =
       flags.template === undefined
         ? undefined
@@ -211,8 +213,21 @@ export function registerMeetingCommands(program: Command): void {
       );
       return;
     }
-    const response = await api.post<unknown>('/api/meetings', body);
-    await showMeeting(api, flags, response, 'Scheduled.');
+    const response = await api.post<MeetingWithDecision>('/api/meetings', body);
+    // Members of an E2EE meeting admit only whom the organizer's device signed: sign the list.
+    const signed = isE2ee(response)
+      ? await onThisDevice(session, (client) =>
+          client.admissions.setInvitees(response.meeting.id, invitees),
+        )
+      : undefined;
+    await showMeeting(
+      api,
+      flags,
+      response,
+      signed === undefined
+        ? 'Scheduled.'
+        : 'Scheduled; the invitation list is signed on this device.',
+    );
   });
   example(
     schedule,

@@ -1,7 +1,10 @@
 // What a load run needs on the server, made through the REST API with an admin session: N users
 // with the E2EE licence, each signed in, and a meeting (E2EE or not) scheduled by the first,
-// everyone invited, started.
+// everyone invited, started. For an E2EE meeting the organizer's device signs the invitation list
+// (members admit no one else): the run signs in a device of the organizer's for that.
 import { randomBytes } from 'node:crypto';
+import { ConclaveClient, MemoryStore } from '@conclave/client';
+import { nodeWebSocketFactory } from '@conclave/client/node';
 import { ApiClient } from '../api/client.ts';
 import type { MeetingWithDecision, SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
@@ -47,6 +50,29 @@ export async function provisionLoad(
       `the server's policies did not allow ${options.e2ee ? 'an E2EE' : 'a standard'} meeting for the load users`,
     );
   }
+  if (options.e2ee) await signInvitations(admin.server, accounts, meeting.id);
   await organizer.post(`/api/meetings/${encodeURIComponent(meeting.id)}/start`);
   return { accounts, meetingId: meeting.id };
+}
+
+async function signInvitations(
+  server: string,
+  accounts: readonly LoadAccount[],
+  meetingId: string,
+): Promise<void> {
+  const device = await ConclaveClient.connect({
+    server,
+    auth: { token: accounts[0]!.token },
+    store: new MemoryStore(),
+    webSocket: nodeWebSocketFactory(),
+    deviceName: 'conclave load (organizer)',
+  });
+  try {
+    await device.admissions.setInvitees(
+      meetingId,
+      accounts.slice(1).map((a) => a.userId),
+    );
+  } finally {
+    device.close();
+  }
 }

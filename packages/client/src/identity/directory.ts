@@ -6,14 +6,15 @@
 // Only this tenant's devices are ever admitted.
 //
 // Once the meeting is joined it also reads who the meeting may contain
-// (`GET /api/directory/admissions/:id`: organizer, invitees, everyone admitted; a call's two
-// sides), with every fetch, and answers `not_admitted` for a device of anyone else — unreadable
-// list included (fail closed). The server is trusted for that list; it is what the server says,
-// made visible and enforced by every member.
+// (`GET /api/directory/admissions/:id`), with every fetch, and answers `not_admitted` for a device
+// of anyone else — unreadable list included (fail closed). For a meeting, only the statements an
+// organizer's device signed count (./signed-admissions.ts): what the server merely lists admits
+// no one. For a 1:1 call, its two sides as the server names them.
 import type { Directory, DirectoryAnswer, MemberIdentity } from '@conclave/crypto/member';
 import { fromBase64 } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
 import type { AdmissionView, DirectoryView, RestClient } from '../rest/rest-client.ts';
+import type { AdmissionReading, SignedAdmissions } from './signed-admissions.ts';
 
 /** Someone the meeting may contain, as the admission list names them. */
 export type AdmittedPerson = AdmissionView['users'][number];
@@ -40,8 +41,13 @@ export class LiveDirectory implements Directory {
   #names = new Map<string, string>();
   /** The meeting or call whose admission list is read with the directory, once joined. */
   #target: string | undefined;
-  /** Who it may contain, by user id; undefined until read (then nobody is admitted). */
+  /** The people the server lists, by user id (names and emails for the roster). */
   #admitted: Map<string, AdmittedPerson> | undefined;
+  /** Who it may contain, as this client checked it; undefined until read (nobody is admitted). */
+  #covered: ReadonlySet<string> | undefined;
+  /** The last reading of the meeting's signed statements. */
+  #reading: AdmissionReading | undefined;
+  readonly #signed: Pick<SignedAdmissions, 'read'>;
   /** When the last fetch (finished or not) left: the throttle counts from there. */
   #lastStart = Number.NEGATIVE_INFINITY;
   #inFlight: Fetch | undefined;
@@ -52,9 +58,12 @@ export class LiveDirectory implements Directory {
     rest: DirectoryRest;
     tenantId: string;
     clock: Clock;
+    /** Checks a meeting's signed statements (the member's own judgement of who may enter). */
+    signed: Pick<SignedAdmissions, 'read'>;
     refreshIntervalMs?: number;
   }) {
     this.#rest = options.rest;
+    this.#signed = options.signed;
     this.#tenantId = options.tenantId;
     this.#clock = options.clock;
     this.#refreshIntervalMs = options.refreshIntervalMs ?? 1_000;
@@ -92,6 +101,8 @@ export class LiveDirectory implements Directory {
     if (this.#target === id) return;
     this.#target = id;
     this.#admitted = undefined;
+    this.#covered = undefined;
+    this.#reading = undefined;
     // A fetch already on its way did not ask for the list: a new one does.
     await this.#inFlight?.done.catch(() => undefined);
     await this.refresh();
@@ -106,6 +117,19 @@ export class LiveDirectory implements Directory {
     return this.#admitted?.get(userId);
   }
 
+  /** The last check of the meeting's signed statements (undefined for a call, or before). */
+  get admissionReading(): AdmissionReading | undefined {
+    return this.#reading;
+  }
+
+  /**
+   * True when the server lists `userId` for the meeting but no statement this client verified
+   * admits them: an Add of theirs is the server's doing, not an organizer's.
+   */
+  listedButNotAdmitted(userId: string): boolean {
+    return this.#admitted?.has(userId) === true && this.#covered?.has(userId) !== true;
+  }
+
   signatureKey(identity: MemberIdentity): Uint8Array | undefined {
     if (identity.tenantId !== this.#tenantId) return undefined;
     return this.#devices.get(identity.deviceId)?.key;
@@ -115,7 +139,7 @@ export class LiveDirectory implements Directory {
     if (identity.tenantId !== this.#tenantId) return { kind: 'unknown_device' };
     const entry = this.#devices.get(identity.deviceId);
     if (entry === undefined || entry.userId !== identity.userId) return { kind: 'unknown_device' };
-    if (this.#target !== undefined && this.#admitted?.has(identity.userId) !== true)
+    if (this.#target !== undefined && this.#covered?.has(identity.userId) !== true)
       return { kind: 'not_admitted' };
     return { kind: 'admitted', signaturePublicKey: entry.key };
   }
@@ -155,11 +179,11 @@ export class LiveDirectory implements Directory {
     return fetch;
   }
 
-  #load(
+  async #load(
     view: DirectoryView,
     target: string | undefined,
     admitted: AdmissionView | undefined,
-  ): void {
+  ): Promise<void> {
     const devices = new Map<string, Entry>();
     const names = new Map<string, string>();
     for (const user of view.users) {
@@ -169,13 +193,24 @@ export class LiveDirectory implements Directory {
         if (key !== undefined) devices.set(device.id, { userId: user.id, key });
       }
     }
+    const listed =
+      admitted === undefined || admitted.id !== target
+        ? undefined
+        : new Map(admitted.users.map((person) => [person.userId, person]));
+    let reading: AdmissionReading | undefined;
+    if (listed !== undefined && admitted?.kind === 'meeting') {
+      reading = await this.#signed.read(admitted, (identity) => {
+        const entry =
+          identity.tenantId === this.#tenantId ? devices.get(identity.deviceId) : undefined;
+        return entry?.userId === identity.userId ? entry.key : undefined;
+      });
+    }
     this.#devices = devices;
     this.#names = names;
     if (target !== undefined && target === this.#target) {
-      this.#admitted =
-        admitted === undefined || admitted.id !== target
-          ? undefined
-          : new Map(admitted.users.map((person) => [person.userId, person]));
+      this.#admitted = listed;
+      this.#reading = reading;
+      this.#covered = listed === undefined ? undefined : (reading?.users ?? new Set(listed.keys()));
     }
   }
 }

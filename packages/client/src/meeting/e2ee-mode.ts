@@ -14,7 +14,7 @@ import type { ClientMessage, ReactionName, ServerMessage } from '../wire.ts';
 import { decodeAppPayload, encodeAppPayload } from './app-payload.ts';
 import { encodeChat, readE2eeChat } from './chat.ts';
 import { DeviceSightings } from './device-sightings.ts';
-import { findingEvents } from './findings.ts';
+import { alarmOf, findingEvents } from './findings.ts';
 import { readE2eeMediaState } from './media-state.ts';
 import { readE2eeReaction } from './reactions.ts';
 import type { JoinedMessage, MeetingMode, ModeHost } from './mode.ts';
@@ -32,6 +32,8 @@ export class E2eeMode implements MeetingMode {
   readonly #host: ModeHost;
   readonly #member: MemberSession;
   readonly #sightings = new DeviceSightings();
+  /** Devices this member raised an alarm about already (one alarm each). */
+  readonly #alarmed = new Set<string>();
   readonly #switch: SenderSwitch;
   #rejoins = 0;
   /** After a lost group: the server's `removed { commit-failed }` is expected, not an end. */
@@ -239,6 +241,11 @@ export class E2eeMode implements MeetingMode {
     for (const finding of findingEvents(findings, (id) => deps.directory.displayName(id))) {
       if (finding.event === 'keyChanged') events.emit('keyChanged', finding.payload);
       else events.emit('refused', finding.payload);
+      const alarm = finding.event === 'refused' ? alarmOf(finding.payload) : undefined;
+      if (alarm !== undefined && !this.#alarmed.has(alarm.fingerprint)) {
+        this.#alarmed.add(alarm.fingerprint);
+        events.emit('alarm', alarm);
+      }
     }
   }
 

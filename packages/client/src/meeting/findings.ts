@@ -3,7 +3,7 @@
 // reported as refused, each with the person's display name when the directory knows it, so the UI
 // can say who. Accepted credentials are not events here (first sightings: ./device-sightings.ts).
 import type { AuthEvent } from '@conclave/crypto/member';
-import type { KeyChange, RefusedCredential } from './types.ts';
+import type { KeyChange, RefusedCredential, SecurityAlarm } from './types.ts';
 
 export type FindingEvent =
   | { readonly event: 'keyChanged'; readonly payload: KeyChange }
@@ -42,4 +42,24 @@ export function findingEvents(
       },
     ];
   });
+}
+
+/**
+ * The alarm a refusal raises, if it is one: a credential refused as `not_admitted` in a proposal or
+ * commit means the server tried to add someone no organizer's signed admission covers (an honest
+ * server proposes only covered Adds, and a member re-reads the statements before deciding).
+ */
+export function alarmOf(refused: RefusedCredential): SecurityAlarm | undefined {
+  if (refused.reason !== 'not_admitted') return undefined;
+  const who = refused.displayName ?? refused.identity?.userId;
+  return {
+    kind: 'unadmitted-add',
+    message:
+      'The server tried to add a participant no organizer admitted' +
+      (who === undefined ? '.' : `: ${who}.`) +
+      ' This device refused, and the meeting’s keys stay as they were.',
+    ...(refused.identity === undefined ? {} : { identity: refused.identity }),
+    ...(refused.displayName === undefined ? {} : { displayName: refused.displayName }),
+    fingerprint: refused.fingerprint,
+  };
 }

@@ -125,6 +125,20 @@ export interface RefusedCredential {
   readonly fingerprint: string;
 }
 
+/**
+ * Something only a server that lies would do, caught by this member (docs/e2ee-profile.md "Who
+ * may enter"). `unadmitted-add`: the server proposed adding someone no organizer's signed
+ * admission covers — this member refused it, and stays on its epoch.
+ */
+export interface SecurityAlarm {
+  readonly kind: 'unadmitted-add';
+  /** The sentence to show, naming what happened. */
+  readonly message: string;
+  readonly identity?: MemberIdentity;
+  readonly displayName?: string;
+  readonly fingerprint: string;
+}
+
 export interface MeetingEvents {
   connection: {
     readonly state: 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -172,6 +186,8 @@ export interface MeetingEvents {
   newDevice: NewDevice;
   /** The authentication service refused a credential (unknown device, directory mismatch…). */
   refused: RefusedCredential;
+  /** A server that lies was caught (see SecurityAlarm). Once per device added. */
+  alarm: SecurityAlarm;
   dropped: { readonly reason: FrameDropReason; readonly relayId: number | undefined };
   keyFrameRequest: { readonly streamId: number; readonly mediaKind: MediaKind | undefined };
   /**

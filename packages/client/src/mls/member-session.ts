@@ -252,7 +252,12 @@ export class MemberSession {
         return;
       case 'rejected':
         this.#o.observer.findings(result.events);
-        return reject(result.reason);
+        // Say precisely when the refusal is an Add no organizer admitted: the server audits it.
+        return reject(
+          result.events.some((e) => e.kind === 'rejected' && e.reason === 'not_admitted')
+            ? 'not_admitted'
+            : result.reason,
+        );
       default:
         // Stale, future or another group's: nothing this member can act on.
         return;

@@ -4,6 +4,8 @@
 // at this edge.
 import {
   admissionListSchema,
+  admissionSubmittedSchema,
+  type AdmissionSubmitted,
   deviceListSchema,
   deviceResponseSchema,
   directorySchema,
@@ -64,6 +66,19 @@ export class RestClient {
       'GET',
       `/api/directory/admissions/${encodeURIComponent(id)}`,
       admissionListSchema,
+    );
+  }
+
+  /** Hands in a statement this device signed (the organizer's, or a co-organizer's). */
+  async submitAdmission(
+    meetingId: string,
+    admission: { statement: string; signature: string },
+  ): Promise<AdmissionSubmitted> {
+    return this.#request(
+      'POST',
+      `/api/meetings/${encodeURIComponent(meetingId)}/admissions`,
+      admissionSubmittedSchema,
+      { admission },
     );
   }
 

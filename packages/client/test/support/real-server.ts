@@ -137,6 +137,12 @@ export async function startedMeeting(
   });
   if (meeting.endToEndEncryption.enabled !== e2ee)
     throw new Error('the meeting did not get the E2EE state asked for');
+  // The organizer's device signs who may enter (members take no one else).
+  if (e2ee)
+    await organizer.client.admissions.setInvitees(
+      meeting.id,
+      invitees.map((p) => p.userId),
+    );
   await api(server, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
   return meeting.id;
 }
