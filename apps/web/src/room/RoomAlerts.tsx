@@ -3,9 +3,17 @@
 import type { RoomAlert } from './alerts.ts';
 
 const titles: Record<RoomAlert['kind'], string> = {
+  alarm: 'Security alarm',
   refused: 'Kept out of the encrypted group',
   'key-changed': 'Device key changed',
   'new-device': 'New device',
+};
+
+const noticeClass: Record<RoomAlert['kind'], string> = {
+  alarm: 'notice-error',
+  refused: 'notice-warning',
+  'key-changed': 'notice-warning',
+  'new-device': 'notice-info',
 };
 
 export function RoomAlerts({
@@ -21,7 +29,7 @@ export function RoomAlerts({
       {alerts.map((alert) => (
         <li
           key={alert.id}
-          className={`room-alert notice ${alert.kind === 'new-device' ? 'notice-info' : 'notice-warning'}`}
+          className={`room-alert notice ${noticeClass[alert.kind]}`}
           data-kind={alert.kind}
         >
           <p className="notice-title">{titles[alert.kind]}</p>
