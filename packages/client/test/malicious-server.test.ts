@@ -12,6 +12,7 @@ import {
   type AdmissionStatement,
 } from '@conclave/crypto/member';
 import { describe, expect, it, vi } from 'vitest';
+import type * as RealAdmissions from '../../../apps/server/src/governance/signed-admissions.ts';
 import { fromBase64, toBase64 } from '../src/bytes.ts';
 import type { Meeting, SecurityAlarm } from '../src/index.ts';
 import { until } from './support/people.ts';
