@@ -25,10 +25,7 @@ const lies = vi.hoisted(() => ({
 }));
 
 vi.mock('../../../apps/server/src/governance/signed-admissions.ts', async (importOriginal) => {
-  const real =
-    await importOriginal<
-      typeof import('../../../apps/server/src/governance/signed-admissions.ts')
-    >();
+  const real = await importOriginal<typeof RealAdmissions>();
   return {
     ...real,
     coverageOf: async (...args: Parameters<typeof real.coverageOf>) => {
