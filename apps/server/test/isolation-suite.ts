@@ -149,6 +149,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
           participantId: 'someone',
         },
         '/api/meetings/{id}/lobby': { id: meetingOfA },
+        '/api/meetings/{id}/admissions': { id: meetingOfA },
         '/api/meetings/{id}/lobby/{userId}/admit': { id: meetingOfA, userId: alice },
         '/api/meetings/{id}/lobby/{userId}/deny': { id: meetingOfA, userId: alice },
         '/api/meetings/{id}/invitees': { id: meetingOfA },
@@ -174,6 +175,9 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         'POST /api/admin/groups/{id}/members': { userId: otherUser },
         'PATCH /api/meetings/{id}/options': { options: { liveCaptions: true } },
         'POST /api/meetings/{id}/invitees': { userIds: [otherUser] },
+        'POST /api/meetings/{id}/admissions': {
+          admission: { statement: 'Q0EB', signature: 'c2ln' },
+        },
       };
       const byId = routes.filter((r) => r.path.includes('{'));
       expect([...new Set(byId.map((r) => r.path))].sort()).toEqual(Object.keys(targets).sort());

@@ -93,7 +93,8 @@ export function defineSignedAdmissionsStoreSuite(
       const second = record({ sequence: 2, coOrganizers: ['u1'] });
       const lobby = record({ kind: 'lobby', sequence: 0, users: ['u3'], signerUserId: 'u1' });
       const expired = record({ kind: 'lobby', sequence: 0, expiresAt: now - 1 });
-      for (const r of [first, lobby, second, expired]) await store.signedAdmissions.add(tenantId, meetingId, r);
+      for (const r of [first, lobby, second, expired])
+        await store.signedAdmissions.add(tenantId, meetingId, r);
       expect(await store.signedAdmissions.list(tenantId, meetingId, now)).toEqual([
         second,
         first,

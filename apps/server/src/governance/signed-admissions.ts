@@ -24,6 +24,7 @@ import type { AppContext } from '../context.ts';
 import { ServerError, conflict, notFound } from '../errors.ts';
 import type { Session } from '../http/route.ts';
 import { iso } from '../http/views.ts';
+import { fromBase64 } from '../realtime/bytes.ts';
 import { realtimeOf } from '../realtime/control.ts';
 import type { MeetingRecord } from '../storage/records.ts';
 import type { SignedAdmissionRecord } from '../storage/repos/signed-admissions.ts';
@@ -86,8 +87,8 @@ export async function submitAdmission(
   if (meeting.organizer !== user.id && !coverage.coOrganizers.has(user.id))
     throw new ServerError('FORBIDDEN', 'Only an organizer of the meeting signs its admissions.');
 
-  const statementBytes = canonicalBase64(wire.statement);
-  const signature = canonicalBase64(wire.signature);
+  const statementBytes = fromBase64(wire.statement);
+  const signature = fromBase64(wire.signature);
   if (statementBytes === undefined || signature === undefined)
     throw refused('The statement and the signature must be standard padded base64.');
   const claimed = decoded(statementBytes);
@@ -97,7 +98,7 @@ export async function submitAdmission(
     throw refused('The statement must be signed on one of your own devices.');
   const devices = await ctx.store.devices.listForUser(tenantId, user.id);
   const device = devices.find((d) => d.id === claimed.signer.deviceId);
-  const key = device === undefined ? undefined : canonicalBase64(device.signaturePublicKey);
+  const key = device === undefined ? undefined : fromBase64(device.signaturePublicKey);
   if (key === undefined) throw refused('The statement names a device you have not registered.');
   const statement = await verified(statementBytes, signature, key);
   if (statement.expiresAt <= now) throw refused('The statement has expired.');
@@ -174,14 +175,6 @@ function statementOf(
 
 function refused(message: string): ServerError {
   return new ServerError('ADMISSION_REFUSED', message);
-}
-
-/** The bytes of canonical standard padded base64 (one text per byte string), else undefined. */
-function canonicalBase64(text: string): Uint8Array | undefined {
-  if (text.length === 0 || text.length % 4 !== 0) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text) return undefined;
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 function decoded(bytes: Uint8Array): AdmissionStatement {

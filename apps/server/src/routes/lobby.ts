@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { ServerError, conflict, notFound } from '../errors.ts';
 import { admitFromLobby } from '../governance/admissions.ts';
-import { submitAdmission } from '../governance/signed-admissions.ts';
+import { coverageOf, submitAdmission } from '../governance/signed-admissions.ts';
 import { route } from '../http/route.ts';
 import type { Route, Session } from '../http/route.ts';
 import { iso } from '../http/views.ts';
@@ -27,11 +27,19 @@ export function lobbyRoutes(ctx: AppContext): Route[] {
   const { store } = ctx;
   // Looked up per request: the realtime side registers after the routes are built.
   const realtime = () => realtimeOf(ctx);
-  /** The meeting, if the caller organizes it or is an admin; others learn what they may. */
+  /**
+   * The meeting, if the caller organizes it (an E2EE one's named co-organizers too) or is an admin;
+   * others learn what they may.
+   */
   const decidedBy = async (session: Session, id: string): Promise<MeetingRecord> => {
     const meeting = await store.meetings.get(session.tenantId, id);
     if (meeting === undefined) throw notFound('meeting');
     if (meeting.organizer === session.user.id || session.user.role === 'admin') return meeting;
+    // In an E2EE meeting the co-organizers the signed invitation list names admit too.
+    if (meeting.decision.endToEndEncryption.enabled) {
+      const { coOrganizers } = await coverageOf(ctx, session.tenantId, meeting, ctx.now());
+      if (coOrganizers.has(session.user.id)) return meeting;
+    }
     if (!meeting.invitees.includes(session.user.id)) throw notFound('meeting');
     throw new ServerError('FORBIDDEN', 'Only the organizer or an admin can see who is waiting.');
   };

@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type Reply } from '../support/http.ts';
 import {
   signInvitationList,
-  signLobbyAdmission,
   signedStatement,
   signingDevice,
   submitStatement,
@@ -69,7 +68,10 @@ describe('handing in a signed admission', () => {
     const taken = ok(await submitStatement(dave, id, admission), admissionSubmittedSchema, 201);
     expect(taken).toMatchObject({ kind: 'invitation-list', sequence: 1 });
     expect([...taken.users].sort()).toEqual([alice.userId, bob.userId].sort());
-    const list = ok(await alice.call('GET', `/api/directory/admissions/${id}`), admissionListSchema);
+    const list = ok(
+      await alice.call('GET', `/api/directory/admissions/${id}`),
+      admissionListSchema,
+    );
     expect(list.organizer).toBe(dave.userId);
     expect(list.signed).toEqual([admission]);
     const audited = await auditEntries(world.people.admin, 'meeting.admission.signed');
@@ -124,9 +126,9 @@ describe('handing in a signed admission', () => {
     refusedWith(await submitStatement(dave, id, stale), 409, 'CONFLICT');
     // Alice is a co-organizer: she may admit from the lobby, not sign the list.
     const byAlice = await signedStatement(alice, id, { users: [alice.userId], sequence: 9 });
-    expect(refusedWith(await submitStatement(alice, id, byAlice), 400, 'ADMISSION_REFUSED')).toMatch(
-      /Only the organizer signs the invitation list/,
-    );
+    expect(
+      refusedWith(await submitStatement(alice, id, byAlice), 400, 'ADMISSION_REFUSED'),
+    ).toMatch(/Only the organizer signs the invitation list/);
     // Bob organizes nothing here.
     const byBob = await signedStatement(bob, id, { users: [bob.userId], sequence: 9 });
     refusedWith(await submitStatement(bob, id, byBob), 403, 'FORBIDDEN');
@@ -139,6 +141,9 @@ describe('handing in a signed admission', () => {
     const byAlice = await signedStatement(alice, id, { kind: 'lobby', users: [carol.userId] });
     const taken = ok(await submitStatement(alice, id, byAlice), admissionSubmittedSchema, 201);
     expect(taken).toMatchObject({ kind: 'lobby', sequence: 0, users: [carol.userId] });
+    // A named co-organizer sees who waits, as the organizer does; an invitee does not.
+    ok(await alice.call('GET', `/api/meetings/${id}/lobby`), lobbySchema);
+    expect((await bob.call('GET', `/api/meetings/${id}/lobby`)).status).toBe(403);
     const byBob = await signedStatement(bob, id, { kind: 'lobby', users: [bob.userId] });
     refusedWith(await submitStatement(bob, id, byBob), 403, 'FORBIDDEN');
     // Once the newest list no longer names Alice, her lobby admissions are not taken.
@@ -180,7 +185,11 @@ describe('handing in a signed admission', () => {
 describe('who enters an E2EE meeting', () => {
   it('keeps an invitee waiting for admission until the organizer signs the list', async () => {
     const { dave, alice } = world.people;
-    const id = await startedMeeting(dave, { e2ee: true, invitees: [alice.userId], signList: false });
+    const id = await startedMeeting(dave, {
+      e2ee: true,
+      invitees: [alice.userId],
+      signList: false,
+    });
     const daveP = await participant('dave');
     expect(await daveP.join(id)).toMatchObject({ type: 'joined' });
     const aliceP = await participant('alice');
