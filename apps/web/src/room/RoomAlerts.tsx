@@ -5,6 +5,7 @@ import type { RoomAlert } from './alerts.ts';
 const titles: Record<RoomAlert['kind'], string> = {
   refused: 'Kept out of the encrypted group',
   'key-changed': 'Device key changed',
+  'verified-key-changed': 'Verified device key changed',
   'new-device': 'New device',
 };
 

@@ -1,6 +1,7 @@
-// Signed admissions kept by the test, for a server that does not keep them yet: the organizer's
-// `POST /api/meetings/:id/admissions` is answered here, and each `GET /api/directory/admissions/:id`
-// gets the statements added — which is what the server's own route does once it is in
+// Signed admissions for a server that does not keep them yet: the organizer's
+// `POST /api/meetings/:id/admissions` goes to the server, and only if the server has no such
+// route (404) is the statement kept here; each `GET /api/directory/admissions/:id` then gets the
+// statements kept here added — what the server's own route does once it is in
 // (docs/e2ee-profile.md "Who may enter"). The statements are the organizer device's real
 // signatures; members check them as they would any.
 export class SignedAdmissionsRelay {
@@ -11,6 +12,8 @@ export class SignedAdmissionsRelay {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const submit = /^\/api\/meetings\/([^/]+)\/admissions$/u.exec(url.pathname);
     if (submit !== null && init?.method === 'POST') {
+      const answer = await fetch(input, init);
+      if (answer.status !== 404) return answer;
       const { admission } = JSON.parse(init.body as string) as {
         admission: { statement: string; signature: string };
       };
