@@ -1,6 +1,7 @@
 // Verified devices in the room, end to end (Chromium, the real server, headless SDK members):
 // Alice compares her fingerprint and Bob's side by side and marks his device verified; the
-// "Verified" badge shows in the roster, and again in a later meeting (kept in her browser); a new
+// "Verified" badge shows in the roster, and again in a later meeting (kept in her browser), where
+// she also verifies by scanning Bob's QR code with her camera (a forged code is refused); a new
 // device of Bob's shows as "Bob — new device"; when Bob's verified device comes back with another
 // key, Alice gets a blocking warning that names him and says the verification was removed.
 import Database from 'better-sqlite3';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConclaveClient, MemoryStore } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
 import { createDevice, createMlsCrypto, exportDevice } from '@conclave/crypto/member';
+import QRCode from 'qrcode';
 import { SignedAdmissionsRelay } from '../../../packages/client/test/support/signed-admissions-relay.ts';
 import { api, licensedPerson, type Person } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
@@ -62,6 +64,42 @@ async function enter(page: Page, meetingId: string): Promise<void> {
   await page.locator('.security-code').waitFor();
 }
 
+/**
+ * The camera a scan asks for (video only) films the QR code in `window.scanImage` (a data URL) —
+ * a phone held up to the laptop's camera; the room's own camera and microphone stay as they are.
+ */
+const scanCamera = () => {
+  const devices = navigator.mediaDevices;
+  const real = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    const image = (window as unknown as { scanImage?: string }).scanImage;
+    if (constraints?.audio !== false || image === undefined) return real(constraints);
+    const canvas = document.createElement('canvas');
+    canvas.width = 480;
+    canvas.height = 360;
+    const context = canvas.getContext('2d')!;
+    const picture = new Image();
+    picture.src = image;
+    await picture.decode();
+    const draw = () => {
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(picture, 80, 20, 320, 320);
+    };
+    draw();
+    setInterval(draw, 100);
+    return canvas.captureStream(10);
+  };
+};
+
+/** Holds the QR code of `code` up to Alice's camera. */
+async function showToCamera(page: Page, code: string): Promise<void> {
+  const image = await QRCode.toDataURL(code, { errorCorrectionLevel: 'M', margin: 4, width: 320 });
+  await page.evaluate((url) => {
+    (window as unknown as { scanImage?: string }).scanImage = url;
+  }, image);
+}
+
 const digits = (text: string | null) => (text ?? '').replace(/\D/gu, '');
 const names = (page: Page) => page.locator('.room-person-name').allTextContents();
 
@@ -73,7 +111,7 @@ describe('verified devices in the room', () => {
     const organizer = await sdk(olga);
     const first = await meetingFor(olga, organizer, [alice, bob]);
 
-    const page = await world.newPage();
+    const page = await world.newPage({ initScripts: [scanCamera] });
     world.screenshotsOnFailure({ alice: page });
     await page.route('**/api/directory/admissions/**', async (route) => {
       const response = await route.fetch();
@@ -121,6 +159,31 @@ describe('verified devices in the room', () => {
     await enter(page, second);
     const bobMeeting = await bobAgain.join(second);
     await expect.poll(() => names(page), { timeout: 20_000 }).toContain('Bob Verified');
+    await badge.waitFor();
+
+    // Scanning instead: Alice takes the mark away, and scans Bob's code with her camera. A code of
+    // another key says it does not match and marks nothing; Bob's own code marks the device.
+    await page.getByRole('button', { name: 'Verify the device of Bob' }).click();
+    await dialog.getByRole('button', { name: 'Remove verification' }).click();
+    await expect.poll(() => badge.count()).toBe(0);
+    const impostor = await sdk(bob, new MemoryStore());
+    impostor.close();
+    const forged = JSON.parse(await bobAgain.verificationCode()) as Record<string, string>;
+    forged.fingerprint = digits(impostor.fingerprint);
+    await showToCamera(page, JSON.stringify(forged));
+    await dialog.getByRole('button', { name: 'Scan Bob’s code' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status').textContent(), { timeout: 20_000 })
+      .toBe(
+        "That code does not match: it carries another key than the one this browser sees for Bob's device. Do not trust it.",
+      );
+    expect(await badge.count()).toBe(0);
+    await showToCamera(page, await bobAgain.verificationCode());
+    await dialog.getByRole('button', { name: 'Scan Bob’s code' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status').textContent(), { timeout: 20_000 })
+      .toBe("The code matches: Bob's device is verified in this browser.");
+    await dialog.getByRole('button', { name: 'Close' }).click();
     await badge.waitFor();
 
     // 3. A device of Bob's that Alice's browser never saw: a second device, then a new one.
