@@ -4,12 +4,12 @@
 import jsQR from 'jsqr';
 import QRCode from 'qrcode';
 
-/** Error correction M: readable from a screen at an angle, and small enough for a phone camera. */
+/** Error correction M, drawn large (the code holds two ids of each kind and two fingerprints). */
 const LEVEL = 'M';
 
 /** Draws `text` as a QR code on `canvas`. */
 export async function drawQrCode(canvas: HTMLCanvasElement, text: string): Promise<void> {
-  await QRCode.toCanvas(canvas, text, { errorCorrectionLevel: LEVEL, margin: 2, width: 232 });
+  await QRCode.toCanvas(canvas, text, { errorCorrectionLevel: LEVEL, margin: 4, width: 320 });
 }
 
 /** The QR code's modules (true: dark), row by row — for tests and anything not a canvas. */
