@@ -45,7 +45,6 @@ describe('conclave join when the server goes away', () => {
       '/api/meetings',
       { subject: 'Gives up', options: { endToEndEncryption: true }, invitees: [bob.id] },
     );
-    await call(server.url, aliceToken, 'POST', `/api/meetings/${meeting.id}/start`);
     const aliceClient = await ConclaveClient.connect({
       server: server.url,
       auth: { token: aliceToken },
@@ -53,6 +52,8 @@ describe('conclave join when the server goes away', () => {
       webSocket: nodeWebSocketFactory(),
     });
     cleanups.push(() => aliceClient.close());
+    await aliceClient.admissions.setInvitees(meeting.id, [bob.id]);
+    await call(server.url, aliceToken, 'POST', `/api/meetings/${meeting.id}/start`);
     const aliceMeeting = await aliceClient.join(meeting.id);
 
     const signedIn = await runCli(

@@ -4,6 +4,7 @@
 import { ConclaveClient, MemoryStore, type Meeting } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInvitations } from './helpers/admissions.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 import { rest as restAt, signIn as signInAt } from './helpers/rest.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -55,6 +56,7 @@ async function e2eeMeeting(): Promise<string> {
       invitees: [bob.id],
     },
   );
+  await signInvitations(server.url, alice.token, meeting.id, [bob.id]);
   await rest(alice.token, 'POST', `/api/meetings/${meeting.id}/start`);
   return meeting.id;
 }

@@ -1,7 +1,7 @@
 // Who is who in the meeting room, end to end (Chromium, the real server, headless SDK members):
 // two people named "Dave" are told apart by their email; Dave's second device is marked in the
-// roster and announced; a participant the meeting's admission list does not name is kept out of
-// the group with a notice naming them and why; a device whose key changed is not accepted and the
+// roster and announced; a participant no organizer's signature admits is kept out of the group
+// with a security alarm naming them; a device whose key changed is not accepted and the
 // room says so. Nothing of this may be only a console line.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConclaveClient, MemoryStore, type Meeting } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
 import { createDevice, createMlsCrypto, exportDevice } from '@conclave/crypto/member';
-import { api, licensedPerson, signInToken, type Person } from './support/roomPeople.ts';
+import {
+  api,
+  licensedPerson,
+  signInToken,
+  signInvitations,
+  type Person,
+} from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
 
 let world: RoomWorld;
@@ -80,17 +86,19 @@ describe('who is who in the room', () => {
       },
     );
     const meetingId = meeting.id;
+    await signInvitations(world.url, alice, meetingId, [dave, dave2, carol]);
     await api(world.url, alice.token, 'POST', `/api/meetings/${meetingId}/start`);
 
     const alicePage = await world.newPage();
     world.screenshotsOnFailure({ alice: alicePage });
     // Alice's browser reads the meeting's admission list through this route: the test plays a
-    // server whose list leaves Carol out (while it lets her in), for the third step.
+    // server that lets Carol in while it keeps from Alice the organizer's signature admitting her
+    // (for the fourth step) — to Alice's browser, an Add no organizer admitted.
     let hideCarol = false;
     await alicePage.route('**/api/directory/admissions/**', async (route) => {
       const response = await route.fetch();
-      const list = (await response.json()) as { users: { userId: string }[] };
-      if (hideCarol) list.users = list.users.filter((u) => u.userId !== carol.userId);
+      const list = (await response.json()) as { signed: unknown[] };
+      if (hideCarol) list.signed = [];
       await route.fulfill({ response, json: list });
     });
     await alicePage.goto(`${world.url}/meetings/${meetingId}/room`);
@@ -158,8 +166,8 @@ describe('who is who in the room', () => {
 
     await world.screenshot(alicePage, 'room-identity-key-changed.png');
 
-    // 4. In a meeting of her own with Carol, a server that lets Carol in without her being on the
-    // list it gives members: Alice's browser keeps her out of the group and says who and why.
+    // 4. In a meeting of her own with Carol, a server that adds Carol while Alice's browser sees no
+    // organizer's signature admitting her: it refuses the Add and raises the alarm.
     await alicePage.getByRole('button', { name: 'Leave' }).click();
     const { meeting: second } = await api<{ meeting: { id: string } }>(
       world.url,
@@ -168,6 +176,7 @@ describe('who is who in the room', () => {
       '/api/meetings',
       { subject: 'Just us', options: { endToEndEncryption: true }, invitees: [carol.userId] },
     );
+    await signInvitations(world.url, alice, second.id, [carol]);
     await api(world.url, alice.token, 'POST', `/api/meetings/${second.id}/start`);
     await alicePage.goto(`${world.url}/meetings/${second.id}/room`);
     await alicePage.getByRole('button', { name: 'Join with camera and microphone' }).click();
@@ -177,17 +186,15 @@ describe('who is who in the room', () => {
       code: 'join_blocked',
     });
     await expect
-      .poll(() => alertText(alicePage, 'refused'), { timeout: 20_000 })
+      .poll(() => alertText(alicePage, 'alarm'), { timeout: 20_000 })
       .toEqual([
-        'Carol was kept out: they are not invited or admitted to this meeting, so this browser did not accept them into the encrypted group.',
+        'The server tried to add a participant no organizer admitted: Carol. This device refused, and the meeting’s keys stay as they were.',
       ]);
     expect(await names(alicePage)).toEqual(['Alice (you)']);
-    await world.screenshot(alicePage, 'room-identity-refused.png');
+    await world.screenshot(alicePage, 'room-identity-alarm.png');
 
     // Each notice can be dismissed.
-    await alicePage
-      .getByRole('button', { name: 'Dismiss: Kept out of the encrypted group (Carol)' })
-      .click();
-    await expect.poll(() => alertText(alicePage, 'refused')).toEqual([]);
+    await alicePage.getByRole('button', { name: 'Dismiss: Security alarm (Carol)' }).click();
+    await expect.poll(() => alertText(alicePage, 'alarm')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 // Carol and Erin, not invited, open the link and wait to be let in: Alice admits Carol from the
 // room's lobby list and turns Erin away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, licensedPerson, type Person } from './support/roomPeople.ts';
+import { api, licensedPerson, signInvitations, type Person } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
 
 let world: RoomWorld;
@@ -36,6 +36,7 @@ describe('the lobby', () => {
         invitees: [bob.userId],
       },
     );
+    await signInvitations(world.url, alice, meeting.id, [bob]);
 
     const bobPage = await world.joinRoom(bob, meeting.id);
     const alicePage = await world.newPage();

@@ -12,14 +12,11 @@ import { ConclaveClient, MemoryStore } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
 import { createDevice, createMlsCrypto, exportDevice } from '@conclave/crypto/member';
 import QRCode from 'qrcode';
-import { SignedAdmissionsRelay } from '../../../packages/client/test/support/signed-admissions-relay.ts';
-import { api, licensedPerson, type Person } from './support/roomPeople.ts';
+import { licensedPerson, startedMeeting, type Person } from './support/roomPeople.ts';
 import { startRoomWorld, type RoomWorld } from './support/roomWorld.ts';
 
 let world: RoomWorld;
 const clients: ConclaveClient[] = [];
-/** The organizer's signed invitation lists, for a server that does not keep them itself yet. */
-const relay = new SignedAdmissionsRelay();
 
 beforeAll(async () => {
   world = await startRoomWorld('room-verify');
@@ -36,26 +33,10 @@ async function sdk(person: Person, store = new MemoryStore()): Promise<ConclaveC
     auth: { token: person.token },
     store,
     webSocket: nodeWebSocketFactory(),
-    fetch: relay.fetch,
     deviceName: `${person.name} test device`,
   });
   clients.push(client);
   return client;
-}
-
-/** Scheduled by the organizer with Alice and Bob invited (signed on its device), and started. */
-async function meetingFor(organizer: Person, device: ConclaveClient, invitees: Person[]) {
-  const users = invitees.map((p) => p.userId);
-  const { meeting } = await api<{ meeting: { id: string } }>(
-    world.url,
-    organizer.token,
-    'POST',
-    '/api/meetings',
-    { subject: 'Verify', options: { endToEndEncryption: true }, invitees: users },
-  );
-  await device.admissions.setInvitees(meeting.id, users);
-  await api(world.url, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
-  return meeting.id;
 }
 
 async function enter(page: Page, meetingId: string): Promise<void> {
@@ -108,17 +89,10 @@ describe('verified devices in the room', () => {
     const [olga, alice, bob] = (await Promise.all(
       ['Olga', 'Alice', 'Bob'].map((name) => licensedPerson(world.url, world.adminToken, name)),
     )) as [Person, Person, Person];
-    const organizer = await sdk(olga);
-    const first = await meetingFor(olga, organizer, [alice, bob]);
+    const first = await startedMeeting(world.url, olga, [alice, bob], true, 'Verify');
 
     const page = await world.newPage({ initScripts: [scanCamera] });
     world.screenshotsOnFailure({ alice: page });
-    await page.route('**/api/directory/admissions/**', async (route) => {
-      const response = await route.fetch();
-      const view = (await response.json()) as { id: string; signed: unknown[] };
-      view.signed = [...view.signed, ...relay.signedFor(view.id)];
-      await route.fulfill({ response, json: view });
-    });
     await page.goto(`${world.url}/meetings/${first}/room`);
     await world.signIn(page, alice);
     await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
@@ -155,7 +129,7 @@ describe('verified devices in the room', () => {
     await page.getByRole('button', { name: 'Leave' }).click();
     bobLaptop.close();
     const bobAgain = await sdk(bob, bobStore);
-    const second = await meetingFor(olga, organizer, [alice, bob]);
+    const second = await startedMeeting(world.url, olga, [alice, bob], true, 'Verify');
     await enter(page, second);
     const bobMeeting = await bobAgain.join(second);
     await expect.poll(() => names(page), { timeout: 20_000 }).toContain('Bob Verified');

@@ -100,9 +100,12 @@ describe('who an E2EE meeting may contain', () => {
       for (const l of await Promise.all(inLobby))
         expect(l.reasons.map((r) => r.code)).toEqual(['AWAITING_ADMISSION']);
       expect(meetings.every((m) => m.roster.length === 2)).toBe(true);
-      // The organizer lets them in.
+      // A plain admit does not do in an E2EE meeting: the organizer's device signs who enters.
+      await expect(
+        api(world.server, alice!.token, 'POST', `/api/meetings/${id}/lobby/${carol!.userId}/admit`),
+      ).rejects.toThrow(/409/);
       for (const userId of [admin.user.id, carol!.userId])
-        await api(world.server, alice!.token, 'POST', `/api/meetings/${id}/lobby/${userId}/admit`);
+        await alice!.client.admissions.admit(id, [userId]);
       await Promise.all(joins);
       meetings.push(...waiting);
       await until(

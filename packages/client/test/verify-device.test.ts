@@ -9,12 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { ConclaveClient, MemoryStore, type KeyChange, type RosterMember } from '../src/index.ts';
 import { nodeWebSocketFactory } from '../src/node.ts';
 import { until } from './support/people.ts';
-import { api, realServerForFile, type RealPerson } from './support/real-server.ts';
-import { SignedAdmissionsRelay } from './support/signed-admissions-relay.ts';
+import { realServerForFile, startedMeeting } from './support/real-server.ts';
 
 const world = realServerForFile();
-
-const relay = new SignedAdmissionsRelay();
 
 function connect(token: string, store: MemoryStore): Promise<ConclaveClient> {
   return ConclaveClient.connect({
@@ -22,36 +19,19 @@ function connect(token: string, store: MemoryStore): Promise<ConclaveClient> {
     auth: { token },
     store,
     webSocket: nodeWebSocketFactory(),
-    fetch: relay.fetch,
   });
-}
-
-/** Scheduled by `organizer` with everyone invited (signed on the organizer's device), started. */
-async function startedMeeting(organizer: ConclaveClient, token: string, invitees: RealPerson[]) {
-  const users = invitees.map((p) => p.userId);
-  const { meeting } = await api<{ meeting: { id: string } }>(
-    world.server,
-    token,
-    'POST',
-    '/api/meetings',
-    { subject: 'Verified devices', options: { endToEndEncryption: true }, invitees: users },
-  );
-  await organizer.admissions.setInvitees(meeting.id, users);
-  await api(world.server, token, 'POST', `/api/meetings/${meeting.id}/start`);
-  return meeting.id;
 }
 
 describe('verified devices', () => {
   it('are kept on the verifying device, shown in later meetings, and lost loudly on a key change', async () => {
     const [organizer, alice, bob] = await world.people('olga', 'alice', 'bob');
-    const olga = await connect(organizer!.token, new MemoryStore());
     const aliceStore = new MemoryStore();
     const bobStore = new MemoryStore();
     const aliceLaptop = await connect(alice!.token, aliceStore);
     const bobLaptop = await connect(bob!.token, bobStore);
-    const clients = [olga, aliceLaptop, bobLaptop];
+    const clients = [aliceLaptop, bobLaptop];
     try {
-      const first = await startedMeeting(olga, organizer!.token, [alice!, bob!]);
+      const first = await startedMeeting(world.server, organizer!, [alice!, bob!], true);
       const a = await aliceLaptop.join(first);
       const b = await bobLaptop.join(first);
       const bobOf = (roster: readonly RosterMember[]) =>
@@ -82,7 +62,7 @@ describe('verified devices', () => {
       clients.push(again);
       expect(again.device.identity).toEqual(aliceLaptop.device.identity);
       expect(await again.isDeviceVerified(bobDevice)).toBe(true);
-      const second = await startedMeeting(olga, organizer!.token, [alice!, bob!]);
+      const second = await startedMeeting(world.server, organizer!, [alice!, bob!], true);
       const a2 = await again.join(second);
       const b2 = await bobLaptop.join(second);
       await until([a2, b2], () => bobOf(a2.roster) !== undefined, 15_000, 'bob in again');

@@ -1,6 +1,7 @@
 // Whether a participant may enter a meeting or call, decided before anything else happens on
 // join: the meeting must exist in the caller's tenant and be started, and the caller be its
-// organizer, invited or let in — until then they wait in the lobby (./lobby.ts); a call's caller
+// organizer, invited or let in — in an E2EE meeting, covered by an organizer-signed admission
+// (../governance/signed-admissions.ts) — until then they wait in the lobby (./lobby.ts); a call's caller
 // must be one of its two sides. An E2EE one must then pass governance §5 through the policy
 // engine (`decideJoin`). Every blocked join is written to the audit log with its codes.
 import { decideJoin } from '@conclave/policy';
@@ -63,7 +64,9 @@ export async function findTarget(
   if (meeting !== undefined) {
     if (meeting.state === 'ended') return { kind: 'blocked', reasons: [notFound('ended')] };
     const entry = await entryOf(ctx, who.tenantId, meeting, who.user.id);
-    if (entry === 'lobby' && meeting.options.onlyInvited === true)
+    // An invitee of an E2EE meeting whose signed list does not name them yet waits, never refused.
+    const invited = meeting.organizer === who.user.id || meeting.invitees.includes(who.user.id);
+    if (entry === 'lobby' && !invited && meeting.options.onlyInvited === true)
       return { kind: 'blocked', reasons: [notInvited] };
     if (meeting.state === 'scheduled') return { kind: 'waiting', reasons: [notStarted] };
     if (entry === 'lobby') return { kind: 'waiting', reasons: [awaitingAdmission] };

@@ -1,12 +1,19 @@
 // Who waits to enter a meeting (governance.md §5), and letting them in or turning them away. The
 // organizer and the tenant's admins see the lobby on every node of a cluster; someone they let in
 // is recorded as admitted (members read it: GET /api/directory/admissions/:id) and enters by
-// itself; someone they turn away is told so. Both are audited with who decided.
-import { lobbySchema, type Lobby } from '@conclave/protocol';
+// itself; someone they turn away is told so. Both are audited with who decided. In an E2EE meeting
+// the organizer's device signs the admission instead (POST /api/meetings/:id/admissions).
+import {
+  admissionSubmitSchema,
+  admissionSubmittedSchema,
+  lobbySchema,
+  type Lobby,
+} from '@conclave/protocol';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { ServerError, conflict, notFound } from '../errors.ts';
 import { admitFromLobby } from '../governance/admissions.ts';
+import { submitAdmission } from '../governance/signed-admissions.ts';
 import { route } from '../http/route.ts';
 import type { Route, Session } from '../http/route.ts';
 import { iso } from '../http/views.ts';
@@ -50,6 +57,21 @@ export function lobbyRoutes(ctx: AppContext): Route[] {
 
   return [
     route({
+      method: 'POST',
+      url: '/api/meetings/:id/admissions',
+      summary:
+        "E2EE meetings: hand in an admission signed on an organizer's device (the invitation list, or people let in from the lobby); checked, kept for members to check, audited",
+      access: 'user',
+      status: 201,
+      body: admissionSubmitSchema,
+      response: admissionSubmittedSchema,
+      params: idParams,
+      errors: [400, 403, 409],
+      async handler({ session, params, body }) {
+        return submitAdmission(ctx, session, params.id, body.admission);
+      },
+    }),
+    route({
       method: 'GET',
       url: '/api/meetings/:id/lobby',
       summary:
@@ -75,6 +97,11 @@ export function lobbyRoutes(ctx: AppContext): Route[] {
       async handler({ session, params }) {
         const meeting = await decidedBy(session, params.id);
         if (meeting.state === 'ended') throw conflict('The meeting has ended.');
+        if (meeting.decision.endToEndEncryption.enabled)
+          throw new ServerError(
+            'SIGNED_ADMISSION_REQUIRED',
+            'In an end-to-end encrypted meeting an organizer admits from their meeting app, which signs the admission.',
+          );
         const person = await personOf(session, params.userId);
         await admitFromLobby(ctx, session.tenantId, meeting.id, person.id, session.user);
         realtime().meetingChanged(session.tenantId, meeting.id);

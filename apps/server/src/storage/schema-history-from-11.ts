@@ -47,4 +47,36 @@ export const migrationsFrom11: readonly Migration[] = [
       CREATE INDEX calls_by_callee ON calls (tenant_id, callee_id, created_at);
     `,
   },
+  // Organizer-signed admissions (spec/e2ee.md "Group keys"; governance/signed-admissions.ts): the
+  // statements an organizer's (or co-organizer's) device signed for an E2EE meeting, as signed —
+  // the exact statement bytes and signature, base64 — with what the server read from them, so it
+  // decides who enters by the same rule members apply. One invitation list per sequence.
+  // Repository: repos/signed-admissions.ts.
+  {
+    version: 14,
+    name: 'meetings: admissions signed on an organizer\'s device',
+    sql: () => `
+      CREATE TABLE meeting_signed_admissions (
+        tenant_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('invitation-list', 'lobby')),
+        sequence BIGINT NOT NULL,
+        signer_user_id TEXT NOT NULL,
+        signer_device_id TEXT NOT NULL,
+        users TEXT NOT NULL,
+        co_organizers TEXT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        statement TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, meeting_id, id),
+        FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE UNIQUE INDEX meeting_signed_lists_by_sequence
+        ON meeting_signed_admissions (tenant_id, meeting_id, sequence)
+        WHERE kind = 'invitation-list';
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ import { realtimeRepo } from './repos/realtime.ts';
 import { meetingHostsRepo } from './repos/meeting-hosts.ts';
 import { removalsRepo } from './repos/removals.ts';
 import { sessionsRepo } from './repos/sessions.ts';
+import { signedAdmissionsRepo } from './repos/signed-admissions.ts';
 import { ssoRepo } from './repos/sso.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
@@ -47,6 +48,8 @@ export interface Store {
   meetingHosts: ReturnType<typeof meetingHostsRepo>;
   /** People admitted to a meeting besides its organizer and invitees (apps/server/src/realtime). */
   admissions: ReturnType<typeof admissionsRepo>;
+  /** E2EE meetings: admissions signed on an organizer's device (governance/signed-admissions.ts). */
+  signedAdmissions: ReturnType<typeof signedAdmissionsRepo>;
   /** Single sign-on: each tenant's OpenID provider, its domains, and linked identities. */
   sso: ReturnType<typeof ssoRepo>;
   /** Answers once the database does (a readiness probe); UNAVAILABLE when it cannot be reached. */
@@ -80,6 +83,7 @@ export function createStore(db: SqlDb): Store {
     removals: removalsRepo(db),
     meetingHosts: meetingHostsRepo(db),
     admissions: admissionsRepo(db),
+    signedAdmissions: signedAdmissionsRepo(db),
     sso: ssoRepo(db),
     async ping() {
       await db.get('SELECT 1');

@@ -6,6 +6,7 @@
 import { admissionListSchema, lobbySchema, meetingResponseSchema } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../support/http.ts';
+import { signLobbyAdmission } from './support/admissions.ts';
 import {
   auditEntries,
   scheduledMeeting,
@@ -145,10 +146,11 @@ describe('the lobby of a meeting not started', () => {
       `/api/meetings/${meetingId}/lobby/${bob.userId}/admit`,
     );
     expect(byAlice.status).toBe(403);
-    ok(
-      await dave.call('POST', `/api/meetings/${meetingId}/lobby/${bob.userId}/admit`),
-      lobbySchema,
-    );
+    // In an E2EE meeting a plain admit is not enough: the organizer's device signs the admission.
+    const plain = await dave.call('POST', `/api/meetings/${meetingId}/lobby/${bob.userId}/admit`);
+    expect(plain.status).toBe(409);
+    expect(plain.body).toMatchObject({ error: { code: 'SIGNED_ADMISSION_REQUIRED' } });
+    await signLobbyAdmission(dave, meetingId, [bob.userId]);
     await bobP.socket.waitFor('joined', (m) => m.meetingId === meetingId, { timeoutMs: 10_000 });
     const everyone = [...members, bobP];
     await converged(everyone, 2n, 30_000);

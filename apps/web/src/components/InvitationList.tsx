@@ -3,6 +3,8 @@
 // says why. Invitees enter directly; anyone else would wait in the lobby (governance.md §5).
 import { useState } from 'react';
 import { useAction } from '../app/hooks.ts';
+import { useSession } from '../app/session.tsx';
+import { ONLY_THE_ORGANIZER_SIGNS, signInvitationChange } from '../admissions/signedAdmissions.ts';
 import { inviteToMeeting, uninviteFromMeeting } from '../api/meetings.ts';
 import type { DirectoryUser, MeetingWithDecision } from '../api/types.ts';
 import { ErrorMessage } from './ErrorMessage.tsx';
@@ -23,7 +25,21 @@ export function InvitationList({
   onChanged: (answer: MeetingWithDecision) => void;
 }) {
   const { meeting } = answer;
+  const { user } = useSession();
   const change = useAction();
+  /**
+   * In an E2EE meeting members admit only whom the organizer's device signed: the organizer's
+   * browser signs each change; an admin's change waits for the organizer (and says so).
+   */
+  const signed = async (
+    after: MeetingWithDecision,
+    what: { add?: string[]; remove?: string[] },
+  ): Promise<string> => {
+    if (!after.meeting.endToEndEncryption.enabled) return '';
+    if (after.meeting.organizer !== user.id) return ` ${ONLY_THE_ORGANIZER_SIGNS}`;
+    await signInvitationChange(user.id, after.meeting.id, what);
+    return ' The invitation list is signed on this device.';
+  };
   const [chosen, setChosen] = useState('');
   const nameOf = (id: string) => directory.find((person) => person.id === id)?.displayName ?? id;
   const editable = canChange && meeting.state === 'scheduled';
@@ -34,16 +50,18 @@ export function InvitationList({
   const invite = () => {
     if (chosen === '') return;
     void change.run(async () => {
-      onChanged(await inviteToMeeting(meeting.id, [chosen]));
+      const after = await inviteToMeeting(meeting.id, [chosen]);
+      onChanged(after);
       const name = nameOf(chosen);
       setChosen('');
-      return `${name} is invited.`;
+      return `${name} is invited.${await signed(after, { add: [chosen] })}`;
     });
   };
   const uninvite = (userId: string) =>
     void change.run(async () => {
-      onChanged(await uninviteFromMeeting(meeting.id, userId));
-      return `${nameOf(userId)} is no longer invited.`;
+      const after = await uninviteFromMeeting(meeting.id, userId);
+      onChanged(after);
+      return `${nameOf(userId)} is no longer invited.${await signed(after, { remove: [userId] })}`;
     });
 
   return (

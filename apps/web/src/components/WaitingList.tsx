@@ -3,7 +3,9 @@
 // anyone else waits to be let in, and the organizer admits them or turns them away here. The list
 // is looked at again every few seconds while it is shown, so people appear as they arrive.
 import { useCallback, useEffect, useState } from 'react';
+import { signLobbyAdmission } from '../admissions/signedAdmissions.ts';
 import { admitFromLobby, denyFromLobby, getLobby } from '../api/meetings.ts';
+import { useSession } from '../app/session.tsx';
 import type { Lobby } from '../api/types.ts';
 import { errorMessageOf } from './ErrorMessage.tsx';
 
@@ -16,11 +18,15 @@ type Waiting = Lobby['waiting'][number];
 /** `inRoom`: drawn as one of the room's side panels. */
 export function WaitingList({
   meetingId,
+  e2ee,
   inRoom = false,
 }: {
   meetingId: string;
+  /** An E2EE meeting: admitting signs an admission on this device (members check it). */
+  e2ee: boolean;
   inRoom?: boolean;
 }) {
+  const { user } = useSession();
   const [lobby, setLobby] = useState<Lobby | undefined>();
   const [failed, setFailed] = useState(false);
   const [said, setSaid] = useState<string | null>(null);
@@ -48,7 +54,12 @@ export function WaitingList({
     async (person: Waiting, admit: boolean) => {
       setBusy(true);
       try {
-        setLobby(await (admit ? admitFromLobby : denyFromLobby)(meetingId, person.userId));
+        if (admit && e2ee) {
+          await signLobbyAdmission(user.id, meetingId, [person.userId]);
+          setLobby(await getLobby(meetingId));
+        } else {
+          setLobby(await (admit ? admitFromLobby : denyFromLobby)(meetingId, person.userId));
+        }
         setSaid(
           admit ? `${person.displayName} was let in.` : `${person.displayName} was turned away.`,
         );
@@ -58,7 +69,7 @@ export function WaitingList({
         setBusy(false);
       }
     },
-    [meetingId],
+    [meetingId, e2ee, user.id],
   );
 
   // One line per person, though they may wait from several devices.

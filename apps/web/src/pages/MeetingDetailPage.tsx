@@ -378,7 +378,7 @@ function MeetingView({ answer }: { answer: MeetingWithDecision }) {
         />
         {lifecycle.done ? <Notice>{lifecycle.done}</Notice> : null}
         {(isOrganizer || user.role === 'admin') && meeting.state !== 'ended' ? (
-          <WaitingList meetingId={meeting.id} />
+          <WaitingList meetingId={meeting.id} e2ee={meeting.endToEndEncryption.enabled} />
         ) : null}
       </Section>
 

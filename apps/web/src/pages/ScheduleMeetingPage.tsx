@@ -6,6 +6,7 @@ import type { MeetingType } from '@conclave/vocabulary';
 import { namesFor, useCatalog, type Catalog } from '../app/catalog.ts';
 import { useAction, useResource } from '../app/hooks.ts';
 import { useSession } from '../app/session.tsx';
+import { signInvitees } from '../admissions/signedAdmissions.ts';
 import { hrefOf } from '../app/routes.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { leaveFor } from '../app/flash.ts';
@@ -116,6 +117,7 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
     when: defaultWhen(Date.now(), viewerZone()),
   }));
   const { state: preview, fresh } = usePreviews(form);
+  const { user } = useSession();
   const submit = useAction();
   const resultRef = useRef<HTMLDivElement>(null);
 
@@ -151,6 +153,9 @@ function ScheduleForm({ catalog }: { catalog: Catalog }) {
     event.preventDefault();
     void submit.run(async () => {
       const scheduled = await scheduleMeeting(toRequest(form, 'schedule'));
+      // Members of an E2EE meeting admit only whom the organizer's device signed.
+      if (scheduled.meeting.endToEndEncryption.enabled)
+        await signInvitees(user.id, scheduled.meeting.id, form.invitees);
       // On to the new meeting's page, which says what was decided (app/flash.ts).
       const page = hrefOf({ kind: 'meeting', id: scheduled.meeting.id });
       leaveFor(page, scheduled);

@@ -3,10 +3,19 @@
 import type { RoomAlert } from './alerts.ts';
 
 const titles: Record<RoomAlert['kind'], string> = {
+  alarm: 'Security alarm',
   refused: 'Kept out of the encrypted group',
   'key-changed': 'Device key changed',
   'verified-key-changed': 'Verified device key changed',
   'new-device': 'New device',
+};
+
+const noticeClass: Record<RoomAlert['kind'], string> = {
+  alarm: 'notice-error',
+  refused: 'notice-warning',
+  'key-changed': 'notice-warning',
+  'verified-key-changed': 'notice-error',
+  'new-device': 'notice-info',
 };
 
 export function RoomAlerts({
@@ -22,7 +31,7 @@ export function RoomAlerts({
       {alerts.map((alert) => (
         <li
           key={alert.id}
-          className={`room-alert notice ${alert.kind === 'new-device' ? 'notice-info' : 'notice-warning'}`}
+          className={`room-alert notice ${noticeClass[alert.kind]}`}
           data-kind={alert.kind}
         >
           <p className="notice-title">{titles[alert.kind]}</p>

@@ -210,7 +210,11 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           }
         />
         {target.kind === 'meeting' && mayDecide(target.meeting.organizer) ? (
-          <WaitingList meetingId={target.meeting.id} inRoom />
+          <WaitingList
+            meetingId={target.meeting.id}
+            e2ee={target.meeting.endToEndEncryption.enabled}
+            inRoom
+          />
         ) : null}
         <ChatPanel lines={room.chat} e2ee={e2ee} onSend={(text) => session.sendChat(text)} />
         <details className="room-panel room-devices">

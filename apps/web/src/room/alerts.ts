@@ -2,14 +2,20 @@
 // refused, a device key that changed, a device new to this browser. Each names who and why, in a
 // sentence a person can act on (compare fingerprints, ask the organizer), and stays on screen
 // until dismissed.
-import type { KeyChange, NewDevice, RefusedCredential } from '@conclave/client';
+import type {
+  KeyChange,
+  Meeting,
+  NewDevice,
+  RefusedCredential,
+  SecurityAlarm,
+} from '@conclave/client';
 
 export interface RoomAlert {
   readonly id: number;
   /** Same key, same alert: shown once. */
   readonly key: string;
   /** `verified-key-changed`: a device this browser verified by hand; shown as a blocking dialog. */
-  readonly kind: 'refused' | 'key-changed' | 'verified-key-changed' | 'new-device';
+  readonly kind: 'alarm' | 'refused' | 'key-changed' | 'verified-key-changed' | 'new-device';
   /** Whose device, as the roster or the directory names them. */
   readonly who: string;
   readonly text: string;
@@ -18,6 +24,21 @@ export interface RoomAlert {
 }
 
 type NewAlert = Omit<RoomAlert, 'id'>;
+
+/** Every finding of `meeting` the room shows, handed to `show`. */
+export function alertsOf(
+  meeting: Pick<Meeting, 'on'>,
+  noun: 'meeting' | 'call',
+  show: (alert: NewAlert) => void,
+): void {
+  // An unadmitted Add is the server's doing: the alarm says so (and replaces the refusal).
+  meeting.on('refused', (r) => {
+    if (r.reason !== 'not_admitted') show(alertOfRefusal(r, noun));
+  });
+  meeting.on('alarm', (alarm) => show(alertOfAlarm(alarm)));
+  meeting.on('keyChanged', (change) => show(alertOfKeyChange(change)));
+  meeting.on('newDevice', (device) => show(alertOfNewDevice(device)));
+}
 
 function deviceKey(identity: { userId: string; deviceId: string } | undefined): string {
   return identity === undefined ? 'unknown' : `${identity.userId}/${identity.deviceId}`;
@@ -40,6 +61,20 @@ export function alertOfRefusal(refused: RefusedCredential, noun: 'meeting' | 'ca
       why[refused.reason] ??
       `${who} was kept out: this browser did not accept their device (${refused.reason}).`,
     fingerprint: refused.fingerprint,
+  };
+}
+
+/**
+ * A server that lies, caught: it tried to add someone no organizer admitted. Said as the SDK says
+ * it (what happened, and that this browser refused), naming the person when the directory can.
+ */
+export function alertOfAlarm(alarm: SecurityAlarm): NewAlert {
+  return {
+    key: `alarm:${alarm.kind}:${deviceKey(alarm.identity)}:${alarm.fingerprint}`,
+    kind: 'alarm',
+    who: alarm.displayName ?? 'Someone',
+    text: alarm.message,
+    fingerprint: alarm.fingerprint,
   };
 }
 

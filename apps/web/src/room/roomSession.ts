@@ -11,7 +11,7 @@ import {
   type RosterMember,
 } from '@conclave/client';
 import { workerFrameProtectors } from '@conclave/client/browser';
-import { alertOfKeyChange, alertOfNewDevice, alertOfRefusal, type RoomAlert } from './alerts.ts';
+import { alertsOf, type RoomAlert } from './alerts.ts';
 import { webClientInfo } from './capabilities.ts';
 import {
   LocalDevices,
@@ -303,9 +303,7 @@ export class RoomSession {
         this.#publishers.get(mediaKind)?.requestKeyFrame();
       }
     });
-    meeting.on('refused', (refused) => this.#alert(alertOfRefusal(refused, this.#noun)));
-    meeting.on('keyChanged', (change) => this.#alert(alertOfKeyChange(change)));
-    meeting.on('newDevice', (device) => this.#alert(alertOfNewDevice(device)));
+    alertsOf(meeting, this.#noun, (alert) => this.#alert(alert));
     // The relay forwards a participant's frames only on the streams the server assigned it; if it
     // refuses ours, the others do not see or hear it, and the user should know.
     meeting.on('frameRefused', ({ mediaKind }) => {

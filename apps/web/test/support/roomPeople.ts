@@ -88,8 +88,36 @@ export async function startedMeeting(
   });
   if (meeting.endToEndEncryption.enabled !== e2ee)
     throw new Error('the meeting did not get the E2EE state asked for');
+  if (e2ee) await signInvitations(base, organizer, meeting.id, invitees);
   await api(base, organizer.token, 'POST', `/api/meetings/${meeting.id}/start`);
   return meeting.id;
+}
+
+/**
+ * The organizer's device signs the invitation list of an E2EE meeting (members admit no one
+ * else): here a device of the organizer's the test signs in for that, as a second laptop would.
+ */
+export async function signInvitations(
+  base: string,
+  organizer: Person,
+  meetingId: string,
+  invitees: readonly Pick<Person, 'userId'>[],
+): Promise<void> {
+  const device = await ConclaveClient.connect({
+    server: base,
+    auth: { token: organizer.token },
+    store: new MemoryStore(),
+    webSocket: nodeWebSocketFactory(),
+    deviceName: 'Test signing device',
+  });
+  try {
+    await device.admissions.setInvitees(
+      meetingId,
+      invitees.map((p) => p.userId),
+    );
+  } finally {
+    device.close();
+  }
 }
 
 export interface HostAndHeadlessGuest {

@@ -15,6 +15,7 @@ import {
   type MlsCrypto,
 } from '@conclave/crypto/server';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createDevice, signAdmission, type DeviceCredential } from '@conclave/crypto/member';
 import { fromBase64, toBase64 } from '../../src/bytes.ts';
 import type { WebSocketFactory } from '../../src/index.ts';
 import { decodeEnvelope, type ClientMessage, type ServerMessage } from '../../src/wire.ts';
@@ -101,18 +102,35 @@ export class FakeServer {
     ((frame: { from: number; to: number; bytes: Uint8Array }) => Uint8Array | null) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
+  /** The list's sequence: each read signs a newer list (the unlisted may have changed). */
+  #listSequence = 0;
+
   private constructor(
     readonly crypto: MlsCrypto,
     readonly signer: ExternalSenderKeyPair,
+    /** The organizer of every meeting: a device whose key signs the invitation lists. */
+    readonly organizer: DeviceCredential,
     options: FakeServerOptions,
   ) {
     this.options = options;
+    const user: User = { id: organizer.identity.userId, displayName: 'Organizer', token: '' };
+    this.users.set(`organizer-${randomUUID()}`, user);
+    this.devices.set(organizer.identity.deviceId, {
+      id: organizer.identity.deviceId,
+      userId: user.id,
+      signaturePublicKey: toBase64(organizer.keyPair.publicKey),
+    });
   }
 
   static async create(options: FakeServerOptions = {}): Promise<FakeServer> {
     const crypto = await createMlsCrypto();
     const signer = await generateExternalSender(crypto, { tenantId: 'tenant-1', serverId: 'fake' });
-    return new FakeServer(crypto, signer, options);
+    const organizer = await createDevice(crypto, {
+      tenantId: 'tenant-1',
+      userId: 'user-organizer',
+      deviceId: 'device-organizer',
+    });
+    return new FakeServer(crypto, signer, organizer, options);
   }
 
   addUser(name: string): User {
@@ -147,7 +165,7 @@ export class FakeServer {
   }
 
   readonly fetch: typeof fetch = (input, init) =>
-    Promise.resolve(this.#rest(input instanceof Request ? input.url : input.toString(), init));
+    this.#rest(input instanceof Request ? input.url : input.toString(), init);
 
   readonly webSocket: WebSocketFactory = (url) => {
     if (!url.endsWith('/api/realtime')) throw new Error(`unexpected URL ${url}`);
@@ -235,7 +253,7 @@ export class FakeServer {
 
   // ---- REST ----------------------------------------------------------------------------------
 
-  #rest(url: string, init: RequestInit | undefined): Response {
+  async #rest(url: string, init: RequestInit | undefined): Promise<Response> {
     const path = new URL(url).pathname;
     const auth = new Headers(init?.headers).get('authorization') ?? '';
     const user = this.users.get(auth.replace(/^Bearer /, ''));
@@ -299,18 +317,31 @@ export class FakeServer {
       const id = decodeURIComponent(admissions[1]!);
       if (!this.meetings.has(id))
         return json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' } });
-      // Every user of the stand-in is invited to every meeting, but those the test left out.
+      // Every user of the stand-in is invited to every meeting, but those the test left out: the
+      // organizer's device signs that list (members admit only whom it names).
+      const listed = [...this.users.values()].filter((u) => !this.unlisted.has(u.id));
+      const signed = await signAdmission(this.crypto, this.organizer.keyPair.privateKey, {
+        kind: 'invitation-list',
+        tenantId: this.tenantId,
+        meetingId: id,
+        signer: this.organizer.identity,
+        sequence: ++this.#listSequence,
+        issuedAt: Date.now(),
+        expiresAt: Date.now() + 3_600_000,
+        users: listed.map((u) => u.id),
+        coOrganizers: [],
+      });
       return json(200, {
         id,
         kind: 'meeting',
-        users: [...this.users.values()]
-          .filter((u) => !this.unlisted.has(u.id))
-          .map((u) => ({
-            userId: u.id,
-            displayName: u.displayName,
-            email: `${u.displayName}@example.org`,
-            basis: 'invitee',
-          })),
+        organizer: this.organizer.identity.userId,
+        signed: [{ statement: toBase64(signed.statement), signature: toBase64(signed.signature) }],
+        users: listed.map((u) => ({
+          userId: u.id,
+          displayName: u.displayName,
+          email: `${u.displayName}@example.org`,
+          basis: 'invitee',
+        })),
       });
     }
     return json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' } });

@@ -10,7 +10,7 @@ const auditFilters = {
   /** An exact kind (`meeting.rejected`) or a family (`meeting`). */
   kind: z
     .string()
-    .regex(/^[a-z][a-z0-9.-]{0,63}$/, 'a kind like meeting.rejected or meeting')
+    .regex(/^[a-z][a-z0-9._-]{0,63}$/, 'a kind like meeting.rejected or meeting')
     .exactOptional(),
   /** Entries at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z). */
   from: z.iso

@@ -316,18 +316,20 @@ export class DeliveryService {
     return this.group.members.get(participantId)?.leafIndex;
   }
 
-  /** A member's authentication service refused a joiner: the joiner is turned away. */
-  proposalRejected(participantId: string, message: ClientMessageOf<'proposal-rejected'>): void {
-    if (!this.group.members.has(participantId) || this.group.state.kind !== 'active') return;
+  /**
+   * A member's authentication service refused a joiner: the joiner is turned away. Answers what
+   * the report was about (undefined from a non-member): the epoch, and whom the Add would add.
+   */
+  proposalRejected(participantId: string, message: ClientMessageOf<'proposal-rejected'>) {
+    const state = this.group.state;
+    if (!this.group.members.has(participantId) || state.kind !== 'active') return undefined;
     const proposal = this.group.proposals.find((p) => p.proposalId === message.proposalId);
-    if (
-      proposal?.kind !== 'add' ||
-      proposal.flushed?.epoch !== this.group.state.epoch ||
-      proposal.departed
-    )
-      return;
-    proposal.departed = true;
-    this.deps.host.turnAway(proposal.participantId, [refusedByMembers]);
+    const add = proposal?.kind === 'add' && proposal.flushed?.epoch === state.epoch;
+    if (add && !proposal.departed) {
+      proposal.departed = true;
+      this.deps.host.turnAway(proposal.participantId, [refusedByMembers]);
+    }
+    return { epoch: state.epoch, ...(add ? { userId: proposal.userId } : {}) };
   }
 
   /** An MLS application message (E2EE chat), relayed opaquely to the other members. */

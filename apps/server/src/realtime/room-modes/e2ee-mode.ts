@@ -6,6 +6,7 @@ import { systemClock } from '../clock.ts';
 import type { CommitViolation } from '../mls/commit-check.ts';
 import { DeliveryService, type DeliveryHost, type Departure } from '../mls/delivery-service.ts';
 import { checkKeyPackage, type CheckedKeyPackage } from '../mls/key-packages.ts';
+import { UnadmittedReports } from '../mls/unadmitted-reports.ts';
 import type { Peer } from '../peer.ts';
 import type { DetachReason, JoinRequest } from '../room-types.ts';
 import type { SignalingErrorCode } from '../signaling.ts';
@@ -19,10 +20,24 @@ export class E2eeMode implements RoomMode {
   /** Members whose socket dropped (they may resume within the grace time), to their user. */
   private readonly away = new Map<string, string>();
 
+  /** Members' reports of an Add no signed admission covers (meetings; calls have no lists). */
+  private readonly reports: UnadmittedReports | undefined;
+
   constructor(
     private readonly room: RoomSide,
     private readonly deps: RoomModeDeps,
-  ) {}
+  ) {
+    const { ctx } = deps;
+    this.reports =
+      room.target.kind === 'meeting'
+        ? new UnadmittedReports(room.target, {
+            audit: ctx.audit,
+            clock: systemClock(ctx.now),
+            log: ctx.log,
+            enqueue: (task) => room.enqueue(task),
+          })
+        : undefined;
+  }
 
   async absentMembers(connected: ReadonlySet<string>, exceptDevice: string): Promise<number> {
     const ds = await this.deliveryService();
@@ -91,9 +106,13 @@ export class E2eeMode implements RoomMode {
       case 'epoch-reached':
         ds.epochReached(participantId, message);
         return undefined;
-      case 'proposal-rejected':
-        ds.proposalRejected(participantId, message);
+      case 'proposal-rejected': {
+        const about = ds.proposalRejected(participantId, message);
+        // An Add no organizer's admission covers: the alarm is audited, once per proposal.
+        if (about !== undefined && message.reason === 'not_admitted' && this.reports !== undefined)
+          this.reports.report({ proposalId: message.proposalId, reporter: participantId, ...about });
         return undefined;
+      }
       case 'commit-failed':
         // It cannot follow the group any more: out now, Remove proposed; it may join afresh.
         this.room.detach(participantId, 'commit-failed');

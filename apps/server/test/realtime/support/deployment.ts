@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from '../../../src/index.ts';
 import type { RealtimeOptions } from '../../../src/realtime/index.ts';
 import { fastPasswords } from '../../support/databases.ts';
 import { ok, signIn, type Session } from '../../support/http.ts';
+import { signInvitationList, type Organizer } from './admissions.ts';
 
 export type DemoPerson = 'admin' | 'alice' | 'bob' | 'carol' | 'dave';
 
@@ -112,17 +113,20 @@ export async function everyone(session: Session): Promise<string[]> {
 
 /**
  * Schedules and starts a meeting organized by `session`, with everyone of the organization
- * invited (or `invitees`: the others wait in its lobby until let in).
+ * invited (or `invitees`: the others wait in its lobby until let in). An E2EE one has its
+ * invitation list signed on the organizer's device (./admissions.ts) unless `signList` is false:
+ * without it only the organizer enters directly.
  */
 export async function startedMeeting(
-  session: Session,
-  options: { e2ee: boolean; subject?: string; invitees?: readonly string[] },
+  session: Organizer,
+  options: { e2ee: boolean; subject?: string; invitees?: readonly string[]; signList?: boolean },
 ): Promise<string> {
+  const invitees = options.invitees ?? (await everyone(session));
   const scheduled = ok(
     await session.call('POST', '/api/meetings', {
       subject: options.subject ?? 'Realtime test',
       options: { endToEndEncryption: options.e2ee },
-      invitees: options.invitees ?? (await everyone(session)),
+      invitees,
     }),
     meetingResponseSchema,
     201,
@@ -132,6 +136,8 @@ export async function startedMeeting(
       `meeting E2EE is ${scheduled.meeting.endToEndEncryption.enabled}, wanted ${options.e2ee}`,
     );
   }
+  if (options.e2ee && options.signList !== false)
+    await signInvitationList(session, scheduled.meeting.id, invitees);
   ok(
     await session.call('POST', `/api/meetings/${scheduled.meeting.id}/start`),
     meetingResponseSchema,
@@ -139,13 +145,17 @@ export async function startedMeeting(
   return scheduled.meeting.id;
 }
 
-export async function scheduledMeeting(session: Session, e2ee: boolean): Promise<string> {
+/** A meeting not started yet, everyone invited; an E2EE one's list signed as above. */
+export async function scheduledMeeting(session: Organizer, e2ee: boolean): Promise<string> {
+  const invitees = await everyone(session);
   const reply = await session.call('POST', '/api/meetings', {
     subject: 'Not yet',
     options: { endToEndEncryption: e2ee },
-    invitees: await everyone(session),
+    invitees,
   });
-  return ok(reply, meetingResponseSchema, 201).meeting.id;
+  const id = ok(reply, meetingResponseSchema, 201).meeting.id;
+  if (e2ee) await signInvitationList(session, id, invitees);
+  return id;
 }
 
 export async function placeCall(

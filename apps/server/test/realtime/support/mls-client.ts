@@ -354,7 +354,10 @@ export class TestParticipant {
         type: 'proposal-rejected',
         meetingId: message.meetingId,
         proposalId: message.proposalId,
-        reason: result.reason,
+        // As the SDK does: an Add no organizer admitted is said precisely (the server audits it).
+        reason: result.events.some((e) => e.kind === 'rejected' && e.reason === 'not_admitted')
+          ? 'not_admitted'
+          : result.reason,
       });
     } else if (result.kind !== 'stale_epoch') {
       this.problems.push(`proposal ${result.kind}`);
