@@ -17,6 +17,12 @@ import { LiveDirectory } from './identity/directory.ts';
 import { OrganizerAdmissions } from './identity/organizer-admissions.ts';
 import { SignedAdmissions } from './identity/signed-admissions.ts';
 import { StoredPinStore } from './identity/pins.ts';
+import {
+  DeviceVerification,
+  type CodeCheck,
+  type DeviceRef,
+} from './identity/device-verification.ts';
+import { VerifiedDevices } from './identity/verified-devices.ts';
 import { Meeting } from './meeting/meeting.ts';
 import type { JoinOptions, MeetingDeps } from './meeting/types.ts';
 import { RestClient, type Auth, type Me } from './rest/rest-client.ts';
@@ -56,6 +62,7 @@ export class ConclaveClient {
   readonly admissions: OrganizerAdmissions;
   readonly #deps: Omit<MeetingDeps, 'directory'>;
   readonly #rest: RestClient;
+  readonly #verification: DeviceVerification;
   readonly #meetings = new Set<Meeting>();
   readonly #notices = new Set<CallNotices>();
   #closed = false;
@@ -70,6 +77,12 @@ export class ConclaveClient {
       device: deps.device,
       crypto: deps.mlsCrypto,
       clock: deps.clock,
+    });
+    this.#verification = new DeviceVerification({
+      own: deps.device.identity,
+      ownKey: deps.device.keyPair.publicKey,
+      pins: deps.pins,
+      verified: deps.verified,
     });
   }
 
@@ -100,6 +113,7 @@ export class ConclaveClient {
       sframeBackend: options.sframeBackend ?? defaultSFrameBackend(),
       store: options.store,
       pins: new StoredPinStore(options.store),
+      verified: new VerifiedDevices(options.store),
       clock: options.clock ?? systemClock,
       webSocket,
       clientInfo: {
@@ -114,6 +128,46 @@ export class ConclaveClient {
   /** This device's key fingerprint, for people to compare. */
   get fingerprint(): string {
     return keyFingerprint(this.device.keyPair.publicKey);
+  }
+
+  // ---- verified devices (kept in this client's store; docs/e2ee-profile.md "Verified devices") --
+
+  /**
+   * Marks another person's device verified, after comparing its key fingerprint with its owner
+   * (side by side, or read aloud). The tenant is this user's unless `device` names one. Every open
+   * meeting's roster then shows it (`verified: true`) — and every later one, as long as the device
+   * keeps that key. Rejects with ClientError `fingerprint_mismatch` when `fingerprint` is not the
+   * key this device pinned for it (or it never saw the device), `invalid_argument` for a malformed
+   * fingerprint or this device itself.
+   */
+  verifyDevice(device: DeviceRef, fingerprint: string): Promise<void> {
+    return this.#verification.verify(device, fingerprint);
+  }
+
+  /** Removes a device's verified mark; resolves whether it had one. */
+  unverifyDevice(device: DeviceRef): Promise<boolean> {
+    return this.#verification.unverify(device);
+  }
+
+  /** Whether `device` is marked verified with the key pinned for it now. */
+  isDeviceVerified(device: DeviceRef): Promise<boolean> {
+    return this.#verification.isVerified(device);
+  }
+
+  /**
+   * This device's verification code (a short JSON text, to show as a QR code) for the owner of
+   * `forDevice` to scan: this device's key, and the key it pinned for theirs.
+   */
+  verificationCode(forDevice?: DeviceRef): Promise<string> {
+    return this.#verification.code(forDevice);
+  }
+
+  /**
+   * Checks a verification code scanned from the screen of `device`'s owner, and marks the device
+   * verified if the code matches on both sides (see CodeCheck). Never rejects for a bad code.
+   */
+  checkVerificationCode(device: DeviceRef, code: string): Promise<CodeCheck> {
+    return this.#verification.checkCode(device, code);
   }
 
   /** A meeting object to attach listeners to before `join()`. */

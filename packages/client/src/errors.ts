@@ -28,7 +28,9 @@ export type ClientErrorCode =
   /** A caller passed something outside the documented range. */
   | 'invalid_argument'
   /** The call needs a joined meeting. */
-  | 'not_joined';
+  | 'not_joined'
+  /** The fingerprint given is not the key this device pinned for that device (or it has none). */
+  | 'fingerprint_mismatch';
 
 const messages: Record<ClientErrorCode, string> = {
   closed: 'closed',
@@ -44,6 +46,7 @@ const messages: Record<ClientErrorCode, string> = {
   device_unusable: 'the stored device identity cannot be used',
   invalid_argument: 'invalid argument',
   not_joined: 'not in a meeting',
+  fingerprint_mismatch: 'the fingerprint is not the key seen for that device',
 };
 
 export interface BlockReason {

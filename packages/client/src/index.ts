@@ -12,6 +12,15 @@ export {
   LOBBY_ADMISSION_VALIDITY_MS,
   type InvitationOptions,
 } from './identity/organizer-admissions.ts';
+export type { CodeCheck, DeviceRef } from './identity/device-verification.ts';
+export {
+  decodeVerificationCode,
+  encodeVerificationCode,
+  fingerprintDigits,
+  fingerprintLines,
+  type DeviceKeyView,
+  type VerificationCode,
+} from './identity/verification-code.ts';
 export type { CallNotice } from './wire.ts';
 export type {
   ChatMessage,

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Emitter } from '../src/emitter.ts';
 import type { ClientError } from '../src/errors.ts';
+import { VerifiedDevices } from '../src/identity/verified-devices.ts';
 import type { FrameProtector } from '../src/media/frame-protector.ts';
 import { E2eeMode } from '../src/meeting/e2ee-mode.ts';
 import { MediaAnnouncer } from '../src/meeting/media-announcer.ts';
@@ -29,6 +30,7 @@ import type {
   Reaction,
   RemovedReason,
 } from '../src/meeting/types.ts';
+import { MemoryStore } from '../src/store/key-value.ts';
 import type { ClientMessage } from '../src/wire.ts';
 import { ManualClock } from './support/manual-clock.ts';
 
@@ -81,7 +83,7 @@ function fakeHost(): FakeHost {
   const queue = new SerialQueue();
   const host: FakeHost = {
     meetingId: MEETING,
-    deps: { clock } as unknown as MeetingDeps,
+    deps: { clock, verified: new VerifiedDevices(new MemoryStore()) } as unknown as MeetingDeps,
     options: {},
     events: new Emitter<MeetingEvents>(),
     participants: new ParticipantTable(),

@@ -5,6 +5,7 @@ import { registerAuthCommands } from './auth.ts';
 import { registerBackupCommands } from './backup.ts';
 import { registerCallCommand } from './call.ts';
 import { registerComplianceCommands } from './compliance.ts';
+import { registerDeviceCommands } from './device.ts';
 import { registerGroupCommands } from './group.ts';
 import { registerJoinCommand } from './join.ts';
 import { registerLabelCommands } from './label.ts';
@@ -43,5 +44,6 @@ export function registerCommands(program: Command): void {
   registerMeetingCommands(program);
   registerCallCommand(program);
   registerJoinCommand(program);
+  registerDeviceCommands(program);
   registerLoadCommand(program);
 }

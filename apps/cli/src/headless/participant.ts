@@ -37,8 +37,11 @@ export interface ParticipantReport {
   readonly roster: readonly {
     readonly leafIndex: number;
     readonly userId: string | null;
+    readonly deviceId: string | null;
     readonly displayName: string | undefined;
     readonly fingerprint: string | null;
+    /** Marked verified on this device (`conclave device verify`), with the key it has now. */
+    readonly verified: boolean;
     readonly self: boolean;
   }[];
   readonly sent: SyntheticMediaStats;
@@ -241,8 +244,10 @@ export class HeadlessParticipant {
       roster: (meeting?.roster ?? []).map((m) => ({
         leafIndex: m.leafIndex,
         userId: m.userId,
+        deviceId: m.deviceId,
         displayName: m.displayName,
         fingerprint: m.fingerprint,
+        verified: m.verified,
         self: m.self,
       })),
       sent: {

@@ -29,7 +29,7 @@ export function formatParticipant(
     const who = name(m.userId, m.displayName).padEnd(20);
     const fingerprint = m.fingerprint === null ? '' : `  fingerprint ${m.fingerprint}`;
     lines.push(
-      `  ${who} leaf ${String(m.leafIndex).padEnd(4)}${fingerprint}${m.self ? '  (you)' : ''}`,
+      `  ${who} leaf ${String(m.leafIndex).padEnd(4)}${fingerprint}${m.self ? '  (you)' : ''}${m.verified ? '  verified' : ''}`,
     );
   }
   const s = report.sent;

@@ -21,12 +21,15 @@ export function ParticipantList({
   e2ee,
   hands,
   removal,
+  onVerify,
 }: {
   roster: readonly RosterMember[];
   e2ee: boolean;
   /** Participant ids with a hand raised (`self` for this participant). */
   hands: ReadonlySet<string>;
   removal?: Removal | undefined;
+  /** Opens the verification of a member's device (E2EE: VerifyDialog). */
+  onVerify?: ((member: RosterMember) => void) | undefined;
 }) {
   const { user } = useSession();
   const [busy, setBusy] = useState<string | null>(null);
@@ -52,7 +55,8 @@ export function ParticipantList({
       <h2 id="room-people">Participants ({roster.length})</h2>
       {e2ee ? (
         <p className="room-panel-hint">
-          From the encrypted group. Compare a fingerprint with its owner to be sure of a device.
+          From the encrypted group. Verify a device with its owner to be sure of it: this browser
+          keeps the mark and shows it in every later meeting.
         </p>
       ) : null}
       {problem ? (
@@ -75,6 +79,16 @@ export function ParticipantList({
                     {' — ✋ hand raised'}
                   </span>
                 ) : null}
+                {member.verified ? ' ' : null}
+                {member.verified ? (
+                  <span
+                    className="badge badge-verified"
+                    aria-label={`Verified device of ${name}`}
+                    data-verified="true"
+                  >
+                    Verified
+                  </span>
+                ) : null}
                 {member.deviceNote ? (
                   <span className="room-person-note" data-note={member.deviceNote}>
                     {` — ${deviceNoteWords(member.deviceNote)}`}
@@ -90,6 +104,16 @@ export function ParticipantList({
                 <code className="fingerprint" aria-label={`Key fingerprint of ${name}`}>
                   {member.fingerprint}
                 </code>
+              ) : null}
+              {onVerify && !member.self && member.deviceId !== null && member.fingerprint ? (
+                <button
+                  type="button"
+                  className="button button-small"
+                  aria-label={`Verify the device of ${name}`}
+                  onClick={() => onVerify(member)}
+                >
+                  {member.verified ? 'Verification' : 'Verify'}
+                </button>
               ) : null}
               {removable ? (
                 <ConfirmButton

@@ -6,6 +6,7 @@ const titles: Record<RoomAlert['kind'], string> = {
   alarm: 'Security alarm',
   refused: 'Kept out of the encrypted group',
   'key-changed': 'Device key changed',
+  'verified-key-changed': 'Verified device key changed',
   'new-device': 'New device',
 };
 
@@ -13,6 +14,7 @@ const noticeClass: Record<RoomAlert['kind'], string> = {
   alarm: 'notice-error',
   refused: 'notice-warning',
   'key-changed': 'notice-warning',
+  'verified-key-changed': 'notice-error',
   'new-device': 'notice-info',
 };
 

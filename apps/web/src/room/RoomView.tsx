@@ -1,7 +1,7 @@
 // The meeting room: lobby (join with camera and microphone; waiting for the organizer to start
 // the meeting), then the stage, the controls, the E2EE shield with the security code, the
 // participant list from the MLS group, and chat. A refused join shows the server's reasons.
-import type { MediaState } from '@conclave/client';
+import type { MediaState, RosterMember } from '@conclave/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Link } from '../app/router.tsx';
 import { hrefOf } from '../app/routes.ts';
@@ -18,6 +18,8 @@ import { Shield, StandardEncryption } from './Shield.tsx';
 import { Tiles } from './Tiles.tsx';
 import { CameraPreview, DevicePicker } from './DevicePicker.tsx';
 import { WaitingToEnter } from './WaitingToEnter.tsx';
+import { KeyChangeWarning } from './KeyChangeWarning.tsx';
+import { VerifyDialog } from './VerifyDialog.tsx';
 import { WaitingList } from '../components/WaitingList.tsx';
 import { useSession } from '../app/session.tsx';
 import './room.css';
@@ -49,6 +51,8 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
   const { phase } = room;
   const { user } = useSession();
   const mayDecide = (organizerId: string) => user.id === organizerId || user.role === 'admin';
+  /** The device being verified (user and device id): its roster entry follows the roster. */
+  const [verifying, setVerifying] = useState<string | null>(null);
   // The lobby shows the chosen camera before anyone joins, to check it (and pick another).
   useEffect(() => {
     if (phase.kind === 'lobby') void session.preview();
@@ -127,8 +131,27 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
     );
   }
 
+  const deviceOf = (m: RosterMember) => `${m.userId ?? ''}/${m.deviceId ?? ''}`;
+  const verified = room.roster.find((m) => !m.self && deviceOf(m) === verifying);
+  const client = session.client;
+  const warning = room.alerts.find((a) => a.kind === 'verified-key-changed');
   return (
     <div className="room">
+      {verified && client && room.ownFingerprint ? (
+        <VerifyDialog
+          member={verified}
+          client={client}
+          ownFingerprint={room.ownFingerprint}
+          onClose={() => setVerifying(null)}
+        />
+      ) : null}
+      {warning ? (
+        <KeyChangeWarning
+          key={warning.id}
+          alert={warning}
+          onAcknowledge={() => session.dismissAlert(warning.id)}
+        />
+      ) : null}
       <div className="room-main">
         {e2ee ? (
           <Shield code={room.securityCode} changes={room.codeChanges} />
@@ -136,7 +159,10 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           <StandardEncryption noun={noun} />
         )}
         <ReconnectingBanner connection={room.connection} noun={noun} />
-        <RoomAlerts alerts={room.alerts} onDismiss={(id) => session.dismissAlert(id)} />
+        <RoomAlerts
+          alerts={room.alerts.filter((a) => a.kind !== 'verified-key-changed')}
+          onDismiss={(id) => session.dismissAlert(id)}
+        />
         <Tiles
           streams={room.streams}
           roster={room.roster}
@@ -173,6 +199,7 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
           roster={room.roster}
           e2ee={e2ee}
           hands={handsOf(room.media, room.handRaised)}
+          onVerify={e2ee ? (member) => setVerifying(deviceOf(member)) : undefined}
           removal={
             target.kind === 'meeting'
               ? {

@@ -14,7 +14,8 @@ export interface RoomAlert {
   readonly id: number;
   /** Same key, same alert: shown once. */
   readonly key: string;
-  readonly kind: 'alarm' | 'refused' | 'key-changed' | 'new-device';
+  /** `verified-key-changed`: a device this browser verified by hand; shown as a blocking dialog. */
+  readonly kind: 'alarm' | 'refused' | 'key-changed' | 'verified-key-changed' | 'new-device';
   /** Whose device, as the roster or the directory names them. */
   readonly who: string;
   readonly text: string;
@@ -88,6 +89,16 @@ export function alertOfKeyChange(change: KeyChange): NewAlert {
     };
   }
   const who = change.displayName ?? 'A participant';
+  if (change.wasVerified === true) {
+    const device = change.identity === undefined ? '' : ` (device ${change.identity.deviceId})`;
+    return {
+      key: `key-changed:${deviceKey(change.identity)}:${change.fingerprint}`,
+      kind: 'verified-key-changed',
+      who,
+      text: `${who}'s device${device} that you verified has a new key, so this browser did not accept it and removed its verification. It may be a new installation — or someone else. Ask ${who}, and compare the new fingerprint before verifying it again.`,
+      fingerprint: change.fingerprint,
+    };
+  }
   return {
     key: `key-changed:${deviceKey(change.identity)}:${change.fingerprint}`,
     kind: 'key-changed',

@@ -84,15 +84,9 @@ export interface RoomSnapshot {
   /** Reactions on screen now, oldest first (each for a few seconds). */
   readonly reactions: readonly ShownReaction[];
   readonly notice: string | null;
-  /**
-   * What the authentication service reported, newest last, until dismissed: refused credentials,
-   * changed keys, devices new to this browser. Never only a console line.
-   */
+  /** Security findings, newest last, until dismissed (alerts.ts); never only a console line. */
   readonly alerts: readonly RoomAlert[];
-  /**
-   * People whose every frame this browser has refused for 2 s while they keep sending (the SDK's
-   * `senderStall`): they are not heard or seen here, and the room says so until they are again.
-   */
+  /** Senders refused for 2 s while sending (`senderStall`): not heard here, and said so. */
   readonly unheard: readonly string[];
 }
 
@@ -166,6 +160,11 @@ export class RoomSession {
 
   get receiver(): Receiver | undefined {
     return this.#receiver;
+  }
+
+  /** The SDK client of this visit, once joining began (VerifyDialog verifies devices with it). */
+  get client(): ConclaveClient | undefined {
+    return this.#client;
   }
 
   /** The SDK's frame counters, read when the page renders (they change with every frame). */

@@ -26,6 +26,7 @@ const member = (relayId: number, self = false): RosterMember => ({
   displayName: `n${relayId}`,
   label: `n${relayId}`,
   fingerprint: null,
+  verified: false,
   self,
   relayId,
   participantId: `p${relayId}`,

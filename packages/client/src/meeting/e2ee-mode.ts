@@ -6,6 +6,7 @@ import { toBase64 } from '../bytes.ts';
 import { ClientError } from '../errors.ts';
 import { refreshingAuthenticator } from '../identity/authenticator.ts';
 import { checkServerKey } from '../identity/pins.ts';
+import { revokingOnKeyChange } from '../identity/verified-devices.ts';
 import { SenderBinding } from '../media/sender-binding.ts';
 import { readExternalSender } from '../mls/external-sender.ts';
 import { MemberSession, type EpochChange, type MlsJoinInfo } from '../mls/member-session.ts';
@@ -40,6 +41,8 @@ export class E2eeMode implements MeetingMode {
   #rejoinPending = false;
   /** A `join { resumeEpoch }` is out and not answered yet. */
   #resuming = false;
+  /** Stops showing changes of the verified marks in this roster. */
+  readonly #stopVerified: () => void;
 
   constructor(host: ModeHost) {
     this.#host = host;
@@ -54,7 +57,10 @@ export class E2eeMode implements MeetingMode {
       meetingId: host.meetingId,
       crypto: deps.mlsCrypto,
       device: deps.device,
-      authenticator: refreshingAuthenticator(deps.directory, deps.pins, deps.clock),
+      authenticator: revokingOnKeyChange(
+        refreshingAuthenticator(deps.directory, deps.pins, deps.clock),
+        deps.verified,
+      ),
       clock: deps.clock,
       keys: () => host.keys().ring,
       send: (message) => void host.send(message),
@@ -67,6 +73,10 @@ export class E2eeMode implements MeetingMode {
       },
       newGroup: () => host.renewKeys(),
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    });
+    // A device marked or unmarked verified (here or in another meeting of this client) shows now.
+    this.#stopVerified = deps.verified.onChange(() => {
+      if (this.#member.epoch !== undefined) host.events.emit('roster', this.roster());
     });
   }
 
@@ -98,6 +108,9 @@ export class E2eeMode implements MeetingMode {
       (leaf) => this.binding.relayOf(leaf),
       this.#host.participantId,
       (entries) => this.#sightings.notes(entries),
+      (entry) =>
+        entry.identity !== null &&
+        this.#host.deps.verified.isVerified(entry.identity, entry.fingerprint),
     );
   }
 
@@ -179,6 +192,7 @@ export class E2eeMode implements MeetingMode {
   }
 
   close(): void {
+    this.#stopVerified();
     this.#member.close();
   }
 
@@ -226,6 +240,10 @@ export class E2eeMode implements MeetingMode {
     this.#switch.entered(change.epoch, change.sendersWait);
     this.binding.setRoster(change.roster);
     await this.#host.enterEpoch(change.epoch, change.leafIndex);
+    // The members' verified marks, read once per device (a store may be slow, the roster is not).
+    await this.#host.deps.verified
+      .load(change.roster.flatMap((entry) => (entry.identity === null ? [] : [entry.identity])))
+      .catch(() => undefined);
     const roster = this.roster();
     events.emit('roster', roster);
     for (const device of this.#sightings.news(roster)) events.emit('newDevice', device);
@@ -238,7 +256,12 @@ export class E2eeMode implements MeetingMode {
   #onFindings(findings: readonly AuthEvent[]): void {
     const { deps, events } = this.#host;
     this.#sightings.record(findings, deps.pins);
-    for (const finding of findingEvents(findings, (id) => deps.directory.displayName(id))) {
+    const said = findingEvents(
+      findings,
+      (id) => deps.directory.displayName(id),
+      (identity, fingerprint) => deps.verified.wasVerified(identity, fingerprint),
+    );
+    for (const finding of said) {
       if (finding.event === 'keyChanged') events.emit('keyChanged', finding.payload);
       else events.emit('refused', finding.payload);
       const alarm = finding.event === 'refused' ? alarmOf(finding.payload) : undefined;

@@ -2,7 +2,7 @@
 // key differs from the pinned one is a changed key (flagged to the user); any other refusal is
 // reported as refused, each with the person's display name when the directory knows it, so the UI
 // can say who. Accepted credentials are not events here (first sightings: ./device-sightings.ts).
-import type { AuthEvent } from '@conclave/crypto/member';
+import type { AuthEvent, MemberIdentity } from '@conclave/crypto/member';
 import type { KeyChange, RefusedCredential, SecurityAlarm } from './types.ts';
 
 export type FindingEvent =
@@ -12,6 +12,7 @@ export type FindingEvent =
 export function findingEvents(
   findings: readonly AuthEvent[],
   nameOf: (userId: string) => string | undefined = () => undefined,
+  wasVerified: (identity: MemberIdentity, fingerprint: string) => boolean = () => false,
 ): FindingEvent[] {
   return findings.flatMap((finding): FindingEvent[] => {
     if (finding.kind !== 'rejected') return [];
@@ -31,6 +32,9 @@ export function findingEvents(
             ...(finding.pinnedFingerprint === undefined
               ? {}
               : { pinnedFingerprint: finding.pinnedFingerprint }),
+            ...(finding.identity !== undefined && wasVerified(finding.identity, finding.fingerprint)
+              ? { wasVerified: true }
+              : {}),
           },
         },
       ];

@@ -4,7 +4,8 @@
 // Display names are not identities: when two people here share one (ignoring case, width and
 // spacing), each is labelled with their email (or, without one, part of their user id), so a
 // name alone never makes two people look alike. A device first seen while its person was already
-// known with another carries a note ("new device", "second device").
+// known with another carries a note ("new device", "second device"); one this user verified by
+// hand, with the key it has now, is marked verified.
 import type { RosterEntry } from '@conclave/crypto/member';
 import type { Participant, ParticipantTable } from './participants.ts';
 
@@ -32,6 +33,11 @@ export interface RosterMember {
   readonly deviceNote?: DeviceNote;
   /** E2EE only: the key fingerprint two people can compare (12 groups of 5 digits). */
   readonly fingerprint: string | null;
+  /**
+   * E2EE only: this user marked the device verified on this device (ConclaveClient.verifyDevice)
+   * with the key it has now. Always false for standard meetings and for this device itself.
+   */
+  readonly verified: boolean;
   readonly self: boolean;
   readonly relayId: number | undefined;
   readonly participantId: string | undefined;
@@ -54,6 +60,7 @@ export function e2eeRoster(
   deviceNotes: (
     entries: readonly RosterEntry[],
   ) => (entry: RosterEntry) => DeviceNote | undefined = () => () => undefined,
+  verified: (entry: RosterEntry) => boolean = () => false,
 ): RosterMember[] {
   // Indexed once per roster: a meeting of n people builds it in O(n), not O(n²).
   const index = participantIndex(participants.all());
@@ -77,6 +84,7 @@ export function e2eeRoster(
         ...(email === undefined ? {} : { email }),
         ...(note === undefined ? {} : { deviceNote: note }),
         fingerprint: entry.fingerprint,
+        verified: !entry.self && verified(entry),
         self: entry.self,
         relayId: participant?.relayId,
         participantId: participant?.participantId,
@@ -117,6 +125,7 @@ export function standardRoster(
         displayName: p.displayName,
         ...(email === undefined ? {} : { email }),
         fingerprint: null,
+        verified: false,
         self: p.relayId === ownRelayId,
         relayId: p.relayId,
         participantId: p.participantId,

@@ -13,6 +13,7 @@ import type { Clock } from '../clock.ts';
 import type { BlockReason, ClientError } from '../errors.ts';
 import type { LiveDirectory } from '../identity/directory.ts';
 import type { DevicePins } from '../identity/pins.ts';
+import type { VerifiedDevices } from '../identity/verified-devices.ts';
 import type { FrameProtectorFactory } from '../media/frame-protector.ts';
 import type { ReceivedFrame } from '../media/media-session.ts';
 import type { SenderStall, StallReason } from '../media/sender-stalls.ts';
@@ -95,6 +96,11 @@ export interface KeyChange {
   readonly displayName?: string;
   readonly fingerprint: string;
   readonly pinnedFingerprint?: string;
+  /**
+   * The device was marked verified on this device (ConclaveClient.verifyDevice) with the key it
+   * had: the mark is removed, and the user must be told plainly — not in a footnote.
+   */
+  readonly wasVerified?: boolean;
 }
 
 /**
@@ -321,6 +327,8 @@ export interface MeetingDeps {
   readonly sframeBackend: SFrameCryptoBackend;
   readonly store: KeyValueStore;
   readonly pins: PinStore & Partial<Pick<DevicePins, 'priorDevices'>>;
+  /** Devices this user verified by hand, kept in `store`. */
+  readonly verified: VerifiedDevices;
   readonly directory: LiveDirectory;
   readonly clock: Clock;
   readonly webSocket: WebSocketFactory;
