@@ -41,7 +41,8 @@ describe('a post-quantum meeting on the real server', () => {
       await a.publish('audio', Uint8Array.from([1, 2, 3]));
       await until(meetings, () => atBob.length === 1, 5_000, 'frame at bob');
       expect([...atBob[0]!.data]).toEqual([1, 2, 3]);
-      // The relayed frame is SFrame under 0x0005: AES-256-GCM's 16-byte tag on 3 bytes.
+      // Both rings are on SFrame 0x0005 (a 0x0004 ring cannot take the 32-byte exported key;
+      // packages/crypto/test/mls/post-quantum.test.ts), so the frame decrypted under it.
       expect(bob!.tap.binary.length).toBeGreaterThan(0);
 
       const refused = older.client.meeting(id);

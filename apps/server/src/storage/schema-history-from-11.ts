@@ -54,7 +54,7 @@ export const migrationsFrom11: readonly Migration[] = [
   // Repository: repos/signed-admissions.ts.
   {
     version: 14,
-    name: 'meetings: admissions signed on an organizer\'s device',
+    name: "meetings: admissions signed on an organizer's device",
     sql: () => `
       CREATE TABLE meeting_signed_admissions (
         tenant_id TEXT NOT NULL,

@@ -99,11 +99,12 @@ export class EpochKeyRing {
         'retention must be a non-negative number of milliseconds',
       );
     this.#backend = options.backend;
-    const cipherSuite = options.cipherSuite ?? MEETING_CIPHER_SUITE;
+    // Checked at run time too: the option may come from a worker message or plain JavaScript.
+    const cipherSuite: number = options.cipherSuite ?? MEETING_CIPHER_SUITE;
     if (cipherSuite !== MEETING_CIPHER_SUITE && cipherSuite !== PQ_MEETING_CIPHER_SUITE)
       throw new SFrameError(
         'unsupported_suite',
-        `a meeting does not use SFrame suite ${cipherSuite}`,
+        `a meeting does not use SFrame suite ${String(cipherSuite)}`,
       );
     this.#suite = suiteParams(cipherSuite);
     this.#retentionMs = retentionMs;

@@ -115,7 +115,11 @@ export class E2eeMode implements RoomMode {
         const about = ds.proposalRejected(participantId, message);
         // An Add no organizer's admission covers: the alarm is audited, once per proposal.
         if (about !== undefined && message.reason === 'not_admitted' && this.reports !== undefined)
-          this.reports.report({ proposalId: message.proposalId, reporter: participantId, ...about });
+          this.reports.report({
+            proposalId: message.proposalId,
+            reporter: participantId,
+            ...about,
+          });
         return undefined;
       }
       case 'commit-failed':
