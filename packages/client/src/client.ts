@@ -49,6 +49,11 @@ export interface ConnectOptions {
   readonly clientInfo?: Partial<ClientInfo>;
   /** Default: node:crypto where available, else the noble / WebCrypto back ends. */
   readonly mlsCrypto?: MlsCrypto;
+  /**
+   * The post-quantum suite's (X-Wing). Default: made here; with `clientInfo.postQuantum: false`
+   * none, and the client declares it cannot join post-quantum meetings.
+   */
+  readonly pqMlsCrypto?: MlsCrypto;
   readonly sframeBackend?: SFrameCryptoBackend;
 }
 
@@ -96,6 +101,12 @@ export class ConclaveClient {
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
     const mlsCrypto = options.mlsCrypto ?? (await createMlsCrypto());
+    // Declared only when the suite really loads here: the server then never has to guess.
+    const pqMlsCrypto =
+      options.clientInfo?.postQuantum === false
+        ? undefined
+        : (options.pqMlsCrypto ??
+          (await createMlsCrypto({ meetingSuite: 'post-quantum' }).catch(() => undefined)));
     const user = await rest.me();
     const device = await loadOrRegisterDevice({
       rest,
@@ -110,6 +121,7 @@ export class ConclaveClient {
       user,
       device,
       mlsCrypto,
+      pqMlsCrypto,
       sframeBackend: options.sframeBackend ?? defaultSFrameBackend(),
       store: options.store,
       pins: new StoredPinStore(options.store),
@@ -120,6 +132,7 @@ export class ConclaveClient {
         platform: options.clientInfo?.platform ?? defaultPlatform(),
         version: options.clientInfo?.version ?? SDK_VERSION,
         e2eeMedia: options.clientInfo?.e2eeMedia ?? true,
+        postQuantum: pqMlsCrypto !== undefined,
       },
     };
     return new ConclaveClient(deps, rest);

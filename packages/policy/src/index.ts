@@ -9,7 +9,7 @@ export {
 } from './defaults.ts';
 export { resolveEffectivePolicy, isUnderComplianceRecording } from './resolve.ts';
 export { checkE2eeEligibility } from './eligibility.ts';
-export { decideSchedule } from './rules.ts';
+export { decideSchedule, postQuantumDemand } from './rules.ts';
 export { decideOptionsChange, decideStart } from './lifecycle.ts';
 export { decideJoin } from './join.ts';
 export { templateConflicts } from './templates.ts';

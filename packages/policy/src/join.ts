@@ -2,7 +2,7 @@
 import { alwaysBlockedPlatforms } from './defaults.ts';
 import { platformNames } from './display.ts';
 import { makeReason } from './reasons.ts';
-import type { ClientProblem } from './reasons.ts';
+import type { ClientProblem, PostQuantumDemand } from './reasons.ts';
 import { isUnderComplianceRecording } from './resolve.ts';
 import { meetsMinimum } from './semver.ts';
 import type {
@@ -16,7 +16,11 @@ import type {
 
 export function decideJoin(
   facts: OrgFacts,
-  meeting: { endToEndEncryption: boolean },
+  meeting: {
+    endToEndEncryption: boolean;
+    /** What requires the meeting's post-quantum suite; absent for the classic suite. */
+    postQuantum?: PostQuantumDemand | undefined;
+  },
   userId: string,
   client: ClientFacts,
   admittedCount: number,
@@ -40,6 +44,20 @@ export function decideJoin(
           version: client.version,
           problem,
           remedies: remediesFor(settings, client.platform, problem),
+        },
+        'error',
+      ),
+    );
+  }
+  // After the client checks: an app that cannot do E2EE at all hears that first. Never a
+  // downgrade to the classic suite: the join is blocked with what requires the suite.
+  if (meeting.postQuantum !== undefined && client.postQuantum !== true) {
+    return blocked(
+      makeReason(
+        {
+          code: 'POST_QUANTUM_REQUIRED',
+          requiredBy: meeting.postQuantum,
+          situation: 'client-cannot',
         },
         'error',
       ),

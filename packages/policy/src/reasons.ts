@@ -8,5 +8,6 @@ export type {
   E2eeDemand,
   EligibilityEffect,
   Phase,
+  PostQuantumDemand,
   ReasonDetail,
 } from '@conclave/vocabulary';

@@ -8,7 +8,7 @@ import {
   requestedFeatures,
 } from './features.ts';
 import { makeReason } from './reasons.ts';
-import type { E2eeDemand, Phase, ReasonDetail } from './reasons.ts';
+import type { E2eeDemand, Phase, PostQuantumDemand, ReasonDetail } from './reasons.ts';
 import type {
   E2eeState,
   MeetingDecision,
@@ -44,6 +44,49 @@ const error = (detail: ReasonDetail): Reason => makeReason(detail, 'error');
 const info = (detail: ReasonDetail): Reason => makeReason(detail, 'info');
 
 export function evaluateMeeting(
+  facts: OrgFacts,
+  request: MeetingRequest,
+  context: EvaluationContext,
+): MeetingDecision {
+  return withPostQuantum(facts, request, evaluateE2ee(facts, request, context));
+}
+
+/**
+ * An E2EE meeting runs on the post-quantum suite when the tenant's setting or its label requires
+ * it (the label is named first: it is the more specific). The state says what requires it, and
+ * an info reason explains it; a meeting without E2EE is untouched.
+ */
+function withPostQuantum(
+  facts: OrgFacts,
+  request: MeetingRequest,
+  decision: MeetingDecision,
+): MeetingDecision {
+  if (decision.outcome !== 'scheduled' || !decision.endToEndEncryption.enabled) return decision;
+  const demand = postQuantumDemand(facts, request.label);
+  if (demand === undefined) return decision;
+  return {
+    ...decision,
+    endToEndEncryption: { ...decision.endToEndEncryption, postQuantum: { source: demand.kind } },
+    reasons: [
+      ...decision.reasons,
+      info({ code: 'POST_QUANTUM_REQUIRED', requiredBy: demand, situation: 'required' }),
+    ],
+  };
+}
+
+/** What requires a meeting with this label to run on the post-quantum suite, if anything. */
+export function postQuantumDemand(
+  facts: OrgFacts,
+  labelId: string | undefined,
+): PostQuantumDemand | undefined {
+  const label = labelId === undefined ? undefined : facts.labels.find((l) => l.id === labelId);
+  if (label?.meeting.postQuantumEncryption === 'require')
+    return { kind: 'label', label: labelName(label) };
+  if (facts.tenant.e2ee.postQuantum === true) return { kind: 'tenant' };
+  return undefined;
+}
+
+function evaluateE2ee(
   facts: OrgFacts,
   request: MeetingRequest,
   context: EvaluationContext,

@@ -40,6 +40,11 @@ export type {
 
 export interface TenantE2eeSettings {
   maxParticipants: number;
+  /**
+   * Every E2EE meeting of the tenant runs on the post-quantum suite (X-Wing hybrid MLS with SFrame
+   * AES-256-GCM); clients that cannot are blocked, never downgraded. False when omitted.
+   */
+  postQuantum?: boolean;
   clients: {
     blocked: Platform[];
     /** Minimum client version per platform (semver). */
@@ -97,7 +102,11 @@ export interface MeetingTemplate {
 export interface SensitivityLabel {
   id: string;
   name?: string;
-  meeting: { endToEndEncryption?: 'apply' | 'dontApply' };
+  meeting: {
+    endToEndEncryption?: 'apply' | 'dontApply';
+    /** `require`: an E2EE meeting with this label runs on the post-quantum suite. */
+    postQuantumEncryption?: 'require' | 'dontRequire';
+  };
 }
 
 /** Everything the rules need to know about one tenant. */
@@ -170,6 +179,11 @@ export interface ClientFacts {
   version: string;
   /** Whether the client can do E2EE media; true when omitted. */
   e2eeMedia?: boolean;
+  /**
+   * Whether the client can do the post-quantum suite (X-Wing MLS, SFrame 0x0005); false when
+   * omitted, so a client that predates it is blocked from a meeting that requires it.
+   */
+  postQuantum?: boolean;
 }
 
 export interface JoinDecision {

@@ -53,6 +53,9 @@ function everyReason(): Produced[] {
     add(c.name, decision.reasons, c.client.platform);
   }
   for (const c of callCases) add(c.name, decideCall(c.facts, c.caller, c.callee).reasons);
+  const pq = { endToEndEncryption: true, postQuantum: { kind: 'tenant' as const } };
+  const older = { platform: 'web' as const, version: '1.0.0' };
+  add('post-quantum join', decideJoin(org(), pq, ids.alice, older, 0).reasons, 'web');
   const scenario = explainScenario({
     users: [{ id: 'u1' }],
     joins: [{ meeting: 'missing', user: 'u1', client: { platform: 'web', version: '1.0.0' } }],

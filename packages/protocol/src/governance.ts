@@ -9,6 +9,7 @@ import {
   incompatibleOptions,
   meetingTypes,
   platforms,
+  postQuantumSources,
   reasonCodes,
   severities,
 } from '@conclave/vocabulary';
@@ -57,6 +58,8 @@ export const e2eeStateSchema = z.object({
   enabled: z.boolean(),
   locked: z.boolean(),
   source: z.enum(e2eeSources),
+  /** Present for a post-quantum meeting (X-Wing MLS, SFrame AES-256-GCM): what requires it. */
+  postQuantum: z.object({ source: z.enum(postQuantumSources) }).exactOptional(),
 });
 
 export const featureStateSchema = z.object({

@@ -11,6 +11,7 @@ export type {
   E2eeDemand,
   EligibilityEffect,
   Phase,
+  PostQuantumDemand,
   ReasonDetail,
 } from './reasons/details.ts';
 export { describeReason } from './reasons/messages.ts';

@@ -53,4 +53,14 @@ export interface E2eeState {
   enabled: boolean;
   locked: boolean;
   source: E2eeSource;
+  /**
+   * Present when the meeting must run on the post-quantum suite (X-Wing hybrid MLS, SFrame
+   * AES-256-GCM): what requires it. Absent: the classic suite. Never downgraded: a client that
+   * cannot do it is kept out (POST_QUANTUM_REQUIRED).
+   */
+  postQuantum?: { source: PostQuantumSource };
 }
+
+/** What requires a meeting's post-quantum suite: the tenant's setting or the meeting's label. */
+export const postQuantumSources = ['tenant', 'label'] as const;
+export type PostQuantumSource = (typeof postQuantumSources)[number];

@@ -14,8 +14,15 @@ import type { ServerCommandFlags } from './define.ts';
 
 interface LabelFlags extends ServerCommandFlags {
   e2ee?: 'apply' | 'dontApply';
+  postQuantum?: 'require' | 'dontRequire';
   name?: string;
 }
+
+const postQuantumOption = (): Option =>
+  new Option(
+    '--post-quantum <require|dontRequire>',
+    "require = this label's E2EE meetings run on the X-Wing suite; clients that cannot are blocked",
+  ).choices(['require', 'dontRequire']);
 
 const e2eeOption = (): Option =>
   new Option(
@@ -49,14 +56,18 @@ export function registerLabelCommands(program: Command): void {
         .command('new')
         .description('create a sensitivity label')
         .argument('<name>')
-        .addOption(e2eeOption().makeOptionMandatory()),
+        .addOption(e2eeOption().makeOptionMandatory())
+        .addOption(postQuantumOption()),
     ),
   ).action(async (name: string, flags: LabelFlags & { id?: string }) => {
     const { api } = await connect(flags);
     const response = await api.post<unknown>('/api/admin/labels', {
       ...chosenId(flags),
       name,
-      meeting: { endToEndEncryption: flags.e2ee },
+      meeting: {
+        endToEndEncryption: flags.e2ee,
+        ...(flags.postQuantum === undefined ? {} : { postQuantumEncryption: flags.postQuantum }),
+      },
     });
     emit(flags, response, (body) => [
       'Created label.',
@@ -71,10 +82,11 @@ export function registerLabelCommands(program: Command): void {
       .description('change a sensitivity label')
       .argument('<label>', 'name or id')
       .addOption(e2eeOption())
+      .addOption(postQuantumOption())
       .option('--name <name>', 'rename it'),
   ).action(async (ref: string, flags: LabelFlags) => {
-    if (flags.e2ee === undefined && flags.name === undefined) {
-      throw new CliError('usage', 'nothing to change: give --e2ee or --name');
+    if (flags.e2ee === undefined && flags.postQuantum === undefined && flags.name === undefined) {
+      throw new CliError('usage', 'nothing to change: give --e2ee, --post-quantum or --name');
     }
     const { api } = await connect(flags);
     const current = await resolveLabel(api, ref, 'admin');
@@ -83,6 +95,7 @@ export function registerLabelCommands(program: Command): void {
       meeting: {
         ...current.meeting,
         ...(flags.e2ee === undefined ? {} : { endToEndEncryption: flags.e2ee }),
+        ...(flags.postQuantum === undefined ? {} : { postQuantumEncryption: flags.postQuantum }),
       },
     };
     const response = await api.put<unknown>(
@@ -115,6 +128,10 @@ export function registerLabelCommands(program: Command): void {
           { header: 'name', value: (row) => row.name },
           { header: 'id', value: (row) => row.id },
           { header: 'e2ee', value: (row) => row.meeting?.endToEndEncryption ?? 'dontApply' },
+          {
+            header: 'post-quantum',
+            value: (row) => row.meeting?.postQuantumEncryption ?? 'dontRequire',
+          },
         ]),
       );
     },

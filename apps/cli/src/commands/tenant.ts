@@ -18,6 +18,7 @@ interface TenantFlags extends ServerCommandFlags {
   block?: string[];
   unblock?: string[];
   minVersion?: [string, string][];
+  postQuantum?: 'on' | 'off';
 }
 
 const semver = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
@@ -60,6 +61,12 @@ export function formatTenant(tenant: Tenant): string[] {
     ['E2EE participant cap', String(tenant.e2ee?.maxParticipants)],
     ['Clients blocked from E2EE', tenant.e2ee?.clients?.blocked?.join(', ') || '(none)'],
     ['Minimum client versions', minimums || '(none)'],
+    [
+      'Post-quantum E2EE',
+      tenant.e2ee?.postQuantum === true
+        ? 'required (X-Wing MLS, SFrame AES-256-GCM; clients that cannot are blocked)'
+        : 'not required',
+    ],
   ]);
 }
 
@@ -94,6 +101,12 @@ export function registerTenantCommands(program: Command): void {
       .option('--unblock <platforms>', 'admit these platforms again', collectList)
       .addOption(
         new Option(
+          '--post-quantum <on|off>',
+          'on = every E2EE meeting runs on the X-Wing suite; clients that cannot are blocked',
+        ).choices(['on', 'off']),
+      )
+      .addOption(
+        new Option(
           '--min-version <platform=version>',
           'lowest client version admitted, e.g. windows=1.4.0; windows= removes it (repeatable)',
         ).argParser(minVersion),
@@ -108,11 +121,12 @@ export function registerTenantCommands(program: Command): void {
       flags.name === undefined &&
       flags.maxParticipants === undefined &&
       block.length + unblock.length === 0 &&
-      flags.minVersion === undefined
+      flags.minVersion === undefined &&
+      flags.postQuantum === undefined
     ) {
       throw new CliError(
         'usage',
-        'nothing to change: give --max-participants, --block, --unblock, --min-version or --name',
+        'nothing to change: give --max-participants, --block, --unblock, --min-version, --post-quantum or --name',
       );
     }
     const { api } = await connect(flags);
@@ -129,6 +143,7 @@ export function registerTenantCommands(program: Command): void {
       ...(flags.name === undefined ? {} : { name: flags.name }),
       e2ee: {
         maxParticipants: flags.maxParticipants ?? current.e2ee.maxParticipants,
+        ...(flags.postQuantum === undefined ? {} : { postQuantum: flags.postQuantum === 'on' }),
         clients: { blocked, minVersion: minimums },
       },
     };

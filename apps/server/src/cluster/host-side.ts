@@ -14,6 +14,7 @@ import { decodeJson, encodeJson } from './json.ts';
 import type { ClusterLink, Reply } from './link.ts';
 import type { MeetingHosts } from './meeting-hosts.ts';
 import { subjects } from './subjects.ts';
+import { keyPackageFor } from '../realtime/room-types.ts';
 import type {
   GatewayFanOut,
   GatewayForgotten,
@@ -214,7 +215,7 @@ export class HostSide {
       try {
         await this.rooms
           .open(lookup.target)
-          .join(peer, { keyPackage: message.keyPackage, resumeEpoch });
+          .join(peer, { keyPackage: keyPackageFor(lookup.target, message), resumeEpoch });
       } finally {
         peer.joining = false;
       }

@@ -4,9 +4,9 @@
 // (../governance/signed-admissions.ts) — until then they wait in the lobby (./lobby.ts); a call's caller
 // must be one of its two sides. An E2EE one must then pass governance §5 through the policy
 // engine (`decideJoin`). Every blocked join is written to the audit log with its codes.
-import { decideJoin } from '@conclave/policy';
+import { decideJoin, type OrgFacts } from '@conclave/policy';
 import { makeReason } from '@conclave/vocabulary';
-import type { Reason } from '@conclave/vocabulary';
+import type { E2eeState, PostQuantumDemand, PostQuantumSource, Reason } from '@conclave/vocabulary';
 import { isOver } from '../calls/call-life.ts';
 import type { AppContext } from '../context.ts';
 import { entryOf } from '../governance/admissions.ts';
@@ -24,6 +24,11 @@ export interface JoinTarget {
   readonly startedAt?: number;
   /** Meetings: the organizer's user id (they may remove participants over their socket). */
   readonly organizerId?: string;
+  /**
+   * E2EE meetings that must run on the post-quantum suite (decided when scheduled or started):
+   * what requires it, and the meeting's label id. Absent: the classic suite.
+   */
+  readonly postQuantum?: { readonly source: PostQuantumSource; readonly labelId: string | null };
 }
 
 /** A reason a join is refused: the reason book's codes and sentences, engine or admission. */
@@ -77,6 +82,7 @@ export async function findTarget(
         meetingId: meeting.id,
         kind: 'meeting',
         endToEndEncryption: meeting.decision.endToEndEncryption.enabled,
+        ...postQuantumOf(meeting.decision.endToEndEncryption, meeting.label),
         ...(meeting.startedAt === null ? {} : { startedAt: meeting.startedAt }),
         organizerId: meeting.organizer,
       },
@@ -114,12 +120,26 @@ export async function decideAdmission(
   const facts = await loadFacts(ctx.store, who.tenantId);
   const decision = decideJoin(
     facts,
-    { endToEndEncryption: true },
+    { endToEndEncryption: true, postQuantum: postQuantumDemandOf(facts, target) },
     who.user.id,
     client,
     admittedCount,
   );
   return decision.outcome === 'blocked' ? decision.reasons : undefined;
+}
+
+function postQuantumOf(state: E2eeState, labelId: string | null): Pick<JoinTarget, 'postQuantum'> {
+  if (!state.enabled || state.postQuantum === undefined) return {};
+  return { postQuantum: { source: state.postQuantum.source, labelId } };
+}
+
+/** What requires the target's post-quantum suite, in the words the reason book uses. */
+function postQuantumDemandOf(facts: OrgFacts, target: JoinTarget): PostQuantumDemand | undefined {
+  const pq = target.postQuantum;
+  if (pq === undefined) return undefined;
+  if (pq.source === 'tenant' || pq.labelId === null) return { kind: 'tenant' };
+  const label = facts.labels.find((l) => l.id === pq.labelId);
+  return { kind: 'label', label: label?.name ?? pq.labelId };
 }
 
 /** The audit entry of a blocked join: codes and the client, never keys or message contents. */
@@ -140,7 +160,12 @@ export async function auditBlockedJoin(
       codes: reasons.map((reason) => reason.code),
       reasons: reasons.map((reason) => ({ code: reason.code, message: reason.message })),
       device: who.device.id,
-      client: { platform: client.platform, version: client.version, e2eeMedia: client.e2eeMedia },
+      client: {
+        platform: client.platform,
+        version: client.version,
+        e2eeMedia: client.e2eeMedia,
+        ...(client.postQuantum === undefined ? {} : { postQuantum: client.postQuantum }),
+      },
     },
   });
 }

@@ -26,6 +26,7 @@ import { sharedWebSocketSink } from './relay/index.ts';
 import type { Rooms } from './rooms.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type { LiveSocket, Sockets } from './sockets.ts';
+import { keyPackageFor } from './room-types.ts';
 import {
   parseClientMessage,
   type ClientMessage,
@@ -291,7 +292,9 @@ class Connection {
       }
       if (this.refusedForShutdown()) return;
       const joinHere = () =>
-        rooms.open(lookup.target).join(peer, { keyPackage: message.keyPackage, resumeEpoch });
+        rooms
+          .open(lookup.target)
+          .join(peer, { keyPackage: keyPackageFor(lookup.target, message), resumeEpoch });
       if (this.deps.cluster === undefined) await joinHere();
       else
         await this.deps.cluster.join(lookup.target, peer, message, joinHere, () =>

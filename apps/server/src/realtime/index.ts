@@ -42,11 +42,13 @@ export async function registerRealtime(
 ): Promise<void> {
   const resolved = resolveRealtimeOptions(options);
   const crypto = await createMlsCrypto();
+  const pqCrypto = await createMlsCrypto({ meetingSuite: 'post-quantum' });
   const relay = new MediaRelay();
   const rooms = new Rooms({
     ctx,
     relay,
     crypto,
+    pqCrypto,
     senders: new ExternalSenders(crypto, ctx.store, ctx.now, ctx.externalSenderVault),
     options: resolved,
   });

@@ -9,6 +9,14 @@ export interface JoinRequest {
   readonly resumeEpoch: bigint | undefined;
 }
 
+/** The KeyPackage of the suite the target requires: a post-quantum meeting takes only its own. */
+export function keyPackageFor(
+  target: { readonly postQuantum?: unknown },
+  message: { readonly keyPackage?: string; readonly postQuantumKeyPackage?: string },
+): string | undefined {
+  return target.postQuantum === undefined ? message.keyPackage : message.postQuantumKeyPackage;
+}
+
 export type RemovedReason = ServerMessageOf<'removed'>['reason'];
 /** How someone stops being connected: a reason they are told, or a socket that just went away. */
 export type DetachReason = RemovedReason | 'disconnected';

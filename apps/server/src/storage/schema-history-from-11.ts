@@ -79,4 +79,14 @@ export const migrationsFrom11: readonly Migration[] = [
         WHERE kind = 'invitation-list';
     `,
   },
+  // Post-quantum E2EE (issue 13): a sensitivity label may require the X-Wing suite for its E2EE
+  // meetings. (The tenant's setting lives in its e2ee JSON.) Number 15: 14 is another change's.
+  {
+    version: 15,
+    name: 'sensitivity labels: post-quantum encryption',
+    sql: () => `
+      ALTER TABLE sensitivity_labels ADD COLUMN meeting_post_quantum TEXT
+        CHECK (meeting_post_quantum IN ('require', 'dontRequire'));
+    `,
+  },
 ];

@@ -154,7 +154,14 @@ export function RoomView({ session, target }: { session: RoomSession; target: Ro
       ) : null}
       <div className="room-main">
         {e2ee ? (
-          <Shield code={room.securityCode} changes={room.codeChanges} />
+          <Shield
+            code={room.securityCode}
+            changes={room.codeChanges}
+            postQuantum={
+              target.kind === 'meeting' &&
+              target.meeting.endToEndEncryption.postQuantum !== undefined
+            }
+          />
         ) : (
           <StandardEncryption noun={noun} />
         )}

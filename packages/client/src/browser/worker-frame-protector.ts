@@ -44,12 +44,13 @@ export class WorkerFrameProtector implements FrameProtector {
     worker: FrameWorker,
     retentionMs: number,
     counts: WorkerFrameCounts = { protected: 0, decrypted: 0 },
+    cipherSuite: 0x0004 | 0x0005 = 0x0004,
   ) {
     this.#worker = worker;
     this.#counts = counts;
     worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#settle(event.data);
     worker.onerror = () => this.close();
-    this.#post({ type: 'init', retentionMs });
+    this.#post({ type: 'init', retentionMs, cipherSuite });
   }
 
   get currentEpoch(): bigint | undefined {
@@ -186,7 +187,8 @@ export function workerFrameProtectors(
 ): WorkerFrameProtectors {
   const counts: WorkerFrameCounts = { protected: 0, decrypted: 0 };
   return {
-    factory: ({ retentionMs }) => new WorkerFrameProtector(createWorker(), retentionMs, counts),
+    factory: ({ retentionMs, cipherSuite }) =>
+      new WorkerFrameProtector(createWorker(), retentionMs, counts, cipherSuite),
     stats: () => ({ ...counts }),
   };
 }

@@ -57,6 +57,7 @@ export function frameWorkerHandler(
         ring = new EpochKeyRing({
           backend: options.backend ?? webCryptoBackend(),
           retentionMs: request.retentionMs,
+          ...(request.cipherSuite === undefined ? {} : { cipherSuite: request.cipherSuite }),
           ...(options.now === undefined ? {} : { now: options.now }),
         });
         return;

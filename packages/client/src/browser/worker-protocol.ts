@@ -9,7 +9,12 @@ import type {
 } from '@conclave/crypto/member';
 
 export type WorkerRequest =
-  | { readonly type: 'init'; readonly retentionMs: number }
+  | {
+      readonly type: 'init';
+      readonly retentionMs: number;
+      /** The meeting's SFrame suite (0x0005 for a post-quantum meeting); default 0x0004. */
+      readonly cipherSuite?: 0x0004 | 0x0005;
+    }
   | {
       readonly type: 'setEpoch';
       readonly id: number;

@@ -5,6 +5,7 @@
 import {
   EpochKeyRing,
   type KeyRingUnprotectResult,
+  type MeetingCipherSuite,
   type ProtectResult,
   type SendSwitch,
   type SFrameCryptoBackend,
@@ -43,6 +44,8 @@ export interface FrameProtectorOptions {
   readonly retentionMs: number;
   /** The SDK's clock, in milliseconds (an out-of-process protector may use its own). */
   readonly now: () => number;
+  /** The meeting's SFrame suite: 0x0004, or 0x0005 for a post-quantum meeting. */
+  readonly cipherSuite?: MeetingCipherSuite;
 }
 
 /** Called once per key ring the meeting needs: at the start and for every new MLS group. */
@@ -51,5 +54,10 @@ export type FrameProtectorFactory = (options: FrameProtectorOptions) => FramePro
 /** The default: an EpochKeyRing in this process, over `backend`. */
 export function inProcessFrameProtector(backend: SFrameCryptoBackend): FrameProtectorFactory {
   return (options) =>
-    new EpochKeyRing({ backend, now: options.now, retentionMs: options.retentionMs });
+    new EpochKeyRing({
+      backend,
+      now: options.now,
+      retentionMs: options.retentionMs,
+      ...(options.cipherSuite === undefined ? {} : { cipherSuite: options.cipherSuite }),
+    });
 }

@@ -1,7 +1,7 @@
 // An end-to-end encrypted meeting: this client is an MLS member; media keys come from the group's
 // exporter, chat and media state travel as MLS application messages, the security code and the
 // members' fingerprints are the group's. The server only relays.
-import { keyFingerprint, type AuthEvent } from '@conclave/crypto/member';
+import { keyFingerprint, PQ_MEETING_SUITE_ID, type AuthEvent } from '@conclave/crypto/member';
 import { toBase64 } from '../bytes.ts';
 import { ClientError } from '../errors.ts';
 import { refreshingAuthenticator } from '../identity/authenticator.ts';
@@ -56,6 +56,7 @@ export class E2eeMode implements MeetingMode {
     this.#member = new MemberSession({
       meetingId: host.meetingId,
       crypto: deps.mlsCrypto,
+      pqCrypto: deps.pqMlsCrypto,
       device: deps.device,
       authenticator: revokingOnKeyChange(
         refreshingAuthenticator(deps.directory, deps.pins, deps.clock),
@@ -122,7 +123,7 @@ export class E2eeMode implements MeetingMode {
     return {
       type: 'join',
       meetingId: this.#host.meetingId,
-      keyPackage: await this.#member.prepareKeyPackage(),
+      ...(await this.#member.prepareKeyPackage()),
     };
   }
 
@@ -223,6 +224,8 @@ export class E2eeMode implements MeetingMode {
       host.send({ type: 'leave', meetingId: host.meetingId });
       return host.fail(new ClientError('server_key_changed'));
     }
+    // Media keys on the meeting's SFrame suite: 0x0005 (AES-256-GCM) with the X-Wing MLS suite.
+    host.keys().useSuite(mls.cipherSuite === PQ_MEETING_SUITE_ID ? 0x0005 : 0x0004);
     let outcome;
     try {
       outcome = await this.#member.joined(mls, server);

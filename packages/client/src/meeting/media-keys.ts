@@ -2,7 +2,12 @@
 // epochs come from the MLS exporter (via the member session); standard meetings install the
 // server's `media-key` with the relay id as the sender index. A new group, or a server that
 // started its keys over, gets a fresh protector rather than one refusing to go back in epochs.
-import { DEFAULT_RETENTION_MS, SFrameError } from '@conclave/crypto/member';
+import {
+  DEFAULT_RETENTION_MS,
+  MEETING_CIPHER_SUITE,
+  SFrameError,
+  type MeetingCipherSuite,
+} from '@conclave/crypto/member';
 import type { Clock } from '../clock.ts';
 import type { FrameProtector, FrameProtectorFactory } from '../media/frame-protector.ts';
 
@@ -11,6 +16,7 @@ export class MediaKeys {
   readonly #clock: Clock;
   readonly #retentionMs: number;
   #ring: FrameProtector;
+  #cipherSuite: MeetingCipherSuite = MEETING_CIPHER_SUITE;
 
   constructor(options: { create: FrameProtectorFactory; clock: Clock; retentionMs?: number }) {
     this.#create = options.create;
@@ -21,6 +27,13 @@ export class MediaKeys {
 
   get ring(): FrameProtector {
     return this.#ring;
+  }
+
+  /** The meeting's SFrame suite (0x0005 for a post-quantum meeting); a change starts over. */
+  useSuite(cipherSuite: MeetingCipherSuite): void {
+    if (cipherSuite === this.#cipherSuite) return;
+    this.#cipherSuite = cipherSuite;
+    this.renew();
   }
 
   /** Forgets every key and starts over (a new MLS group). */
@@ -48,6 +61,10 @@ export class MediaKeys {
   }
 
   #fresh(): FrameProtector {
-    return this.#create({ retentionMs: this.#retentionMs, now: () => this.#clock.now() });
+    return this.#create({
+      retentionMs: this.#retentionMs,
+      now: () => this.#clock.now(),
+      cipherSuite: this.#cipherSuite,
+    });
   }
 }

@@ -324,6 +324,8 @@ export interface MeetingDeps {
   readonly user: Me;
   readonly device: DeviceCredential;
   readonly mlsCrypto: MlsCrypto;
+  /** Undefined when this client cannot do the post-quantum suite. */
+  readonly pqMlsCrypto?: MlsCrypto | undefined;
   readonly sframeBackend: SFrameCryptoBackend;
   readonly store: KeyValueStore;
   readonly pins: PinStore & Partial<Pick<DevicePins, 'priorDevices'>>;

@@ -5,6 +5,7 @@
 // one at a time, in order, and sends through a callback.
 import {
   MEETING_SUITE_ID,
+  PQ_MEETING_SUITE_ID,
   MlsError,
   commitPending,
   commitUpdate,
@@ -71,6 +72,8 @@ export interface MemberObserver {
 export interface MemberSessionOptions {
   readonly meetingId: string;
   readonly crypto: MlsCrypto;
+  /** The post-quantum suite's, when this client can do it (it then declares `postQuantum`). */
+  readonly pqCrypto?: MlsCrypto | undefined;
   readonly device: DeviceCredential;
   readonly authenticator: Authenticator;
   readonly clock: Clock;
@@ -100,6 +103,9 @@ export class MemberSession {
   #ctx: MeetingContext | undefined;
   #groupId: string | undefined;
   #keyPackage: KeyPackageBundle | undefined;
+  #pqKeyPackage: KeyPackageBundle | undefined;
+  /** The suite `joined` said the meeting requires; the Welcome must be on it. */
+  #postQuantum = false;
   #pending:
     | {
         readonly epoch: bigint;
@@ -135,13 +141,21 @@ export class MemberSession {
       : undefined;
   }
 
-  /** A fresh single-use KeyPackage for `join`; its private half waits here for the Welcome. */
-  async prepareKeyPackage(): Promise<string> {
+  /**
+   * Fresh single-use KeyPackages for `join`, one per suite this client can do (it learns the
+   * meeting's suite only from `joined`); their private halves wait here for the Welcome.
+   */
+  async prepareKeyPackage(): Promise<{ keyPackage: string; postQuantumKeyPackage?: string }> {
     this.#discardKeyPackage();
-    this.#keyPackage = await generateKeyPackage(this.#o.crypto, this.#o.device, {
-      now: this.#o.clock.now(),
-    });
-    return toBase64(this.#keyPackage.publicBytes);
+    const now = this.#o.clock.now();
+    this.#keyPackage = await generateKeyPackage(this.#o.crypto, this.#o.device, { now });
+    const { pqCrypto } = this.#o;
+    if (pqCrypto === undefined) return { keyPackage: toBase64(this.#keyPackage.publicBytes) };
+    this.#pqKeyPackage = await generateKeyPackage(pqCrypto, this.#o.device, { now });
+    return {
+      keyPackage: toBase64(this.#keyPackage.publicBytes),
+      postQuantumKeyPackage: toBase64(this.#pqKeyPackage.publicBytes),
+    };
   }
 
   /** Forgets the group (after a removal or a failure) so the meeting can join afresh. */
@@ -159,9 +173,17 @@ export class MemberSession {
 
   /** `joined` for an E2EE meeting. `server` is the external sender the client checked. */
   async joined(mls: MlsJoinInfo, server: ExternalSenderInfo): Promise<JoinedOutcome> {
-    if (mls.cipherSuite !== MEETING_SUITE_ID) throw new ClientError('group_failed');
+    // The suite the meeting requires, and only it: a member never follows a group onto another.
+    const crypto =
+      mls.cipherSuite === MEETING_SUITE_ID
+        ? this.#o.crypto
+        : mls.cipherSuite === PQ_MEETING_SUITE_ID
+          ? this.#o.pqCrypto
+          : undefined;
+    if (crypto === undefined) throw new ClientError('group_failed');
+    this.#postQuantum = crypto.suite.kind === 'post-quantum';
     this.#ctx = createMeetingContext({
-      crypto: this.#o.crypto,
+      crypto,
       authenticator: this.#o.authenticator,
       server,
       now: () => this.#o.clock.now(),
@@ -186,7 +208,7 @@ export class MemberSession {
       await this.#enterEpoch(state, undefined);
       return 'ok';
     }
-    if (this.#keyPackage === undefined) return 'needs-fresh-join';
+    if (this.#bundle() === undefined) return 'needs-fresh-join';
     this.#phase = { kind: 'awaiting-welcome' };
     return 'ok';
   }
@@ -358,7 +380,7 @@ export class MemberSession {
   }
 
   async #onWelcome(message: Msg<'welcome'>): Promise<void> {
-    const bundle = this.#keyPackage;
+    const bundle = this.#bundle();
     if (this.#phase.kind !== 'awaiting-welcome' || this.#ctx === undefined || bundle === undefined)
       return;
     const bytes = fromBase64(message.message);
@@ -451,9 +473,15 @@ export class MemberSession {
     this.#o.observer.lostGroup(new ClientError('group_failed', { serverCode: reason }));
   }
 
+  #bundle(): KeyPackageBundle | undefined {
+    return this.#postQuantum ? this.#pqKeyPackage : this.#keyPackage;
+  }
+
   #discardKeyPackage(): void {
-    if (this.#keyPackage !== undefined) wipe([this.#keyPackage.privateBytes]);
+    for (const bundle of [this.#keyPackage, this.#pqKeyPackage])
+      if (bundle !== undefined) wipe([bundle.privateBytes]);
     this.#keyPackage = undefined;
+    this.#pqKeyPackage = undefined;
   }
 
   async #guard<T>(operation: () => Promise<T>): Promise<T> {

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '@conclave/server';
 import { afterAll, beforeAll } from 'vitest';
-import { ConclaveClient, MemoryStore, type Clock, type WebSocketFactory } from '../../src/index.ts';
+import {
+  ConclaveClient,
+  MemoryStore,
+  type Clock,
+  type ConnectOptions,
+  type WebSocketFactory,
+} from '../../src/index.ts';
 import { nodeWebSocketFactory } from '../../src/node.ts';
 import { Tap } from './tapped-socket.ts';
 
@@ -91,7 +97,12 @@ export async function signIn(url: string, email: string, password: string): Prom
 export async function realPerson(
   server: Pick<RealServer, 'url' | 'adminToken'>,
   name: string,
-  options: { clock?: Clock; webSocket?: WebSocketFactory; fetch?: typeof fetch } = {},
+  options: {
+    clock?: Clock;
+    webSocket?: WebSocketFactory;
+    fetch?: typeof fetch;
+    clientInfo?: ConnectOptions['clientInfo'];
+  } = {},
 ): Promise<RealPerson> {
   const password = `password-${name}-1234`;
   const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.org`;
@@ -117,6 +128,7 @@ export async function realPerson(
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     deviceName: `${name}'s test device`,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.clientInfo === undefined ? {} : { clientInfo: options.clientInfo }),
   });
   return { name, userId: created.user.id, token, client };
 }

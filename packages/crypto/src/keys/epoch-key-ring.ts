@@ -4,7 +4,13 @@ import { decodeHeader } from '../sframe/header.ts';
 import { BaseKeySecret } from '../sframe/key-schedule.ts';
 import { SFrameReceiver } from '../sframe/receiver.ts';
 import { SFrameSender } from '../sframe/sender.ts';
-import { MEETING_CIPHER_SUITE, suiteParams } from '../sframe/suites.ts';
+import {
+  MEETING_CIPHER_SUITE,
+  PQ_MEETING_CIPHER_SUITE,
+  suiteParams,
+  type MeetingCipherSuite,
+  type SuiteParams,
+} from '../sframe/suites.ts';
 import {
   DROP_REASONS,
   type DropReason,
@@ -24,6 +30,11 @@ export type SendSwitch = 'now' | 'later';
 
 export interface EpochKeyRingOptions {
   backend: SFrameCryptoBackend;
+  /**
+   * The meeting's SFrame suite: 0x0004 (default) or, for a post-quantum meeting, 0x0005
+   * (AES_256_GCM_SHA512_128). Frames under any other suite are dropped.
+   */
+  cipherSuite?: MeetingCipherSuite;
   /** How long a superseded epoch still decrypts frames in flight. Default 10 s (spec "Media frames"). */
   retentionMs?: number;
   /** Injected clock, in milliseconds. Default `Date.now`. */
@@ -51,8 +62,6 @@ interface EpochKeys {
   expiresAt: number | undefined;
 }
 
-const SUITE = suiteParams(MEETING_CIPHER_SUITE);
-
 const hexOf = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -65,6 +74,7 @@ const hexOf = (bytes: Uint8Array): string =>
  */
 export class EpochKeyRing {
   readonly #backend: SFrameCryptoBackend;
+  readonly #suite: SuiteParams;
   readonly #retentionMs: number;
   readonly #now: () => number;
   readonly #replayWindow: number | undefined;
@@ -89,6 +99,14 @@ export class EpochKeyRing {
         'retention must be a non-negative number of milliseconds',
       );
     this.#backend = options.backend;
+    // Checked at run time too: the option may come from a worker message or plain JavaScript.
+    const cipherSuite: number = options.cipherSuite ?? MEETING_CIPHER_SUITE;
+    if (cipherSuite !== MEETING_CIPHER_SUITE && cipherSuite !== PQ_MEETING_CIPHER_SUITE)
+      throw new SFrameError(
+        'unsupported_suite',
+        `a meeting does not use SFrame suite ${String(cipherSuite)}`,
+      );
+    this.#suite = suiteParams(cipherSuite);
     this.#retentionMs = retentionMs;
     this.#now = options.now ?? Date.now;
     this.#replayWindow = options.replayWindow;
@@ -137,9 +155,9 @@ export class EpochKeyRing {
       return Promise.reject(new SFrameError('invalid_argument', 'epoch must not be negative'));
     if (!isLeafIndex(ownLeafIndex))
       return Promise.reject(new SFrameError('invalid_argument', 'leaf index out of range'));
-    if (baseKey.length !== SUITE.nk)
+    if (baseKey.length !== this.#suite.nk)
       return Promise.reject(
-        new SFrameError('invalid_argument', `base key must be ${SUITE.nk} bytes`),
+        new SFrameError('invalid_argument', `base key must be ${this.#suite.nk} bytes`),
       );
     // Copied now: the caller may wipe its buffer before the queued derivation runs.
     const key = baseKey.slice();
@@ -179,7 +197,7 @@ export class EpochKeyRing {
     if (newest !== undefined && epoch < newest.epoch) {
       throw new SFrameError('epoch_regressed', 'epochs only move forward');
     }
-    const secret = await BaseKeySecret.fromBaseKey(this.#backend, SUITE, baseKey);
+    const secret = await BaseKeySecret.fromBaseKey(this.#backend, this.#suite, baseKey);
     const fingerprint = await secret.fingerprint();
     this.#assertOpen();
     if (
@@ -206,11 +224,11 @@ export class EpochKeyRing {
       ownLeafIndex,
       secret,
       fingerprint,
-      sender: new SFrameSender({ backend: this.#backend, suite: MEETING_CIPHER_SUITE }),
+      sender: new SFrameSender({ backend: this.#backend, suite: this.#suite.id }),
       receiver: new SFrameReceiver({
         backend: this.#backend,
-        suite: MEETING_CIPHER_SUITE,
-        allowedSuites: [MEETING_CIPHER_SUITE],
+        suite: this.#suite.id,
+        allowedSuites: [this.#suite.id],
         ...(this.#replayWindow === undefined ? {} : { replayWindow: this.#replayWindow }),
         keySource: () => secret,
       }),

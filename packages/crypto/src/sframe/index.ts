@@ -4,6 +4,8 @@ export { SFrameError, type SFrameErrorCode } from './errors.ts';
 export {
   CIPHER_SUITES,
   MEETING_CIPHER_SUITE,
+  PQ_MEETING_CIPHER_SUITE,
+  type MeetingCipherSuite,
   isCipherSuiteId,
   suiteParams,
   type CipherSuiteId,

@@ -3,8 +3,11 @@ import { SFrameError } from './errors.ts';
 /** RFC 9605 §8.1 cipher suite identifiers. */
 export type CipherSuiteId = 0x0001 | 0x0002 | 0x0003 | 0x0004 | 0x0005;
 
-/** AES_128_GCM_SHA256_128: the only suite a meeting accepts (spec "Media frames"). */
+/** AES_128_GCM_SHA256_128: the suite a classic meeting accepts (spec "Media frames"). */
 export const MEETING_CIPHER_SUITE = 0x0004 satisfies CipherSuiteId;
+/** AES_256_GCM_SHA512_128: the suite a post-quantum meeting accepts, and no other. */
+export const PQ_MEETING_CIPHER_SUITE = 0x0005 satisfies CipherSuiteId;
+export type MeetingCipherSuite = typeof MEETING_CIPHER_SUITE | typeof PQ_MEETING_CIPHER_SUITE;
 
 export type HashName = 'SHA-256' | 'SHA-512';
 

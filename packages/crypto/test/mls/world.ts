@@ -8,6 +8,7 @@ import {
   proposeExternalRemove,
   type ExternalSenderKeyPair,
   type MemberIdentity,
+  type MeetingSuiteKind,
   type MlsCrypto,
   type MlsProviderName,
 } from '../../src/server.ts';
@@ -69,8 +70,13 @@ export class World {
     readonly server: ExternalSenderKeyPair,
   ) {}
 
-  static async create(provider?: MlsProviderName): Promise<World> {
-    const crypto = await createMlsCrypto(provider === undefined ? {} : { provider });
+  static async create(
+    provider?: MlsProviderName,
+    meetingSuite: MeetingSuiteKind = 'classic',
+  ): Promise<World> {
+    const crypto = await createMlsCrypto(
+      provider === undefined ? { meetingSuite } : { provider, meetingSuite },
+    );
     const server = await generateExternalSender(crypto, {
       tenantId: 'acme',
       serverId: 'conclave-1',

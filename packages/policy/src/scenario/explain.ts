@@ -2,9 +2,9 @@
 import { decideCall } from '../call.ts';
 import { chosenOptions } from '../features.ts';
 import { decideJoin } from '../join.ts';
-import { makeReason } from '../reasons.ts';
+import { makeReason, type PostQuantumDemand } from '../reasons.ts';
 import { resolveEffectivePolicy } from '../resolve.ts';
-import { decideSchedule } from '../rules.ts';
+import { decideSchedule, postQuantumDemand } from '../rules.ts';
 import type {
   ExplainedReason,
   ExplainOutput,
@@ -86,7 +86,10 @@ function explainValid(scenario: Scenario): ExplainOutput {
   );
 
   // Scheduled meetings, with the participants admitted so far: joins apply in order (§8).
-  const live = new Map<string, { endToEndEncryption: boolean; admitted: number }>();
+  const live = new Map<
+    string,
+    { endToEndEncryption: boolean; postQuantum: PostQuantumDemand | undefined; admitted: number }
+  >();
   const meetings = (scenario.meetings ?? []).map((m): ExplainedMeeting => {
     const request: MeetingRequest = {
       type: m.type,
@@ -99,7 +102,14 @@ function explainValid(scenario: Scenario): ExplainOutput {
     if (decision.outcome === 'rejected') {
       return { id: m.id, outcome: decision.outcome, reasons: explained(decision.reasons) };
     }
-    live.set(m.id, { endToEndEncryption: decision.endToEndEncryption.enabled, admitted: 0 });
+    const pq = decision.endToEndEncryption.enabled
+      ? postQuantumDemand(facts, request.label)
+      : undefined;
+    live.set(m.id, {
+      endToEndEncryption: decision.endToEndEncryption.enabled,
+      postQuantum: pq,
+      admitted: 0,
+    });
     return { id: m.id, ...decision, reasons: explained(decision.reasons) };
   });
 
@@ -113,6 +123,7 @@ function explainValid(scenario: Scenario): ExplainOutput {
       platform: j.client.platform,
       version: j.client.version ?? '',
       ...(j.client.e2eeMedia === undefined ? {} : { e2eeMedia: j.client.e2eeMedia }),
+      ...(j.client.postQuantum === undefined ? {} : { postQuantum: j.client.postQuantum }),
     };
     const decision = decideJoin(facts, meeting, j.user, client, meeting.admitted);
     if (decision.outcome === 'admitted') meeting.admitted += 1;

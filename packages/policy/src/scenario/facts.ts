@@ -23,6 +23,7 @@ export function factsOf(scenario: Scenario): OrgFacts {
     tenant: {
       e2ee: {
         maxParticipants: scenario.tenant?.e2ee?.maxParticipants ?? defaultMaxParticipants,
+        ...(scenario.tenant?.e2ee?.postQuantum === true ? { postQuantum: true } : {}),
         clients: {
           blocked: [...new Set([...alwaysBlockedPlatforms, ...(clients?.blocked ?? [])])],
           minVersion: { ...clients?.minVersion },
@@ -71,10 +72,14 @@ export function factsOf(scenario: Scenario): OrgFacts {
     labels: (scenario.labels ?? []).map((l): SensitivityLabel => ({
       id: l.id,
       ...(l.name === undefined ? {} : { name: l.name }),
-      meeting:
-        l.meeting?.endToEndEncryption === undefined
+      meeting: {
+        ...(l.meeting?.endToEndEncryption === undefined
           ? {}
-          : { endToEndEncryption: l.meeting.endToEndEncryption },
+          : { endToEndEncryption: l.meeting.endToEndEncryption }),
+        ...(l.meeting?.postQuantumEncryption === undefined
+          ? {}
+          : { postQuantumEncryption: l.meeting.postQuantumEncryption }),
+      },
     })),
   };
 }

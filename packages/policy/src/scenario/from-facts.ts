@@ -6,11 +6,12 @@ import type { ComplianceRecordingAssignment, OrgFacts, PolicyAssignment } from '
 import type { Scenario, ScenarioAssignment, ScenarioComplianceRecording } from './schema.ts';
 
 export function scenarioOf(facts: OrgFacts): Scenario {
-  const { maxParticipants, clients } = facts.tenant.e2ee;
+  const { maxParticipants, clients, postQuantum } = facts.tenant.e2ee;
   return {
     tenant: {
       e2ee: {
         maxParticipants,
+        ...(postQuantum === true ? { postQuantum } : {}),
         clients: {
           // The platforms no tenant can allow are added back by `factsOf`; listing them would
           // only suggest that removing them from the scenario changes something.

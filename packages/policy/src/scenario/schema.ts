@@ -18,6 +18,7 @@ const tenant = z.strictObject({
   e2ee: z
     .strictObject({
       maxParticipants: z.number().int().min(1).optional(),
+      postQuantum: z.boolean().optional(),
       clients: z
         .strictObject({
           blocked: z.array(platform).optional(),
@@ -86,7 +87,10 @@ const label = z.strictObject({
   id,
   name: z.string().optional(),
   meeting: z
-    .strictObject({ endToEndEncryption: z.enum(['apply', 'dontApply']).optional() })
+    .strictObject({
+      endToEndEncryption: z.enum(['apply', 'dontApply']).optional(),
+      postQuantumEncryption: z.enum(['require', 'dontRequire']).optional(),
+    })
     .optional(),
 });
 
@@ -113,6 +117,7 @@ const join = z.strictObject({
     /** Omitted means unknown, which never meets a minimum version. */
     version: version.optional(),
     e2eeMedia: z.boolean().optional(),
+    postQuantum: z.boolean().optional(),
   }),
 });
 

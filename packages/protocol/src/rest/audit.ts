@@ -85,6 +85,7 @@ export const liveExplainRequestSchema = z.strictObject({
       .regex(/^\d{1,9}\.\d{1,9}\.\d{1,9}$/, { message: 'must be a version such as 1.4.0' })
       .optional(),
     e2eeMedia: z.boolean().optional(),
+    postQuantum: z.boolean().optional(),
   }),
 });
 export type LiveExplainRequest = z.infer<typeof liveExplainRequestSchema>;

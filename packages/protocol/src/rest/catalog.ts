@@ -31,6 +31,8 @@ export const templateListSchema = z.object({ templates: z.array(templateSchema) 
 
 const labelMeetingSchema = z.strictObject({
   endToEndEncryption: z.enum(['apply', 'dontApply']).exactOptional(),
+  /** `require`: this label's E2EE meetings run on the post-quantum suite. */
+  postQuantumEncryption: z.enum(['require', 'dontRequire']).exactOptional(),
 });
 
 export const labelSchema = z.object({

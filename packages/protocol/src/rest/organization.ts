@@ -6,6 +6,8 @@ import { displayNameSchema, semverSchema, slugSchema, timestampSchema } from './
 
 export const tenantE2eeSchema = z.object({
   maxParticipants: z.int(),
+  /** Every E2EE meeting runs on the post-quantum suite; absent means false. */
+  postQuantum: z.boolean().exactOptional(),
   clients: z.object({
     blocked: z.array(platformSchema),
     minVersion: z.partialRecord(platformSchema, z.string()),
@@ -22,6 +24,7 @@ export const tenantPatchSchema = z.strictObject({
     .strictObject({
       // Up to 1,000: an MLS group that size still converges (issue 11); the seed default is 200.
       maxParticipants: z.int().min(2).max(1_000).exactOptional(),
+      postQuantum: z.boolean().exactOptional(),
       clients: z
         .strictObject({
           blocked: z.array(platformSchema).max(20).exactOptional(),

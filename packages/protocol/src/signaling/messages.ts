@@ -102,6 +102,12 @@ export const clientInfoSchema = z.object({
   version: z.string().min(1).max(64),
   /** Whether this client can do E2EE media; a client that cannot is refused E2EE meetings. */
   e2eeMedia: z.boolean(),
+  /**
+   * Whether this client can do the post-quantum suite (MLS 0x0053 X-Wing, SFrame 0x0005). Absent
+   * (a client that predates it) counts as false: such a client is refused a meeting that requires
+   * it with POST_QUANTUM_REQUIRED, never given a weaker suite.
+   */
+  postQuantum: z.boolean().exactOptional(),
 });
 export type ClientInfo = z.infer<typeof clientInfoSchema>;
 
@@ -147,6 +153,12 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('join'),
     meetingId: id,
     keyPackage: base64.exactOptional(),
+    /**
+     * A client that declared `postQuantum` also offers a KeyPackage of the post-quantum suite
+     * (0x0053): it learns the meeting's suite only from `joined`, and the server adds the one
+     * KeyPackage of the suite the meeting requires — never the other.
+     */
+    postQuantumKeyPackage: base64.exactOptional(),
     /** Set when reconnecting: the epoch this client's group state is at. */
     resumeEpoch: epoch.exactOptional(),
   }),
@@ -254,7 +266,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
         role: z.enum(['create-group', 'await-welcome', 'resume']),
         groupId: base64,
         externalSender: externalSenderSchema,
-        /** The MLS cipher suite: 0x0001 (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519). */
+        /**
+         * The MLS cipher suite the meeting requires: 0x0001 (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+         * SFrame 0x0004) or, post-quantum, 0x0053 (MLS_256_XWING_AES256GCM_SHA512_Ed25519, SFrame
+         * 0x0005). A member refuses a group or Welcome on any other.
+         */
         cipherSuite: z.number().int(),
         /** The group's epoch as the server knows it now (absent before the group exists). */
         epoch: epoch.exactOptional(),

@@ -19,6 +19,8 @@ export const governanceReasonCodes = [
   'MEETING_NOT_FOUND',
   'CALL_E2EE_DISABLED_BY_POLICY',
   'CALL_E2EE_OFF_IN_USER_SETTINGS',
+  /** The tenant or the meeting's label requires a post-quantum (X-Wing) suite (issue 13). */
+  'POST_QUANTUM_REQUIRED',
 ] as const;
 export type GovernanceReasonCode = (typeof governanceReasonCodes)[number];
 
@@ -61,6 +63,7 @@ export const reasonTitles: Record<ReasonCode, string> = {
   MEETING_NOT_FOUND: 'Meeting not found',
   CALL_E2EE_DISABLED_BY_POLICY: 'Encrypted calls not allowed by policy',
   CALL_E2EE_OFF_IN_USER_SETTINGS: 'Encrypted calls off in settings',
+  POST_QUANTUM_REQUIRED: 'Post-quantum encryption required',
   MEETING_NOT_STARTED: 'Meeting not started',
   AWAITING_ADMISSION: 'Waiting to be let in',
   DENIED_BY_ORGANIZER: 'Not let in by the organizer',

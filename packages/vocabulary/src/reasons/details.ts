@@ -64,6 +64,13 @@ export type ReasonDetail =
       /** What would work instead, e.g. "Conclave for Windows 1.4.0 or later", "a browser". */
       remedies: string[];
     }
+  | {
+      code: 'POST_QUANTUM_REQUIRED';
+      /** Who requires it: the tenant's setting, or the meeting's sensitivity label (by name). */
+      requiredBy: PostQuantumDemand;
+      /** 'required': the meeting runs on it; 'client-cannot': this client cannot, so it is kept out. */
+      situation: 'required' | 'client-cannot';
+    }
   | { code: 'MEETING_FULL'; maxParticipants: number }
   | { code: 'MEETING_NOT_FOUND'; situation: 'absent' | 'ended' }
   | {
@@ -77,3 +84,6 @@ export type ReasonDetail =
   | { code: 'NOT_INVITED' }
   | { code: 'REMOVED_BY_ORGANIZER' }
   | { code: 'REFUSED_BY_MEMBERS' };
+
+/** What requires a meeting's post-quantum suite. */
+export type PostQuantumDemand = { kind: 'tenant' } | { kind: 'label'; label: string };

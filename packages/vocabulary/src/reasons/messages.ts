@@ -62,6 +62,15 @@ export function describeReason(detail: ReasonDetail): string {
         : `End-to-end encryption cannot be turned ${detail.attempt === 'turn-on' ? 'on' : 'off'} once the meeting has started.`;
     case 'CLIENT_NOT_SUPPORTED':
       return `${clientProblem(detail.platform, detail.version, detail.problem)} ${clientRemedy(detail.remedies)}`;
+    case 'POST_QUANTUM_REQUIRED': {
+      const by =
+        detail.requiredBy.kind === 'tenant'
+          ? "this organization's setting"
+          : `the sensitivity label '${detail.requiredBy.label}'`;
+      return detail.situation === 'required'
+        ? `This meeting uses post-quantum end-to-end encryption (X-Wing hybrid MLS with SFrame AES-256-GCM); ${by} requires it.`
+        : `This meeting requires post-quantum end-to-end encryption (${by} requires it), and this app cannot do it, so it cannot join; it is never joined with weaker encryption. Update Conclave or use a browser with the current version.`;
+    }
     case 'MEETING_FULL':
       return `This end-to-end encrypted meeting already has ${detail.maxParticipants} participants, the most this organization allows, so no one else can join.`;
     case 'MEETING_NOT_FOUND':

@@ -372,7 +372,7 @@ export class DeliveryService {
   }
 
   private info(role: MlsJoinInfo['role']): MlsJoinInfo {
-    return joinInfo(role, this.group.state, this.deps.sender);
+    return joinInfo(role, this.group.state, this.deps.sender, this.deps.crypto.suite.id);
   }
 
   /** The author learns its commit won; the others get it; the joiners get their Welcome. */

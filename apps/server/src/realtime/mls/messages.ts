@@ -2,7 +2,6 @@
 // (pure): a proposal it signed, the commits a resuming member missed, a member's MLS application
 // message relayed to the others, and the typed answer to a commit that did not win.
 import {
-  MEETING_SUITE_ID,
   MlsError,
   encodeServerIdentity,
   readMessageHeader,
@@ -23,6 +22,7 @@ export function joinInfo(
   role: MlsJoinInfo['role'],
   state: GroupState,
   sender: ExternalSenderKeyPair,
+  cipherSuite: number,
 ): MlsJoinInfo {
   if (state.kind === 'none')
     throw new ServerError('INTERNAL', 'An MLS join was described before the group was founded.');
@@ -33,7 +33,7 @@ export function joinInfo(
       signaturePublicKey: toBase64(sender.publicKey),
       identity: toBase64(encodeServerIdentity(sender.identity)),
     },
-    cipherSuite: MEETING_SUITE_ID,
+    cipherSuite,
     ...(state.kind === 'active' ? { epoch: epochText(state.epoch) } : {}),
   };
 }

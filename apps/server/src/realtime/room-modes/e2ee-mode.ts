@@ -2,6 +2,7 @@
 // the group with their KeyPackages, asks them to commit, fans out commits and application
 // messages, and expels a member that breaks the protocol. The server never holds a media key here;
 // chat and media state travel inside the group, so their signaling messages are not used.
+import type { MlsCrypto } from '@conclave/crypto/server';
 import { systemClock } from '../clock.ts';
 import type { CommitViolation } from '../mls/commit-check.ts';
 import { DeliveryService, type DeliveryHost, type Departure } from '../mls/delivery-service.ts';
@@ -49,8 +50,12 @@ export class E2eeMode implements RoomMode {
     const ds = await this.deliveryService();
     let keyPackage: CheckedKeyPackage | undefined;
     if (request.keyPackage !== undefined) {
-      const { crypto, ctx } = this.deps;
-      const checked = await checkKeyPackage(crypto, peer.identity, request.keyPackage, ctx.now());
+      const checked = await checkKeyPackage(
+        this.crypto(),
+        peer.identity,
+        request.keyPackage,
+        this.deps.ctx.now(),
+      );
       if (checked.kind === 'refused') return checked;
       keyPackage = checked.keyPackage;
     }
@@ -151,12 +156,17 @@ export class E2eeMode implements RoomMode {
     this.delivery?.close();
   }
 
+  /** The meeting's one suite: post-quantum when its decision requires it, never a fallback. */
+  private crypto(): MlsCrypto {
+    return this.room.target.postQuantum === undefined ? this.deps.crypto : this.deps.pqCrypto;
+  }
+
   private async deliveryService(): Promise<DeliveryService> {
     if (this.delivery === undefined) {
-      const { ctx, crypto, senders, options } = this.deps;
+      const { ctx, senders, options } = this.deps;
       const { target } = this.room;
       this.delivery = await DeliveryService.open(target, {
-        crypto,
+        crypto: this.crypto(),
         store: ctx.store,
         sender: await senders.forTenant(target.tenantId),
         options,
@@ -188,7 +198,7 @@ export class E2eeMode implements RoomMode {
       groupCreated: async (participantId) => {
         const peer = this.room.peerOf(participantId);
         if (peer === undefined) return;
-        await this.audit(peer, 'e2ee.group.created', { cipherSuite: 1 });
+        await this.audit(peer, 'e2ee.group.created', { cipherSuite: this.crypto().suite.id });
       },
     };
   }

@@ -58,7 +58,13 @@ export interface RoomSide {
 
 export interface RoomModeDeps {
   readonly ctx: AppContext;
+  /** The classic suite's implementation. */
   readonly crypto: MlsCrypto;
+  /**
+   * The post-quantum suite's (X-Wing), for meetings that require it: their KeyPackages,
+   * proposals and joins run on it alone, so a KeyPackage of the classic suite is refused.
+   */
+  readonly pqCrypto: MlsCrypto;
   readonly senders: ExternalSenders;
   readonly options: ResolvedRealtimeOptions;
 }

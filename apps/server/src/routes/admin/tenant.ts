@@ -41,6 +41,9 @@ export function tenantRoutes(ctx: AppContext): Route[] {
           const clients = body.e2ee?.clients;
           const e2ee: TenantE2eeSettings = {
             maxParticipants: body.e2ee?.maxParticipants ?? before.e2ee.maxParticipants,
+            ...((body.e2ee?.postQuantum ?? before.e2ee.postQuantum) === true
+              ? { postQuantum: true }
+              : {}),
             clients: {
               // The engine never admits these platforms to E2EE meetings (§5); store what applies.
               blocked:

@@ -56,40 +56,59 @@ interface LabelRow {
   id: string;
   name: string;
   meeting_e2ee: 'apply' | 'dontApply' | null;
+  meeting_post_quantum: 'require' | 'dontRequire' | null;
 }
 
 const toLabel = (row: LabelRow): LabelRecord => ({
   id: row.id,
   name: row.name,
-  meeting: row.meeting_e2ee === null ? {} : { endToEndEncryption: row.meeting_e2ee },
+  meeting: {
+    ...(row.meeting_e2ee === null ? {} : { endToEndEncryption: row.meeting_e2ee }),
+    ...(row.meeting_post_quantum === null
+      ? {}
+      : { postQuantumEncryption: row.meeting_post_quantum }),
+  },
 });
 
 export function labelsRepo(db: SqlDb) {
   return {
     async list(tenantId: string): Promise<LabelRecord[]> {
       const rows = await db.all<LabelRow>(
-        'SELECT id, name, meeting_e2ee FROM sensitivity_labels WHERE tenant_id = ? ORDER BY name, id',
+        'SELECT id, name, meeting_e2ee, meeting_post_quantum FROM sensitivity_labels WHERE tenant_id = ? ORDER BY name, id',
         [tenantId],
       );
       return rows.map(toLabel);
     },
     async get(tenantId: string, id: string): Promise<LabelRecord | undefined> {
       const row = await db.get<LabelRow>(
-        'SELECT id, name, meeting_e2ee FROM sensitivity_labels WHERE tenant_id = ? AND id = ?',
+        'SELECT id, name, meeting_e2ee, meeting_post_quantum FROM sensitivity_labels WHERE tenant_id = ? AND id = ?',
         [tenantId, id],
       );
       return row && toLabel(row);
     },
     async create(tenantId: string, label: LabelRecord, now: number): Promise<void> {
       await db.run(
-        'INSERT INTO sensitivity_labels (tenant_id, id, name, meeting_e2ee, created_at) VALUES (?, ?, ?, ?, ?)',
-        [tenantId, label.id, label.name, label.meeting.endToEndEncryption ?? null, now],
+        'INSERT INTO sensitivity_labels (tenant_id, id, name, meeting_e2ee, meeting_post_quantum, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [
+          tenantId,
+          label.id,
+          label.name,
+          label.meeting.endToEndEncryption ?? null,
+          label.meeting.postQuantumEncryption ?? null,
+          now,
+        ],
       );
     },
     async replace(tenantId: string, label: LabelRecord): Promise<boolean> {
       const changed = await db.run(
-        'UPDATE sensitivity_labels SET name = ?, meeting_e2ee = ? WHERE tenant_id = ? AND id = ?',
-        [label.name, label.meeting.endToEndEncryption ?? null, tenantId, label.id],
+        'UPDATE sensitivity_labels SET name = ?, meeting_e2ee = ?, meeting_post_quantum = ? WHERE tenant_id = ? AND id = ?',
+        [
+          label.name,
+          label.meeting.endToEndEncryption ?? null,
+          label.meeting.postQuantumEncryption ?? null,
+          tenantId,
+          label.id,
+        ],
       );
       return changed === 1;
     },

@@ -7,7 +7,7 @@ import {
   type FieldsProps,
 } from '../../components/CataloguePage.tsx';
 import { NameAndIdFields, idCatalogueParts } from '../../components/IdCatalogue.tsx';
-import { RadioGroup } from '../../components/fields.tsx';
+import { CheckboxField, RadioGroup } from '../../components/fields.tsx';
 
 type Apply = 'apply' | 'dontApply';
 
@@ -15,9 +15,10 @@ interface LabelDraft {
   id: string;
   name: string;
   e2ee: Apply;
+  postQuantum: boolean;
 }
 
-const emptyDraft: LabelDraft = { id: '', name: '', e2ee: 'apply' };
+const emptyDraft: LabelDraft = { id: '', name: '', e2ee: 'apply', postQuantum: false };
 
 const applyChoices: { value: Apply; label: string; description: string }[] = [
   {
@@ -34,9 +35,11 @@ const applyChoices: { value: Apply; label: string; description: string }[] = [
 ];
 
 function describeApply(label: Label): string {
-  return label.meeting.endToEndEncryption === 'apply'
-    ? 'Applies end-to-end encryption'
-    : 'No effect';
+  const e2ee =
+    label.meeting.endToEndEncryption === 'apply' ? 'Applies end-to-end encryption' : 'No effect';
+  return label.meeting.postQuantumEncryption === 'require'
+    ? `${e2ee}; post-quantum required`
+    : e2ee;
 }
 
 function LabelFields({ draft, setDraft, isNew, hints }: FieldsProps<LabelDraft>) {
@@ -57,13 +60,22 @@ function LabelFields({ draft, setDraft, isNew, hints }: FieldsProps<LabelDraft>)
         onChange={(e2ee) => setDraft({ ...draft, e2ee })}
         error={hints.byField['meeting']}
       />
+      <CheckboxField
+        label="Require post-quantum end-to-end encryption"
+        checked={draft.postQuantum}
+        hint="End-to-end encrypted meetings with this label use the X-Wing hybrid suite with AES-256-GCM media; apps that cannot are blocked with the reason."
+        onChange={(postQuantum) => setDraft({ ...draft, postQuantum })}
+      />
     </>
   );
 }
 
 const bodyOf = (draft: LabelDraft) => ({
   name: draft.name.trim(),
-  meeting: { endToEndEncryption: draft.e2ee },
+  meeting: {
+    endToEndEncryption: draft.e2ee,
+    postQuantumEncryption: draft.postQuantum ? ('require' as const) : ('dontRequire' as const),
+  },
 });
 
 const parts = idCatalogueParts(labels, bodyOf);
@@ -85,7 +97,12 @@ const catalogue: CatalogueConfig<Label, LabelDraft> = {
     createLabel: 'Create label',
   },
   edit: {
-    draftOf: (l) => ({ id: l.id, name: l.name, e2ee: l.meeting.endToEndEncryption ?? 'dontApply' }),
+    draftOf: (l) => ({
+      id: l.id,
+      name: l.name,
+      e2ee: l.meeting.endToEndEncryption ?? 'dontApply',
+      postQuantum: l.meeting.postQuantumEncryption === 'require',
+    }),
     saveLabel: 'Save label',
     save: parts.save,
   },

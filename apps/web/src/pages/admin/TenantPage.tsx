@@ -19,6 +19,7 @@ const semver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 function TenantForm({ current, onSaved }: { current: Tenant; onSaved: (tenant: Tenant) => void }) {
   const [name, setName] = useState(current.name);
   const [cap, setCap] = useState(String(current.e2ee.maxParticipants));
+  const [postQuantum, setPostQuantum] = useState(current.e2ee.postQuantum === true);
   const [blocked, setBlocked] = useState<Platform[]>(current.e2ee.clients.blocked);
   const [minVersion, setMinVersion] = useState<Partial<Record<Platform, string>>>(
     current.e2ee.clients.minVersion,
@@ -52,6 +53,7 @@ function TenantForm({ current, onSaved }: { current: Tenant; onSaved: (tenant: T
           name: name.trim(),
           e2ee: {
             maxParticipants: Number(cap),
+            postQuantum,
             clients: { blocked, minVersion: versions },
           },
         }),
@@ -79,6 +81,12 @@ function TenantForm({ current, onSaved }: { current: Tenant; onSaved: (tenant: T
         value={cap}
         onChange={setCap}
         error={hints.byField['e2ee.maxParticipants']}
+      />
+      <CheckboxField
+        label="Require post-quantum end-to-end encryption"
+        checked={postQuantum}
+        hint="Every end-to-end encrypted meeting uses the X-Wing hybrid suite with AES-256-GCM media. Apps that cannot are blocked with the reason, never given weaker encryption."
+        onChange={setPostQuantum}
       />
       <fieldset className="field-group">
         <legend>Clients blocked from end-to-end encrypted meetings</legend>

@@ -32,6 +32,7 @@ export { canHoldSigningKeys } from '../public/provider/heldKeys.ts';
 export {
   generateKeyPackage,
   MEETING_CAPABILITIES,
+  meetingCapabilities,
   type KeyPackageBundle,
   type KeyPackageOptions,
 } from './keyPackages.ts';
@@ -50,6 +51,8 @@ export {
   securityCode,
   SFRAME_EXPORTER_LABEL,
   SFRAME_BASE_KEY_LENGTH,
+  PQ_SFRAME_BASE_KEY_LENGTH,
+  sframeSuiteOf,
 } from './keys.ts';
 export { syncKeyRing, type EpochKeySink } from './keyRing.ts';
 export { encodeState, decodeState, sealState, openState } from './storage.ts';

@@ -3,7 +3,7 @@
 import type { Capabilities, KeyPackage, PrivateKeyPackage } from 'ts-mls';
 import { generateKeyPackageWithKey } from 'ts-mls/keyPackage.js';
 import { decodeKeyPackage, encodeKeyPackage, makeKeyPackageRef } from 'ts-mls/keyPackage.js';
-import { MEETING_SUITE_NAME, type MlsCrypto } from '../public/crypto.ts';
+import { MEETING_SUITES, type MeetingSuite, type MlsCrypto } from '../public/crypto.ts';
 import { MlsError, guard, guardSync } from '../public/errors.ts';
 import { bytesEqual, concatBytes, utf8 } from '../public/bytes.ts';
 import { encodeIdentity } from '../public/identity.ts';
@@ -32,13 +32,18 @@ export interface KeyPackageOptions {
  * Only what a meeting uses, without GREASE: every leaf is encoded into tree hashes many times per
  * join, and a smaller leaf makes a large group's Welcome measurably cheaper.
  */
-export const MEETING_CAPABILITIES: Capabilities = {
-  versions: ['mls10'],
-  ciphersuites: [MEETING_SUITE_NAME],
-  extensions: [],
-  proposals: [],
-  credentials: ['basic'],
-};
+export function meetingCapabilities(suite: MeetingSuite): Capabilities {
+  return {
+    versions: ['mls10'],
+    ciphersuites: [suite.name],
+    extensions: [],
+    proposals: [],
+    credentials: ['basic'],
+  };
+}
+
+/** The classic suite's capabilities. */
+export const MEETING_CAPABILITIES: Capabilities = meetingCapabilities(MEETING_SUITES.classic);
 
 const MAGIC = utf8.encode('CVK1');
 const CLOCK_SKEW_SECONDS = 3600;
@@ -54,7 +59,7 @@ export async function generateKeyPackage(
   const { publicPackage, privatePackage } = await guard('protocol', () =>
     generateKeyPackageWithKey(
       { credentialType: 'basic', identity: encodeIdentity(device.identity) },
-      MEETING_CAPABILITIES,
+      meetingCapabilities(crypto.suite),
       { notBefore: BigInt(now - CLOCK_SKEW_SECONDS), notAfter: BigInt(now + lifetime) },
       [],
       { signKey: device.keyPair.privateKey, publicKey: device.keyPair.publicKey },

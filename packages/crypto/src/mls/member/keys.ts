@@ -6,9 +6,18 @@ import { concatBytes, utf8 } from '../public/bytes.ts';
 import { digitGroups } from '../public/digits.ts';
 import { requireActive, unwrap, type MeetingState } from './state.ts';
 
-/** RFC 9605 §5.2: base_key = MLS-Exporter("SFrame 1.0 Base Key", "", AEAD.Nk), Nk = 16 for 0x0004. */
+/**
+ * RFC 9605 §5.2: base_key = MLS-Exporter("SFrame 1.0 Base Key", "", AEAD.Nk): Nk = 16 for 0x0004
+ * (classic meetings), 32 for 0x0005 (post-quantum meetings, AES-256-GCM).
+ */
 export const SFRAME_EXPORTER_LABEL = 'SFrame 1.0 Base Key';
 export const SFRAME_BASE_KEY_LENGTH = 16;
+export const PQ_SFRAME_BASE_KEY_LENGTH = 32;
+
+/** The SFrame suite a meeting on this MLS suite uses: 0x0005 with X-Wing, else 0x0004. */
+export function sframeSuiteOf(state: MeetingState): 0x0004 | 0x0005 {
+  return state.crypto.suite.kind === 'post-quantum' ? 0x0005 : 0x0004;
+}
 
 const SECURITY_CODE_LABEL = utf8.encode('Conclave security code v1\0');
 
@@ -18,7 +27,7 @@ export async function exportSFrameBaseKey(state: MeetingState): Promise<Uint8Arr
     client.keySchedule.exporterSecret,
     SFRAME_EXPORTER_LABEL,
     new Uint8Array(0),
-    SFRAME_BASE_KEY_LENGTH,
+    sframeSuiteOf(state) === 0x0005 ? PQ_SFRAME_BASE_KEY_LENGTH : SFRAME_BASE_KEY_LENGTH,
     state.crypto.impl,
   );
 }

@@ -21,7 +21,11 @@ export interface MeetingState {
   readonly library: LibraryState;
 }
 
+/** Throws MlsError 'unsupported_suite' for a group on another suite than `crypto` runs. */
 export function wrap(crypto: MlsCrypto, client: ClientState): MeetingState {
+  // A member never holds a group on a suite its meeting did not require (no silent downgrade).
+  if (client.groupContext.cipherSuite !== crypto.suite.name)
+    throw new MlsError('unsupported_suite');
   return {
     kind: client.groupActiveState.kind === 'active' ? 'active' : 'removed',
     crypto,

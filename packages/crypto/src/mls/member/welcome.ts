@@ -6,7 +6,6 @@
 // same steps and checks as ts-mls 1.6.4's `joinGroup`, with tree hashes computed once per subtree.
 import { emptyPskIndex } from 'ts-mls';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
-import { MEETING_SUITE_ID } from '../public/crypto.ts';
 import { MlsError } from '../public/errors.ts';
 import { bytesEqual } from '../public/bytes.ts';
 import { externalSenderInfoEqual, readExternalSenders } from '../public/externalSender.ts';
@@ -41,7 +40,7 @@ export async function joinFromWelcome(
 ): Promise<JoinResult> {
   const header = readMessageHeader(welcome);
   if (header.wireFormat !== 'welcome') throw new MlsError('wrong_kind');
-  if (header.cipherSuite !== MEETING_SUITE_ID) throw new MlsError('unsupported_suite');
+  if (header.cipherSuite !== ctx.crypto.suite.id) throw new MlsError('unsupported_suite');
   const message = decodeMessage(welcome);
   if (message.wireformat !== 'mls_welcome') throw new MlsError('wrong_kind');
   const { keyPackage, privatePackage } = openKeyPackageBundle(keyPackagePrivate, device);

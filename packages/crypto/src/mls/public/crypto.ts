@@ -10,13 +10,49 @@ import type { CiphersuiteImpl, CiphersuiteName } from 'ts-mls';
 import { getCiphersuiteFromName } from 'ts-mls/crypto/ciphersuite.js';
 import { defaultCryptoProvider } from 'ts-mls/crypto/implementation/default/provider.js';
 import { nobleCryptoProvider } from 'ts-mls/crypto/implementation/noble/provider.js';
-import { MlsError } from './errors.ts';
+import { MlsError, guard } from './errors.ts';
 import { heldKeySigning } from './provider/heldKeys.ts';
 import { rememberingVerifies } from './provider/verifiedSignatures.ts';
 
 /** The meeting profile's suite: MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (0x0001). */
 export const MEETING_SUITE_ID = 0x0001;
 export const MEETING_SUITE_NAME: CiphersuiteName = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519';
+
+/**
+ * The post-quantum profile's suite: MLS_256_XWING_AES256GCM_SHA512_Ed25519 (0x0053). The X-Wing
+ * hybrid KEM (ML-KEM-768 + X25519) protects every path secret and Welcome; signatures stay
+ * Ed25519, so device keys and the server's external-sender key keep their form.
+ */
+export const PQ_MEETING_SUITE_ID = 0x0053;
+export const PQ_MEETING_SUITE_NAME: CiphersuiteName = 'MLS_256_XWING_AES256GCM_SHA512_Ed25519';
+
+/** The two suites a meeting may run on: the wire name is 'classic' or 'post-quantum'. */
+export type MeetingSuiteKind = 'classic' | 'post-quantum';
+
+/** A suite's fixed sizes this layer checks before the library sees the bytes. */
+export interface MeetingSuite {
+  readonly kind: MeetingSuiteKind;
+  readonly id: number;
+  readonly name: CiphersuiteName;
+  /** HPKE public key (init key and leaf encryption key) length in bytes. */
+  readonly hpkePublicKeyLength: number;
+}
+
+export const MEETING_SUITES: Readonly<Record<MeetingSuiteKind, MeetingSuite>> = {
+  classic: {
+    kind: 'classic',
+    id: MEETING_SUITE_ID,
+    name: MEETING_SUITE_NAME,
+    hpkePublicKeyLength: 32,
+  },
+  // X-Wing public key: ML-KEM-768's 1184 bytes followed by X25519's 32.
+  'post-quantum': {
+    kind: 'post-quantum',
+    id: PQ_MEETING_SUITE_ID,
+    name: PQ_MEETING_SUITE_NAME,
+    hpkePublicKeyLength: 1216,
+  },
+};
 
 export type MlsProviderName = 'node' | 'noble' | 'library-default';
 
@@ -25,31 +61,55 @@ export interface MlsCrypto {
   readonly provider: MlsProviderName;
   /** Library-specific; only the mls/ folder looks inside. */
   readonly impl: CiphersuiteImpl;
+  /** The one suite this implementation runs; groups and KeyPackages of another are refused. */
+  readonly suite: MeetingSuite;
 }
 
 export interface MlsCryptoOptions {
   /** Default: 'node' where node:crypto exists, else 'noble'. */
   readonly provider?: MlsProviderName;
-  /** Suite other than the meeting profile's, for interop vectors only. */
+  /** Default 'classic'. 'node' runs only 'classic'; the default provider for another is 'noble'. */
+  readonly meetingSuite?: MeetingSuiteKind;
+  /** Suite other than the meeting profiles', for interop vectors only. */
   readonly suite?: CiphersuiteName;
 }
 
+/** A wire name of a meeting suite, or undefined for anything else. */
+export function meetingSuiteOf(kind: unknown): MeetingSuite | undefined {
+  return kind === 'classic' || kind === 'post-quantum' ? MEETING_SUITES[kind] : undefined;
+}
+
 export async function createMlsCrypto(options: MlsCryptoOptions = {}): Promise<MlsCrypto> {
-  const made = await providerImpl(options);
+  const meetingSuite = MEETING_SUITES[options.meetingSuite ?? 'classic'];
+  if (meetingSuite === undefined) throw new MlsError('unsupported_suite');
+  const made = await providerImpl(options, meetingSuite);
   return {
     provider: made.provider,
     impl: { ...made.impl, signature: heldKeySigning(made.impl.signature) },
+    suite: meetingSuite,
   };
 }
 
-async function providerImpl(options: MlsCryptoOptions): Promise<MlsCrypto> {
-  const provider = options.provider ?? (isNode() ? 'node' : 'noble');
-  const suite = getCiphersuiteFromName(options.suite ?? MEETING_SUITE_NAME);
+async function providerImpl(
+  options: MlsCryptoOptions,
+  meetingSuite: MeetingSuite,
+): Promise<Omit<MlsCrypto, 'suite'>> {
+  const provider =
+    options.provider ?? (isNode() && meetingSuite.kind === 'classic' ? 'node' : 'noble');
+  const suite = getCiphersuiteFromName(options.suite ?? meetingSuite.name);
   switch (provider) {
     case 'library-default':
-      return { provider, impl: await defaultCryptoProvider.getCiphersuiteImpl(suite) };
+      return {
+        provider,
+        impl: await guard('unsupported_suite', () =>
+          defaultCryptoProvider.getCiphersuiteImpl(suite),
+        ),
+      };
     case 'noble': {
-      const impl = await nobleCryptoProvider.getCiphersuiteImpl(suite);
+      // The X-Wing KEM is the optional peer dependency @hpke/hybridkem-x-wing (pinned here).
+      const impl = await guard('unsupported_suite', () =>
+        nobleCryptoProvider.getCiphersuiteImpl(suite),
+      );
       return { provider, impl: { ...impl, signature: rememberingVerifies(impl.signature) } };
     }
     case 'node': {

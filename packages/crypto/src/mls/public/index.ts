@@ -5,6 +5,11 @@ export { MlsError, type MlsErrorCode } from './errors.ts';
 export {
   createMlsCrypto,
   MEETING_SUITE_ID,
+  MEETING_SUITES,
+  PQ_MEETING_SUITE_ID,
+  meetingSuiteOf,
+  type MeetingSuite,
+  type MeetingSuiteKind,
   type MlsCrypto,
   type MlsCryptoOptions,
   type MlsProviderName,

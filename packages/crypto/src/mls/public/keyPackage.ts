@@ -9,7 +9,7 @@ import {
   verifyKeyPackage,
 } from 'ts-mls/keyPackage.js';
 import { verifyLeafNodeSignatureKeyPackage } from 'ts-mls/leafNode.js';
-import { MEETING_SUITE_ID, MEETING_SUITE_NAME, type MlsCrypto } from './crypto.ts';
+import type { MlsCrypto } from './crypto.ts';
 import { MlsError, guard, guardSync } from './errors.ts';
 import { bytesEqual, concatBytes } from './bytes.ts';
 import { parseIdentity, type MemberIdentity } from './identity.ts';
@@ -65,15 +65,15 @@ export async function checkKeyPackage(
   options: KeyPackageCheckOptions = {},
 ): Promise<KeyPackageInfo> {
   const { leafNode } = keyPackage;
-  if (keyPackage.version !== 'mls10' || keyPackage.cipherSuite !== MEETING_SUITE_NAME)
+  if (keyPackage.version !== 'mls10' || keyPackage.cipherSuite !== crypto.suite.name)
     throw new MlsError('unsupported_suite');
   if (leafNode.leafNodeSource !== 'key_package') throw new MlsError('malformed');
   if (leafNode.credential.credentialType !== 'basic') throw new MlsError('bad_identity');
   const identity = parseIdentity(leafNode.credential.identity);
   if (
     leafNode.signaturePublicKey.length !== 32 ||
-    leafNode.hpkePublicKey.length !== 32 ||
-    keyPackage.initKey.length !== 32 ||
+    leafNode.hpkePublicKey.length !== crypto.suite.hpkePublicKeyLength ||
+    keyPackage.initKey.length !== crypto.suite.hpkePublicKeyLength ||
     bytesEqual(keyPackage.initKey, leafNode.hpkePublicKey)
   ) {
     throw new MlsError('bad_key');
@@ -88,7 +88,7 @@ export async function checkKeyPackage(
   if (!signatures.every(Boolean)) throw new MlsError('bad_signature');
   return {
     identity,
-    cipherSuite: MEETING_SUITE_ID,
+    cipherSuite: crypto.suite.id,
     signaturePublicKey: leafNode.signaturePublicKey,
     ref: await makeKeyPackageRef(keyPackage, crypto.impl.hash),
     notBefore,

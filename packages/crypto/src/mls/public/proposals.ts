@@ -6,7 +6,7 @@
 import type { GroupContext, Proposal } from 'ts-mls';
 import { protectExternalProposalPublic } from 'ts-mls/messageProtectionPublic.js';
 import { encodePublicMessage } from 'ts-mls/publicMessage.js';
-import { MEETING_SUITE_NAME, type MlsCrypto } from './crypto.ts';
+import type { MlsCrypto } from './crypto.ts';
 import { MlsError, guard } from './errors.ts';
 import { concatBytes } from './bytes.ts';
 import type { ExternalSenderKeyPair } from './externalSender.ts';
@@ -60,7 +60,7 @@ async function sign(
   // fields that go on the wire matter here.
   const context: GroupContext = {
     version: 'mls10',
-    cipherSuite: MEETING_SUITE_NAME,
+    cipherSuite: crypto.suite.name,
     groupId: target.groupId,
     epoch: target.epoch,
     treeHash: new Uint8Array(0),

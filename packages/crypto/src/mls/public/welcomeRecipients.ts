@@ -1,7 +1,7 @@
 // Who a Welcome is for, read without any key (RFC 9420 §12.4.3.1): each EncryptedGroupSecrets
 // entry names its recipient by KeyPackageRef in the clear. The delivery service uses this to hand
 // a Welcome only to the joiners whose KeyPackages it names.
-import { MEETING_SUITE_ID } from './crypto.ts';
+import { MEETING_SUITES } from './crypto.ts';
 import { MlsError } from './errors.ts';
 import { TlsReader } from './tls.ts';
 
@@ -16,14 +16,15 @@ export interface WelcomeRecipients {
 
 /**
  * Throws MlsError: 'malformed' for bytes that are not an MLS 1.0 Welcome message, 'unsupported_suite'
- * for a suite other than the meeting profile's.
+ * for a suite neither meeting profile uses (the caller compares it with the meeting's).
  */
 export function readWelcomeRecipients(bytes: Uint8Array): WelcomeRecipients {
   if (!(bytes instanceof Uint8Array)) throw new MlsError('malformed');
   const r = new TlsReader(bytes);
   if (r.uint16() !== MLS10 || r.uint16() !== WIRE_FORMAT_WELCOME) throw new MlsError('malformed');
   const cipherSuite = r.uint16();
-  if (cipherSuite !== MEETING_SUITE_ID) throw new MlsError('unsupported_suite');
+  if (!Object.values(MEETING_SUITES).some((s) => s.id === cipherSuite))
+    throw new MlsError('unsupported_suite');
   const secrets = new TlsReader(r.opaque());
   const keyPackageRefs: Uint8Array[] = [];
   while (secrets.remaining > 0) {
