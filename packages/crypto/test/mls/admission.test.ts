@@ -105,16 +105,19 @@ describe('a signed admission', () => {
 
 describe('coverage', () => {
   const context = { tenantId: 't1', meetingId: 'm1', organizer: 'dave', now };
-  const lobby = (by: string, users: string[], extra: Partial<AdmissionStatement> = {}) =>
-    ({
-      ...list,
-      kind: 'lobby',
-      sequence: 0,
-      coOrganizers: [],
-      signer: { ...signer, userId: by },
-      users,
-      ...extra,
-    });
+  const lobby = (
+    by: string,
+    users: string[],
+    extra: Partial<AdmissionStatement> = {},
+  ): AdmissionStatement => ({
+    ...list,
+    kind: 'lobby',
+    sequence: 0,
+    coOrganizers: [],
+    signer: { ...signer, userId: by },
+    users,
+    ...extra,
+  });
 
   it('lets in the organizer, the newest list and lobby admissions by an organizer', () => {
     const older = { ...list, users: ['alice', 'bob', 'erin'] };
