@@ -155,10 +155,7 @@ export class DeliveryService {
     return { kind: 'joined', participantId: joiner.participantId };
   }
 
-  /**
-   * A participant is no longer connected to the meeting; `since`: when the room took them out, if
-   * it did (their Remove's batching wait counts from then).
-   */
+  /** A participant is no longer connected; `since`: when the room took them out (batch-wait.ts). */
   async depart(participantId: string, how: Departure, since?: number): Promise<void> {
     const state = this.group.state;
     if (state.kind === 'founding' && state.creator?.participantId === participantId) {
@@ -172,7 +169,7 @@ export class DeliveryService {
       // The last member a new epoch waited for may be the one who went.
       this.confirmations.check(this.currentEpoch);
       if (how === 'disconnected' || how === 'replaced') this.startGrace(member);
-      else await this.queueRemove(member, { since });
+      else await this.queueRemove(member, since === undefined ? {} : { since });
       if (this.requests.committer === participantId) this.requests.next();
       await this.refoundIfAbandoned();
       return;
@@ -404,13 +401,9 @@ export class DeliveryService {
     await this.depart(member.participantId, 'removed');
   }
 
-  private async queueRemove(
-    member: Member,
-    options: { flush?: boolean; since?: number | undefined } = {},
-  ): Promise<void> {
+  private async queueRemove(member: Member, o: { flush?: boolean; since?: number } = {}) {
     this.timers.stopGrace(member);
-    if ((await this.group.removeProposal(member)) && options.flush !== false)
-      this.scheduleFlush(options.since);
+    if ((await this.group.removeProposal(member)) && o.flush !== false) this.scheduleFlush(o.since);
   }
 
   /** Retried while the database is away: a Remove recorded in an outage goes out after it. */
