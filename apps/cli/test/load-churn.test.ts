@@ -1,7 +1,7 @@
 // `conclave load --churn N`: people join and leave while media flows, and the report says what
 // rekeying cost in that steady state (docs/media.md "Rekeying without a gap").
 import { describe, expect, it } from 'vitest';
-import { REKEY_LOSS_REASONS, planChurn, removalCutoffs } from '../src/headless/churn.ts';
+import { REKEY_LOSS_REASONS, planChurn } from '../src/headless/churn.ts';
 import { splitAccounts } from '../src/headless/load-workers.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
@@ -111,32 +111,5 @@ describe('the churn plan', () => {
       .filter((e) => e.kind === 'leave')
       .map((e) => shares[e.worker]!.accounts[e.index]!.userId);
     expect(leavers).toEqual(['u9', 'u8', 'u7']);
-  });
-});
-
-describe('the removal cut-off', () => {
-  it('is the time from a leave until the last sender moved to an epoch without the leaver', () => {
-    const senders = [
-      {
-        removedAt: { u9: '7' },
-        moves: [
-          { epoch: '6', at: 900 },
-          { epoch: '7', at: 1_120 },
-        ],
-      },
-      {
-        removedAt: { u9: '7' },
-        moves: [
-          { epoch: '5', at: 100 },
-          { epoch: '8', at: 1_300 },
-        ],
-      },
-    ];
-    expect(removalCutoffs([{ userId: 'u9', at: 1_000 }], senders)).toEqual([300]);
-    // A sender that never saw the removal, or never moved past it: no figure rather than a wrong one.
-    expect(removalCutoffs([{ userId: 'u8', at: 1_000 }], senders)).toEqual([undefined]);
-    const stuck = [{ removedAt: { u9: '7' }, moves: [{ epoch: '6', at: 900 }] }];
-    expect(removalCutoffs([{ userId: 'u9', at: 1_000 }], stuck)).toEqual([undefined]);
-    expect(removalCutoffs([{ userId: 'u9', at: 1_000 }], [])).toEqual([undefined]);
   });
 });

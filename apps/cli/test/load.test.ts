@@ -190,7 +190,7 @@ describe('synthetic media', () => {
           keyFrame: options.keyFrame === true,
           at: clock.time,
         });
-        return Promise.resolve({ kind: 'sent', streamId: 1, bytes: data.length });
+        return Promise.resolve({ kind: 'sent', streamId: 1, bytes: data.length, kid: 0n });
       },
       { clock },
     );

@@ -230,6 +230,7 @@ describe('MediaSession', () => {
       kind: 'sent',
       streamId: streamIdFor(1, 'screen'),
       bytes: MAX_ENVELOPE_BYTES,
+      kid: expect.any(BigInt) as unknown,
     });
     expect(await session.publish('screen', new Uint8Array(largest + 1))).toEqual({
       kind: 'not_sent',

@@ -24,6 +24,7 @@ interface LoadFlags {
   server?: string;
   servers?: string[];
   churn?: number;
+  removals?: number;
   json?: boolean;
 }
 
@@ -61,6 +62,11 @@ export function registerLoadCommand(program: Command): void {
         churnCount,
       )
       .option(
+        '--removals <n>',
+        'E2EE: after --duration of media, n participants (never a sender) depart one after another, by turns leaving and removed by the organizer; the report then gives the removal cut-off and its critical path',
+        churnCount,
+      )
+      .option(
         '--server <url>',
         'use this running server (needs an admin sign-in); default: start one in this process',
       )
@@ -76,6 +82,7 @@ export function registerLoadCommand(program: Command): void {
     'conclave load --participants 50 --e2ee --senders 4',
     'conclave load --participants 200 --e2ee --workers 2',
     'conclave load --participants 50 --e2ee --churn 20 --duration 60',
+    'conclave load --participants 200 --e2ee --removals 20 --duration 5',
     'conclave load --participants 1000 --e2ee --servers https://a.example,https://b.example --workers 2',
   );
 }
@@ -88,6 +95,8 @@ async function loadAction(flags: LoadFlags): Promise<void> {
   const senders =
     flags.senders ?? (flags.participants <= ALL_SEND_UP_TO ? flags.participants : DEFAULT_SENDERS);
   const churn = flags.churn ?? 0;
+  const removals = flags.removals ?? 0;
+  checkRemovals(removals, churn, flags, Math.min(senders, flags.participants));
   checkChurn(churn, flags, Math.min(senders, flags.participants));
   const progress = new ProgressBar(
     process.stderr,
@@ -102,6 +111,7 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     ...(remote === undefined ? {} : { remote }),
     ...(flags.servers === undefined ? {} : { servers: flags.servers }),
     churn,
+    removals,
     progress,
   });
   progress.finish();
@@ -145,6 +155,20 @@ function checkChurn(churn: number, flags: LoadFlags, senders: number): void {
     throw new CliError(
       'usage',
       `--churn ${churn} makes ${2 * churn} joins and leaves; give --duration at least ${churn} s (half a second each).`,
+    );
+}
+
+/** Departures are of participants who do not send (nor the organizer, the first one). */
+function checkRemovals(removals: number, churn: number, flags: LoadFlags, senders: number): void {
+  if (removals === 0) return;
+  if (flags.e2ee !== true)
+    throw new CliError('usage', '--removals measures the E2EE removal cut-off: add --e2ee.');
+  if (churn > 0) throw new CliError('usage', 'give --churn or --removals, not both.');
+  const departing = flags.participants - Math.max(1, senders);
+  if (removals > departing)
+    throw new CliError(
+      'usage',
+      `--removals ${removals} needs ${removals} participants who send no media (nor organize); there are ${departing} (lower --senders or --removals).`,
     );
 }
 
@@ -192,7 +216,12 @@ function formatLoad(r: LoadReport): string[] {
   const cut = r.removalCutoffMs;
   if (cut.leaves > 0)
     lines.push(
-      `Removal cut-off (a leave → every sender on keys the leaver cannot derive): ${dist(cut)} (${cut.measured} of ${cut.leaves} leaves measured)`,
+      `Removal cut-off (a leave or removal → every sender's first frame under keys they cannot derive): ${dist(cut)} (${cut.measured} of ${cut.leaves} departures measured${r.removals.asked > 0 ? `: ${r.removals.leaves} left, ${r.removals.removedByOrganizer} removed by the organizer` : ''})`,
+    );
+  const cp = r.removalCriticalPathMs;
+  if (cp.removals > 0)
+    lines.push(
+      `Removal critical path, each device its own (server wait + commit + slowest member's processing + frame): ${dist(cp)} over ${cp.removals} — p95 of the parts: ${ms(cp.parts.serverWait.p95)} + ${ms(cp.parts.commit.p95)} + ${ms(cp.parts.processing.p95)} + ${ms(cp.parts.frame.p95)} (shared cores: the server's wall-clock wait p95 ${ms(cp.parts.measuredWait.p95)}, a sender's epoch → first frame p95 ${ms(cp.parts.measuredFrame.p95)})`,
     );
   lines.push(
     `Frames: ${r.frames.sent} sent${r.frames.refused > 0 ? ` (${r.frames.refused} more refused by the relay)` : ''}, ${r.frames.received} received, ${r.frames.decrypted} decrypted, ${r.frames.dropped} dropped (${formatDrops(r.frames.droppedByReason)})`,

@@ -68,7 +68,7 @@ export function rekeyLoss(window: FrameWindow, rekeys: number): RekeyLoss {
 export interface ChurnPlan {
   /** Each worker's extra accounts, joined during the run. */
   readonly churners: readonly (readonly LoadAccount[])[];
-  /** Who will leave (user ids): the senders watch for their removal (removal cut-off). */
+  /** Who will leave (user ids): the senders watch for their removal (removal-cutoff.ts). */
   readonly leavers: readonly string[];
   /** Each worker's events, in time order. */
   readonly events: readonly (readonly ChurnEvent[])[];
@@ -103,40 +103,4 @@ export function planChurn(
   }
   for (const list of events) list.sort((a, b) => a.atMs - b.atMs);
   return { churners: perWorker, events, leavers };
-}
-
-/** One sender's view of the removals: the first epoch without each leaver, and its moves. */
-export interface SenderCutoffs {
-  /** Leaver user id → the first epoch (decimal) whose group no longer had them. */
-  readonly removedAt: Record<string, string>;
-  /** When the sender's media moved to each epoch (ms since the epoch of the clock). */
-  readonly moves: readonly { readonly epoch: string; readonly at: number }[];
-}
-
-export interface LeaveRecord {
-  readonly userId: string;
-  readonly at: number;
-}
-
-/**
- * The removal cut-off of each leave: from the leave until every sender protects its media under
- * an epoch the leaver is not in (keys the leaver cannot derive). Undefined where a sender never
- * got there (or the meeting is not E2EE: no group to leave).
- */
-export function removalCutoffs(
-  leaves: readonly LeaveRecord[],
-  senders: readonly SenderCutoffs[],
-): (number | undefined)[] {
-  return leaves.map((leave) => {
-    if (senders.length === 0) return undefined;
-    let latest = leave.at;
-    for (const sender of senders) {
-      const removedAt = sender.removedAt[leave.userId];
-      if (removedAt === undefined) return undefined;
-      const move = sender.moves.find((m) => BigInt(m.epoch) >= BigInt(removedAt));
-      if (move === undefined) return undefined;
-      latest = Math.max(latest, move.at);
-    }
-    return latest - leave.at;
-  });
 }

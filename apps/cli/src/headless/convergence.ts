@@ -67,9 +67,16 @@ export function workerStatus(participants: readonly ParticipantState[]): WorkerS
  * that has not reported yet (undefined) means not converged.
  */
 export function judgeConvergence(statuses: readonly (WorkerStatus | undefined)[]): boolean {
+  return convergedKey(statuses) !== undefined;
+}
+
+/** The one key every joined participant is at, when they have converged (see above). */
+export function convergedKey(
+  statuses: readonly (WorkerStatus | undefined)[],
+): ConvergenceKey | undefined {
   const keys = new Map<string, ConvergenceKey & { count: number }>();
   for (const status of statuses) {
-    if (status === undefined || status.joining > 0) return false;
+    if (status === undefined || status.joining > 0) return undefined;
     for (const key of status.keys) {
       const id = keyId(key);
       const known = keys.get(id);
@@ -77,9 +84,9 @@ export function judgeConvergence(statuses: readonly (WorkerStatus | undefined)[]
       else known.count += key.count;
     }
   }
-  if (keys.size !== 1) return false;
+  if (keys.size !== 1) return undefined;
   const [only] = keys.values();
-  return only!.count > 0 && only!.rosterLength === only!.count;
+  return only!.count > 0 && only!.rosterLength === only!.count ? only : undefined;
 }
 
 /** The participants counted by a set of statuses: joined, failed and still joining. */

@@ -17,7 +17,54 @@ import { distribution, type Distribution } from './distribution.ts';
 import type { ParticipantReport } from './participant.ts';
 
 /** Audio frames are 20 ms apart: the first one under the new keys comes within that. */
-const FRAME_INTERVAL_MS = 20;
+export const FRAME_INTERVAL_MS = 20;
+
+/** A commit that won, as its committer measured it (MlsTimings `commits`). */
+export interface CommitTiming {
+  readonly waitedMs?: number;
+  readonly blockedMs?: number;
+  readonly commitMs: number;
+}
+
+/** Every participant's MLS timings, gathered by epoch: the shared parts of each critical path. */
+export interface EpochTimings {
+  /** The winning commit that made each epoch. */
+  readonly commits: ReadonlyMap<string, CommitTiming>;
+  /** The group's founding, in ms (0 if nobody reported it). */
+  readonly foundingMs: number;
+}
+
+export function epochTimings(reports: readonly ParticipantReport[]): EpochTimings {
+  const commits = new Map<string, CommitTiming>();
+  let foundingMs = 0;
+  for (const r of reports) {
+    for (const c of r.mls?.commits ?? []) commits.set(c.epoch, c);
+    if (r.mls?.created !== undefined) foundingMs = r.mls.created.ms;
+  }
+  return { commits, foundingMs };
+}
+
+/**
+ * The delivery service's batching wait before it asked for the commit that made `epoch`, as it
+ * would be with every device its own: the time the batch was ready but blocked counts the
+ * blocking step's own measured cost (the founding, or the previous epoch's commit), never more
+ * than the wall clock blocked.
+ */
+export function ownBatchingWait(
+  epoch: string,
+  commit: CommitTiming,
+  timings: EpochTimings,
+): number {
+  const measured = commit.waitedMs ?? 0;
+  const blocked = Math.min(commit.blockedMs ?? 0, measured);
+  // The commit that made the epoch before this one (or, before epoch 1, the group's founding).
+  const before = BigInt(epoch) - 1n;
+  const blocker =
+    before <= 0n
+      ? timings.foundingMs
+      : (timings.commits.get(before.toString())?.commitMs ?? blocked);
+  return measured - blocked + Math.min(blocked, blocker);
+}
 
 export interface CriticalPath extends Distribution {
   /** Joins with every part measured (joiners that came in by a Welcome). */
@@ -33,12 +80,9 @@ export interface CriticalPath extends Distribution {
 }
 
 export function criticalPaths(reports: readonly ParticipantReport[]): CriticalPath {
-  const commits = new Map<string, { waitedMs?: number; blockedMs?: number; commitMs: number }>();
+  const timings = epochTimings(reports);
   const slowest = new Map<string, number>();
-  let foundingMs = 0;
   for (const r of reports) {
-    for (const c of r.mls?.commits ?? []) commits.set(c.epoch, c);
-    if (r.mls?.created !== undefined) foundingMs = r.mls.created.ms;
     // Senders move once every member has the epoch: the joiners with their Welcome, the others
     // with the commit.
     const done = [
@@ -57,19 +101,13 @@ export function criticalPaths(reports: readonly ParticipantReport[]): CriticalPa
   const totals: number[] = [];
   for (const r of reports) {
     const welcome = r.mls?.welcome;
-    const commit = welcome === undefined ? undefined : commits.get(welcome.epoch);
+    const commit = welcome === undefined ? undefined : timings.commits.get(welcome.epoch);
     if (welcome === undefined || commit === undefined) continue;
-    const measured = commit.waitedMs ?? 0;
-    const blocked = Math.min(commit.blockedMs ?? 0, measured);
-    // The commit that made the epoch before this one (or, before epoch 1, the group's founding).
-    const before = BigInt(welcome.epoch) - 1n;
-    const blocker =
-      before <= 0n ? foundingMs : (commits.get(before.toString())?.commitMs ?? blocked);
-    const waited = measured - blocked + Math.min(blocked, blocker);
+    const waited = ownBatchingWait(welcome.epoch, commit, timings);
     const frame =
       Math.min(DEFAULT_SEND_SWITCH_BOUND_MS, slowest.get(welcome.epoch) ?? 0) + FRAME_INTERVAL_MS;
     parts.batchingWait.push(waited);
-    parts.measuredWait.push(measured);
+    parts.measuredWait.push(commit.waitedMs ?? 0);
     parts.commit.push(commit.commitMs);
     parts.welcome.push(welcome.ms);
     firstFrame.push(frame);

@@ -5,8 +5,11 @@
 //
 // A run, per worker: start → ready (clients connected) → go (the storm, at the same moment in every
 // worker) → status… → measure (converged, or given up; with --churn, the joins and leaves to make
-// while media flows) → report → leave → the worker exits.
-import type { FrameWindow, LeaveRecord, SenderCutoffs } from './churn.ts';
+// while media flows; with --removals, `stepped`: depart… → finish, the statuses going on meanwhile)
+// → report → leave → the worker exits.
+import type { FrameWindow } from './churn.ts';
+import type { SenderCutoffs } from './cutoff-watch.ts';
+import type { DepartureRecord } from './removal-cutoff.ts';
 import type { WorkerStatus } from './convergence.ts';
 import type { ParticipantReport } from './participant.ts';
 
@@ -47,7 +50,20 @@ export type ParentMessage =
       readonly churn?: readonly ChurnEvent[];
       /** Everyone who will leave (in any worker): this worker's senders watch for their removal. */
       readonly leavers?: readonly string[];
+      /** --removals: the departures come from the parent one by one (`depart`) until `finish`. */
+      readonly stepped?: boolean;
     }
+  /**
+   * One departure, to every worker: the one holding `userId` marks them gone and, for `leave`,
+   * leaves; for `remove`, the one holding the organizer `by` removes them.
+   */
+  | {
+      readonly type: 'depart';
+      readonly kind: 'leave' | 'remove';
+      readonly userId: string;
+      readonly by: string;
+    }
+  | { readonly type: 'finish' }
   | { readonly type: 'leave' };
 
 export type WorkerMessage =
@@ -63,9 +79,9 @@ export type WorkerMessage =
       readonly left: readonly boolean[];
       /** The MLS (or media-key) epoch of this worker's first participant when the measured time began and ended. */
       readonly epochs: { readonly start: string | null; readonly end: string | null };
-      /** The leaves this worker made, and what its senders saw of the removals (E2EE). */
+      /** The departures this worker made, and what its senders saw of the removals (E2EE). */
       readonly cutoffs: {
-        readonly leaves: readonly LeaveRecord[];
+        readonly leaves: readonly DepartureRecord[];
         readonly senders: readonly SenderCutoffs[];
       };
     }

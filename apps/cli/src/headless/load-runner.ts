@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../api/client.ts';
 import type { SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
-import { addWindows, planChurn, rekeyLoss, removalCutoffs, type RekeyLoss } from './churn.ts';
+import { addWindows, planChurn, rekeyLoss, type RekeyLoss } from './churn.ts';
 import type { LoadAccount } from './load-protocol.ts';
 import { runStorm, splitAccounts, type Share, type StormResult } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -15,6 +15,12 @@ import type { ProgressBar } from './progress-bar.ts';
 import { criticalPaths, type CriticalPath } from './critical-path.ts';
 import { distribution, type Distribution } from './distribution.ts';
 import { provisionLoad } from './provision.ts';
+import {
+  removalCriticalPaths,
+  removalCutoffs,
+  type RemovalCriticalPath,
+} from './removal-cutoff.ts';
+import { planRemovals } from './removals.ts';
 
 export { distribution, type Distribution } from './distribution.ts';
 
@@ -34,6 +40,11 @@ export interface LoadOptions {
   readonly servers?: readonly string[];
   /** This many join and this many (never a sender) leave while media flows; default 0. */
   readonly churn?: number;
+  /**
+   * After `durationMs` of media, this many (never a sender) depart one after another — by turns
+   * they leave or the organizer removes them — each once the meeting settled; default 0.
+   */
+  readonly removals?: number;
   readonly progress: ProgressBar;
 }
 
@@ -82,10 +93,22 @@ export interface LoadReport {
   /** Frames of that window lost because keys were not in place (docs/media.md). */
   readonly lostToRekeying: RekeyLoss;
   /**
-   * --churn: for each leave, from the leave until every media sender protects its media under an
-   * epoch without the leaver (keys it cannot derive); `measured` of `leaves` had a figure.
+   * --churn leaves and --removals: for each departure, from the request (leave, or the organizer's
+   * removal) until every media sender sent its first frame under an epoch without them (keys they
+   * cannot derive); `measured` of `leaves` (departures) had a figure.
    */
   readonly removalCutoffMs: Distribution & { readonly measured: number; readonly leaves: number };
+  /**
+   * E2EE departures' critical path, each device its own: the server's wait from taking them out
+   * to asking for the commit + the commit + the slowest member's processing + a frame interval.
+   */
+  readonly removalCriticalPathMs: RemovalCriticalPath;
+  /** --removals: the departures asked for, by kind. */
+  readonly removals: {
+    readonly asked: number;
+    readonly leaves: number;
+    readonly removedByOrganizer: number;
+  };
   /** --churn: joins and leaves made while media flowed, and how many of the joiners got in. */
   readonly churn: {
     readonly joins: number;
@@ -151,6 +174,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       churn === 0
         ? undefined
         : planChurn(shares, accounts.slice(options.participants), options.durationMs);
+    const removals = options.removals ?? 0;
+    const removalPlan = removals === 0 ? undefined : planRemovals(shares, removals);
+    if (removalPlan !== undefined)
+      options.progress.line(
+        `After ${options.durationMs / 1000} s of media: ${removals} departure${removals === 1 ? '' : 's'} one after another (leave, organizer's removal, …)`,
+      );
     if (churnPlan !== undefined)
       options.progress.line(
         `While media flows: ${churn} join${churn === 1 ? '' : 's'} and ${churn} leave${churn === 1 ? '' : 's'}, spread over ${options.durationMs / 1000} s`,
@@ -163,6 +192,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         joinTimeoutMs: Math.max(60_000, options.participants * 2_000),
         durationMs: options.durationMs,
         ...(churnPlan === undefined ? {} : { churn: churnPlan }),
+        ...(removalPlan === undefined ? {} : { removals: removalPlan }),
       },
       options.progress,
     );
@@ -244,7 +274,8 @@ function summarise(
   const { start, end } = storm.epochs;
   const rekeys = start === null || end === null ? null : Number(end) - Number(start);
   const window = addWindows(storm.windows);
-  const cutoffs = removalCutoffs(storm.cutoffs.leaves, storm.cutoffs.senders);
+  const departures = storm.cutoffs.leaves;
+  const cutoffs = removalCutoffs(departures, storm.cutoffs.senders);
   const droppedByReason: Record<string, number> = {};
   for (const r of reports) {
     for (const [reason, n] of Object.entries(r.frames.dropped))
@@ -294,9 +325,15 @@ function summarise(
       measured: cutoffs.filter((ms) => ms !== undefined).length,
       leaves: cutoffs.length,
     },
+    removalCriticalPathMs: removalCriticalPaths(departures, storm.cutoffs.senders, reports),
+    removals: {
+      asked: options.removals ?? 0,
+      leaves: departures.filter((d) => d.kind === 'leave').length,
+      removedByOrganizer: departures.filter((d) => d.kind === 'remove').length,
+    },
     churn: {
       joins: churners.filter(Boolean).length,
-      leaves: storm.left.filter(Boolean).length,
+      leaves: (options.churn ?? 0) === 0 ? 0 : storm.left.filter(Boolean).length,
       joinsAdmitted: reports.filter((r, i) => churners[i] && r.joined).length,
     },
     media: { senders, description: describeMedia(options.participants, senders, shares) },

@@ -5,11 +5,12 @@
 // worker — decides when it has converged. See load-protocol.ts for the message sequence.
 import { ConclaveClient, MemoryStore } from '@conclave/client';
 import { nodeWebSocketFactory } from '@conclave/client/node';
-import { windowOf, type FrameCounts, type LeaveRecord } from './churn.ts';
+import { windowOf, type FrameCounts } from './churn.ts';
 import { workerStatus, type ParticipantState, type WorkerStatus } from './convergence.ts';
 import type { ChurnEvent, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import { watchRemovals } from './cutoff-watch.ts';
 import { HeadlessParticipant } from './participant.ts';
+import type { DepartureRecord } from './removal-cutoff.ts';
 
 const STATUS_INTERVAL_MS = 50;
 /** Frames still in flight when the senders stop. */
@@ -39,13 +40,13 @@ class Inbox {
   }
 
   async next<T extends ParentMessage['type']>(
-    type: T,
+    ...types: T[]
   ): Promise<Extract<ParentMessage, { type: T }>> {
     const message =
       this.#queued.shift() ??
       (await new Promise<ParentMessage>((resolve) => (this.#waiting = resolve)));
-    if (message.type !== type)
-      throw new Error(`expected the parent's '${type}', got '${message.type}'`);
+    if (!types.includes(message.type as T))
+      throw new Error(`expected the parent's '${types.join("' or '")}', got '${message.type}'`);
     return message as Extract<ParentMessage, { type: T }>;
   }
 }
@@ -115,8 +116,9 @@ async function run(inbox: Inbox): Promise<void> {
   reportStatus();
   const ticker = setInterval(reportStatus, STATUS_INTERVAL_MS);
 
-  const { durationMs, churn = [], leavers = [] } = await inbox.next('measure');
-  clearInterval(ticker);
+  const { durationMs, churn = [], leavers = [], stepped = false } = await inbox.next('measure');
+  // Stepped departures: the parent judges from the statuses when the meeting has settled.
+  if (!stepped) clearInterval(ticker);
   const everyone = [...tracked, ...churners];
   const participants = everyone.map((t) => t.participant);
   const atStart = participants.map((p): FrameCounts | undefined =>
@@ -127,13 +129,18 @@ async function run(inbox: Inbox): Promise<void> {
   const left = everyone.map(() => false);
   const watches = tracked
     .slice(0, start.senders)
-    .flatMap((t) => (t.participant.meeting === undefined ? [] : [t.participant.meeting]))
-    .map((meeting) => watchRemovals(meeting, leavers));
-  const leaves: LeaveRecord[] = [];
-  const churning = runChurn(churn, tracked, churners, { left, leaves }, start);
-  await sleep(durationMs);
-  await churning;
-  if (churn.length > 0) await settle(everyone.filter((_, i) => !left[i]));
+    .filter((t) => t.participant.meeting !== undefined)
+    .map((t) => watchRemovals(t.participant, leavers));
+  const leaves: DepartureRecord[] = [];
+  if (stepped) {
+    await runDepartures(inbox, tracked, { left, leaves });
+    clearInterval(ticker);
+  } else {
+    const churning = runChurn(churn, tracked, churners, { left, leaves }, start);
+    await sleep(durationMs);
+    await churning;
+    if (churn.length > 0) await settle(everyone.filter((_, i) => !left[i]));
+  }
   const cutoffs = { leaves, senders: watches.map((w) => w.stop()) };
   for (const p of participants) p.stopMedia();
   await sleep(DRAIN_MS);
@@ -159,7 +166,7 @@ async function runChurn(
   events: readonly ChurnEvent[],
   tracked: readonly Tracked[],
   churners: readonly Tracked[],
-  record: { readonly left: boolean[]; readonly leaves: LeaveRecord[] },
+  record: { readonly left: boolean[]; readonly leaves: DepartureRecord[] },
   start: StartLoad,
 ): Promise<void> {
   const began = Date.now();
@@ -173,10 +180,42 @@ async function runChurn(
       const leaver = tracked[event.index]?.participant;
       if (leaver === undefined) return;
       record.left[event.index] = true;
-      record.leaves.push({ userId: leaver.client.user.id, at: Date.now() });
+      record.leaves.push({ userId: leaver.client.user.id, kind: 'leave', at: Date.now() });
       await leaver.leave().catch(() => undefined);
     }),
   );
+}
+
+/**
+ * --removals: the parent's departures, one at a time until `finish`. The request's send time is
+ * the start of the removal cut-off on the wall clock (removal-cutoff.ts).
+ */
+async function runDepartures(
+  inbox: Inbox,
+  tracked: readonly Tracked[],
+  record: { readonly left: boolean[]; readonly leaves: DepartureRecord[] },
+): Promise<void> {
+  const holding = (userId: string) =>
+    tracked.findIndex((t) => t.participant.client.user.id === userId);
+  for (;;) {
+    const message = await inbox.next('depart', 'finish');
+    if (message.type === 'finish') return;
+    const { userId } = message;
+    const mine = holding(userId);
+    if (mine >= 0) record.left[mine] = true;
+    if (message.kind === 'leave') {
+      const leaver = tracked[mine]?.participant;
+      if (leaver === undefined) continue;
+      record.leaves.push({ userId, kind: 'leave', at: Date.now() });
+      void leaver.leave().catch(() => undefined);
+      continue;
+    }
+    const organizer = tracked[holding(message.by)]?.participant.meeting;
+    const target = organizer?.participants.find((p) => p.userId === userId);
+    if (organizer === undefined || target === undefined) continue;
+    record.leaves.push({ userId, kind: 'remove', at: Date.now() });
+    void organizer.removeParticipant(target.participantId).catch(() => undefined);
+  }
 }
 
 /** Waits (a while at most) until those still present agree on one epoch and security code. */

@@ -5,11 +5,17 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../errors.ts';
-import type { ChurnPlan, FrameWindow, LeaveRecord, SenderCutoffs } from './churn.ts';
-import { judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
+import type { ChurnPlan, FrameWindow } from './churn.ts';
+import { convergedKey, judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
+import type { SenderCutoffs } from './cutoff-watch.ts';
 import type { LoadAccount, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
+import type { DepartureRecord } from './removal-cutoff.ts';
+import type { RemovalPlan } from './removals.ts';
+
+/** --removals: media under the new epoch for this long after each departure has settled. */
+const STEP_GAP_MS = 500;
 
 /** One worker's accounts, and how many of its first ones send media. */
 export type Share = Pick<StartLoad, 'accounts' | 'senders'>;
@@ -24,6 +30,8 @@ export interface StormPlan {
   readonly durationMs: number;
   /** --churn: who joins and leaves while media flows. */
   readonly churn?: ChurnPlan;
+  /** --removals: after `durationMs` of media, who departs, one after another. */
+  readonly removals?: RemovalPlan;
 }
 
 export interface StormResult {
@@ -35,7 +43,7 @@ export interface StormResult {
   /** The first participant's epoch when the measured time began and ended. */
   readonly epochs: { readonly start: string | null; readonly end: string | null };
   /** Every leave made, and what every media sender saw of the removals. */
-  readonly cutoffs: { readonly leaves: LeaveRecord[]; readonly senders: SenderCutoffs[] };
+  readonly cutoffs: { readonly leaves: DepartureRecord[]; readonly senders: SenderCutoffs[] };
   /** From the `go` to every worker until all joined agreed on one epoch, code and roster. */
   readonly convergedMs: number | null;
 }
@@ -105,14 +113,23 @@ export async function runStorm(
         ? 'The participants did not converge on one epoch in time.'
         : `Converged in ${(convergedMs / 1000).toFixed(1)} s; media for ${plan.durationMs / 1000} s…`,
     );
+    const removals = plan.removals;
     shares.forEach((_, i) =>
       pool.send(i, {
         type: 'measure',
         durationMs: plan.durationMs,
         churn: plan.churn?.events[i] ?? [],
-        leavers: plan.churn?.leavers ?? [],
+        leavers: plan.churn?.leavers ?? removals?.steps.map((s) => s.userId) ?? [],
+        stepped: removals !== undefined,
       }),
     );
+    if (removals !== undefined) {
+      await sleep(plan.durationMs);
+      await pool.depart(removals, plan.joinTimeoutMs, (done) =>
+        progress.update('removals', done, removals.steps.length),
+      );
+      progress.finish();
+    }
     const reports = await pool.collect('report');
     pool.broadcast({ type: 'leave' });
     await pool.exited(options.leaveTimeoutMs ?? 60_000);
@@ -192,6 +209,36 @@ class WorkerPool {
     } finally {
       clearInterval(timer);
     }
+  }
+
+  /**
+   * --removals: each departure in turn, sent to every worker, then awaited until the meeting has
+   * settled on a later epoch (every joined participant in every worker on it, with a roster of
+   * exactly them) — or `stepTimeoutMs` passed — and media flowed a moment under it.
+   */
+  async depart(
+    plan: RemovalPlan,
+    stepTimeoutMs: number,
+    onStep: (done: number) => void,
+  ): Promise<void> {
+    const timer = setInterval(() => this.#onMessage?.(), 100);
+    try {
+      for (const [k, step] of plan.steps.entries()) {
+        const before = convergedKey(this.#statuses)?.epoch ?? null;
+        this.broadcast({ type: 'depart', ...step, by: plan.organizer });
+        const deadline = Date.now() + stepTimeoutMs;
+        await this.#until(() => {
+          const epoch = convergedKey(this.#statuses)?.epoch ?? null;
+          if (epoch !== null && (before === null || BigInt(epoch) > BigInt(before))) return true;
+          return Date.now() >= deadline ? false : undefined;
+        });
+        onStep(k + 1);
+        await sleep(STEP_GAP_MS);
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    this.broadcast({ type: 'finish' });
   }
 
   /** Waits until every worker has exited on its own; after `timeoutMs`, stops waiting. */
@@ -293,6 +340,8 @@ class WorkerPool {
     void this.close();
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;

@@ -11,12 +11,15 @@ import {
   type Meeting,
   type MeetingEvents,
   type MlsTimings,
+  type PublishResult,
 } from '@conclave/client';
 import {
   SyntheticMedia,
   type SyntheticMediaOptions,
   type SyntheticMediaStats,
 } from './synthetic-media.ts';
+
+export type SentFrame = Extract<PublishResult, { kind: 'sent' }>;
 
 export interface ParticipantReport {
   readonly userId: string;
@@ -140,6 +143,7 @@ export class HeadlessParticipant {
   #endedBecause: string | undefined;
   readonly #ended: Promise<string>;
   #end: (reason: string) => void = () => undefined;
+  readonly #sentListeners = new Set<(sent: SentFrame) => void>();
 
   constructor(client: ConclaveClient, options: HeadlessOptions) {
     this.client = client;
@@ -188,7 +192,7 @@ export class HeadlessParticipant {
     }
     this.#joinedAt = this.#clock.now();
     if (this.#options.sendMedia) {
-      const media = new SyntheticMedia((kind, data, o) => meeting.publish(kind, data, o), {
+      const media = new SyntheticMedia((kind, data, o) => this.#publish(meeting, kind, data, o), {
         ...this.#options.media,
         clock: this.#clock,
       });
@@ -203,6 +207,21 @@ export class HeadlessParticipant {
 
   stopMedia(): void {
     this.#media?.stop();
+  }
+
+  /** Each frame the synthetic media sent, as it goes out (the removal cut-off's end). */
+  onFrameSent(listener: (sent: SentFrame) => void): () => void {
+    this.#sentListeners.add(listener);
+    return () => this.#sentListeners.delete(listener);
+  }
+
+  async #publish(
+    meeting: Meeting,
+    ...frame: Parameters<Meeting['publish']>
+  ): Promise<PublishResult> {
+    const result = await meeting.publish(...frame);
+    if (result.kind === 'sent') for (const listener of this.#sentListeners) listener(result);
+    return result;
   }
 
   async leave(): Promise<void> {

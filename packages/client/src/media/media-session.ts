@@ -39,7 +39,13 @@ export interface PublishOptions {
 }
 
 export type PublishResult =
-  | { readonly kind: 'sent'; readonly streamId: number; readonly bytes: number }
+  | {
+      readonly kind: 'sent';
+      readonly streamId: number;
+      readonly bytes: number;
+      /** The SFrame key id the frame went under: its low bits name the epoch (RFC 9605 §5.2). */
+      readonly kid: bigint;
+    }
   | {
       readonly kind: 'not_sent';
       readonly reason:
@@ -211,7 +217,7 @@ export class MediaSession {
     envelope.set(header);
     envelope.set(protectedFrame.frame, ENVELOPE_HEADER_BYTES);
     if (!this.#o.send(envelope)) return { kind: 'not_sent', reason: 'not_connected' };
-    return { kind: 'sent', streamId, bytes: envelope.length };
+    return { kind: 'sent', streamId, bytes: envelope.length, kid: protectedFrame.kid };
   }
 
   /**

@@ -2,7 +2,8 @@
 // only, said to the committer (`commit-request.waitedMs`). Part of that wait is the batch window
 // itself (the delivery service gathering arrivals); the rest (`blockedMs`) is time the batch was
 // ready but could not be asked for, because the group was still being founded or the previous
-// epoch's commit was awaited. On a machine whose cores every client shares, that blocked time is
+// epoch's commit was awaited. A Remove's wait starts when the server took the participant out
+// (their leave, the organizer's removal): the start of the removal cut-off (docs/cli.md). On a machine whose cores every client shares, that blocked time is
 // mostly someone else's queue: the load tool replaces it by the blocking step's own measured cost
 // (docs/cli.md, "critical path").
 import type { ServerClock } from '../clock.ts';
@@ -18,9 +19,13 @@ export class BatchWaitClock {
 
   constructor(private readonly clock: ServerClock) {}
 
-  /** A proposal joined the batch (the first one starts the clock). */
-  started(): void {
-    this.since ??= this.clock.now();
+  /**
+   * A proposal joined the batch (the first one starts the clock). `at`: when the change behind it
+   * happened, if earlier — a departure's wait runs from the moment the room took them out.
+   */
+  started(at?: number): void {
+    const from = Math.min(at ?? Infinity, this.clock.now());
+    this.since = this.since === undefined ? from : Math.min(this.since, from);
   }
 
   /** The batch is ready but cannot be asked for yet (founding, or a commit in flight). */

@@ -155,8 +155,8 @@ export class DeliveryService {
     return { kind: 'joined', participantId: joiner.participantId };
   }
 
-  /** A participant is no longer connected to the meeting. */
-  async depart(participantId: string, how: Departure): Promise<void> {
+  /** A participant is no longer connected; `since`: when the room took them out (batch-wait.ts). */
+  async depart(participantId: string, how: Departure, since?: number): Promise<void> {
     const state = this.group.state;
     if (state.kind === 'founding' && state.creator?.participantId === participantId) {
       this.group.state = { ...state, creator: undefined };
@@ -169,7 +169,7 @@ export class DeliveryService {
       // The last member a new epoch waited for may be the one who went.
       this.confirmations.check(this.currentEpoch);
       if (how === 'disconnected' || how === 'replaced') this.startGrace(member);
-      else await this.queueRemove(member);
+      else await this.queueRemove(member, since === undefined ? {} : { since });
       if (this.requests.committer === participantId) this.requests.next();
       await this.refoundIfAbandoned();
       return;
@@ -403,15 +403,15 @@ export class DeliveryService {
     await this.depart(member.participantId, 'removed');
   }
 
-  private async queueRemove(member: Member, options: { flush?: boolean } = {}): Promise<void> {
+  private async queueRemove(member: Member, o: { flush?: boolean; since?: number } = {}) {
     this.timers.stopGrace(member);
-    if ((await this.group.removeProposal(member)) && options.flush !== false) this.scheduleFlush();
+    if ((await this.group.removeProposal(member)) && o.flush !== false) this.scheduleFlush(o.since);
   }
 
   /** Retried while the database is away: a Remove recorded in an outage goes out after it. */
-  private scheduleFlush(): void {
+  private scheduleFlush(since?: number): void {
     if (this.closed) return;
-    this.batchWait.started();
+    this.batchWait.started(since);
     this.timers.batch(() => this.deps.host.retried('proposals', () => this.flush()));
   }
 

@@ -20,6 +20,11 @@ export class E2eeMode implements RoomMode {
   private delivery: DeliveryService | undefined;
   /** Members whose socket dropped (they may resume within the grace time), to their user. */
   private readonly away = new Map<string, string>();
+  /**
+   * When the room took each participant out (left, removed…), until their departure reaches the
+   * group: their Remove's batching wait — the removal cut-off's first part — counts from then.
+   */
+  private readonly takenOutAt = new Map<string, number>();
 
   /** Members' reports of an Add no signed admission covers (meetings; calls have no lists). */
   private readonly reports: UnadmittedReports | undefined;
@@ -67,7 +72,9 @@ export class E2eeMode implements RoomMode {
   }
 
   async depart(participantId: string, how: Departure): Promise<void> {
-    await this.delivery?.depart(participantId, how);
+    const since = this.takenOutAt.get(participantId);
+    this.takenOutAt.delete(participantId);
+    await this.delivery?.depart(participantId, how, since);
   }
 
   attached(participantId: string): void {
@@ -77,6 +84,7 @@ export class E2eeMode implements RoomMode {
   /** A dropped socket keeps its leaf for the grace time; the room remembers whose it was. */
   detached(participantId: string, userId: string, reason: DetachReason | 'turned-away'): void {
     if (reason === 'disconnected') this.away.set(participantId, userId);
+    else if (reason !== 'turned-away') this.takenOutAt.set(participantId, this.deps.ctx.now());
   }
 
   /**
@@ -125,7 +133,7 @@ export class E2eeMode implements RoomMode {
       case 'commit-failed':
         // It cannot follow the group any more: out now, Remove proposed; it may join afresh.
         this.room.detach(participantId, 'commit-failed');
-        await ds.depart(participantId, 'commit-failed');
+        await this.depart(participantId, 'commit-failed');
         return undefined;
       case 'app-message':
         return ds.appMessage(participantId, message);
@@ -147,6 +155,7 @@ export class E2eeMode implements RoomMode {
   /** The group is deleted (opened first if this server never had it open) and forgotten. */
   async end(): Promise<void> {
     this.away.clear();
+    this.takenOutAt.clear();
     const ds = await this.deliveryService();
     await ds.destroy();
     this.delivery = undefined;
