@@ -41,6 +41,12 @@ function formatLabel(label: Label): string[] {
     ['Label', label.name],
     ['Id', label.id],
     ['E2EE', describeLabelE2ee(label)],
+    [
+      'Post-quantum',
+      label.meeting?.postQuantumEncryption === 'require'
+        ? 'require (its E2EE meetings run on the X-Wing suite)'
+        : 'dontRequire',
+    ],
   ]);
 }
 
