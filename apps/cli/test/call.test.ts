@@ -1,6 +1,7 @@
 // `conclave call`: the caller places a call and follows it while it rings — accepted (answered
 // with `conclave call accept ID` by the callee) or declined — and `conclave calls` lists the
-// history, on a real server through the real binary.
+// history, on a real server through the real binary. An E2EE call's callee is signed on the
+// caller's device, and both sides join it with `conclave join`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from './helpers/cli.ts';
 import { rest as restAt, signIn as signInAt } from './helpers/rest.ts';
@@ -107,6 +108,65 @@ describe('conclave call', () => {
     expect((await as(alice, 'call', 'cancel', call.id)).stdout).toContain(
       'Cancelled: you hung up before an answer.',
     );
+  });
+
+  it('signs the callee of an E2EE call on the caller’s device; both sides join it from the CLI', async () => {
+    const admin = await signInAt(server.url, server.firstAdmin.email, server.firstAdmin.password);
+    await rest(admin, 'POST', '/api/admin/encryption-policies', {
+      name: 'CallsAllowed',
+      meetingEndToEndEncryption: 'DisabledUserOverride',
+      callingEndToEndEncryption: 'DisabledUserOverride',
+    });
+    await rest(admin, 'POST', '/api/admin/encryption-policy-assignments', {
+      policy: 'CallsAllowed',
+      global: true,
+    });
+    const carol = await person(admin, 'Carol');
+    const dan = await person(admin, 'Dan');
+    for (const who of [carol, dan])
+      await rest(who.token, 'PATCH', '/api/me/settings', { e2eeCalls: true });
+    try {
+      const placed = await as(carol, 'call', 'Dan', '--no-wait', '--json');
+      expect(placed.code, placed.stderr).toBe(0);
+      const { call } = JSON.parse(placed.stdout) as {
+        call: { id: string; endToEndEncryption: { enabled: boolean } };
+      };
+      expect(call.endToEndEncryption.enabled).toBe(true);
+      // The statement the server serves to both sides was signed on Carol's CLI device.
+      const list = await rest<{ signed: unknown[] }>(
+        dan.token,
+        'GET',
+        `/api/directory/admissions/${call.id}`,
+      );
+      expect(list.signed).toHaveLength(1);
+      await as(dan, 'call', 'accept', call.id);
+      // Carol stays on past Dan's three seconds, so Dan's report sees them both to the end.
+      const joins = [
+        [carol, '12'],
+        [dan, '3'],
+      ].map(([who, seconds]) =>
+        runCli(['join', call.id, '--duration', seconds as string, '--json'], {
+          configDir: (who as Person).config.path,
+          timeoutMs: 90_000,
+        }),
+      );
+      const [byCarol, byDan] = (await Promise.all(joins)).map((result) => {
+        expect(result.code, result.stderr).toBe(0);
+        return JSON.parse(result.stdout) as {
+          e2ee: boolean;
+          roster: { userId: string }[];
+          bySender: { userId?: string; decrypted: number }[];
+          frames: { decrypted: number };
+        };
+      });
+      expect(byDan!.e2ee).toBe(true);
+      expect(byDan!.roster.map((m) => m.userId).sort()).toEqual([carol.id, dan.id].sort());
+      expect(byDan!.bySender.find((s) => s.userId === carol.id)?.decrypted).toBeGreaterThan(0);
+      // Dan has left by the end of Carol's report, so his frames are counted without his name.
+      expect(byCarol!.frames.decrypted).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([carol.config.remove(), dan.config.remove()]);
+    }
   });
 
   it('lists the history with `conclave calls`', async () => {

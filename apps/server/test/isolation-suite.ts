@@ -160,6 +160,7 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         '/api/calls/{id}/decline': { id: callOfA },
         '/api/calls/{id}/cancel': { id: callOfA },
         '/api/calls/{id}/end': { id: callOfA },
+        '/api/calls/{id}/admissions': { id: callOfA },
         '/api/directory/admissions/{id}': { id: meetingOfA },
       };
       // Valid bodies, so that only the id can be the reason for refusing.
@@ -176,6 +177,9 @@ export function defineIsolationSuite(name: string, database: () => TestDatabase)
         'PATCH /api/meetings/{id}/options': { options: { liveCaptions: true } },
         'POST /api/meetings/{id}/invitees': { userIds: [otherUser] },
         'POST /api/meetings/{id}/admissions': {
+          admission: { statement: 'Q0EB', signature: 'c2ln' },
+        },
+        'POST /api/calls/{id}/admissions': {
           admission: { statement: 'Q0EB', signature: 'c2ln' },
         },
       };

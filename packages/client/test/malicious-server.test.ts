@@ -12,7 +12,9 @@ import {
   type AdmissionStatement,
 } from '@conclave/crypto/member';
 import { describe, expect, it, vi } from 'vitest';
+import type * as RealCallAdmissions from '../../../apps/server/src/governance/call-admissions.ts';
 import type * as RealAdmissions from '../../../apps/server/src/governance/signed-admissions.ts';
+import type * as RealCalls from '../../../apps/server/src/storage/repos/calls.ts';
 import { fromBase64, toBase64 } from '../src/bytes.ts';
 import type { Meeting, SecurityAlarm } from '../src/index.ts';
 import { until } from './support/people.ts';
@@ -22,7 +24,36 @@ import { api, realServerForFile, type RealPerson } from './support/real-server.t
 const lies = vi.hoisted(() => ({
   ghosts: new Set<string>(),
   statements: [] as { statement: string; signature: string }[],
+  /** Calls whose callee the server names as someone else, by call id. */
+  callees: new Map<string, string>(),
 }));
+
+vi.mock('../../../apps/server/src/governance/call-admissions.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof RealCallAdmissions>();
+  return {
+    ...real,
+    callAdmits: (...args: Parameters<typeof real.callAdmits>) =>
+      lies.ghosts.has(args[2]) || real.callAdmits(...args),
+  };
+});
+
+vi.mock('../../../apps/server/src/storage/repos/calls.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof RealCalls>();
+  return {
+    ...real,
+    callsRepo: (...args: Parameters<typeof real.callsRepo>) => {
+      const repo = real.callsRepo(...args);
+      return {
+        ...repo,
+        get: async (...at: Parameters<typeof repo.get>) => {
+          const call = await repo.get(...at);
+          const callee = call === undefined ? undefined : lies.callees.get(call.id);
+          return call === undefined || callee === undefined ? call : { ...call, callee };
+        },
+      };
+    },
+  };
+});
 
 vi.mock('../../../apps/server/src/governance/signed-admissions.ts', async (importOriginal) => {
   const real = await importOriginal<typeof RealAdmissions>();
@@ -57,6 +88,7 @@ interface Scene {
 async function scene(): Promise<Scene> {
   lies.ghosts.clear();
   lies.statements.length = 0;
+  lies.callees.clear();
   const [dave, alice, mallory] = await world.people('dave', 'alice', 'mallory');
   const { meeting } = await api<{ meeting: { id: string } }>(
     world.server,
@@ -224,5 +256,65 @@ describe('a server that adds someone no organizer admitted', () => {
     waiting.close();
     lies.ghosts.add(s.mallory.userId);
     await refusedEverywhere(s);
+  });
+});
+
+describe('a server that lies about the two sides of a 1:1 E2EE call', () => {
+  it('names someone else as the callee and lets them in: the caller refuses and alarms', async () => {
+    lies.ghosts.clear();
+    lies.callees.clear();
+    const [dave, alice, mallory] = await world.people('dave', 'alice', 'mallory');
+    // Everyone's policy allows E2EE calls; Dave and Alice turn them on.
+    const admin = world.server.adminToken;
+    await api(world.server, admin, 'POST', '/api/admin/encryption-policies', {
+      name: 'CallsAllowed',
+      meetingEndToEndEncryption: 'DisabledUserOverride',
+      callingEndToEndEncryption: 'DisabledUserOverride',
+    });
+    await api(world.server, admin, 'POST', '/api/admin/encryption-policy-assignments', {
+      policy: 'CallsAllowed',
+      global: true,
+    });
+    for (const person of [dave!, alice!])
+      await api(world.server, person.token, 'PATCH', '/api/me/settings', { e2eeCalls: true });
+    const { call } = await api<{ call: { id: string; endToEndEncryption: { enabled: boolean } } }>(
+      world.server,
+      dave!.token,
+      'POST',
+      '/api/calls',
+      { callee: alice!.userId },
+    );
+    expect(call.endToEndEncryption.enabled).toBe(true);
+    await dave!.client.admissions.admitCallee(call.id, alice!.userId);
+    const caller = await dave!.client.join(call.id);
+    const alarms: SecurityAlarm[] = [];
+    caller.on('alarm', (alarm) => alarms.push(alarm));
+
+    // From now on the server says Dave called Mallory, and lets her in.
+    lies.callees.set(call.id, mallory!.userId);
+    lies.ghosts.add(mallory!.userId);
+    const ghost = mallory!.client.meeting(call.id, { timeoutMs: 20_000 });
+    let decrypted = 0;
+    ghost.on('frame', () => decrypted++);
+    const joining = ghost.join().then(
+      () => 'joined',
+      (e: { code?: string }) => e.code ?? 'failed',
+    );
+    await until([caller], () => alarms.length > 0, 20_000, 'the caller alarms');
+    expect(alarms[0]).toMatchObject({ kind: 'unadmitted-add' });
+    expect(alarms[0]!.identity?.userId).toBe(mallory!.userId);
+    const timer = setInterval(() => {
+      caller.publish('audio', Uint8Array.of(1, 2, 3)).catch(() => undefined);
+    }, 40);
+    try {
+      expect(await joining).not.toBe('joined');
+      expect(ghost.epoch).toBeUndefined();
+      expect(decrypted).toBe(0);
+    } finally {
+      clearInterval(timer);
+      ghost.close();
+    }
+    expect(caller.roster.map((member) => member.userId)).toEqual([dave!.userId]);
+    caller.close();
   });
 });

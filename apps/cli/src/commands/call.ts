@@ -12,6 +12,7 @@ import { formatCall } from '../output/decision.ts';
 import { formatCallOutcome, formatCallHistory } from '../output/calls.ts';
 import { emit, printJson, printLines, progress } from '../output/print.ts';
 import { example, withServer } from './define.ts';
+import { onThisDevice } from './signed-admissions.ts';
 import type { ServerCommandFlags } from './define.ts';
 
 /** How often the CLI reads a ringing call back (the browser is told over its socket instead). */
@@ -61,7 +62,8 @@ export function registerCallCommand(program: Command): void {
       .argument('[id]', 'the call, after accept, decline, cancel or end')
       .option('--no-wait', 'place the call and return at once, without following it'),
   ).action(async (first: string, id: string | undefined, flags: CallFlags) => {
-    const { api } = await connect(flags);
+    const session = await connect(flags);
+    const { api } = session;
     if (id !== undefined && isAction(first)) {
       const after = await act(api, id, first);
       emit(flags, { call: after }, () => formatCallOutcome(after));
@@ -69,6 +71,11 @@ export function registerCallCommand(program: Command): void {
     }
     const callee = await resolveDirectoryUser(api, first);
     const placed = await api.post<CallResult>('/api/calls', { callee: callee.id });
+    // The two sides of an E2EE call admit no one this device did not sign.
+    if (placed.call.endToEndEncryption.enabled)
+      await onThisDevice(session, (client) =>
+        client.admissions.admitCallee(placed.call.id, callee.id),
+      );
     if (flags.wait === false) {
       emit(flags, placed, (value) => formatCall(value, callee.displayName));
       return;
@@ -91,7 +98,8 @@ export function registerCallCommand(program: Command): void {
       .description('your call history: incoming, outgoing and missed, newest first')
       .option('--limit <n>', 'at most this many calls (1-200)', '50'),
   ).action(async (flags: ServerCommandFlags & { limit: string }) => {
-    const { api } = await connect(flags);
+    const session = await connect(flags);
+    const { api } = session;
     const history = await api.get<{ calls: CallSummary[] }>(
       `/api/calls?limit=${encodeURIComponent(flags.limit)}`,
     );

@@ -131,6 +131,8 @@ export async function admissionList(
       { userId: call.caller, basis: 'caller' },
       { userId: call.callee, basis: 'callee' },
     ];
+    if (call.decision.endToEndEncryption.enabled && call.admission !== null)
+      signed = [call.admission];
   }
   const users = new Map((await store.users.list(tenantId)).map((user) => [user.id, user]));
   return {

@@ -5,30 +5,22 @@
 // expired, signed by whom may sign it — stores it as signed, and lets in only whom the stored
 // statements cover (`coverageOf`, the rule members apply too). The server cannot make a statement:
 // it holds no organizer's key, and members check every statement again themselves.
-//
-// Refusals are typed and say which check failed in a plain sentence; none names a person, a device
-// or a key, so they are safe to log.
 import { randomUUID } from 'node:crypto';
 import {
-  MlsError,
   admissionCoverage,
-  createMlsCrypto,
-  decodeAdmission,
-  verifyAdmission,
   type AdmissionCoverage,
   type AdmissionStatement,
-  type MlsCrypto,
 } from '@conclave/crypto/server';
 import type { AdmissionSubmitted, SignedAdmissionWire } from '@conclave/protocol';
 import type { AppContext } from '../context.ts';
 import { ServerError, conflict, notFound } from '../errors.ts';
 import type { Session } from '../http/route.ts';
 import { iso } from '../http/views.ts';
-import { fromBase64 } from '../realtime/bytes.ts';
 import { realtimeOf } from '../realtime/control.ts';
 import type { MeetingRecord } from '../storage/records.ts';
 import type { SignedAdmissionRecord } from '../storage/repos/signed-admissions.ts';
 import { recordLobbyAdmission } from './admissions.ts';
+import { checkedSubmission, refused } from './submitted-statement.ts';
 
 /** Who the stored statements let in, and who of them enter directly (the newest list's). */
 export interface SignedCoverage extends AdmissionCoverage {
@@ -87,22 +79,7 @@ export async function submitAdmission(
   if (meeting.organizer !== user.id && !coverage.coOrganizers.has(user.id))
     throw new ServerError('FORBIDDEN', 'Only an organizer of the meeting signs its admissions.');
 
-  const statementBytes = fromBase64(wire.statement);
-  const signature = fromBase64(wire.signature);
-  if (statementBytes === undefined || signature === undefined)
-    throw refused('The statement and the signature must be standard padded base64.');
-  const claimed = decoded(statementBytes);
-  if (claimed.tenantId !== tenantId || claimed.meetingId !== meeting.id)
-    throw refused('The statement is for another meeting.');
-  if (claimed.signer.tenantId !== tenantId || claimed.signer.userId !== user.id)
-    throw refused('The statement must be signed on one of your own devices.');
-  const devices = await ctx.store.devices.listForUser(tenantId, user.id);
-  const device = devices.find((d) => d.id === claimed.signer.deviceId);
-  const key = device === undefined ? undefined : fromBase64(device.signaturePublicKey);
-  if (key === undefined) throw refused('The statement names a device you have not registered.');
-  const statement = await verified(statementBytes, signature, key);
-  if (statement.expiresAt <= now) throw refused('The statement has expired.');
-
+  const statement = await checkedSubmission(ctx, session, meeting.id, wire, now);
   if (statement.kind === 'invitation-list') {
     if (user.id !== meeting.organizer)
       throw refused('Only the organizer signs the invitation list.');
@@ -171,43 +148,4 @@ function statementOf(
     users: record.users,
     coOrganizers: record.coOrganizers,
   };
-}
-
-function refused(message: string): ServerError {
-  return new ServerError('ADMISSION_REFUSED', message);
-}
-
-function decoded(bytes: Uint8Array): AdmissionStatement {
-  try {
-    return decodeAdmission(bytes);
-  } catch (cause) {
-    throw new ServerError('ADMISSION_REFUSED', 'The statement is not a Conclave admission.', {
-      cause,
-    });
-  }
-}
-
-async function verified(
-  statement: Uint8Array,
-  signature: Uint8Array,
-  key: Uint8Array,
-): Promise<AdmissionStatement> {
-  try {
-    return await verifyAdmission(await mlsCrypto(), { statement, signature }, key);
-  } catch (cause) {
-    if (!(cause instanceof MlsError)) throw cause;
-    throw new ServerError(
-      'ADMISSION_REFUSED',
-      "The signature does not verify with the signing device's registered key.",
-      { cause },
-    );
-  }
-}
-
-let crypto: Promise<MlsCrypto> | undefined;
-
-/** One MLS crypto provider for the process, made on first use. */
-function mlsCrypto(): Promise<MlsCrypto> {
-  crypto ??= createMlsCrypto();
-  return crypto;
 }

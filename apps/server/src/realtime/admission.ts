@@ -2,7 +2,8 @@
 // join: the meeting must exist in the caller's tenant and be started, and the caller be its
 // organizer, invited or let in — in an E2EE meeting, covered by an organizer-signed admission
 // (../governance/signed-admissions.ts) — until then they wait in the lobby (./lobby.ts); a call's caller
-// must be one of its two sides. An E2EE one must then pass governance §5 through the policy
+// must be one of its two sides, and in an E2EE call the callee waits for the caller's signed
+// admission (../governance/call-admissions.ts). An E2EE one must then pass governance §5 through the policy
 // engine (`decideJoin`). Every blocked join is written to the audit log with its codes.
 import { decideJoin, type OrgFacts } from '@conclave/policy';
 import { makeReason } from '@conclave/vocabulary';
@@ -10,6 +11,7 @@ import type { E2eeState, PostQuantumDemand, PostQuantumSource, Reason } from '@c
 import { isOver } from '../calls/call-life.ts';
 import type { AppContext } from '../context.ts';
 import { entryOf } from '../governance/admissions.ts';
+import { callAdmits } from '../governance/call-admissions.ts';
 import { loadFacts } from '../governance/facts.ts';
 import type { SocketIdentity } from './authenticate.ts';
 import type { ClientInfo } from './signaling.ts';
@@ -92,6 +94,11 @@ export async function findTarget(
   if (call !== undefined && (call.caller === who.user.id || call.callee === who.user.id)) {
     // A call declined, cancelled, missed or ended is over like an ended meeting (../calls/).
     if (isOver(call.state)) return { kind: 'blocked', reasons: [notFound('ended')] };
+    // E2EE: the callee enters once the caller's device signed their admission (moments after
+    // placing it); the two sides would refuse each other before.
+    const e2ee = call.decision.endToEndEncryption.enabled;
+    if (e2ee && !callAdmits(who.tenantId, call, who.user.id, ctx.now()))
+      return { kind: 'waiting', reasons: [awaitingAdmission] };
     return {
       kind: 'found',
       target: {

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { decideCall } from '@conclave/policy';
 import type { CallAction, CallSummaryView } from '@conclave/protocol';
 import {
+  admissionSubmitSchema,
+  admissionSubmittedSchema,
   callActions,
   callListQuerySchema,
   callListSchema,
@@ -17,6 +19,7 @@ import type { AppContext } from '../context.ts';
 import { actOnCall, callNow, callOf, ringMsOf, startRinging } from '../calls/call-events.ts';
 import { ringingLife } from '../calls/call-life.ts';
 import { ServerError, notFound } from '../errors.ts';
+import { submitCallAdmission } from '../governance/call-admissions.ts';
 import { loadFacts } from '../governance/facts.ts';
 import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
@@ -80,6 +83,7 @@ export function callRoutes(ctx: AppContext): Route[] {
           decision,
           createdAt: placedAt,
           ...ringingLife(placedAt, ringMsOf(ctx)),
+          admission: null,
         };
         await ctx.store.transaction(async (tx) => {
           await tx.calls.create(tenantId, call);
@@ -130,6 +134,20 @@ export function callRoutes(ctx: AppContext): Route[] {
         const { tenantId, user } = session;
         const call = await callOf(ctx, tenantId, user.id, params.id);
         return { call: await summaryFor(tenantId, user.id, call) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/calls/:id/admissions',
+      summary:
+        "The caller's device hands in its signed admission of the callee (E2EE calls): the two sides admit no one else",
+      access: 'user',
+      status: 201,
+      params: idParams,
+      body: admissionSubmitSchema,
+      response: admissionSubmittedSchema,
+      async handler({ session, params, body }) {
+        return submitCallAdmission(ctx, session, params.id, body.admission);
       },
     }),
     ...callActions.map((action) =>

@@ -143,6 +143,11 @@ export interface CallRecord {
   ringDeadline: number;
   answeredAt: number | null;
   endedAt: number | null;
+  /**
+   * E2EE calls: the admission the caller's device signed naming the callee (standard padded
+   * base64, as sent; checked before it was stored). Null until the caller hands it in.
+   */
+  admission: { readonly statement: string; readonly signature: string } | null;
 }
 
 export interface AuditActor {

@@ -89,4 +89,14 @@ export const migrationsFrom11: readonly Migration[] = [
         CHECK (meeting_post_quantum IN ('require', 'dontRequire'));
     `,
   },
+  // A 1:1 E2EE call's admission (issue 13): the statement the caller's device signed naming the
+  // callee, kept as signed (base64) for the two sides to check; NULL until the caller hands it in.
+  {
+    version: 16,
+    name: "calls: the caller's signed admission of the callee",
+    sql: () => `
+      ALTER TABLE calls ADD COLUMN admission_statement TEXT;
+      ALTER TABLE calls ADD COLUMN admission_signature TEXT;
+    `,
+  },
 ];

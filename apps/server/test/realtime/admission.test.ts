@@ -17,6 +17,7 @@ import {
   type DemoPerson,
   type SignedIn,
 } from './support/deployment.ts';
+import { signCallee } from './support/admissions.ts';
 import { converged, TestParticipant } from './support/mls-client.ts';
 import type { ClientInfo } from '../../../../packages/protocol/src/signaling/messages.ts';
 
@@ -155,7 +156,13 @@ describe('1:1 calls', () => {
       endToEndEncryption: true,
       mls: { role: 'create-group' },
     });
+    // The callee waits until the caller's device signed their admission, then enters.
     expect(await admin.join(call.id)).toMatchObject({
+      type: 'lobby',
+      reasons: [{ code: 'AWAITING_ADMISSION' }],
+    });
+    await signCallee(world.people.dave, call.id, world.people.admin.userId);
+    expect(await admin.socket.waitFor('joined')).toMatchObject({
       type: 'joined',
       mls: { role: 'await-welcome' },
     });

@@ -1,7 +1,8 @@
 // The organizer's signature on who may enter an end-to-end encrypted meeting, made by this
 // browser's device key (the one the room uses; it never leaves IndexedDB): members admit no one
 // an organizer's device did not sign (docs/e2ee-profile.md "Who may enter"). The meeting pages
-// call these after scheduling, after changing the invitation list, and to admit from the lobby.
+// call these after scheduling, after changing the invitation list, and to admit from the lobby;
+// the calls page after placing an E2EE call.
 import type { ConclaveClient } from '@conclave/client';
 import { webClientInfo } from '../room/capabilities.ts';
 
@@ -55,6 +56,11 @@ export async function signLobbyAdmission(
   people: readonly string[],
 ): Promise<void> {
   await onThisDevice(userId, (client) => client.admissions.admit(meetingId, people));
+}
+
+/** Signs the callee of a 1:1 E2EE call this user just placed: the two sides admit no one else. */
+export async function signCallee(userId: string, callId: string, callee: string): Promise<void> {
+  await onThisDevice(userId, (client) => client.admissions.admitCallee(callId, callee));
 }
 
 /** Said when an admin who does not organize the meeting changes its list. */

@@ -7,6 +7,7 @@ import { useAction, useResource } from '../app/hooks.ts';
 import { hrefOf } from '../app/routes.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
+import { signCallee } from '../admissions/signedAdmissions.ts';
 import { listCalls, listDirectory, startCall } from '../api/meetings.ts';
 import type { DirectoryUser } from '../api/types.ts';
 import { useCallLine } from '../calls/CallLineProvider.tsx';
@@ -34,6 +35,8 @@ function DirectorySearch() {
   const call = (person: DirectoryUser) =>
     void action.run(async () => {
       const { call: placed } = await startCall(person.id);
+      // The two sides of an E2EE call admit no one this browser's device did not sign.
+      if (placed.endToEndEncryption.enabled) await signCallee(user.id, placed.id, person.id);
       navigate(hrefOf({ kind: 'call', id: placed.id }));
     });
   return (

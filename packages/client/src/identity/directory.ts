@@ -7,9 +7,10 @@
 //
 // Once the meeting is joined it also reads who the meeting may contain
 // (`GET /api/directory/admissions/:id`), with every fetch, and answers `not_admitted` for a device
-// of anyone else — unreadable list included (fail closed). For a meeting, only the statements an
-// organizer's device signed count (./signed-admissions.ts): what the server merely lists admits
-// no one. For a 1:1 call, its two sides as the server names them.
+// of anyone else — unreadable list included (fail closed). Only the statements an organizer's
+// device signed count (./signed-admissions.ts): what the server merely lists admits no one. A 1:1
+// call is read the same way, its caller in the organizer's place: the callee counts once the
+// caller's device signed their admission.
 import type { Directory, DirectoryAnswer, MemberIdentity } from '@conclave/crypto/member';
 import { fromBase64 } from '../bytes.ts';
 import type { Clock } from '../clock.ts';
@@ -117,7 +118,7 @@ export class LiveDirectory implements Directory {
     return this.#admitted?.get(userId);
   }
 
-  /** The last check of the meeting's signed statements (undefined for a call, or before). */
+  /** The last check of the meeting's or call's signed statements (undefined before). */
   get admissionReading(): AdmissionReading | undefined {
     return this.#reading;
   }
@@ -198,7 +199,7 @@ export class LiveDirectory implements Directory {
         ? undefined
         : new Map(admitted.users.map((person) => [person.userId, person]));
     let reading: AdmissionReading | undefined;
-    if (listed !== undefined && admitted?.kind === 'meeting') {
+    if (listed !== undefined && admitted !== undefined) {
       reading = await this.#signed.read(admitted, (identity) => {
         const entry =
           identity.tenantId === this.#tenantId ? devices.get(identity.deviceId) : undefined;

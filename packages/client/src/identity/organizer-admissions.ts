@@ -5,7 +5,8 @@
 //   - `changeInvitees`: the newest list this device can verify as the organizer's own, plus or
 //     minus people — never the server's idea of the list, which a compromised server could have
 //     grown;
-//   - `admit`: people let in from the lobby (the organizer, or a co-organizer the list names).
+//   - `admit`: people let in from the lobby (the organizer, or a co-organizer the list names);
+//   - `admitCallee`: the one person a 1:1 E2EE call this user placed may contain besides them.
 import {
   decodeAdmission,
   signAdmission,
@@ -24,6 +25,8 @@ import type { AdmissionView, RestClient } from '../rest/rest-client.ts';
 export const INVITATION_LIST_VALIDITY_MS = 366 * 24 * 3_600_000;
 /** How long a lobby admission counts: the sitting it was given for. */
 export const LOBBY_ADMISSION_VALIDITY_MS = 12 * 3_600_000;
+/** How long a call's admission counts: longer than any call runs (the call id is never reused). */
+export const CALL_ADMISSION_VALIDITY_MS = 7 * 24 * 3_600_000;
 
 export interface InvitationOptions {
   /** People who may also admit from the lobby (they are admitted too). */
@@ -101,9 +104,28 @@ export class OrganizerAdmissions {
     });
   }
 
+  /**
+   * Signs the callee of call `callId`, which this user placed, as the one person it may contain
+   * besides them: the two sides admit no one else, whoever the server says is on the call.
+   */
+  async admitCallee(callId: string, callee: string): Promise<AdmissionSubmitted> {
+    return this.#submit(
+      callId,
+      {
+        kind: 'invitation-list',
+        sequence: 1,
+        users: [callee],
+        coOrganizers: [],
+        expiresAt: this.#clock.now() + CALL_ADMISSION_VALIDITY_MS,
+      },
+      'call',
+    );
+  }
+
   async #submit(
     meetingId: string,
     what: Pick<AdmissionStatement, 'kind' | 'sequence' | 'users' | 'coOrganizers' | 'expiresAt'>,
+    target: 'meeting' | 'call' = 'meeting',
   ): Promise<AdmissionSubmitted> {
     const identity = this.#device.identity;
     const signed = await signAdmission(this.#crypto, this.#device.keyPair.privateKey, {
@@ -113,10 +135,11 @@ export class OrganizerAdmissions {
       signer: identity,
       issuedAt: this.#clock.now(),
     });
-    return this.#rest.submitAdmission(meetingId, {
-      statement: toBase64(signed.statement),
-      signature: toBase64(signed.signature),
-    });
+    return this.#rest.submitAdmission(
+      meetingId,
+      { statement: toBase64(signed.statement), signature: toBase64(signed.signature) },
+      target,
+    );
   }
 
   /** The newest invitation list signed by one of this user's own devices, checked. */

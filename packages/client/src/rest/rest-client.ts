@@ -69,14 +69,19 @@ export class RestClient {
     );
   }
 
-  /** Hands in a statement this device signed (the organizer's, or a co-organizer's). */
+  /**
+   * Hands in a statement this device signed: a meeting's (the organizer's, or a co-organizer's),
+   * or a call's (the caller's).
+   */
   async submitAdmission(
     meetingId: string,
     admission: { statement: string; signature: string },
+    kind: 'meeting' | 'call' = 'meeting',
   ): Promise<AdmissionSubmitted> {
+    const collection = kind === 'call' ? 'calls' : 'meetings';
     return this.#request(
       'POST',
-      `/api/meetings/${encodeURIComponent(meetingId)}/admissions`,
+      `/api/${collection}/${encodeURIComponent(meetingId)}/admissions`,
       admissionSubmittedSchema,
       { admission },
     );

@@ -13,10 +13,12 @@ interface Row {
   ring_deadline: number;
   answered_at: number | null;
   ended_at: number | null;
+  admission_statement: string | null;
+  admission_signature: string | null;
 }
 
 const columns =
-  'id, caller_id, callee_id, decision, created_at, state, ring_deadline, answered_at, ended_at';
+  'id, caller_id, callee_id, decision, created_at, state, ring_deadline, answered_at, ended_at, admission_statement, admission_signature';
 
 const orNull = (value: number | null): number | null => (value === null ? null : Number(value));
 
@@ -30,13 +32,17 @@ const toRecord = (row: Row): CallRecord => ({
   ringDeadline: Number(row.ring_deadline),
   answeredAt: orNull(row.answered_at),
   endedAt: orNull(row.ended_at),
+  admission:
+    row.admission_statement === null || row.admission_signature === null
+      ? null
+      : { statement: row.admission_statement, signature: row.admission_signature },
 });
 
 export function callsRepo(db: SqlDb) {
   return {
     async create(tenantId: string, call: CallRecord): Promise<void> {
       await db.run(
-        `INSERT INTO calls (tenant_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO calls (tenant_id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           tenantId,
           call.id,
@@ -48,8 +54,26 @@ export function callsRepo(db: SqlDb) {
           call.ringDeadline,
           call.answeredAt,
           call.endedAt,
+          call.admission?.statement ?? null,
+          call.admission?.signature ?? null,
         ],
       );
+    },
+    /**
+     * Keeps the caller's signed admission of the callee, only if the call has none yet (one per
+     * call: a second, racing or replayed, changes nothing). Returns whether this one was kept.
+     */
+    async setAdmission(
+      tenantId: string,
+      id: string,
+      admission: { readonly statement: string; readonly signature: string },
+    ): Promise<boolean> {
+      const changed = await db.run(
+        `UPDATE calls SET admission_statement = ?, admission_signature = ?
+         WHERE tenant_id = ? AND id = ? AND admission_statement IS NULL`,
+        [admission.statement, admission.signature, tenantId, id],
+      );
+      return changed === 1;
     },
     async get(tenantId: string, id: string): Promise<CallRecord | undefined> {
       const row = await db.get<Row>(`SELECT ${columns} FROM calls WHERE tenant_id = ? AND id = ?`, [

@@ -124,3 +124,18 @@ export async function signLobbyAdmission(
   const admission = await signedStatement(session, meetingId, { kind: 'lobby', users });
   ok(await submitStatement(session, meetingId, admission), admissionSubmittedSchema, 201);
 }
+
+/** Hands a signed statement in for a call; the raw reply, for tests of refusals. */
+export async function submitCallStatement(
+  session: Session,
+  callId: string,
+  admission: { statement: string; signature: string },
+): Promise<Reply> {
+  return session.call('POST', `/api/calls/${callId}/admissions`, { admission });
+}
+
+/** The caller's device signs the callee of an E2EE call, as the SDK does on placing it. */
+export async function signCallee(caller: Organizer, callId: string, callee: string): Promise<void> {
+  const admission = await signedStatement(caller, callId, { users: [callee], sequence: 1 });
+  ok(await submitCallStatement(caller, callId, admission), admissionSubmittedSchema, 201);
+}
