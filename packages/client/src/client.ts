@@ -25,6 +25,7 @@ import {
 import { VerifiedDevices } from './identity/verified-devices.ts';
 import { Meeting } from './meeting/meeting.ts';
 import type { JoinOptions, MeetingDeps } from './meeting/types.ts';
+import type { MlsTurns } from './mls/member-session.ts';
 import { RestClient, type Auth, type Me } from './rest/rest-client.ts';
 import type { KeyValueStore } from './store/key-value.ts';
 import { globalWebSocketFactory, type WebSocketFactory } from './transport/websocket.ts';
@@ -55,6 +56,12 @@ export interface ConnectOptions {
    */
   readonly pqMlsCrypto?: MlsCrypto;
   readonly sframeBackend?: SFrameCryptoBackend;
+  /**
+   * Runs each MLS step the client times (founding a group, a commit, processing a commit or a
+   * Welcome). The load tool passes one queue per thread so the devices it simulates take turns
+   * and each step's time is that device's own. Default: every step runs at once.
+   */
+  readonly mlsTurns?: MlsTurns;
 }
 
 export class ConclaveClient {
@@ -123,6 +130,7 @@ export class ConclaveClient {
       mlsCrypto,
       pqMlsCrypto,
       sframeBackend: options.sframeBackend ?? defaultSFrameBackend(),
+      mlsTurns: options.mlsTurns,
       store: options.store,
       pins: new StoredPinStore(options.store),
       verified: new VerifiedDevices(options.store),

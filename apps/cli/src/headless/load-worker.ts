@@ -9,6 +9,7 @@ import { windowOf, type FrameCounts } from './churn.ts';
 import { workerStatus, type ParticipantState, type WorkerStatus } from './convergence.ts';
 import type { ChurnEvent, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import { watchRemovals } from './cutoff-watch.ts';
+import { TakeTurns } from './mls-turns.ts';
 import { HeadlessParticipant } from './participant.ts';
 import type { DepartureRecord } from './removal-cutoff.ts';
 
@@ -86,6 +87,7 @@ class Tracked {
 async function run(inbox: Inbox): Promise<void> {
   const start: StartLoad = await inbox.next('start');
   const webSocket = nodeWebSocketFactory();
+  const turns = new TakeTurns();
   const connect = (account: StartLoad['accounts'][number]) =>
     ConclaveClient.connect({
       server: account.server ?? start.server,
@@ -93,6 +95,7 @@ async function run(inbox: Inbox): Promise<void> {
       store: new MemoryStore(),
       webSocket,
       deviceName: 'conclave load',
+      mlsTurns: turns.run,
     });
   const clients = await Promise.all(start.accounts.map(connect));
   const tracked = clients.map(
@@ -133,6 +136,7 @@ async function run(inbox: Inbox): Promise<void> {
     .map((t) => watchRemovals(t.participant, leavers));
   const leaves: DepartureRecord[] = [];
   if (stepped) {
+    turns.switchOn();
     await runDepartures(inbox, tracked, { left, leaves });
     clearInterval(ticker);
   } else {

@@ -57,6 +57,7 @@ export class E2eeMode implements MeetingMode {
       meetingId: host.meetingId,
       crypto: deps.mlsCrypto,
       pqCrypto: deps.pqMlsCrypto,
+      turns: deps.mlsTurns,
       device: deps.device,
       authenticator: revokingOnKeyChange(
         refreshingAuthenticator(deps.directory, deps.pins, deps.clock),

@@ -1,5 +1,6 @@
 // The public shapes of a meeting: its phases, events, options and counters.
 import type { MlsTimings } from '../mls/timings.ts';
+import type { MlsTurns } from '../mls/member-session.ts';
 import type { SenderSwitchCounts } from './sender-switch.ts';
 import type {
   DeviceCredential,
@@ -327,6 +328,8 @@ export interface MeetingDeps {
   /** Undefined when this client cannot do the post-quantum suite. */
   readonly pqMlsCrypto?: MlsCrypto | undefined;
   readonly sframeBackend: SFrameCryptoBackend;
+  /** Runs the MLS steps members time (ConnectOptions.mlsTurns). */
+  readonly mlsTurns?: MlsTurns | undefined;
   readonly store: KeyValueStore;
   readonly pins: PinStore & Partial<Pick<DevicePins, 'priorDevices'>>;
   /** Devices this user verified by hand, kept in `store`. */

@@ -85,7 +85,16 @@ export interface MemberSessionOptions {
   readonly newGroup: () => void;
   /** Diagnostics and tests: sees every group state this member adopts (it holds secrets). */
   readonly inspect?: (state: MeetingState) => void;
+  /** Runs each MLS step this member times (`ConnectOptions.mlsTurns`); default: at once. */
+  readonly turns?: MlsTurns | undefined;
 }
+
+/**
+ * Runs an MLS step when it is this device's turn. Simulated devices sharing one thread (the load
+ * tool) take turns, so the time each step is measured to take is its own work — not everyone's
+ * interleaved — as it would be on a device of its own.
+ */
+export type MlsTurns = <T>(step: () => Promise<T>) => Promise<T>;
 
 type Phase =
   | { readonly kind: 'idle' }
@@ -201,9 +210,11 @@ export class MemberSession {
     if (mls.role === 'create-group') {
       const groupId = fromBase64(mls.groupId);
       if (groupId === undefined) throw new ClientError('protocol');
-      const began = this.#o.clock.now();
-      const state = await this.#guard(() => createMeeting(this.#ctx!, this.#o.device, { groupId }));
-      this.timer.founded(this.#o.clock.now() - began);
+      const founding = await this.#timed(() =>
+        this.#guard(() => createMeeting(this.#ctx!, this.#o.device, { groupId })),
+      );
+      const state = founding.value;
+      this.timer.founded(founding.ms);
       this.#o.send({ type: 'group-created', meetingId: this.#o.meetingId, groupId: mls.groupId });
       await this.#enterEpoch(state, undefined);
       return 'ok';
@@ -291,17 +302,20 @@ export class MemberSession {
     if (phase.kind !== 'member' || this.#ctx === undefined || this.#pending !== undefined) return;
     const current = epochOf(phase.state);
     if (BigInt(message.epoch) !== current) return;
-    const began = this.#o.clock.now();
+    const ctx = this.#ctx;
     let result: CommitResult;
+    let commitMs: number;
     try {
-      result =
-        message.reason === 'update'
-          ? await commitUpdate(this.#ctx, phase.state)
-          : await commitPending(this.#ctx, phase.state);
-      // Asked to commit a batch this member refused all of (a joiner its authentication service
-      // kept out): it commits an update instead, so the epoch moves on and the refused Add is
-      // dropped — otherwise every member would refuse it in turn and the group would stall.
-      if (result.kind === 'nothing_to_commit') result = await commitUpdate(this.#ctx, phase.state);
+      ({ value: result, ms: commitMs } = await this.#timed(async () => {
+        const made =
+          message.reason === 'update'
+            ? await commitUpdate(ctx, phase.state)
+            : await commitPending(ctx, phase.state);
+        // Asked to commit a batch this member refused all of (a joiner its authentication service
+        // kept out): it commits an update instead, so the epoch moves on and the refused Add is
+        // dropped — otherwise every member would refuse it in turn and the group would stall.
+        return made.kind === 'nothing_to_commit' ? commitUpdate(ctx, phase.state) : made;
+      }));
     } catch {
       // The library refused the commit: the delivery service asks the next member after its
       // timeout.
@@ -310,7 +324,7 @@ export class MemberSession {
     if (result.kind === 'nothing_to_commit') return;
     this.#o.observer.findings(result.events);
     const wait = { waitedMs: message.waitedMs, blockedMs: message.blockedMs };
-    const timing = { commitMs: this.#o.clock.now() - began, wait };
+    const timing = { commitMs, wait };
     this.#pending = { epoch: current, commit: result, timing };
     this.#o.send({
       type: 'commit',
@@ -351,16 +365,19 @@ export class MemberSession {
       // Our own commit, delivered back (e.g. after a reconnect ate the `commit-accepted`).
       if (bytesEqual(bytes, pending.commit.commit)) return this.#adoptOwnCommit(pending.commit);
     }
+    const ctx = this.#ctx;
     let result;
-    const began = this.#o.clock.now();
+    let processingMs: number;
     try {
-      result = await receiveMessage(this.#ctx, phase.state, bytes);
+      ({ value: result, ms: processingMs } = await this.#timed(() =>
+        receiveMessage(ctx, phase.state, bytes),
+      ));
     } catch {
       return this.#fail(message.epoch, 'malformed');
     }
     switch (result.kind) {
       case 'commit_applied':
-        this.timer.processed(BigInt(message.epoch) + 1n, this.#o.clock.now() - began);
+        this.timer.processed(BigInt(message.epoch) + 1n, processingMs);
         this.#o.observer.findings(result.events);
         return this.#enterEpoch(result.state, result);
       case 'removed':
@@ -385,10 +402,13 @@ export class MemberSession {
       return;
     const bytes = fromBase64(message.message);
     if (bytes === undefined) return this.#fail(message.epoch, 'malformed');
+    const ctx = this.#ctx;
     let result;
-    const began = this.#o.clock.now();
+    let welcomeMs: number;
     try {
-      result = await joinFromWelcome(this.#ctx, bytes, this.#o.device, bundle.privateBytes);
+      ({ value: result, ms: welcomeMs } = await this.#timed(() =>
+        joinFromWelcome(ctx, bytes, this.#o.device, bundle.privateBytes),
+      ));
     } catch (error) {
       // A Welcome for another of this device's KeyPackages is not ours to process.
       if (error instanceof MlsError && error.code === 'not_for_us') return;
@@ -396,7 +416,7 @@ export class MemberSession {
     }
     this.#o.observer.findings(result.events);
     if (result.kind === 'rejected') return this.#fail(message.epoch, result.reason);
-    this.timer.welcomed(BigInt(message.epoch), this.#o.clock.now() - began);
+    this.timer.welcomed(BigInt(message.epoch), welcomeMs);
     this.#discardKeyPackage();
     await this.#enterEpoch(result.state, undefined);
   }
@@ -482,6 +502,16 @@ export class MemberSession {
       if (bundle !== undefined) wipe([bundle.privateBytes]);
     this.#keyPackage = undefined;
     this.#pqKeyPackage = undefined;
+  }
+
+  /** Runs `step` on this device's turn; `ms`: the step's own time, the wait for the turn not in it. */
+  #timed<T>(step: () => Promise<T>): Promise<{ value: T; ms: number }> {
+    const measured = async () => {
+      const began = this.#o.clock.now();
+      const value = await step();
+      return { value, ms: this.#o.clock.now() - began };
+    };
+    return this.#o.turns === undefined ? measured() : this.#o.turns(measured);
   }
 
   async #guard<T>(operation: () => Promise<T>): Promise<T> {
