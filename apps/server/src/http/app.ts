@@ -155,6 +155,8 @@ export async function buildApp(
     app.route({
       method: route.method,
       url: route.url,
+      // Also the JSON parser's limit (a route's own limit wins over the parser's default).
+      bodyLimit: route.bodyLimit ?? BODY_LIMIT,
       handler: async (request, reply) => {
         const session = await authenticate(ctx, request);
         requireAccess(route, session);

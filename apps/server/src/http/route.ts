@@ -45,6 +45,8 @@ export interface RouteDefinition<
   response: R;
   /** Failure statuses particular to this route (409 …), for the docs. */
   errors?: number[];
+  /** The largest body this route takes, in bytes; the app's 64 KiB unless given. */
+  bodyLimit?: number;
   /**
    * Callable by a user whose password is one-time (reading who they are, changing it, signing
    * out); every other route answers them PASSWORD_CHANGE_REQUIRED.
@@ -62,6 +64,7 @@ export interface Route {
   status: number;
   schemas: { body?: z.ZodType; params?: z.ZodType; query?: z.ZodType; response: z.ZodType };
   errors: number[];
+  bodyLimit?: number;
   beforePasswordChange: boolean;
   handle(
     request: FastifyRequest,
@@ -91,6 +94,7 @@ export function route<
       response: definition.response,
     },
     errors: definition.errors ?? [],
+    ...(definition.bodyLimit === undefined ? {} : { bodyLimit: definition.bodyLimit }),
     beforePasswordChange: definition.beforePasswordChange === true,
     handle: (request, reply, session) =>
       definition.handler({

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { decideCall } from '@conclave/policy';
 import type { CallAction, CallSummaryView } from '@conclave/protocol';
 import {
+  ADMISSION_BODY_LIMIT,
   admissionSubmitSchema,
   admissionSubmittedSchema,
   callActions,
@@ -145,7 +146,9 @@ export function callRoutes(ctx: AppContext): Route[] {
       status: 201,
       params: idParams,
       body: admissionSubmitSchema,
+      bodyLimit: ADMISSION_BODY_LIMIT,
       response: admissionSubmittedSchema,
+      errors: [400, 403, 409],
       async handler({ session, params, body }) {
         return submitCallAdmission(ctx, session, params.id, body.admission);
       },

@@ -4,6 +4,7 @@
 // itself; someone they turn away is told so. Both are audited with who decided. In an E2EE meeting
 // the organizer's device signs the admission instead (POST /api/meetings/:id/admissions).
 import {
+  ADMISSION_BODY_LIMIT,
   admissionSubmitSchema,
   admissionSubmittedSchema,
   lobbySchema,
@@ -72,6 +73,7 @@ export function lobbyRoutes(ctx: AppContext): Route[] {
       access: 'user',
       status: 201,
       body: admissionSubmitSchema,
+      bodyLimit: ADMISSION_BODY_LIMIT,
       response: admissionSubmittedSchema,
       params: idParams,
       errors: [400, 403, 409],

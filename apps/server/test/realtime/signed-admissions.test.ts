@@ -134,6 +134,22 @@ describe('handing in a signed admission', () => {
     refusedWith(await submitStatement(bob, id, byBob), 403, 'FORBIDDEN');
   });
 
+  it('takes the list of a meeting of 2,000, over the 64 KiB other requests are held to', async () => {
+    const { dave } = world.people;
+    const id = await meeting();
+    const users = Array.from(
+      { length: 2_000 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    const admission = await signedStatement(dave, id, { users });
+    expect(JSON.stringify({ admission }).length).toBeGreaterThan(64 * 1024);
+    const taken = ok(await submitStatement(dave, id, admission), admissionSubmittedSchema, 201);
+    expect(taken.users).toHaveLength(2_000);
+    // Another route still refuses such a body.
+    const big = await dave.call('PATCH', `/api/meetings/${id}`, { subject: 'x'.repeat(70 * 1024) });
+    refusedWith(big, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
   it('takes a lobby admission from a co-organizer the list names, from nobody else', async () => {
     const { dave, alice, bob, carol } = world.people;
     const id = await meeting();
@@ -169,7 +185,7 @@ describe('handing in a signed admission', () => {
     expect(refusedWith(await submitStatement(dave, id, junk), 400, 'ADMISSION_REFUSED')).toMatch(
       /not a Conclave admission/,
     );
-    const huge = { ...good, statement: 'A'.repeat(300_000) };
+    const huge = { ...good, statement: 'A'.repeat(600_000) };
     refusedWith(await submitStatement(dave, id, huge), 413, 'PAYLOAD_TOO_LARGE');
   });
 

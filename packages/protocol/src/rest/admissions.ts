@@ -11,6 +11,12 @@ function isBase64(value: string): boolean {
 /** A statement names at most a few thousand people; this bounds what a request may carry. */
 const MAX_STATEMENT_BASE64 = 400_000;
 
+/**
+ * The body a route taking a signed admission accepts, in bytes: above the app's 64 KiB, so the
+ * invitation list of a 1,000-person E2EE meeting (and more) fits.
+ */
+export const ADMISSION_BODY_LIMIT = MAX_STATEMENT_BASE64 + 16 * 1024;
+
 export const signedAdmissionSchema = z.strictObject({
   statement: z.string().max(MAX_STATEMENT_BASE64).refine(isBase64, 'use standard padded base64'),
   signature: z.string().max(4096).refine(isBase64, 'use standard padded base64'),
