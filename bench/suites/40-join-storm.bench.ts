@@ -19,7 +19,7 @@ async function storm(e2ee: boolean): Promise<LoadReport> {
     e2ee,
     durationMs: 2_000,
     senders: 4,
-    progress: new ProgressBar(process.stderr, false),
+    progress: new ProgressBar(process.stderr, true),
   });
 }
 

@@ -19,7 +19,7 @@ function meeting(e2ee: boolean): Promise<LoadReport> {
     durationMs: seconds * 1000,
     senders: 4,
     churn,
-    progress: new ProgressBar(process.stderr, false),
+    progress: new ProgressBar(process.stderr, true),
   });
 }
 

@@ -22,7 +22,7 @@ export async function run(bench: Bench): Promise<void> {
     durationMs: 2_000,
     senders: 4,
     removals,
-    progress: new ProgressBar(process.stderr, false),
+    progress: new ProgressBar(process.stderr, true),
   });
   const n = `removal cut-off ${participants}`;
   const cut = r.removalCutoffMs;
