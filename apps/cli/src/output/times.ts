@@ -1,5 +1,6 @@
 // Meeting times as the person at the terminal reads them: in their zone (the system's, or
 // --zone), with the meeting's own zone named when it differs. Standard Intl only.
+import { wallClock as localTime } from '@conclave/vocabulary';
 import type { Meeting } from '../api/types.ts';
 
 /** The zone this machine's clock is set to (TZ, or the system's). */
@@ -9,18 +10,7 @@ export function viewerZone(): string {
 
 /** `2027-03-22 09:30` in `zone`. */
 export function wallClock(iso: string, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  return localTime(iso, zone).replace('T', ' ');
 }
 
 /** "every week, 4 times" / "every day until 2027-03-31" / "" for a single meeting. */

@@ -1,6 +1,6 @@
 // The scheduling form's state, the request it sends, and what each option checkbox shows.
 import type { MeetingDecision, MeetingOptions } from '@conclave/protocol';
-import { incompatibleOptions } from '@conclave/vocabulary';
+import { incompatibleOptions, wallClock } from '@conclave/vocabulary';
 import type { IncompatibleOption, MeetingType } from '@conclave/vocabulary';
 import type { MeetingRequest, Template } from '../api/types.ts';
 import { featureUnavailableSentence, type MeetingNames } from './e2eeWords.ts';
@@ -32,22 +32,6 @@ export interface WhenForm {
   ends: 'count' | 'until';
   count: string;
   until: string;
-}
-
-/** `at` on the wall clock of `zone`, `YYYY-MM-DDTHH:mm`. */
-export function wallClock(at: number, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(at));
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
 }
 
 /** A new form's time: the next full hour, in the viewer's zone, for an hour, not repeating. */
