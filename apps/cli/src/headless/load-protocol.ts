@@ -28,6 +28,8 @@ export interface StartLoad {
   readonly accounts: readonly LoadAccount[];
   /** The first `senders` of this worker's accounts send audio and video; all receive. */
   readonly senders: number;
+  /** False: only the senders take media; the others subscribe to none (default: all receive). */
+  readonly othersReceive?: boolean;
   readonly joinTimeoutMs: number;
   /** Connected up front, joined during the measured time (--churn); they only receive. */
   readonly churners?: readonly LoadAccount[];

@@ -45,6 +45,13 @@ export interface LoadOptions {
    * they leave or the organizer removes them — each once the meeting settled; default 0.
    */
   readonly removals?: number;
+  /**
+   * False: only the senders take media; everyone else runs the full MLS member role but
+   * subscribes to no media (the removal cut-off bench: what it measures is the senders', and
+   * 196 devices decrypting four streams on this machine's two cores would be its own noise).
+   * Default true.
+   */
+  readonly othersReceive?: boolean;
   readonly progress: ProgressBar;
 }
 
@@ -193,6 +200,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         durationMs: options.durationMs,
         ...(churnPlan === undefined ? {} : { churn: churnPlan }),
         ...(removalPlan === undefined ? {} : { removals: removalPlan }),
+        ...(options.othersReceive === false ? { othersReceive: false } : {}),
       },
       options.progress,
     );

@@ -98,9 +98,13 @@ async function run(inbox: Inbox): Promise<void> {
       mlsTurns: turns.run,
     });
   const clients = await Promise.all(start.accounts.map(connect));
-  const tracked = clients.map(
-    (client, i) => new Tracked(new HeadlessParticipant(client, { sendMedia: i < start.senders })),
-  );
+  const tracked = clients.map((client, i) => {
+    const sends = i < start.senders;
+    const receives = sends || start.othersReceive !== false;
+    return new Tracked(
+      new HeadlessParticipant(client, { sendMedia: sends, receiveMedia: receives }),
+    );
+  });
   const churners = (await Promise.all((start.churners ?? []).map(connect))).map(
     (client) => new Tracked(new HeadlessParticipant(client, { sendMedia: false })),
   );

@@ -32,6 +32,8 @@ export interface StormPlan {
   readonly churn?: ChurnPlan;
   /** --removals: after `durationMs` of media, who departs, one after another. */
   readonly removals?: RemovalPlan;
+  /** False: only the senders take media (LoadOptions.othersReceive). */
+  readonly othersReceive?: boolean;
 }
 
 export interface StormResult {
@@ -101,6 +103,7 @@ export async function runStorm(
         ...share,
         joinTimeoutMs: plan.joinTimeoutMs,
         churners: plan.churn?.churners[i] ?? [],
+        ...(plan.othersReceive === false ? { othersReceive: false } : {}),
       }),
     );
     await pool.collect('ready');

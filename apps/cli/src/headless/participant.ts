@@ -119,6 +119,8 @@ export type ParticipantEvent =
 
 export interface HeadlessOptions {
   readonly sendMedia: boolean;
+  /** False: subscribes to no media once joined (it still runs the full MLS member role). */
+  readonly receiveMedia?: boolean;
   readonly media?: SyntheticMediaOptions;
   readonly clock?: Clock;
   readonly onEvent?: (event: ParticipantEvent) => void;
@@ -191,6 +193,7 @@ export class HeadlessParticipant {
       return false;
     }
     this.#joinedAt = this.#clock.now();
+    if (this.#options.receiveMedia === false) meeting.subscribe([]);
     if (this.#options.sendMedia) {
       const media = new SyntheticMedia((kind, data, o) => this.#publish(meeting, kind, data, o), {
         ...this.#options.media,
