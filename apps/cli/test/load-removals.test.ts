@@ -64,6 +64,32 @@ describe('conclave load --removals', () => {
     expect(json.lostToRekeying.frames).toBe(0);
   });
 
+  it('with --quiet-receivers only the senders take media; every member still keeps the group', async () => {
+    const result = await run([
+      '--participants',
+      '6',
+      '--senders',
+      '2',
+      '--e2ee',
+      '--removals',
+      '1',
+      '--duration',
+      '1',
+      '--quiet-receivers',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as RemovalsJson & {
+      decrypting: number;
+      media: { description: string };
+    };
+    expect(json).toMatchObject({ admitted: 6, securityCodesAgree: true });
+    // The two senders decrypt each other; the four others took no frame.
+    expect(json.decrypting).toBe(2);
+    expect(json.media.description).toContain('only they receive (the others take no media)');
+    expect(json.removalCriticalPathMs.removals).toBe(1);
+  });
+
   it('needs an E2EE meeting, no churn, and participants who send nothing to depart', async () => {
     const standard = await run(['--participants', '6', '--removals', '1']);
     expect(standard.code).toBe(2);

@@ -25,6 +25,7 @@ interface LoadFlags {
   servers?: string[];
   churn?: number;
   removals?: number;
+  quietReceivers?: boolean;
   json?: boolean;
 }
 
@@ -67,6 +68,10 @@ export function registerLoadCommand(program: Command): void {
         churnCount,
       )
       .option(
+        '--quiet-receivers',
+        "only the senders take media; the others run the full MLS member role but subscribe to none (a removal cut-off run measures the senders', and on shared cores the others' decrypting is noise)",
+      )
+      .option(
         '--server <url>',
         'use this running server (needs an admin sign-in); default: start one in this process',
       )
@@ -82,7 +87,7 @@ export function registerLoadCommand(program: Command): void {
     'conclave load --participants 50 --e2ee --senders 4',
     'conclave load --participants 200 --e2ee --workers 2',
     'conclave load --participants 50 --e2ee --churn 20 --duration 60',
-    'conclave load --participants 200 --e2ee --removals 20 --duration 5',
+    'conclave load --participants 200 --e2ee --removals 20 --duration 5 --quiet-receivers',
     'conclave load --participants 1000 --e2ee --servers https://a.example,https://b.example --workers 2',
   );
 }
@@ -112,6 +117,7 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     ...(flags.servers === undefined ? {} : { servers: flags.servers }),
     churn,
     removals,
+    ...(flags.quietReceivers === true ? { othersReceive: false } : {}),
     progress,
   });
   progress.finish();

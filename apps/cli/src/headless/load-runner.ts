@@ -344,7 +344,10 @@ function summarise(
       leaves: (options.churn ?? 0) === 0 ? 0 : storm.left.filter(Boolean).length,
       joinsAdmitted: reports.filter((r, i) => churners[i] && r.joined).length,
     },
-    media: { senders, description: describeMedia(options.participants, senders, shares) },
+    media: {
+      senders,
+      description: describeMedia(options.participants, senders, shares, options.othersReceive),
+    },
     server,
     durationSeconds: options.durationMs / 1000,
     failures: reports
@@ -355,7 +358,12 @@ function summarise(
 
 /** Who sends what, and where the participants ran: senders are the first accounts, so with
  *  several workers they sit in the first ones, which do all the media encryption. */
-function describeMedia(participants: number, senders: number, shares: readonly Share[]): string {
+function describeMedia(
+  participants: number,
+  senders: number,
+  shares: readonly Share[],
+  othersReceive = true,
+): string {
   const sending = shares.flatMap((share, i) => (share.senders > 0 ? [i + 1] : []));
   const where =
     shares.length === 1
@@ -366,7 +374,7 @@ function describeMedia(participants: number, senders: number, shares: readonly S
           : ` (the senders in worker${sending.length === 1 ? '' : 's'} ${sending.join(', ')})`);
   return senders === participants
     ? `all ${senders} participants send audio (50 frames/s) and video (30 frames/s) and receive, ${where}`
-    : `lighter mode: ${senders} of ${participants} participants send audio (50 frames/s) and video (30 frames/s); all receive and run the full MLS member role, ${where}`;
+    : `lighter mode: ${senders} of ${participants} participants send audio (50 frames/s) and video (30 frames/s); ${othersReceive ? 'all receive' : 'only they receive (the others take no media)'} and all run the full MLS member role, ${where}`;
 }
 
 function workerProcesses(count: number): string {
