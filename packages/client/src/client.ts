@@ -25,7 +25,7 @@ import {
 import { VerifiedDevices } from './identity/verified-devices.ts';
 import { Meeting } from './meeting/meeting.ts';
 import type { JoinOptions, MeetingDeps } from './meeting/types.ts';
-import type { MlsTurns } from './mls/member-session.ts';
+import type { MlsTurns } from './mls/turns.ts';
 import { RestClient, type Auth, type Me } from './rest/rest-client.ts';
 import type { KeyValueStore } from './store/key-value.ts';
 import { globalWebSocketFactory, type WebSocketFactory } from './transport/websocket.ts';

@@ -1,6 +1,6 @@
 // The public shapes of a meeting: its phases, events, options and counters.
 import type { MlsTimings } from '../mls/timings.ts';
-import type { MlsTurns } from '../mls/member-session.ts';
+import type { MlsTurns } from '../mls/turns.ts';
 import type { SenderSwitchCounts } from './sender-switch.ts';
 import type {
   DeviceCredential,

@@ -21,80 +21,24 @@ import {
   securityCode,
   syncKeyRing,
   wipe,
-  type AuthEvent,
-  type Authenticator,
   type CommitResult,
-  type DeviceCredential,
-  type EpochKeySink,
   type ExternalSenderInfo,
   type KeyPackageBundle,
   type MeetingContext,
   type MeetingState,
-  type MlsCrypto,
   type RosterEntry,
 } from '@conclave/crypto/member';
 import { bytesEqual, fromBase64, toBase64 } from '../bytes.ts';
-import type { Clock } from '../clock.ts';
 import { ClientError } from '../errors.ts';
-import type { ClientMessage, ServerMessage } from '../wire.ts';
+import type { ServerMessage } from '../wire.ts';
+import type { MemberSessionOptions } from './member-options.ts';
 import { MlsTimer, type BatchWait } from './timings.ts';
+import { timedStep } from './turns.ts';
+
+export type { EpochChange, MemberObserver, MemberSessionOptions } from './member-options.ts';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 export type MlsJoinInfo = NonNullable<Msg<'joined'>['mls']>;
-
-export interface EpochChange {
-  readonly epoch: bigint;
-  readonly leafIndex: number;
-  readonly roster: readonly RosterEntry[];
-  readonly securityCode: string;
-  readonly added: readonly RosterEntry[];
-  readonly removed: readonly RosterEntry[];
-  /**
-   * Senders stay on the previous epoch's keys until told (`sendUnder`): a commit that only added
-   * members or refreshed keys. One that removed someone, and the first epoch, are used at once.
-   */
-  readonly sendersWait: boolean;
-}
-
-/** What the session reports; the meeting turns these into its public events. */
-export interface MemberObserver {
-  /** Awaited: frames held back for the epoch are decrypted before anything else is handled. */
-  epoch(change: EpochChange): Promise<void>;
-  /** What the authentication service decided (refused credentials, changed keys, first sightings). */
-  findings(events: readonly AuthEvent[]): void;
-  /** A commit removed this member from the group. */
-  removedByCommit(): void;
-  /** This member cannot follow the group any more (it told the server with `commit-failed`). */
-  lostGroup(error: ClientError): void;
-  application(data: Uint8Array, from: string): void;
-}
-
-export interface MemberSessionOptions {
-  readonly meetingId: string;
-  readonly crypto: MlsCrypto;
-  /** The post-quantum suite's, when this client can do it (it then declares `postQuantum`). */
-  readonly pqCrypto?: MlsCrypto | undefined;
-  readonly device: DeviceCredential;
-  readonly authenticator: Authenticator;
-  readonly clock: Clock;
-  /** The key ring the epoch secrets go to (the meeting may replace it for a new group). */
-  readonly keys: () => EpochKeySink;
-  readonly send: (message: ClientMessage) => void;
-  readonly observer: MemberObserver;
-  /** The server founded a new group for the meeting: media keys of the old one are useless. */
-  readonly newGroup: () => void;
-  /** Diagnostics and tests: sees every group state this member adopts (it holds secrets). */
-  readonly inspect?: (state: MeetingState) => void;
-  /** Runs each MLS step this member times (`ConnectOptions.mlsTurns`); default: at once. */
-  readonly turns?: MlsTurns | undefined;
-}
-
-/**
- * Runs an MLS step when it is this device's turn. Simulated devices sharing one thread (the load
- * tool) take turns, so the time each step is measured to take is its own work — not everyone's
- * interleaved — as it would be on a device of its own.
- */
-export type MlsTurns = <T>(step: () => Promise<T>) => Promise<T>;
 
 type Phase =
   | { readonly kind: 'idle' }
@@ -504,14 +448,9 @@ export class MemberSession {
     this.#pqKeyPackage = undefined;
   }
 
-  /** Runs `step` on this device's turn; `ms`: the step's own time, the wait for the turn not in it. */
+  /** `step` on this device's turn, with its own time (./turns.ts). */
   #timed<T>(step: () => Promise<T>): Promise<{ value: T; ms: number }> {
-    const measured = async () => {
-      const began = this.#o.clock.now();
-      const value = await step();
-      return { value, ms: this.#o.clock.now() - began };
-    };
-    return this.#o.turns === undefined ? measured() : this.#o.turns(measured);
+    return timedStep(this.#o.clock, this.#o.turns, step);
   }
 
   async #guard<T>(operation: () => Promise<T>): Promise<T> {
