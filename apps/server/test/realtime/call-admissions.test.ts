@@ -2,9 +2,9 @@
 // signs the callee; the server takes it only from the caller, for this call, naming the callee and
 // no one else, once; serves it with the call's admission list; and lets the callee in only once it
 // is there.
-import { admissionListSchema, admissionSubmittedSchema, errorBodySchema } from '@conclave/protocol';
+import { admissionListSchema, admissionSubmittedSchema } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, type Reply } from '../support/http.ts';
+import { fails, ok, type Reply } from '../support/http.ts';
 import { signCallee, signedStatement, submitCallStatement } from './support/admissions.ts';
 import {
   auditEntries,
@@ -30,12 +30,9 @@ async function participant(who: DemoPerson): Promise<TestParticipant> {
   return p;
 }
 
-function refusedWith(reply: Reply, status: number, code: string): string {
-  expect(reply.status, reply.text).toBe(status);
-  const { error } = errorBodySchema.parse(reply.body);
-  expect(error.code).toBe(code);
-  return error.message;
-}
+/** The refusal's sentence, once its status, code and contract body are checked. */
+const refusedWith = (reply: Reply, status: number, code: string): string =>
+  fails(reply, status, code).message;
 
 describe("a 1:1 E2EE call's signed admission", () => {
   it('lets the callee in once the caller signed them, serves the statement to both sides, audits it', async () => {

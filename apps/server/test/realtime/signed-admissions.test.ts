@@ -6,12 +6,11 @@
 import {
   admissionListSchema,
   admissionSubmittedSchema,
-  errorBodySchema,
   lobbySchema,
   meetingResponseSchema,
 } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, type Reply } from '../support/http.ts';
+import { fails, ok, type Reply } from '../support/http.ts';
 import {
   signInvitationList,
   signedStatement,
@@ -42,12 +41,9 @@ async function participant(who: DemoPerson): Promise<TestParticipant> {
   return p;
 }
 
-function refusedWith(reply: Reply, status: number, code: string): string {
-  expect(reply.status, reply.text).toBe(status);
-  const { error } = errorBodySchema.parse(reply.body);
-  expect(error.code).toBe(code);
-  return error.message;
-}
+/** The refusal's sentence, once its status, code and contract body are checked. */
+const refusedWith = (reply: Reply, status: number, code: string): string =>
+  fails(reply, status, code).message;
 
 /** An E2EE meeting of Dave's, not started, Alice and Bob invited; no list signed yet. */
 async function meeting(): Promise<string> {
@@ -176,8 +172,7 @@ describe('handing in a signed admission', () => {
     const id = await meeting();
     const good = await signedStatement(dave, id, { sequence: 1 });
     const notBase64 = await submitStatement(dave, id, { ...good, statement: '!!!!' });
-    expect(notBase64.status).toBe(400);
-    expect(errorBodySchema.parse(notBase64.body).error.code).toBe('INVALID_INPUT');
+    refusedWith(notBase64, 400, 'INVALID_INPUT');
     // Base64 of the standard alphabet, but not the one canonical text of its bytes.
     const loose = await submitStatement(dave, id, { ...good, signature: 'QR==' });
     refusedWith(loose, 400, 'ADMISSION_REFUSED');
