@@ -220,8 +220,10 @@ describe('an E2EE meeting', () => {
     release();
     const request = await dave.socket.waitFor('commit-request', (m) => m.epoch === '2');
     // Ready after the 250 ms window, then blocked until bob's commit came (≥ 350 ms more).
+    // Node's timers may fire a millisecond or two before the performance clock says the
+    // window is over (they run on a coarser clock), hence the small allowance on the window.
     expect(request.blockedMs).toBeGreaterThanOrEqual(300);
-    expect(request.waitedMs! - request.blockedMs!).toBeGreaterThanOrEqual(250);
+    expect(request.waitedMs! - request.blockedMs!).toBeGreaterThanOrEqual(245);
     expect(await converged([dave, alice, bob, admin], 3n)).toBe(3n);
   });
 
