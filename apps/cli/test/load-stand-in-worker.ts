@@ -65,6 +65,7 @@ process.on('message', (message: ParentMessage) => {
         left: (start?.accounts ?? []).map(() => false),
         epochs: { start: '1', end: '1' },
         cutoffs: { leaves: [], senders: [] },
+        excludedPauses: { steps: 0, ms: 0, longestMs: 0 },
       });
       return;
     case 'leave':

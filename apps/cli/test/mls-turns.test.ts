@@ -1,7 +1,10 @@
 // The load worker's turns (issue 13's removal critical path): once switched on, MLS steps of the
 // simulated devices run one at a time, and each step's time is its own, not the wait for its turn.
+import { runInNewContext } from 'node:vm';
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { timedStep } from '../../../packages/client/src/mls/turns.ts';
+import { HeapPauses } from '../src/headless/heap-pauses.ts';
 import { TakeTurns } from '../src/headless/mls-turns.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,11 +40,60 @@ describe('TakeTurns', () => {
       await sleep(20);
       log.push(`${name} ends`);
     };
-    await Promise.all([turns.run(step('a')), turns.run(step('b'))]);
+    const clock = { now: () => Date.now() };
+    await Promise.all([
+      timedStep(clock, turns.run, step('a')),
+      timedStep(clock, turns.run, step('b')),
+    ]);
     expect(log.slice(0, 2)).toEqual(['a begins', 'b begins']);
     turns.switchOn();
-    const failing = turns.run(() => Promise.reject(new Error('refused')));
+    const failing = timedStep(clock, turns.run, () => Promise.reject(new Error('refused')));
     await expect(failing).rejects.toThrow('refused');
-    await expect(turns.run(() => Promise.resolve('next'))).resolves.toBe('next');
+    await expect(timedStep(clock, turns.run, () => Promise.resolve('next'))).resolves.toMatchObject(
+      {
+        value: 'next',
+      },
+    );
+  });
+
+  it('takes the pauses its source reports out of a step, and counts them', async () => {
+    // The source says 60 ms of whatever window it is asked about was a heap pause.
+    const turns = new TakeTurns({ within: () => Promise.resolve(60) });
+    turns.switchOn();
+    const clock = { now: () => Date.now() };
+    const timed = await timedStep(clock, turns.run, async () => {
+      await sleep(100);
+      return 'done';
+    });
+    expect(timed.value).toBe('done');
+    expect(timed.ms).toBeGreaterThanOrEqual(30);
+    expect(timed.ms).toBeLessThan(100);
+    expect(turns.excluded).toEqual({ steps: 1, ms: 60, longestMs: 60 });
+    // Never more than the step itself.
+    const short = new TakeTurns({ within: () => Promise.resolve(10_000) });
+    short.switchOn();
+    expect((await timedStep(clock, short.run, () => sleep(5))).ms).toBe(0);
+  });
+});
+
+describe('HeapPauses', () => {
+  it('finds a real full collection inside the window it overlapped, and none outside', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const pauses = new HeapPauses();
+    try {
+      const before = performance.now();
+      await sleep(5);
+      const quiet = performance.now();
+      const kept = Array.from({ length: 200_000 }, (_, i) => ({ i, s: `item ${i}` }));
+      const from = performance.now();
+      collect();
+      const to = performance.now();
+      expect(kept.length).toBe(200_000);
+      expect(await pauses.within(from, to)).toBeGreaterThan(0);
+      expect(await pauses.within(before, quiet)).toBe(0);
+    } finally {
+      pauses.stop();
+    }
   });
 });

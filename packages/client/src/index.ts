@@ -42,7 +42,7 @@ export type {
 export type { DeviceNote, RosterMember } from './meeting/roster.ts';
 export { DEFAULT_SEND_SWITCH_BOUND_MS, type SenderSwitchCounts } from './meeting/sender-switch.ts';
 export type { MlsTimings } from './mls/timings.ts';
-export type { MlsTurns } from './mls/turns.ts';
+export type { MlsTurns, TimedValue } from './mls/turns.ts';
 export type { RemovalResult } from './meeting/removals.ts';
 export type { Participant } from './meeting/participants.ts';
 export type { ReconnectPolicy, ReconnectReason } from './meeting/connector.ts';

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { connect } from '../api/session.ts';
 import { CliError } from '../errors.ts';
+import type { ExcludedPauses } from '../headless/heap-pauses.ts';
 import { runLoad, type Distribution, type LoadReport } from '../headless/load-runner.ts';
 import { ProgressBar } from '../headless/progress-bar.ts';
 import { formatDrops } from '../headless/report.ts';
@@ -229,6 +230,8 @@ function formatLoad(r: LoadReport): string[] {
     lines.push(
       `Removal critical path, each device its own (server wait + commit + slowest member's processing + frame): ${dist(cp)} over ${cp.removals} — p95 of the parts: ${ms(cp.parts.serverWait.p95)} + ${ms(cp.parts.commit.p95)} + ${ms(cp.parts.processing.p95)} + ${ms(cp.parts.frame.p95)} (shared cores: the server's wall-clock wait p95 ${ms(cp.parts.measuredWait.p95)}, a sender's epoch → first frame p95 ${ms(cp.parts.measuredFrame.p95)})`,
     );
+  const paused = pausesLine(r.excludedHeapPauses);
+  if (paused !== undefined) lines.push(paused);
   lines.push(
     `Frames: ${r.frames.sent} sent${r.frames.refused > 0 ? ` (${r.frames.refused} more refused by the relay)` : ''}, ${r.frames.received} received, ${r.frames.decrypted} decrypted, ${r.frames.dropped} dropped (${formatDrops(r.frames.droppedByReason)})`,
   );
@@ -240,4 +243,10 @@ function formatLoad(r: LoadReport): string[] {
   );
   for (const f of r.failures) lines.push(`  not admitted: ${f.userId}: ${f.error}`);
   return lines;
+}
+
+/** The shared-heap pauses taken out of the timed steps, said beside the figures they changed. */
+function pausesLine(p: ExcludedPauses): string | undefined {
+  if (p.steps === 0) return undefined;
+  return `Taken out of ${p.steps} timed MLS steps for the critical paths: ${Math.round(p.ms)} ms of the participant workers' full heap collections (longest ${Math.round(p.longestMs)} ms) — a device of its own holds one member's state, not all of them`;
 }

@@ -9,6 +9,7 @@
 // → report → leave → the worker exits.
 import type { FrameWindow } from './churn.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
+import type { ExcludedPauses } from './heap-pauses.ts';
 import type { DepartureRecord } from './removal-cutoff.ts';
 import type { WorkerStatus } from './convergence.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -86,5 +87,7 @@ export type WorkerMessage =
         readonly leaves: readonly DepartureRecord[];
         readonly senders: readonly SenderCutoffs[];
       };
+      /** Full collections of the worker's shared heap taken out of its timed MLS steps. */
+      readonly excludedPauses: ExcludedPauses;
     }
   | { readonly type: 'error'; readonly message: string };

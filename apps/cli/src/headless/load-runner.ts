@@ -9,6 +9,7 @@ import type { SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
 import { addWindows, planChurn, rekeyLoss, type RekeyLoss } from './churn.ts';
 import type { LoadAccount } from './load-protocol.ts';
+import type { ExcludedPauses } from './heap-pauses.ts';
 import { runStorm, splitAccounts, type Share, type StormResult } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
@@ -110,6 +111,12 @@ export interface LoadReport {
    * to asking for the commit + the commit + the slowest member's processing + a frame interval.
    */
   readonly removalCriticalPathMs: RemovalCriticalPath;
+  /**
+   * Full collections of the participant workers' shared heaps, taken out of the MLS steps they
+   * timed for the critical paths: a device of its own holds one member's state, not two hundred
+   * (heap-pauses.ts).
+   */
+  readonly excludedHeapPauses: ExcludedPauses;
   /** --removals: the departures asked for, by kind. */
   readonly removals: {
     readonly asked: number;
@@ -334,6 +341,7 @@ function summarise(
       leaves: cutoffs.length,
     },
     removalCriticalPathMs: removalCriticalPaths(departures, storm.cutoffs.senders, reports),
+    excludedHeapPauses: storm.excludedPauses,
     removals: {
       asked: options.removals ?? 0,
       leaves: departures.filter((d) => d.kind === 'leave').length,

@@ -9,6 +9,7 @@ import { windowOf, type FrameCounts } from './churn.ts';
 import { workerStatus, type ParticipantState, type WorkerStatus } from './convergence.ts';
 import type { ChurnEvent, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import { watchRemovals } from './cutoff-watch.ts';
+import { HeapPauses } from './heap-pauses.ts';
 import { TakeTurns } from './mls-turns.ts';
 import { HeadlessParticipant } from './participant.ts';
 import type { DepartureRecord } from './removal-cutoff.ts';
@@ -87,7 +88,8 @@ class Tracked {
 async function run(inbox: Inbox): Promise<void> {
   const start: StartLoad = await inbox.next('start');
   const webSocket = nodeWebSocketFactory();
-  const turns = new TakeTurns();
+  const heapPauses = new HeapPauses();
+  const turns = new TakeTurns(heapPauses);
   const connect = (account: StartLoad['accounts'][number]) =>
     ConclaveClient.connect({
       server: account.server ?? start.server,
@@ -160,7 +162,9 @@ async function run(inbox: Inbox): Promise<void> {
     left,
     epochs: { start: epochAtStart, end: epochAt() },
     cutoffs,
+    excludedPauses: turns.excluded,
   });
+  heapPauses.stop();
 
   // Nobody leaves before every worker has taken its reports: a leave is a new epoch for the rest.
   await inbox.next('leave');

@@ -8,6 +8,7 @@ import { CliError } from '../errors.ts';
 import type { ChurnPlan, FrameWindow } from './churn.ts';
 import { convergedKey, judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
+import { addPauses, NO_PAUSES, type ExcludedPauses } from './heap-pauses.ts';
 import type { LoadAccount, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
@@ -46,6 +47,8 @@ export interface StormResult {
   readonly epochs: { readonly start: string | null; readonly end: string | null };
   /** Every leave made, and what every media sender saw of the removals. */
   readonly cutoffs: { readonly leaves: DepartureRecord[]; readonly senders: SenderCutoffs[] };
+  /** The workers' shared-heap pauses taken out of their timed MLS steps, together. */
+  readonly excludedPauses: ExcludedPauses;
   /** From the `go` to every worker until all joined agreed on one epoch, code and roster. */
   readonly convergedMs: number | null;
 }
@@ -145,6 +148,7 @@ export async function runStorm(
         leaves: reports.flatMap((r) => r.cutoffs.leaves),
         senders: reports.flatMap((r) => r.cutoffs.senders),
       },
+      excludedPauses: reports.map((r) => r.excludedPauses).reduce(addPauses, NO_PAUSES),
       convergedMs,
     };
   } finally {

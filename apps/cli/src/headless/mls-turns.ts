@@ -2,22 +2,48 @@
 // same commit at once, each one's measured time is everyone's interleaved. Once switched on, this
 // queue gives them turns — one MLS step at a time, in the order they asked — so each step's time
 // is its own work, as on a device of its own (the critical paths, critical-path.ts and
-// removal-cutoff.ts). Switched on for the departures of --removals only: during a join storm a
-// step may wait for a directory fetch, and turns would make those waits queue up behind each other.
-import type { MlsTurns } from '@conclave/client';
+// removal-cutoff.ts); the shared heap's full collections are taken out of it too (heap-pauses.ts).
+// Switched on for the departures of --removals only: during a join storm a step may wait for a
+// directory fetch, and turns would make those waits queue up behind each other.
+import type { MlsTurns, TimedValue } from '@conclave/client';
+import { NO_PAUSES, type ExcludedPauses, type PauseSource } from './heap-pauses.ts';
 
 export class TakeTurns {
   #on = false;
   #last: Promise<unknown> = Promise.resolve();
+  #excluded: ExcludedPauses = NO_PAUSES;
+
+  /** `pauses`: what is not a step's own work (the worker: its heap's full collections). */
+  constructor(private readonly pauses?: PauseSource) {}
 
   switchOn(): void {
     this.#on = true;
   }
 
-  readonly run: MlsTurns = <T>(step: () => Promise<T>): Promise<T> => {
+  /** The pauses taken out of the steps timed so far. */
+  get excluded(): ExcludedPauses {
+    return this.#excluded;
+  }
+
+  readonly run: MlsTurns = <T>(step: () => Promise<TimedValue<T>>): Promise<TimedValue<T>> => {
     if (!this.#on) return step();
-    const turn = this.#last.then(step);
+    const turn = this.#last.then(() => this.#ownTime(step));
     this.#last = turn.catch(() => undefined);
     return turn;
   };
+
+  async #ownTime<T>(step: () => Promise<TimedValue<T>>): Promise<TimedValue<T>> {
+    const began = performance.now();
+    const timed = await step();
+    if (this.pauses === undefined) return timed;
+    const paused = Math.min(timed.ms, await this.pauses.within(began, performance.now()));
+    if (paused <= 0) return timed;
+    const e = this.#excluded;
+    this.#excluded = {
+      steps: e.steps + 1,
+      ms: e.ms + paused,
+      longestMs: Math.max(e.longestMs, paused),
+    };
+    return { value: timed.value, ms: timed.ms - paused };
+  }
 }
