@@ -64,6 +64,10 @@ export async function run(bench: Bench): Promise<void> {
     const wallSeconds = (Date.now() - started) / 1000;
     const label = `E2EE ${participants} over 3 nodes`;
     bench.record(`${label}: admitted`, report.admitted, 'people', participants);
+    // Those left out, by where their join stood at the end (join-stage.ts).
+    const stages = new Map<string, number>();
+    for (const f of report.failures) stages.set(f.stage, (stages.get(f.stage) ?? 0) + 1);
+    for (const [stage, n] of stages) bench.record(`${label}: not admitted, ${stage}`, n, 'people');
     bench.record(`${label}: decrypting media`, report.decrypting, 'people', participants);
     bench.record(`${label}: join p50`, report.joinMs.p50 ?? -1, 'ms');
     bench.record(`${label}: join p95`, report.joinMs.p95 ?? -1, 'ms');

@@ -10,6 +10,7 @@ import { CliError } from '../errors.ts';
 import { addWindows, planChurn, rekeyLoss, type RekeyLoss } from './churn.ts';
 import type { LoadAccount } from './load-protocol.ts';
 import type { ExcludedPauses } from './heap-pauses.ts';
+import { JOIN_STAGE_TEXT, joinStage, type JoinStage } from './join-stage.ts';
 import { runStorm, splitAccounts, type Share, type StormResult } from './load-workers.ts';
 import type { ParticipantReport } from './participant.ts';
 import type { ProgressBar } from './progress-bar.ts';
@@ -132,7 +133,12 @@ export interface LoadReport {
   readonly media: { readonly senders: number; readonly description: string };
   readonly server: ServerFigures;
   readonly durationSeconds: number;
-  readonly failures: readonly { readonly userId: string; readonly error: string }[];
+  /** Everyone not admitted: why, or where their join stood when the run ended (join-stage.ts). */
+  readonly failures: readonly {
+    readonly userId: string;
+    readonly error: string;
+    readonly stage: JoinStage;
+  }[];
 }
 
 export type ServerFigures =
@@ -360,7 +366,10 @@ function summarise(
     durationSeconds: options.durationMs / 1000,
     failures: reports
       .filter((r) => !r.joined)
-      .map((r) => ({ userId: r.userId, error: r.error ?? 'unknown' })),
+      .map((r) => {
+        const stage = joinStage(r);
+        return { userId: r.userId, error: r.error ?? JOIN_STAGE_TEXT[stage], stage };
+      }),
   };
 }
 

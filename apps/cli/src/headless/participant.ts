@@ -10,6 +10,7 @@ import {
   type JoinOptions,
   type Meeting,
   type MeetingEvents,
+  type MeetingPhase,
   type MlsTimings,
   type PublishResult,
 } from '@conclave/client';
@@ -26,6 +27,10 @@ export interface ParticipantReport {
   readonly displayName: string;
   readonly joined: boolean;
   readonly error?: string;
+  /** Where a join that never finished stands (not joined, no error): see `joinStage`. */
+  readonly phase?: MeetingPhase;
+  /** The lobby's reasons, while this participant waits there. */
+  readonly lobby?: readonly string[];
   readonly participantId?: string;
   readonly relayId?: number;
   readonly e2ee?: boolean;
@@ -142,6 +147,7 @@ export class HeadlessParticipant {
   #failure: unknown;
   #leaving = false;
   #lastError: Error | undefined;
+  #lobby: readonly string[] | undefined;
   #endedBecause: string | undefined;
   readonly #ended: Promise<string>;
   #end: (reason: string) => void = () => undefined;
@@ -254,6 +260,8 @@ export class HeadlessParticipant {
       ...(this.#failure === undefined
         ? {}
         : { error: this.#failure instanceof Error ? this.#failure.message : 'join failed' }),
+      ...(meeting === undefined ? {} : { phase: meeting.phase }),
+      ...(this.#lobby === undefined ? {} : { lobby: this.#lobby }),
       ...(meeting?.participantId === undefined ? {} : { participantId: meeting.participantId }),
       ...(meeting?.relayId === undefined ? {} : { relayId: meeting.relayId }),
       ...(meeting?.e2ee === undefined ? {} : { e2ee: meeting.e2ee }),
@@ -301,6 +309,8 @@ export class HeadlessParticipant {
       this.#end(reason);
     };
     meeting.on('error', (error) => (this.#lastError = error));
+    meeting.on('lobby', (l) => (this.#lobby = l.reasons.map((r) => r.code)));
+    meeting.on('joined', () => (this.#lobby = undefined));
     const onConnection = this.#options.onConnection;
     if (onConnection !== undefined) meeting.on('connection', onConnection);
     const onLobby = this.#options.onLobby;
