@@ -100,4 +100,13 @@ describe('a reason’s cause, apart from what it means for the request', () => {
     expect(reason.option).toBe('recording');
     expect(reason.cause).toBeUndefined();
   });
+
+  it("names who lets a waiting person in: a meeting's organizer, or a call's caller's device", () => {
+    expect(describeReason({ code: 'AWAITING_ADMISSION', by: 'organizer' })).toBe(
+      'Waiting for the organizer to let you in. You will join as soon as they do.',
+    );
+    const call = describeReason({ code: 'AWAITING_ADMISSION', by: 'caller' });
+    expect(call).toContain("the caller's device");
+    expect(call).not.toContain('organizer');
+  });
 });

@@ -49,7 +49,15 @@ const notFound = (situation: 'absent' | 'ended'): BlockReason =>
   makeReason({ code: 'MEETING_NOT_FOUND', situation }, 'error');
 
 const notStarted: BlockReason = makeReason({ code: 'MEETING_NOT_STARTED' }, 'info');
-const awaitingAdmission: BlockReason = makeReason({ code: 'AWAITING_ADMISSION' }, 'info');
+const awaitingAdmission: BlockReason = makeReason(
+  { code: 'AWAITING_ADMISSION', by: 'organizer' },
+  'info',
+);
+/** The callee of a 1:1 E2EE call, until the caller's device signed them in (../calls/). */
+const awaitingCaller: BlockReason = makeReason(
+  { code: 'AWAITING_ADMISSION', by: 'caller' },
+  'info',
+);
 const notInvited: BlockReason = makeReason({ code: 'NOT_INVITED' }, 'error');
 
 export const deniedByOrganizer: BlockReason = makeReason({ code: 'DENIED_BY_ORGANIZER' }, 'error');
@@ -98,7 +106,7 @@ export async function findTarget(
     // placing it); the two sides would refuse each other before.
     const e2ee = call.decision.endToEndEncryption.enabled;
     if (e2ee && !callAdmits(who.tenantId, call, who.user.id, ctx.now()))
-      return { kind: 'waiting', reasons: [awaitingAdmission] };
+      return { kind: 'waiting', reasons: [awaitingCaller] };
     return {
       kind: 'found',
       target: {

@@ -44,7 +44,12 @@ describe("a 1:1 E2EE call's signed admission", () => {
     expect(await daveP.join(call.id)).toMatchObject({ type: 'joined' });
     expect(await adminP.join(call.id)).toMatchObject({
       type: 'lobby',
-      reasons: [{ code: 'AWAITING_ADMISSION' }],
+      reasons: [
+        {
+          code: 'AWAITING_ADMISSION',
+          message: expect.stringContaining("Waiting for the caller's device") as unknown,
+        },
+      ],
     });
     const admission = await signedStatement(dave, call.id, { users: [admin.userId], sequence: 1 });
     const taken = ok(

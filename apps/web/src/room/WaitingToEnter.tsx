@@ -1,6 +1,6 @@
-// The room while its person waits: for the meeting to start, or (not invited) to be let in. The
-// SDK's join goes on by itself when that happens — nothing to retry, so no error and no button
-// for them. The organizer who opened the room before starting it starts it from here.
+// The room while its person waits: for the meeting to start, or (not invited) to be let in, or
+// (the callee of a 1:1 E2EE call) for the caller's device to sign them in. The SDK's join goes on
+// by itself when that happens — nothing to retry, so no error and no button for them. The organizer who opened the room before starting it starts it from here.
 import type { ReactNode } from 'react';
 import { useAction } from '../app/hooks.ts';
 import { useSession } from '../app/session.tsx';
@@ -23,6 +23,20 @@ export function WaitingToEnter({
   const start = useAction();
   const organizer = target.kind === 'meeting' && target.meeting.organizer === user.id;
   const forAdmission = reasons.some((r) => r.code === 'AWAITING_ADMISSION');
+  // A 1:1 E2EE call: the caller's device signs the callee in moments after placing it.
+  if (target.kind === 'call' && forAdmission)
+    return (
+      <div className="room-lobby room-waiting">
+        <div role="status">
+          <h2>Waiting for the caller's device to sign you into the call</h2>
+          <p>
+            This call is end-to-end encrypted: you join once the caller's device has signed that you
+            may, which it does moments after placing the call. Keep this page open.
+          </p>
+        </div>
+        <p>{back}</p>
+      </div>
+    );
   return (
     <div className="room-lobby room-waiting">
       <div role="status">

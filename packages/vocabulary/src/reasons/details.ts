@@ -79,7 +79,8 @@ export type ReasonDetail =
     }
   | { code: 'CALL_E2EE_OFF_IN_USER_SETTINGS'; sides: CallSide[] }
   | { code: 'MEETING_NOT_STARTED' }
-  | { code: 'AWAITING_ADMISSION' }
+  /** `by`: who lets them in — a meeting's organizer, or (1:1 E2EE call) the caller's device. */
+  | { code: 'AWAITING_ADMISSION'; by: 'organizer' | 'caller' }
   | { code: 'DENIED_BY_ORGANIZER' }
   | { code: 'NOT_INVITED' }
   | { code: 'REMOVED_BY_ORGANIZER' }

@@ -96,7 +96,9 @@ export function describeReason(detail: ReasonDetail): string {
     case 'MEETING_NOT_STARTED':
       return 'Waiting for the organizer to start the meeting. You will be let in as soon as it starts.';
     case 'AWAITING_ADMISSION':
-      return 'Waiting for the organizer to let you in. You will join as soon as they do.';
+      return detail.by === 'caller'
+        ? "Waiting for the caller's device to sign you into this end-to-end encrypted call. You will join as soon as it does."
+        : 'Waiting for the organizer to let you in. You will join as soon as they do.';
     case 'DENIED_BY_ORGANIZER':
       return 'The organizer did not let you into this meeting.';
     case 'NOT_INVITED':
