@@ -82,6 +82,11 @@ export async function run(bench: Bench): Promise<void> {
       (childrenCpuMs() - workersBefore) / participants,
       'ms',
     );
+    bench.record(
+      `${label}: client memory per participant (peak RSS of the workers)`,
+      report.clientMemory.perParticipantMb,
+      'MB',
+    );
     for (const node of cluster.usage()) {
       const cpu = node.cpuMs - (nodesBefore.get(node.name) ?? 0);
       bench.record(`${label}: ${node.name} CPU (% of one core)`, cpu / 10 / wallSeconds, '%');

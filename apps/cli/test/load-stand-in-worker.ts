@@ -66,6 +66,7 @@ process.on('message', (message: ParentMessage) => {
         epochs: { start: '1', end: '1' },
         cutoffs: { leaves: [], senders: [] },
         excludedPauses: { steps: 0, ms: 0, longestMs: 0 },
+        memory: { peakRssMb: 0, participants: start?.accounts.length ?? 0 },
       });
       return;
     case 'leave':

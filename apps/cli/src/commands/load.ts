@@ -235,6 +235,10 @@ function formatLoad(r: LoadReport): string[] {
   lines.push(
     `Frames: ${r.frames.sent} sent${r.frames.refused > 0 ? ` (${r.frames.refused} more refused by the relay)` : ''}, ${r.frames.received} received, ${r.frames.decrypted} decrypted, ${r.frames.dropped} dropped (${formatDrops(r.frames.droppedByReason)})`,
   );
+  const m = r.clientMemory;
+  lines.push(
+    `Participants' memory: peak ${m.peakRssMb} MB resident over the workers, ${m.perParticipantMb} MB per participant (each worker's runtime included)`,
+  );
   const s = r.server;
   lines.push(
     s.source === 'in-process'

@@ -9,6 +9,7 @@
 // → report → leave → the worker exits.
 import type { FrameWindow } from './churn.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
+import type { WorkerMemory } from './client-memory.ts';
 import type { ExcludedPauses } from './heap-pauses.ts';
 import type { DepartureRecord } from './removal-cutoff.ts';
 import type { WorkerStatus } from './convergence.ts';
@@ -89,5 +90,7 @@ export type WorkerMessage =
       };
       /** Full collections of the worker's shared heap taken out of its timed MLS steps. */
       readonly excludedPauses: ExcludedPauses;
+      /** This worker's peak resident set while it ran, and how many participants it held. */
+      readonly memory: WorkerMemory;
     }
   | { readonly type: 'error'; readonly message: string };

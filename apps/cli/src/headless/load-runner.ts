@@ -9,6 +9,7 @@ import type { SignInResponse } from '../api/types.ts';
 import { CliError } from '../errors.ts';
 import { addWindows, planChurn, rekeyLoss, type RekeyLoss } from './churn.ts';
 import type { LoadAccount } from './load-protocol.ts';
+import type { ClientMemory } from './client-memory.ts';
 import type { ExcludedPauses } from './heap-pauses.ts';
 import { JOIN_STAGE_TEXT, joinStage, type JoinStage } from './join-stage.ts';
 import { runStorm, splitAccounts, type Share, type StormResult } from './load-workers.ts';
@@ -118,6 +119,8 @@ export interface LoadReport {
    * (heap-pauses.ts).
    */
   readonly excludedHeapPauses: ExcludedPauses;
+  /** The participant workers' peak memory, together and per participant (client-memory.ts). */
+  readonly clientMemory: ClientMemory;
   /** --removals: the departures asked for, by kind. */
   readonly removals: {
     readonly asked: number;
@@ -348,6 +351,7 @@ function summarise(
     },
     removalCriticalPathMs: removalCriticalPaths(departures, storm.cutoffs.senders, reports),
     excludedHeapPauses: storm.excludedPauses,
+    clientMemory: storm.clientMemory,
     removals: {
       asked: options.removals ?? 0,
       leaves: departures.filter((d) => d.kind === 'leave').length,

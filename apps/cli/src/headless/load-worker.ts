@@ -9,6 +9,7 @@ import { windowOf, type FrameCounts } from './churn.ts';
 import { workerStatus, type ParticipantState, type WorkerStatus } from './convergence.ts';
 import type { ChurnEvent, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import { watchRemovals } from './cutoff-watch.ts';
+import { PeakMemory } from './client-memory.ts';
 import { HeapPauses } from './heap-pauses.ts';
 import { TakeTurns } from './mls-turns.ts';
 import { HeadlessParticipant } from './participant.ts';
@@ -115,7 +116,9 @@ async function run(inbox: Inbox): Promise<void> {
   await inbox.next('go');
   const joins = tracked.map((t) => t.join(start.meetingId, start.joinTimeoutMs));
   let sent: string | undefined;
+  const memory = new PeakMemory();
   const reportStatus = () => {
+    memory.sample();
     const status: WorkerStatus = workerStatus(tracked.map((t) => t.state()));
     const serialised = JSON.stringify(status);
     if (serialised === sent) return;
@@ -163,6 +166,7 @@ async function run(inbox: Inbox): Promise<void> {
     epochs: { start: epochAtStart, end: epochAt() },
     cutoffs,
     excludedPauses: turns.excluded,
+    memory: { peakRssMb: memory.peakMb(), participants: participants.length },
   });
   heapPauses.stop();
 

@@ -8,6 +8,7 @@ import { CliError } from '../errors.ts';
 import type { ChurnPlan, FrameWindow } from './churn.ts';
 import { convergedKey, judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
+import { clientMemory, type ClientMemory } from './client-memory.ts';
 import { addPauses, NO_PAUSES, type ExcludedPauses } from './heap-pauses.ts';
 import type { LoadAccount, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -49,6 +50,8 @@ export interface StormResult {
   readonly cutoffs: { readonly leaves: DepartureRecord[]; readonly senders: SenderCutoffs[] };
   /** The workers' shared-heap pauses taken out of their timed MLS steps, together. */
   readonly excludedPauses: ExcludedPauses;
+  /** The participant workers' memory: their peaks together, and per participant. */
+  readonly clientMemory: ClientMemory;
   /** From the `go` to every worker until all joined agreed on one epoch, code and roster. */
   readonly convergedMs: number | null;
 }
@@ -149,6 +152,7 @@ export async function runStorm(
         senders: reports.flatMap((r) => r.cutoffs.senders),
       },
       excludedPauses: reports.map((r) => r.excludedPauses).reduce(addPauses, NO_PAUSES),
+      clientMemory: clientMemory(reports.map((r) => r.memory)),
       convergedMs,
     };
   } finally {
