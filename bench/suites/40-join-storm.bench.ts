@@ -1,8 +1,6 @@
 // Join storm: N headless participants (default 200; CONCLAVE_BENCH_STORM=N to change) join one
 // meeting at once on a server started in this process. The E2EE storm is measured beside a
 // standard-meeting storm of the same size in the same run, so the ratio is the cost of MLS.
-// A third storm, E2EE with only the senders taking media, gives the critical path without the
-// other 196 members' decrypting on these cores (as the removal-cutoff suite measures).
 // Target (issue): all admitted, one epoch and one code at the end, join p95 ≤ 2 s; frames lost to
 // rekeying (unknown_epoch + no_keys) ≤ 0.1 % of those received (docs/media.md).
 import { runLoad } from '../../apps/cli/src/headless/load-runner.ts';
@@ -15,13 +13,12 @@ export const name = 'join-storm';
 
 const participants = Number(process.env.CONCLAVE_BENCH_STORM ?? 200);
 
-async function storm(e2ee: boolean, othersReceive = true): Promise<LoadReport> {
+async function storm(e2ee: boolean): Promise<LoadReport> {
   return runLoad({
     participants,
     e2ee,
     durationMs: 2_000,
     senders: 4,
-    othersReceive,
     progress: new ProgressBar(process.stderr, true),
   });
 }
@@ -31,11 +28,6 @@ export async function run(bench: Bench): Promise<void> {
   const standard = await storm(false);
   bench.progress(`E2EE storm of ${participants}`);
   const e2ee = await storm(true);
-  // The critical path once more with only the senders taking media: on a device of its own a
-  // participant decrypts its own four streams, not the 196 others' this thread would (the
-  // wall-clock join — to the first decrypted frame — needs everyone receiving, so it is not here).
-  bench.progress(`E2EE storm of ${participants}, only the senders taking media`);
-  const quiet = await storm(true, false);
   const n = `join storm ${participants}`;
   bench.record(`${n} admitted (e2ee vs standard)`, e2ee.admitted, 'people', standard.admitted);
   bench.record(
@@ -59,18 +51,6 @@ export async function run(bench: Bench): Promise<void> {
   );
   for (const [part, d] of Object.entries(e2ee.criticalPathMs.parts))
     bench.record(`${n} e2ee critical path: ${part} p95 ms`, d.p95 ?? NaN, 'ms');
-  bench.record(
-    `${n} e2ee critical path p95 ms, only senders take media (vs everyone; goal 2000)`,
-    quiet.criticalPathMs.p95 ?? NaN,
-    'ms',
-    e2ee.criticalPathMs.p95 ?? NaN,
-  );
-  for (const [part, d] of Object.entries(quiet.criticalPathMs.parts))
-    bench.record(
-      `${n} e2ee critical path, only senders take media: ${part} p95 ms`,
-      d.p95 ?? NaN,
-      'ms',
-    );
   // Shown, not hidden: the shared heap's full collections taken out of the timed MLS steps.
   const paused = e2ee.excludedHeapPauses;
   bench.record(`${n} e2ee timed steps a heap pause was taken out of`, paused.steps, 'steps');
