@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { TestCluster } from '../../packages/client/test/support/cluster.ts';
 import { ApiClient } from '../../apps/cli/src/api/client.ts';
 import type { SignInResponse } from '../../apps/cli/src/api/types.ts';
+import { countByStage } from '../../apps/cli/src/headless/join-stage.ts';
 import { runLoad } from '../../apps/cli/src/headless/load-runner.ts';
 import { ProgressBar } from '../../apps/cli/src/headless/progress-bar.ts';
 import type { Bench } from '../harness.ts';
@@ -65,9 +66,8 @@ export async function run(bench: Bench): Promise<void> {
     const label = `E2EE ${participants} over 3 nodes`;
     bench.record(`${label}: admitted`, report.admitted, 'people', participants);
     // Those left out, by where their join stood at the end (join-stage.ts).
-    const stages = new Map<string, number>();
-    for (const f of report.failures) stages.set(f.stage, (stages.get(f.stage) ?? 0) + 1);
-    for (const [stage, n] of stages) bench.record(`${label}: not admitted, ${stage}`, n, 'people');
+    for (const [stage, n] of countByStage(report.failures))
+      bench.record(`${label}: not admitted, ${stage}`, n, 'people');
     bench.record(`${label}: decrypting media`, report.decrypting, 'people', participants);
     bench.record(`${label}: join p50`, report.joinMs.p50 ?? -1, 'ms');
     bench.record(`${label}: join p95`, report.joinMs.p95 ?? -1, 'ms');

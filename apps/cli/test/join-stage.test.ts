@@ -1,6 +1,6 @@
 // Where a join that never finished stopped, as the load report names it (issue 11's tracing).
 import { describe, expect, it } from 'vitest';
-import { joinStage } from '../src/headless/join-stage.ts';
+import { countByStage, joinStage } from '../src/headless/join-stage.ts';
 
 const waiting = { joined: false, phase: 'joining' as const, e2ee: true };
 
@@ -15,5 +15,17 @@ describe('joinStage', () => {
     expect(joinStage({ ...waiting, participantId: 'p1' })).toBe('awaiting-welcome');
     expect(joinStage({ ...waiting, participantId: 'p1', epoch: '3' })).toBe('awaiting-keys');
     expect(joinStage({ ...waiting, e2ee: false, participantId: 'p1' })).toBe('awaiting-keys');
+  });
+
+  it('counts the joins left out by stage', () => {
+    const counts = countByStage([
+      { stage: 'no-answer' },
+      { stage: 'awaiting-welcome' },
+      { stage: 'no-answer' },
+    ]);
+    expect([...counts]).toEqual([
+      ['no-answer', 2],
+      ['awaiting-welcome', 1],
+    ]);
   });
 });

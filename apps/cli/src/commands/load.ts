@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { connect } from '../api/session.ts';
 import { CliError } from '../errors.ts';
 import type { ExcludedPauses } from '../headless/heap-pauses.ts';
+import { countByStage } from '../headless/join-stage.ts';
 import { runLoad, type Distribution, type LoadReport } from '../headless/load-runner.ts';
 import { ProgressBar } from '../headless/progress-bar.ts';
 import { formatDrops } from '../headless/report.ts';
@@ -245,7 +246,10 @@ function formatLoad(r: LoadReport): string[] {
       ? `Server (in-process): CPU ${s.cpuMs} ms (${s.cpuPercentOfOneCore}% of one core), RSS ${s.rssMb} MB, heap ${s.heapUsedMb} MB — ${s.note}`
       : `Server (remote): ${s.note}`,
   );
-  if (r.failures.length > 0) lines.push(`Not admitted: ${r.failures.length} — ${stageCounts(r)}`);
+  if (r.failures.length > 0)
+    lines.push(
+      `Not admitted: ${r.failures.length} — ${[...countByStage(r.failures)].map(([stage, n]) => `${n} ${stage}`).join(', ')}`,
+    );
   for (const f of r.failures) lines.push(`  not admitted: ${f.userId}: ${f.error}`);
   return lines;
 }
@@ -254,11 +258,4 @@ function formatLoad(r: LoadReport): string[] {
 function pausesLine(p: ExcludedPauses): string | undefined {
   if (p.steps === 0) return undefined;
   return `Taken out of ${p.steps} timed MLS steps for the critical paths: ${Math.round(p.ms)} ms of the participant workers' full heap collections (longest ${Math.round(p.longestMs)} ms) — a device of its own holds one member's state, not all of them`;
-}
-
-/** How many of those not admitted stopped at each step of the join. */
-function stageCounts(r: LoadReport): string {
-  const counts = new Map<string, number>();
-  for (const f of r.failures) counts.set(f.stage, (counts.get(f.stage) ?? 0) + 1);
-  return [...counts].map(([stage, n]) => `${n} ${stage}`).join(', ');
 }

@@ -41,3 +41,12 @@ export function joinStage(
   if (r.e2ee === true && r.epoch === undefined) return 'awaiting-welcome';
   return 'awaiting-keys';
 }
+
+/** How many joins stopped at each stage, in the order first met. */
+export function countByStage(
+  failures: readonly { readonly stage: JoinStage }[],
+): Map<JoinStage, number> {
+  const counts = new Map<JoinStage, number>();
+  for (const f of failures) counts.set(f.stage, (counts.get(f.stage) ?? 0) + 1);
+  return counts;
+}
