@@ -189,6 +189,34 @@ describe('chat', () => {
     expect(atAlice).toMatchObject({ kind: 'application', data: text });
     expect(atCarol).toMatchObject({ kind: 'application', data: text });
   });
+
+  it('reads a message sent up to two epochs before the reader’s, and no older one', async () => {
+    const text = new TextEncoder().encode('sent before the commits');
+    const late: Uint8Array[] = [];
+    for (let n = 0; n < 3; n++) {
+      const sent = await encryptApplicationMessage(bob.ctx, s(bob), text);
+      bob.state = sent.state;
+      late.push(sent.message);
+      const update = await commitUpdate(alice.ctx, s(alice));
+      if (update.kind !== 'commit') throw new Error('expected a commit');
+      alice.state = update.state;
+      await deliver([bob, carol], update.commit);
+    }
+    // Carol is at epoch 4: the messages of epochs 3 and 2 are kept, epoch 1's keys are gone.
+    expect(epoch(s(carol))).toBe(4n);
+    const [of1, of2, of3] = late;
+    expect(await receiveMessage(carol.ctx, s(carol), of3!)).toMatchObject({
+      kind: 'application',
+      data: text,
+    });
+    expect(await receiveMessage(carol.ctx, s(carol), of2!)).toMatchObject({
+      kind: 'application',
+      data: text,
+    });
+    const gone = await receiveMessage(carol.ctx, s(carol), of1!);
+    expect(gone).toMatchObject({ kind: 'rejected', contentType: 'application' });
+    expect(gone.state).toBe(carol.state);
+  });
 });
 
 describe('stored state', () => {

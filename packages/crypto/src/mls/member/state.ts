@@ -72,8 +72,20 @@ export function clientConfig(
       return finding.kind === 'accepted';
     },
   };
-  return { ...defaultClientConfig, authService };
+  return { ...defaultClientConfig, keyRetentionConfig: KEY_RETENTION, authService };
 }
+
+/**
+ * Past epochs whose receiving keys a member keeps, for application messages (chat) that were sent
+ * before a commit and reach it after. The delivery service relays a meeting's messages in order,
+ * so a message is at most a commit or two behind the reader; the library's default of four costs
+ * every member four more copies of the whole secret tree (two secrets for every node, ~1.4 MB at
+ * 1,000 members) and keeps old keys longer than forward secrecy wants (RFC 9420 §9.2).
+ */
+export const KEY_RETENTION: ClientConfig['keyRetentionConfig'] = {
+  ...defaultClientConfig.keyRetentionConfig,
+  retainKeysForEpochs: 2,
+};
 
 /** The library state with this operation's configuration in place. */
 export function withConfig(client: ClientState, config: ClientConfig): ClientState {
