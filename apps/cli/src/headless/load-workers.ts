@@ -8,7 +8,7 @@ import { CliError } from '../errors.ts';
 import type { ChurnPlan, FrameWindow } from './churn.ts';
 import { convergedKey, judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
-import { clientMemory, type ClientMemory } from './client-memory.ts';
+import { clientMemory, heapMbPerWorker, type ClientMemory } from './client-memory.ts';
 import { addPauses, NO_PAUSES, type ExcludedPauses } from './heap-pauses.ts';
 import type { LoadAccount, ParentMessage, StartLoad, WorkerMessage } from './load-protocol.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -301,7 +301,11 @@ class WorkerPool {
 
   #fork(workerPath: string, index: number, count: number): ChildProcess {
     const child = fork(workerPath, [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: [
+        '--import',
+        import.meta.resolve('tsx'),
+        `--max-old-space-size=${heapMbPerWorker(count)}`,
+      ],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     const name =
