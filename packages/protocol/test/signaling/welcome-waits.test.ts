@@ -22,12 +22,9 @@ describe('the waits a Welcome carries', () => {
         'p-2': { waitedMs: 600, blockedMs: 0 },
       }),
     );
-    expect(parsed).toEqual({
-      kind: 'ok',
-      message: expect.objectContaining({
-        waits: { 'p-1': { waitedMs: 900, blockedMs: 400 }, 'p-2': { waitedMs: 600, blockedMs: 0 } },
-      }),
-    });
+    expect(
+      parsed.kind === 'ok' && parsed.message.type === 'welcome' && parsed.message.waits,
+    ).toEqual({ 'p-1': { waitedMs: 900, blockedMs: 400 }, 'p-2': { waitedMs: 600, blockedMs: 0 } });
   });
 
   it('refuses negative, fractional, day-long or missing figures', () => {
