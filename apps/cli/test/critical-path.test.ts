@@ -49,4 +49,37 @@ describe('the join critical path', () => {
     expect(path.parts.batchingWait.max).toBe(200);
     expect(path.max).toBe(200 + 50 + 10 + 30);
   });
+
+  it('charges a joiner its own wait from the Welcome, and the batch’s only where it was not said', () => {
+    const founder = report({
+      created: { ms: 5 },
+      commits: [
+        // Epoch 1's batch waited 1 s from its first arrival; epoch 2's 900 ms, 700 of them
+        // blocked behind epoch 1's commit (which took 100 ms itself).
+        { epoch: '1', waitedMs: 1_000, blockedMs: 0, commitMs: 100 },
+        { epoch: '2', waitedMs: 900, blockedMs: 700, commitMs: 200 },
+      ],
+      processed: [],
+    });
+    const pathOf = (welcome: NonNullable<MlsTimings['welcome']>) =>
+      criticalPaths([founder, report({ commits: [], processed: [], welcome })]);
+
+    // A late arrival in epoch 1's batch waited 300 ms, not the batch's second.
+    const late = pathOf({ epoch: '1', ms: 50, waitedMs: 300, blockedMs: 0 });
+    expect(late.parts.batchingWait.max).toBe(300);
+    expect(late.parts.measuredWait.max).toBe(300);
+    expect(late.max).toBe(300 + 100 + 50 + (50 + 20));
+
+    // One that came while epoch 1's commit was awaited: its blocked part counts that commit's
+    // own 100 ms at most.
+    const blocked = pathOf({ epoch: '2', ms: 50, waitedMs: 500, blockedMs: 450 });
+    expect(blocked.parts.batchingWait.max).toBe(50 + 100);
+    expect(blocked.parts.measuredWait.max).toBe(500);
+
+    // A Welcome that did not say: the batch's wait stands in, as before.
+    const unsaid = pathOf({ epoch: '2', ms: 50 });
+    expect(unsaid.parts.batchingWait.max).toBe(200 + 100);
+    expect(unsaid.parts.measuredWait.max).toBe(900);
+    expect(unsaid.max).toBe(300 + 200 + 50 + (50 + 20));
+  });
 });

@@ -374,6 +374,37 @@ describe('an E2EE meeting', () => {
     const rejected = server.sent.filter((s) => s.message.type === 'commit-rejected');
     expect(rejected.length).toBeGreaterThan(0);
   });
+
+  it('a joiner keeps its own wait from the Welcome, not another joiner’s', async () => {
+    const meetingId = server.createMeeting({ e2ee: true });
+    const [alice, bob, carol, dave] = await people('alice', 'bob', 'carol', 'dave');
+    // Each Welcome names someone else first, then the joiners it adds, each with another wait.
+    server.welcomeWaits = (joiners) =>
+      Object.fromEntries(
+        ['someone-else', ...joiners].map((id, i) => [id, { waitedMs: 100 + i, blockedMs: i }]),
+      );
+    const meetings = await joinAll([alice!, bob!, carol!], meetingId);
+    // A Welcome that says nothing (a server that restarted meanwhile): no wait is made up.
+    server.welcomeWaits = undefined;
+    meetings.push(await dave!.client.join(meetingId));
+    await until(meetings, () => meetings.every((m) => m.epoch === 3n), 10_000, 'epoch 3');
+    const [founder, b, c, d] = meetings as [Meeting, Meeting, Meeting, Meeting];
+    const said = new Map(
+      server.sent.flatMap(({ message }) =>
+        message.type === 'welcome' ? Object.entries(message.waits ?? {}) : [],
+      ),
+    );
+    for (const joiner of [b, c]) {
+      const own = said.get(joiner.participantId!);
+      expect(own).toBeDefined();
+      expect(own).not.toEqual(said.get('someone-else'));
+      expect(joiner.stats().mls?.welcome).toMatchObject(own!);
+    }
+    expect(founder.stats().mls?.welcome).toBeUndefined();
+    expect(d.stats().mls?.welcome).toBeDefined();
+    expect(d.stats().mls?.welcome).not.toHaveProperty('waitedMs');
+    expect(d.stats().mls?.welcome).not.toHaveProperty('blockedMs');
+  });
 });
 
 describe('joining', () => {

@@ -6,12 +6,16 @@
 // has the epoch (the slowest member's own processing of the commit or its Welcome) or the sender's
 // bound, whichever is first, plus one audio frame interval.
 //
-// The batching wait is the delivery service's window (gathering arrivals) plus the time the batch
-// was ready but blocked: by the group's founding or by the previous epoch's commit still being
-// awaited. On shared cores that blocked time is the blocking committer's queue; with its own
-// device it is at most the blocking step's own measured cost (the founder creating the group, the
-// previous committer building its commit) — that is what the critical path counts. The delivery
-// service's wall-clock wait is reported beside it (`measuredWait`).
+// The batching wait is the joiner's own: from its Add's arrival at the delivery service to the
+// commit request that covered it (`welcome.waits`, recorded with its Welcome) — one who arrived
+// late in a batch waited less than the batch. Where the server did not say it (an older server, or
+// one that restarted meanwhile), the batch's wait stands in: from the batch's first proposal, as
+// the committer was told. Either is the delivery service's window (gathering arrivals) plus the
+// time the batch was ready but blocked: by the group's founding or by the previous epoch's commit
+// still being awaited. On shared cores that blocked time is the blocking committer's queue; with
+// its own device it is at most the blocking step's own measured cost (the founder creating the
+// group, the previous committer building its commit) — that is what the critical path counts. The
+// same wait on the delivery service's wall clock is reported beside it (`measuredWait`).
 import { DEFAULT_SEND_SWITCH_BOUND_MS } from '@conclave/client';
 import { distribution, type Distribution } from './distribution.ts';
 import type { ParticipantReport } from './participant.ts';
@@ -19,10 +23,14 @@ import type { ParticipantReport } from './participant.ts';
 /** Audio frames are 20 ms apart: the first one under the new keys comes within that. */
 export const FRAME_INTERVAL_MS = 20;
 
-/** A commit that won, as its committer measured it (MlsTimings `commits`). */
-export interface CommitTiming {
+/** A wait the delivery service said: a batch's (`commit-request`) or a joiner's (`welcome`). */
+export interface ServerWait {
   readonly waitedMs?: number;
   readonly blockedMs?: number;
+}
+
+/** A commit that won, as its committer measured it (MlsTimings `commits`). */
+export interface CommitTiming extends ServerWait {
   readonly commitMs: number;
 }
 
@@ -45,18 +53,14 @@ export function epochTimings(reports: readonly ParticipantReport[]): EpochTiming
 }
 
 /**
- * The delivery service's batching wait before it asked for the commit that made `epoch`, as it
- * would be with every device its own: the time the batch was ready but blocked counts the
- * blocking step's own measured cost (the founding, or the previous epoch's commit), never more
- * than the wall clock blocked.
+ * A wait before the delivery service asked for the commit that made `epoch` (a joiner's own, or
+ * its batch's), as it would be with every device its own: the time the batch was ready but
+ * blocked counts the blocking step's own measured cost (the founding, or the previous epoch's
+ * commit), never more than the wall clock blocked.
  */
-export function ownBatchingWait(
-  epoch: string,
-  commit: CommitTiming,
-  timings: EpochTimings,
-): number {
-  const measured = commit.waitedMs ?? 0;
-  const blocked = Math.min(commit.blockedMs ?? 0, measured);
+export function ownBatchingWait(epoch: string, wait: ServerWait, timings: EpochTimings): number {
+  const measured = wait.waitedMs ?? 0;
+  const blocked = Math.min(wait.blockedMs ?? 0, measured);
   // The commit that made the epoch before this one (or, before epoch 1, the group's founding).
   const before = BigInt(epoch) - 1n;
   const blocker =
@@ -71,7 +75,7 @@ export interface CriticalPath extends Distribution {
   readonly joins: number;
   readonly parts: {
     readonly batchingWait: Distribution;
-    /** The delivery service's wall-clock batching wait, blocked time included (shared cores). */
+    /** The same wait on the delivery service's wall clock, blocked time included (shared cores). */
     readonly measuredWait: Distribution;
     readonly commit: Distribution;
     readonly welcome: Distribution;
@@ -103,11 +107,13 @@ export function criticalPaths(reports: readonly ParticipantReport[]): CriticalPa
     const welcome = r.mls?.welcome;
     const commit = welcome === undefined ? undefined : timings.commits.get(welcome.epoch);
     if (welcome === undefined || commit === undefined) continue;
-    const waited = ownBatchingWait(welcome.epoch, commit, timings);
+    // The joiner's own wait when the server said it, else its batch's.
+    const wait: ServerWait = welcome.waitedMs === undefined ? commit : welcome;
+    const waited = ownBatchingWait(welcome.epoch, wait, timings);
     const frame =
       Math.min(DEFAULT_SEND_SWITCH_BOUND_MS, slowest.get(welcome.epoch) ?? 0) + FRAME_INTERVAL_MS;
     parts.batchingWait.push(waited);
-    parts.measuredWait.push(commit.waitedMs ?? 0);
+    parts.measuredWait.push(wait.waitedMs ?? 0);
     parts.commit.push(commit.commitMs);
     parts.welcome.push(welcome.ms);
     firstFrame.push(frame);

@@ -46,4 +46,36 @@ describe('commit requests', () => {
     clock.advance(60_000);
     expect(asked).toHaveLength(before);
   });
+
+  it('keeps the waits it was asked with for the commit that answers it, whoever commits', () => {
+    const clock = new FakeClock();
+    const sent: ServerMessage[] = [];
+    const requests = new CommitRequests({
+      meetingId: 'm-1',
+      timeoutMs: 1_000,
+      timeoutPerProposalMs: 0,
+      clock,
+      send: (_to: string, message: ServerMessage) => void sent.push(message),
+      enqueue: (task) => task(),
+      candidates: () =>
+        ['a', 'b'].map((id, leafIndex) => ({ participantId: id, leafIndex, confirmed: true })),
+      timedOut: () => undefined,
+    });
+    const joiners = new Map([
+      ['early', { waitedMs: 900, blockedMs: 300 }],
+      ['late', { waitedMs: 200, blockedMs: 0 }],
+    ]);
+    requests.request(7n, 'proposals', 2, { batch: { waitedMs: 900, blockedMs: 300 }, joiners });
+    // The first member lets its time pass: the next is asked with the same waits — the time a
+    // committer took is not the batch's.
+    clock.advance(1_000);
+    expect(sent.map((m) => (m.type === 'commit-request' ? m.waitedMs : undefined))).toEqual([
+      900, 900,
+    ]);
+    expect(requests.joinerWaits(7n)).toEqual(joiners);
+    // Another epoch's commit, or none in flight, has no joiners' waits to say.
+    expect(requests.joinerWaits(8n).size).toBe(0);
+    requests.clear();
+    expect(requests.joinerWaits(7n).size).toBe(0);
+  });
 });

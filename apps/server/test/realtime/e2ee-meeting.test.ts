@@ -69,6 +69,15 @@ describe('an E2EE meeting', () => {
     for (const p of [dave, alice, bob]) expect(p.roster).toEqual(three);
     expect(alice.welcomes).toHaveLength(1);
     expect(bob.welcomes).toEqual(alice.welcomes);
+    // The one Welcome tells each joiner its own wait: at least the window after the last arrival.
+    const { waits } = alice.socket.all('welcome')[0]!;
+    expect(Object.keys(waits ?? {}).sort()).toEqual(
+      [alice.participantId!, bob.participantId!].sort(),
+    );
+    for (const wait of Object.values(waits ?? {})) {
+      expect(wait.waitedMs).toBeGreaterThanOrEqual(245);
+      expect(wait.blockedMs).toBe(0);
+    }
 
     const admin = await participant('admin');
     expect(await admin.join(meetingId)).toMatchObject({ type: 'joined' });
@@ -205,17 +214,20 @@ describe('an E2EE meeting', () => {
     noProblems(dave, bob);
   });
 
-  it('tells the committer how long a batch was held back by the commit before it', async () => {
+  it('tells the committer how long a batch was held back by the commit before it, and each joiner its own wait', async () => {
     const { meetingId, dave, alice } = await daveAndAlice();
-    // dave holds bob's commit back; the admin arrives while it is awaited.
+    // dave holds bob's commit back; the admin, then alice's phone 300 ms later, arrive while it is
+    // awaited.
     let release = () => {};
     dave.behaviour.holdCommit = new Promise((resolve) => (release = resolve));
     const bob = await participant('bob');
     await bob.join(meetingId);
     await dave.socket.waitFor('commit-request', (m) => m.epoch === '1');
-    const admin = await participant('admin');
+    const [admin, phone] = await Promise.all([participant('admin'), participant('alice', 'phone')]);
     await admin.join(meetingId);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(300);
+    await phone.join(meetingId);
+    await sleep(300);
     delete dave.behaviour.holdCommit;
     release();
     const request = await dave.socket.waitFor('commit-request', (m) => m.epoch === '2');
@@ -224,7 +236,20 @@ describe('an E2EE meeting', () => {
     // window is over (they run on a coarser clock), hence the small allowance on the window.
     expect(request.blockedMs).toBeGreaterThanOrEqual(300);
     expect(request.waitedMs! - request.blockedMs!).toBeGreaterThanOrEqual(245);
-    expect(await converged([dave, alice, bob, admin], 3n)).toBe(3n);
+    expect(await converged([dave, alice, bob, admin, phone], 3n)).toBe(3n);
+
+    // One Welcome for both, with each one's own wait: the admin's is the batch's (it came first),
+    // the phone's is at least 300 ms shorter and all blocked (the batch was blocked when it came).
+    const welcome = await phone.socket.waitFor('welcome');
+    expect(admin.socket.all('welcome')).toEqual([welcome]);
+    const own = welcome.waits ?? {};
+    const first = own[admin.participantId!]!;
+    const second = own[phone.participantId!]!;
+    expect(Math.abs(first.waitedMs - request.waitedMs!)).toBeLessThanOrEqual(1);
+    expect(Math.abs(first.blockedMs - request.blockedMs!)).toBeLessThanOrEqual(1);
+    expect(first.waitedMs - second.waitedMs).toBeGreaterThanOrEqual(295);
+    expect(second.blockedMs).toBe(second.waitedMs);
+    expect(second.waitedMs).toBeGreaterThanOrEqual(295);
   });
 
   it('removes a member that commits without being asked, audits it, and goes on admitting people', async () => {

@@ -59,6 +59,7 @@ export class E2eeMode implements MeetingMode {
       pqCrypto: deps.pqMlsCrypto,
       turns: deps.mlsTurns,
       device: deps.device,
+      participantId: () => host.participantId,
       authenticator: revokingOnKeyChange(
         refreshingAuthenticator(deps.directory, deps.pins, deps.clock),
         deps.verified,

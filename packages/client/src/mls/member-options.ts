@@ -47,6 +47,8 @@ export interface MemberSessionOptions {
   /** The post-quantum suite's, when this client can do it (it then declares `postQuantum`). */
   readonly pqCrypto?: MlsCrypto | undefined;
   readonly device: DeviceCredential;
+  /** This participant's id, once `joined` said it: finds its own wait in a `welcome`. */
+  readonly participantId: () => string | undefined;
   readonly authenticator: Authenticator;
   readonly clock: Clock;
   /** The key ring the epoch secrets go to (the meeting may replace it for a new group). */

@@ -360,7 +360,9 @@ export class MemberSession {
     }
     this.#o.observer.findings(result.events);
     if (result.kind === 'rejected') return this.#fail(message.epoch, result.reason);
-    this.timer.welcomed(BigInt(message.epoch), welcomeMs);
+    const self = this.#o.participantId();
+    const wait = self === undefined ? undefined : message.waits?.[self];
+    this.timer.welcomed(BigInt(message.epoch), welcomeMs, wait);
     this.#discardKeyPackage();
     await this.#enterEpoch(result.state, undefined);
   }

@@ -1,6 +1,7 @@
 // How long this member's own MLS work took, epoch by epoch: building a commit it was asked for
 // (and how long the delivery service had batched the proposals first), processing others' commits,
-// and processing its Welcome. Counted on this device's clock around the work itself, not the time
+// and processing its Welcome (and how long its own Add had waited for the commit request, as the
+// delivery service said). Counted on this device's clock around the work itself, not the time
 // spent waiting in a queue: the load tool adds these up into each join's critical path — what one
 // person waits when every device is its own (docs/cli.md).
 
@@ -22,13 +23,22 @@ export interface MlsTimings {
   }[];
   /** Others' commits this member processed: the epoch each made, and the time it took. */
   readonly processed: readonly { readonly epoch: string; readonly ms: number }[];
-  /** This member's Welcome: the epoch it joined at, and the time processing it took. */
-  readonly welcome?: { readonly epoch: string; readonly ms: number };
+  /**
+   * This member's Welcome: the epoch it joined at, the time processing it took, and — when the
+   * delivery service said — this member's own wait from its Add's arrival to the commit request
+   * that covered it (`waitedMs`), and the part of that its batch was ready but blocked.
+   */
+  readonly welcome?: {
+    readonly epoch: string;
+    readonly ms: number;
+    readonly waitedMs?: number;
+    readonly blockedMs?: number;
+  };
   /** The group this member founded (epoch 0): the time creating it took. */
   readonly created?: { readonly ms: number };
 }
 
-/** What the delivery service said of a batch's wait (`commit-request`). */
+/** What the delivery service said of a wait (`commit-request`, or `welcome.waits`). */
 export interface BatchWait {
   readonly waitedMs?: number | undefined;
   readonly blockedMs?: number | undefined;
@@ -38,7 +48,7 @@ export class MlsTimer {
   readonly #commits: { epoch: string; waitedMs?: number; blockedMs?: number; commitMs: number }[] =
     [];
   readonly #processed: { epoch: string; ms: number }[] = [];
-  #welcome: { epoch: string; ms: number } | undefined;
+  #welcome: { epoch: string; ms: number; waitedMs?: number; blockedMs?: number } | undefined;
   #created: { ms: number } | undefined;
 
   committed(epoch: bigint, commitMs: number, wait: BatchWait): void {
@@ -58,8 +68,14 @@ export class MlsTimer {
     keep(this.#processed, { epoch: epoch.toString(), ms });
   }
 
-  welcomed(epoch: bigint, ms: number): void {
-    this.#welcome = { epoch: epoch.toString(), ms };
+  /** `wait`: this member's own, as the Welcome said it (nothing if it did not). */
+  welcomed(epoch: bigint, ms: number, wait: BatchWait = {}): void {
+    this.#welcome = {
+      epoch: epoch.toString(),
+      ms,
+      ...(wait.waitedMs === undefined ? {} : { waitedMs: wait.waitedMs }),
+      ...(wait.blockedMs === undefined ? {} : { blockedMs: wait.blockedMs }),
+    };
   }
 
   snapshot(): MlsTimings {

@@ -97,6 +97,10 @@ export class FakeServer {
   readonly corruptNextCommitFor = new Set<string>();
   /** Users the admission lists leave out (a server that adds someone no one admitted). */
   readonly unlisted = new Set<string>();
+  /** Each joiner's own wait a Welcome says (`welcome.waits`), given whom it adds; default none. */
+  welcomeWaits:
+    | ((joiners: readonly string[]) => Record<string, { waitedMs: number; blockedMs: number }>)
+    | undefined;
   /** A hostile relay: may alter (or drop, with null) each frame on its way to one receiver. */
   intercept:
     ((frame: { from: number; to: number; bytes: Uint8Array }) => Uint8Array | null) | undefined;
@@ -694,6 +698,9 @@ export class FakeServer {
         !m.inGroup || m.leafIndex === undefined || removed.has(m.leafIndex) ? [] : [m.leafIndex],
       ),
     );
+    const waits = this.welcomeWaits?.(
+      covered.flatMap(({ proposal }) => (proposal.kind === 'add' ? [proposal.participantId] : [])),
+    );
     for (const { id, proposal } of covered) {
       meeting.proposals.delete(id);
       if (proposal.kind !== 'add') continue;
@@ -710,6 +717,7 @@ export class FakeServer {
           meetingId: meeting.id,
           epoch: meeting.epoch.toString(),
           message: message.welcome,
+          ...(waits === undefined ? {} : { waits }),
         });
       }
     }

@@ -21,6 +21,25 @@ const id = z.string().min(1).max(128);
 /** Epochs are 64-bit in MLS; JSON carries them as decimal strings to keep them exact. */
 const epoch = z.string().regex(/^\d{1,20}$/, 'must be a decimal epoch');
 
+/** A measured wait in ms (at most a day). */
+const waitMs = z.number().int().nonnegative().max(86_400_000);
+
+/**
+ * Joiners one Welcome names at most: the delivery service puts at most 1,000 proposals in an epoch,
+ * and a meeting holds at most 1,000 participants.
+ */
+export const MAX_WELCOMED_JOINERS = 1_000;
+
+/** One joiner's wait for the commit that added it (`welcome.waits`). */
+const joinerWaitSchema = z.object({
+  waitedMs: waitMs,
+  /**
+   * The part of `waitedMs` its batch was ready but waited for the group's founding or the
+   * previous epoch's commit.
+   */
+  blockedMs: waitMs,
+});
+
 /** Where the signaling socket lives. */
 export const SIGNALING_PATH = '/api/realtime';
 
@@ -295,12 +314,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     epoch,
     reason: z.enum(['proposals', 'update']),
     /** How long the oldest proposal of the batch waited for this request (a measurement only). */
-    waitedMs: z.number().int().nonnegative().max(86_400_000).optional(),
+    waitedMs: waitMs.optional(),
     /**
      * The part of `waitedMs` the batch was ready but waited for the group's founding or the
      * previous epoch's commit (a measurement only).
      */
-    blockedMs: z.number().int().nonnegative().max(86_400_000).optional(),
+    blockedMs: waitMs.optional(),
   }),
   /** Your commit for `epoch` won and is canonical: merge it. */
   z.object({ type: z.literal('commit-accepted'), meetingId: id, epoch }),
@@ -320,7 +339,23 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   /** The canonical commit of `epoch`, from another member: process it. */
   z.object({ type: z.literal('commit'), meetingId: id, epoch, message: base64 }),
   /** The Welcome of the commit that added you; `epoch` is the epoch it brings you into. */
-  z.object({ type: z.literal('welcome'), meetingId: id, epoch, message: base64 }),
+  z.object({
+    type: z.literal('welcome'),
+    meetingId: id,
+    epoch,
+    message: base64,
+    /**
+     * Each joiner's own wait, by participant id: from its Add's arrival at the delivery service to
+     * the commit request that covered it (a measurement only; absent where the server does not
+     * know, e.g. after a restart). One map for all: the Welcome is one message for every joiner.
+     */
+    waits: z
+      .record(id, joinerWaitSchema)
+      .refine((waits) => Object.keys(waits).length <= MAX_WELCOMED_JOINERS, {
+        message: `at most ${MAX_WELCOMED_JOINERS} joiners`,
+      })
+      .exactOptional(),
+  }),
   z.object({ type: z.literal('app-message'), meetingId: id, epoch, from: id, message: base64 }),
   z.object({
     type: z.literal('chat'),

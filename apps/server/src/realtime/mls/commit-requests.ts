@@ -8,7 +8,7 @@
 import { epochText } from '../bytes.ts';
 import type { ServerClock, TimerHandle } from '../clock.ts';
 import type { ServerMessage } from '../signaling.ts';
-import type { BatchWait } from './batch-wait.ts';
+import { NO_WAITS, type BatchWait, type RequestWaits } from './batch-wait.ts';
 
 /** The timeout grows to at most this multiple of the first one. */
 const MAX_BACKOFF = 8;
@@ -36,8 +36,13 @@ export interface CommitRequestDeps {
 interface InFlight {
   readonly epoch: bigint;
   readonly reason: 'proposals' | 'update';
-  /** The batching wait of the proposals asked for, said to the committer (a measurement). */
-  readonly wait: BatchWait | undefined;
+  /**
+   * How long the proposals asked for waited (a measurement): the batch's, said to the committer,
+   * and each joiner's, said with the Welcome. Measured when the request was first made: a member
+   * asked later in its place (`next`) does not add to them — that time is a committer's, not the
+   * batch's.
+   */
+  readonly waits: RequestWaits;
   /** The first member's time; later ones get more (MAX_BACKOFF). */
   readonly timeoutMs: number;
   /** The current member's time. */
@@ -74,14 +79,22 @@ export class CommitRequests {
   }
 
   /**
+   * Each joiner's own wait, as the open request for `epoch` measured it: for the Welcome of the
+   * commit that answers it. Empty if no request for `epoch` is open.
+   */
+  joinerWaits(epoch: bigint): ReadonlyMap<string, BatchWait> {
+    return this.inFlight?.epoch === epoch ? this.inFlight.waits.joiners : NO_WAITS.joiners;
+  }
+
+  /**
    * Asks one member to commit `epoch` (covering `proposals` proposals); nothing if no member can
-   * (a later connect asks again). `wait`: how long the oldest of them waited for this.
+   * (a later connect asks again). `waits`: how long they waited for this.
    */
   request(
     epoch: bigint,
     reason: 'proposals' | 'update',
     proposals = 0,
-    wait: BatchWait | undefined = undefined,
+    waits: RequestWaits = NO_WAITS,
   ): void {
     this.clear();
     const committer = this.pick(new Set());
@@ -90,7 +103,7 @@ export class CommitRequests {
     const inFlight: InFlight = {
       epoch,
       reason,
-      wait,
+      waits,
       timeoutMs,
       currentTimeoutMs: timeoutMs,
       committer,
@@ -167,9 +180,9 @@ export class CommitRequests {
       meetingId: this.deps.meetingId,
       epoch: epochText(inFlight.epoch),
       reason: inFlight.reason,
-      ...(inFlight.wait === undefined
+      ...(inFlight.waits.batch === undefined
         ? {}
-        : { waitedMs: inFlight.wait.waitedMs, blockedMs: inFlight.wait.blockedMs }),
+        : { waitedMs: inFlight.waits.batch.waitedMs, blockedMs: inFlight.waits.batch.blockedMs }),
     });
   }
 }

@@ -16,7 +16,7 @@ import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts'
 import { planCommit, type CommitPlan } from './commit-plan.ts';
 import { CommitRequests } from './commit-requests.ts';
 import { EpochConfirmations } from './epoch-confirmations.ts';
-import type { Member } from './group.ts';
+import type { Member, Proposal } from './group.ts';
 import type { Joiner } from './group-state.ts';
 import { GroupRecord } from './group-record.ts';
 import { useKeyPackage } from './key-packages.ts';
@@ -27,7 +27,7 @@ import {
   proposalMessage,
   relayedApplication,
 } from './messages.ts';
-import { BatchWaitClock } from './batch-wait.ts';
+import { BatchWaitClock, type BatchWait } from './batch-wait.ts';
 import { GroupTimers } from './group-timers.ts';
 import { promoteCreator, refoundIfAbandoned, type Refounding } from './refounding.ts';
 import type {
@@ -53,7 +53,7 @@ export class DeliveryService {
   private readonly requests: CommitRequests;
   private readonly timers: GroupTimers;
   private readonly confirmations: EpochConfirmations;
-  /** How long proposals wait for a commit request (said to the committer). */
+  /** How long proposals wait for a commit request (said to the committer and the joiners). */
   private readonly batchWait: BatchWaitClock;
   private closed = false;
 
@@ -150,6 +150,7 @@ export class DeliveryService {
     // The device's old leaf goes first: a device holds one leaf, so its Add waits for the Remove.
     if (existing !== undefined) await this.queueRemove(existing);
     await this.group.addProposal(joiner, request.keyPackage);
+    this.batchWait.arrived(joiner.participantId);
     attach(joiner.participantId, this.info('await-welcome'));
     this.scheduleFlush();
     return { kind: 'joined', participantId: joiner.participantId };
@@ -270,6 +271,7 @@ export class DeliveryService {
       keptCommits,
       this.deps.clock.now(),
     );
+    const waits = this.requests.joinerWaits(state.epoch);
     this.requests.clear();
     this.deps.log.info('mls commit accepted', {
       meeting: meetingId,
@@ -280,7 +282,7 @@ export class DeliveryService {
       turnedAway: plan.turnedAway.length,
       members: this.group.members.size,
     });
-    this.announce(plan, participantId, message);
+    this.announce(plan, participantId, message, waits);
 
     // Joiners who left (or were refused) while their Add was in this commit are in the tree now.
     for (const member of plan.joined) {
@@ -375,11 +377,19 @@ export class DeliveryService {
     return joinInfo(role, this.group.state, this.deps.sender, this.deps.crypto.suite.id);
   }
 
-  /** The author learns its commit won; the others get it; the joiners get their Welcome. */
-  private announce(plan: CommitPlan, author: string, message: ClientMessageOf<'commit'>): void {
+  /**
+   * The author learns its commit won; the others get it; the joiners get their Welcome, with each
+   * one's own wait for the request it answered.
+   */
+  private announce(
+    plan: CommitPlan,
+    author: string,
+    message: ClientMessageOf<'commit'>,
+    waits: ReadonlyMap<string, BatchWait>,
+  ): void {
     const members = [...this.group.members.values()];
     const meetingId = this.target.meetingId;
-    const out = commitAnnouncements(meetingId, plan, author, message, members);
+    const out = commitAnnouncements(meetingId, plan, author, message, members, waits);
     // The commit is one message for every other member: sent as one (a cluster forwards it once).
     const byMessage = new Map<ServerMessage, string[]>();
     for (const [to, announcement] of out) {
@@ -427,19 +437,23 @@ export class DeliveryService {
     const fresh = await this.group.signPending(this.deps.crypto, this.deps.sender);
     for (const p of fresh)
       this.deps.host.sendEach(this.group.members.keys(), proposalMessage(this.target.meetingId, p));
-    const sent = this.group.sentThisEpoch().length;
-    if (sent === 0) return;
-    this.requests.request(state.epoch, 'proposals', sent, this.batchWait.take());
+    const sent = this.group.sentThisEpoch();
+    if (sent.length === 0) return;
+    const waits = this.batchWait.take(joinersOf(sent), joinersOf(this.group.proposals));
+    this.requests.request(state.epoch, 'proposals', sent.length, waits);
   }
 
   /** A member is back: a commit nobody could be asked for can be asked for now. */
   private afterMemberConnected(): void {
     const committer = this.requests.committer;
     if (!this.requests.open) {
-      const sent = this.group.sentThisEpoch().length;
-      if (sent > 0 && this.group.state.kind === 'active')
-        this.requests.request(this.group.state.epoch, 'proposals', sent);
-      else if (this.group.proposals.length > 0) this.scheduleFlush();
+      const sent = this.group.sentThisEpoch();
+      if (sent.length > 0 && this.group.state.kind === 'active') {
+        const waits = this.batchWait.askedAgain(joinersOf(sent));
+        this.requests.request(this.group.state.epoch, 'proposals', sent.length, waits);
+      } else if (this.group.proposals.length > 0) {
+        this.scheduleFlush();
+      }
     } else if (committer !== undefined && !this.deps.host.isConnected(committer)) {
       this.requests.next();
     }
@@ -495,4 +509,9 @@ export class DeliveryService {
       stopTimers: () => this.stopTimers(),
     };
   }
+}
+
+/** Whom the Adds among `proposals` would add. */
+function joinersOf(proposals: readonly Proposal[]): string[] {
+  return proposals.flatMap((p) => (p.kind === 'add' ? [p.participantId] : []));
 }

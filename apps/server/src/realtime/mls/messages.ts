@@ -12,6 +12,7 @@ import { ServerError } from '../../errors.ts';
 import { epochText, fromBase64, toBase64 } from '../bytes.ts';
 import type { ClientMessageOf, ServerMessage } from '../signaling.ts';
 import { sameBytes } from './commit-check.ts';
+import type { BatchWait } from './batch-wait.ts';
 import type { CommitPlan } from './commit-plan.ts';
 import type { MlsJoinInfo } from './delivery-types.ts';
 import type { Flushed, Member, Proposal } from './group.ts';
@@ -40,7 +41,9 @@ export function joinInfo(
 
 /**
  * Who hears of an accepted commit, and what: its author that it won, every other member the
- * commit itself, and each joiner its Welcome (never the commit: the Welcome brings them in).
+ * commit itself, and each joiner its Welcome (never the commit: the Welcome brings them in). The
+ * Welcome is one message for all the joiners (a cluster forwards it once), so it names each
+ * joiner's own wait (`waits`: by participant id, those the request measured) for all of them.
  */
 export function commitAnnouncements(
   meetingId: string,
@@ -48,6 +51,7 @@ export function commitAnnouncements(
   author: string,
   message: ClientMessageOf<'commit'>,
   members: readonly Member[],
+  waits: ReadonlyMap<string, BatchWait>,
 ): [participantId: string, message: ServerMessage][] {
   const epoch = epochText(plan.epoch);
   const out: [string, ServerMessage][] = [[author, { type: 'commit-accepted', meetingId, epoch }]];
@@ -57,11 +61,16 @@ export function commitAnnouncements(
     out.push([member.participantId, commit]);
   }
   if (message.welcome !== undefined) {
+    const joinerWaits = plan.joined.flatMap((m) => {
+      const wait = waits.get(m.participantId);
+      return wait === undefined ? [] : [[m.participantId, wait] as const];
+    });
     const welcome: ServerMessage = {
       type: 'welcome',
       meetingId,
       epoch: epochText(plan.next),
       message: message.welcome,
+      ...(joinerWaits.length === 0 ? {} : { waits: Object.fromEntries(joinerWaits) }),
     };
     for (const member of plan.joined) out.push([member.participantId, welcome]);
   }
