@@ -32,6 +32,25 @@ describe('TakeTurns', () => {
     expect(a.ms).toBeGreaterThanOrEqual(90);
   });
 
+  it('lets the event loop in between turns, though every step is promise callbacks only', async () => {
+    const turns = new TakeTurns();
+    turns.switchOn();
+    const log: string[] = [];
+    // A step that never waits for I/O (like MLS work on a synchronous crypto provider): alone, a
+    // pile of them would keep every timer and socket event out until all were done.
+    const busy = (name: string) => async () => {
+      const until = performance.now() + 30;
+      while (performance.now() < until) await Promise.resolve();
+      log.push(name);
+    };
+    setTimeout(() => log.push('timer'), 0);
+    const clock = { now: () => performance.now() };
+    await Promise.all(['a', 'b', 'c', 'd'].map((n) => timedStep(clock, turns.run, busy(n))));
+    // The timer was due at once: it ran before the last step, not after the whole pile.
+    expect(log.indexOf('timer')).toBeGreaterThanOrEqual(0);
+    expect(log.indexOf('timer')).toBeLessThan(log.indexOf('d'));
+  });
+
   it('interleaves while off, and a failed step does not block the next', async () => {
     const turns = new TakeTurns();
     const log: string[] = [];

@@ -32,6 +32,8 @@ export interface StartLoad {
   readonly senders: number;
   /** False: only the senders take media; the others subscribe to none (default: all receive). */
   readonly othersReceive?: boolean;
+  /** MLS steps take turns from the start, the join storm included (mls-turns.ts). */
+  readonly turnsFromStart?: boolean;
   readonly joinTimeoutMs: number;
   /** Connected up front, joined during the measured time (--churn); they only receive. */
   readonly churners?: readonly LoadAccount[];

@@ -27,6 +27,13 @@ import { planRemovals } from './removals.ts';
 
 export { distribution, type Distribution } from './distribution.ts';
 
+/**
+ * Meetings larger than this (the default E2EE cap) run with MLS turns from the start
+ * (mls-turns.ts): a worker holding hundreds of members of such a meeting would otherwise keep its
+ * sockets unread for longer than the server waits for a sign of life.
+ */
+export const TURNS_FROM_START_ABOVE = 200;
+
 export interface LoadOptions {
   readonly participants: number;
   readonly e2ee: boolean;
@@ -217,6 +224,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         ...(churnPlan === undefined ? {} : { churn: churnPlan }),
         ...(removalPlan === undefined ? {} : { removals: removalPlan }),
         ...(options.othersReceive === false ? { othersReceive: false } : {}),
+        ...(options.participants > TURNS_FROM_START_ABOVE ? { turnsFromStart: true } : {}),
       },
       options.progress,
     );

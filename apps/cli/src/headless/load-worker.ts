@@ -91,6 +91,7 @@ async function run(inbox: Inbox): Promise<void> {
   const webSocket = nodeWebSocketFactory();
   const heapPauses = new HeapPauses();
   const turns = new TakeTurns(heapPauses);
+  if (start.turnsFromStart === true) turns.switchOn();
   const connect = (account: StartLoad['accounts'][number]) =>
     ConclaveClient.connect({
       server: account.server ?? start.server,

@@ -36,6 +36,8 @@ export interface StormPlan {
   readonly removals?: RemovalPlan;
   /** False: only the senders take media (LoadOptions.othersReceive). */
   readonly othersReceive?: boolean;
+  /** MLS steps take turns from the start, the join storm included (mls-turns.ts). */
+  readonly turnsFromStart?: boolean;
 }
 
 export interface StormResult {
@@ -110,6 +112,7 @@ export async function runStorm(
         joinTimeoutMs: plan.joinTimeoutMs,
         churners: plan.churn?.churners[i] ?? [],
         ...(plan.othersReceive === false ? { othersReceive: false } : {}),
+        ...(plan.turnsFromStart === true ? { turnsFromStart: true } : {}),
       }),
     );
     await pool.collect('ready');

@@ -3,8 +3,14 @@
 // queue gives them turns — one MLS step at a time, in the order they asked — so each step's time
 // is its own work, as on a device of its own (the critical paths, critical-path.ts and
 // removal-cutoff.ts); the shared heap's full collections are taken out of it too (heap-pauses.ts).
-// Switched on for the departures of --removals only: during a join storm a step may wait for a
-// directory fetch, and turns would make those waits queue up behind each other.
+// Switched on for the departures of --removals, and from the start in meetings over 200
+// (load-runner.ts): otherwise, during a join storm a step may wait for a directory fetch, and
+// turns would make those waits queue up behind each other. Each turn begins on a fresh pass of
+// the event loop, so the worker's sockets are read between steps: hundreds of steps run at once
+// are one long chain of promise callbacks that lets no socket event in until all are done — at
+// 1,000 members long enough for the server to take the sockets for dead (no pong for 30 s) and
+// to refuse their reconnects (no hello within 10 s).
+import { setImmediate as nextPass } from 'node:timers/promises';
 import type { MlsTurns, TimedValue } from '@conclave/client';
 import { NO_PAUSES, type ExcludedPauses, type PauseSource } from './heap-pauses.ts';
 
@@ -33,6 +39,7 @@ export class TakeTurns {
   };
 
   async #ownTime<T>(step: () => Promise<TimedValue<T>>): Promise<TimedValue<T>> {
+    await nextPass();
     const began = performance.now();
     const timed = await step();
     if (this.pauses === undefined) return timed;
