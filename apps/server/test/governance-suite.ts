@@ -723,7 +723,23 @@ export function defineGovernanceSuite(name: string, database: () => TestDatabase
         'INVALID_INPUT',
       );
       expect(error.fields?.map((f) => f.path)).toEqual(['$.signaturePublicKey']);
-      org.secrets.push(key);
+      // A second device: the directory lists both under their user, in the order registered.
+      const second = Buffer.alloc(32, 8).toString('base64');
+      const tablet = ok(
+        await as('erin').call('POST', '/api/devices', {
+          name: 'Tablet',
+          signaturePublicKey: second,
+        }),
+        deviceResponseSchema,
+        201,
+      ).device;
+      const after = ok(await as('bob').call('GET', '/api/directory/users'), directorySchema);
+      expect(after.users.find((u) => u.id === as('erin').userId)?.devices).toEqual([
+        { id: device.id, signaturePublicKey: key },
+        { id: tablet.id, signaturePublicKey: second },
+      ]);
+      expect(after.users.find((u) => u.id === as('bob').userId)?.devices).toEqual([]);
+      org.secrets.push(key, second);
     });
 
     it('records every step in the audit log, newest first, without secrets', async () => {
