@@ -20,4 +20,5 @@ export * from './rest/calls.ts';
 export * from './rest/live-roster.ts';
 export * from './media/index.ts';
 export * from './signaling/messages.ts';
+export * from './signaling/parse.ts';
 export * from './signaling/call-notices.ts';

@@ -11,12 +11,12 @@
 // ./commit-plan.ts), then stored and applied in one step, then announced.
 import { refusedByMembers, type JoinTarget } from '../admission.ts';
 import { fromBase64, parseEpoch } from '../bytes.ts';
-import type { ClientMessageOf, ServerMessage, SignalingErrorCode } from '../signaling.ts';
+import type { ClientMessageOf, SignalingErrorCode } from '../signaling.ts';
 import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts';
 import { planCommit, type CommitPlan } from './commit-plan.ts';
 import { CommitRequests } from './commit-requests.ts';
 import { EpochConfirmations } from './epoch-confirmations.ts';
-import type { Member, Proposal } from './group.ts';
+import { joinersOf, type Member } from './group.ts';
 import type { Joiner } from './group-state.ts';
 import { GroupRecord } from './group-record.ts';
 import { useKeyPackage } from './key-packages.ts';
@@ -161,7 +161,7 @@ export class DeliveryService {
     const state = this.group.state;
     if (state.kind === 'founding' && state.creator?.participantId === participantId) {
       this.group.state = { ...state, creator: undefined };
-      await this.promoteCreator();
+      await promoteCreator(this.refounding());
       return;
     }
     const member = this.group.members.get(participantId);
@@ -172,7 +172,7 @@ export class DeliveryService {
       if (how === 'disconnected' || how === 'replaced') this.startGrace(member);
       else await this.queueRemove(member, since === undefined ? {} : { since });
       if (this.requests.committer === participantId) this.requests.next();
-      await this.refoundIfAbandoned();
+      await refoundIfAbandoned(this.refounding());
       return;
     }
     for (const p of this.group.proposals.filter(
@@ -295,7 +295,7 @@ export class DeliveryService {
     }
     this.resetUpdateTimer();
     await this.flush();
-    await this.refoundIfAbandoned();
+    await refoundIfAbandoned(this.refounding());
     return undefined;
   }
 
@@ -388,16 +388,8 @@ export class DeliveryService {
     waits: ReadonlyMap<string, BatchWait>,
   ): void {
     const members = [...this.group.members.values()];
-    const meetingId = this.target.meetingId;
-    const out = commitAnnouncements(meetingId, plan, author, message, members, waits);
-    // The commit is one message for every other member: sent as one (a cluster forwards it once).
-    const byMessage = new Map<ServerMessage, string[]>();
-    for (const [to, announcement] of out) {
-      const recipients = byMessage.get(announcement);
-      if (recipients === undefined) byMessage.set(announcement, [to]);
-      else recipients.push(to);
-    }
-    for (const [announcement, to] of byMessage) this.deps.host.sendEach(to, announcement);
+    const out = commitAnnouncements(this.target.meetingId, plan, author, message, members, waits);
+    for (const [announcement, to] of out) this.deps.host.sendEach(to, announcement);
     for (const p of plan.turnedAway)
       if (!p.departed) this.deps.host.turnAway(p.participantId, [refusedByMembers]);
   }
@@ -484,20 +476,12 @@ export class DeliveryService {
     )
       return;
     await this.queueRemove(member);
-    await this.refoundIfAbandoned();
+    await refoundIfAbandoned(this.refounding());
   }
 
   private stopTimers(): void {
     this.timers.stop(this.group.members.values());
     this.requests.clear();
-  }
-
-  private async refoundIfAbandoned(): Promise<void> {
-    await refoundIfAbandoned(this.refounding());
-  }
-
-  private async promoteCreator(): Promise<void> {
-    await promoteCreator(this.refounding());
   }
 
   private refounding(): Refounding {
@@ -509,9 +493,4 @@ export class DeliveryService {
       stopTimers: () => this.stopTimers(),
     };
   }
-}
-
-/** Whom the Adds among `proposals` would add. */
-function joinersOf(proposals: readonly Proposal[]): string[] {
-  return proposals.flatMap((p) => (p.kind === 'add' ? [p.participantId] : []));
 }

@@ -147,3 +147,8 @@ export async function fromStoredProposal(
 export function joinerOf(add: Proposal): Joiner {
   return { participantId: add.participantId, userId: add.userId, deviceId: add.deviceId };
 }
+
+/** Whom the Adds among `proposals` would add. */
+export function joinersOf(proposals: readonly Proposal[]): string[] {
+  return proposals.flatMap((p) => (p.kind === 'add' ? [p.participantId] : []));
+}

@@ -41,9 +41,9 @@ export function joinInfo(
 
 /**
  * Who hears of an accepted commit, and what: its author that it won, every other member the
- * commit itself, and each joiner its Welcome (never the commit: the Welcome brings them in). The
- * Welcome is one message for all the joiners (a cluster forwards it once), so it names each
- * joiner's own wait (`waits`: by participant id, those the request measured) for all of them.
+ * commit itself, and each joiner its Welcome (never the commit: the Welcome brings them in). Each
+ * message is one for all its recipients, so a cluster forwards it once; the Welcome therefore
+ * names each joiner's own wait (`waits`: by participant id, those the request measured).
  */
 export function commitAnnouncements(
   meetingId: string,
@@ -52,14 +52,15 @@ export function commitAnnouncements(
   message: ClientMessageOf<'commit'>,
   members: readonly Member[],
   waits: ReadonlyMap<string, BatchWait>,
-): [participantId: string, message: ServerMessage][] {
+): [message: ServerMessage, recipients: string[]][] {
   const epoch = epochText(plan.epoch);
-  const out: [string, ServerMessage][] = [[author, { type: 'commit-accepted', meetingId, epoch }]];
-  const commit: ServerMessage = { type: 'commit', meetingId, epoch, message: message.commit };
-  for (const member of members) {
-    if (member.participantId === author || plan.joined.includes(member)) continue;
-    out.push([member.participantId, commit]);
-  }
+  const others = members
+    .filter((m) => m.participantId !== author && !plan.joined.includes(m))
+    .map((m) => m.participantId);
+  const out: [ServerMessage, string[]][] = [
+    [{ type: 'commit-accepted', meetingId, epoch }, [author]],
+    [{ type: 'commit', meetingId, epoch, message: message.commit }, others],
+  ];
   if (message.welcome !== undefined) {
     const joinerWaits = plan.joined.flatMap((m) => {
       const wait = waits.get(m.participantId);
@@ -72,9 +73,9 @@ export function commitAnnouncements(
       message: message.welcome,
       ...(joinerWaits.length === 0 ? {} : { waits: Object.fromEntries(joinerWaits) }),
     };
-    for (const member of plan.joined) out.push([member.participantId, welcome]);
+    out.push([welcome, plan.joined.map((m) => m.participantId)]);
   }
-  return out;
+  return out.filter(([, recipients]) => recipients.length > 0);
 }
 
 /** A proposal as the members get it, in the epoch it was signed for. */

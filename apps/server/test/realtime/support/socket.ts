@@ -1,10 +1,8 @@
 // A real `ws` client of the signaling socket. Every text frame the server sends is checked against
 // the protocol's server-message schema, so each test also proves the wire contract.
 import { WebSocket } from 'ws';
-import {
-  parseServerMessage,
-  type ServerMessage,
-} from '../../../../../packages/protocol/src/signaling/messages.ts';
+import type { ServerMessage } from '../../../../../packages/protocol/src/signaling/messages.ts';
+import { parseServerMessage } from '../../../../../packages/protocol/src/signaling/parse.ts';
 
 export type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
