@@ -178,7 +178,8 @@ export class GatewaySide {
       return;
     }
     if (signal?.op === 'send-many') {
-      for (const conn of signal.conns) this.forwarded.get(conn)?.peer.send(signal.message);
+      const text = JSON.stringify(signal.message);
+      for (const conn of signal.conns) this.forwarded.get(conn)?.peer.send(signal.message, text);
       return;
     }
     if (signal === undefined) return;

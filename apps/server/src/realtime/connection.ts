@@ -229,7 +229,7 @@ class Connection {
       relaySink: (notify) => sharedWebSocketSink(socket, notify),
       membership: undefined,
       joining: false,
-      send: (out) => this.send(out),
+      send: (out, text) => this.send(out, text),
     };
     this.live = {
       peer: this.peer,
@@ -463,8 +463,8 @@ class Connection {
     return true;
   }
 
-  private send(message: ServerMessage): void {
-    if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  private send(message: ServerMessage, text?: string): void {
+    if (this.socket.readyState === OPEN) this.socket.send(text ?? JSON.stringify(message));
   }
 
   /**

@@ -36,7 +36,11 @@ export interface SharedRoute {
 export interface Peer {
   readonly identity: SocketIdentity;
   readonly client: ClientInfo;
-  send(message: ServerMessage): void;
+  /**
+   * `text` is `message` already serialized, when one message goes to many sockets: a proposal
+   * reaches every member, and serializing it once per member cost more than sending it.
+   */
+  send(message: ServerMessage, text?: string): void;
   /** Set when the socket is on another node: messages for many such peers share the route. */
   readonly route?: { readonly shared: SharedRoute; readonly address: string };
   /**

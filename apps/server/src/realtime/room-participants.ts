@@ -82,10 +82,12 @@ export class RoomParticipants {
    */
   sendEach(participantIds: Iterable<string>, message: ServerMessage, except?: string): void {
     const routed = new Map<SharedRoute, string[]>();
+    let text: string | undefined;
     for (const id of participantIds) {
       const peer = id === except ? undefined : this.byId.get(id)?.peer;
-      const route = peer?.route;
-      if (route === undefined) peer?.send(message);
+      if (peer === undefined) continue;
+      const route = peer.route;
+      if (route === undefined) peer.send(message, (text ??= JSON.stringify(message)));
       else {
         const addresses = routed.get(route.shared);
         if (addresses === undefined) routed.set(route.shared, [route.address]);

@@ -45,7 +45,8 @@ export class Sockets {
    */
   tellUser(tenantId: string, userId: string, message: ServerMessage): number {
     const sockets = [...(this.byUser.get(userKey(tenantId, userId)) ?? [])];
-    for (const socket of sockets) socket.peer.send(message);
+    const text = JSON.stringify(message);
+    for (const socket of sockets) socket.peer.send(message, text);
     return sockets.length;
   }
 

@@ -53,3 +53,24 @@ describe('sending one message to many participants', () => {
     expect(nodeC.calls).toEqual([['conn-c1'], ['conn-c1']]);
   });
 });
+
+describe('a message for many local sockets', () => {
+  it('is serialized once: every socket is handed the same JSON text', () => {
+    const texts: Array<string | undefined> = [];
+    const participants = new RoomParticipants();
+    for (const name of ['a1', 'a2', 'a3'])
+      participants.add({
+        participantId: name,
+        peer: {
+          identity: { device: { id: name } },
+          send: (_m: ServerMessage, text?: string) => void texts.push(text),
+        } as unknown as Peer,
+        relayId: participants.allocateRelayId(),
+        joinedAt: 0,
+      });
+    participants.broadcast(message);
+    expect(texts).toHaveLength(3);
+    expect(new Set(texts).size).toBe(1);
+    expect(JSON.parse(texts[0] ?? '')).toEqual(message);
+  });
+});

@@ -2,8 +2,7 @@
 // group's external sender, never a member: it proposes Add (for participants it admitted) and
 // Remove (for those who left, were removed or timed out), asks ONE member to commit each batch,
 // keeps the first valid commit of every epoch as canonical, fans its bytes out, and routes the
-// Welcome to the joiners it names. Work per membership change is one commit and O(members)
-// messages, never a commit per member.
+// Welcome to the joiners it names: per membership change one commit, O(members) messages.
 //
 // Every method runs inside the room's serial queue; timers re-enter through `host.enqueue`. The
 // group's life is one tagged value (./group-state.ts) kept with its members and proposals in a
@@ -11,6 +10,7 @@
 // ./commit-plan.ts), then stored and applied in one step, then announced.
 import { refusedByMembers, type JoinTarget } from '../admission.ts';
 import { fromBase64, parseEpoch } from '../bytes.ts';
+import { passEvery } from '../event-loop.ts';
 import type { ClientMessageOf, SignalingErrorCode } from '../signaling.ts';
 import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts';
 import { planCommit, type CommitPlan } from './commit-plan.ts';
@@ -427,8 +427,11 @@ export class DeliveryService {
     if (this.closed) return;
     if (state.kind !== 'active' || this.requests.open) return this.batchWait.blocked();
     const fresh = await this.group.signPending(this.deps.crypto, this.deps.sender);
-    for (const p of fresh)
+    for (const [step, p] of fresh.entries()) {
+      await passEvery(step);
+      if (this.closed) return;
       this.deps.host.sendEach(this.group.members.keys(), proposalMessage(this.target.meetingId, p));
+    }
     const sent = this.group.sentThisEpoch();
     if (sent.length === 0) return;
     const waits = this.batchWait.take(joinersOf(sent), joinersOf(this.group.proposals));

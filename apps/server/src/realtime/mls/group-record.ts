@@ -14,6 +14,7 @@ import {
 import { ServerError } from '../../errors.ts';
 import type { Store } from '../../storage/store.ts';
 import type { JoinTarget } from '../admission.ts';
+import { passEvery } from '../event-loop.ts';
 import { fromBase64 } from '../bytes.ts';
 import type { ServerMessage } from '../signaling.ts';
 import type { CommitPlan } from './commit-plan.ts';
@@ -137,7 +138,8 @@ export class GroupRecord {
     for (const p of stale) await this.drop(p);
     fresh.splice(Math.max(0, MAX_PROPOSALS_PER_EPOCH - this.sentThisEpoch().length));
     const signed: SentProposal[] = [];
-    for (const p of fresh) {
+    for (const [step, p] of fresh.entries()) {
+      await passEvery(step);
       let message: Uint8Array;
       if (p.kind === 'add' && p.keyPackage !== null) {
         message = await proposeExternalAdd(crypto, sender, target, p.keyPackage);
