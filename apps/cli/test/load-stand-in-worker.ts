@@ -33,6 +33,7 @@ process.on('message', (message: ParentMessage) => {
           total: accounts.length,
           joining: 0,
           failed: 0,
+          failedBecause: {},
           keys: [
             {
               epoch: '1',

@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  describeStanding,
   judgeConvergence,
   workerStatus,
   type ParticipantState,
@@ -36,13 +37,14 @@ describe('the convergence judgement across workers', () => {
       joined('3', 'A', 4),
       { kind: 'joining' },
       joined('3', 'A', 4),
-      { kind: 'failed' },
+      { kind: 'failed', why: 'timeout' },
       joined('2', 'B', 3),
     ]);
     expect(status).toEqual({
       total: 5,
       joining: 1,
       failed: 1,
+      failedBecause: { timeout: 1 },
       keys: [
         { epoch: '3', securityCode: 'A', rosterLength: 4, count: 2 },
         { epoch: '2', securityCode: 'B', rosterLength: 3, count: 1 },
@@ -55,7 +57,11 @@ describe('the convergence judgement across workers', () => {
     const b = workerStatus([joined('5', 'A', 5), joined('5', 'A', 5)]);
     expect(judgeConvergence([a, b])).toBe(true);
     // Failed participants are not waited for: the roster lists the ones that joined.
-    const c = workerStatus([joined('5', 'A', 4), joined('5', 'A', 4), { kind: 'failed' }]);
+    const c = workerStatus([
+      joined('5', 'A', 4),
+      joined('5', 'A', 4),
+      { kind: 'failed', why: 'timeout' },
+    ]);
     const d = workerStatus([joined('5', 'A', 4), joined('5', 'A', 4)]);
     expect(judgeConvergence([c, d])).toBe(true);
     // Standard meetings have no security code.
@@ -92,9 +98,27 @@ describe('the convergence judgement across workers', () => {
     const short = workerStatus([joined('5', 'A', 3), joined('5', 'A', 3)]);
     expect(judgeConvergence([short, short])).toBe(false);
     expect(judgeConvergence([agreeing, undefined])).toBe(false);
-    const nobody: WorkerStatus = workerStatus([{ kind: 'failed' }]);
+    const nobody: WorkerStatus = workerStatus([{ kind: 'failed', why: 'timeout' }]);
     expect(judgeConvergence([nobody, nobody])).toBe(false);
     expect(judgeConvergence([])).toBe(false);
+  });
+});
+
+describe('where a storm stands, for the progress of a long run', () => {
+  it('says why those not in are not, and where the joined are, the largest groups first', () => {
+    const a = workerStatus([
+      joined('4', 'A', 802),
+      joined('4', 'A', 802),
+      { kind: 'failed', why: 'connection_failed' },
+      { kind: 'failed', why: 'timeout' },
+      { kind: 'failed', why: 'connection_failed' },
+    ]);
+    const b = workerStatus([joined('3', 'A', 800), joined('4', 'A', 802), { kind: 'joining' }]);
+    expect(describeStanding([a, undefined, b])).toBe(
+      'joined: 3 epoch 4 with 802 in the roster; 1 epoch 3 with 800 in the roster' +
+        ' — not in: 2 connection_failed; 1 timeout',
+    );
+    expect(describeStanding([workerStatus([{ kind: 'joining' }])])).toBe('');
   });
 });
 

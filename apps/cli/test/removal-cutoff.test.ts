@@ -155,14 +155,26 @@ describe('the removal plan', () => {
     const key = { epoch: '12', securityCode: 'c', rosterLength: 3 };
     expect(
       convergedKey([
-        { total: 2, joining: 0, failed: 1, keys: [{ ...key, count: 1 }] },
-        { total: 2, joining: 0, failed: 0, keys: [{ ...key, count: 2 }] },
+        {
+          total: 2,
+          joining: 0,
+          failed: 1,
+          failedBecause: { timeout: 1 },
+          keys: [{ ...key, count: 1 }],
+        },
+        { total: 2, joining: 0, failed: 0, failedBecause: {}, keys: [{ ...key, count: 2 }] },
       ]),
     ).toMatchObject({ epoch: '12' });
     expect(
       convergedKey([
-        { total: 2, joining: 0, failed: 0, keys: [{ ...key, count: 2 }] },
-        { total: 1, joining: 0, failed: 0, keys: [{ ...key, epoch: '11', count: 1 }] },
+        { total: 2, joining: 0, failed: 0, failedBecause: {}, keys: [{ ...key, count: 2 }] },
+        {
+          total: 1,
+          joining: 0,
+          failed: 0,
+          failedBecause: {},
+          keys: [{ ...key, epoch: '11', count: 1 }],
+        },
       ]),
     ).toBeUndefined();
   });

@@ -6,7 +6,8 @@
 /** One participant as the judgement sees it. */
 export type ParticipantState =
   | { readonly kind: 'joining' }
-  | { readonly kind: 'failed' }
+  /** `why`: a few words — the join's error, why the meeting ended for it, or where it stands. */
+  | { readonly kind: 'failed'; readonly why: string }
   | {
       readonly kind: 'joined';
       readonly epoch: string | null;
@@ -27,6 +28,8 @@ export interface WorkerStatus {
   readonly joining: number;
   /** Not joining and not in the meeting: the join failed, or the participant was put out. */
   readonly failed: number;
+  /** The failed participants, counted by why (see ParticipantState). */
+  readonly failedBecause: Readonly<Record<string, number>>;
   /** The joined participants, counted per key. */
   readonly keys: readonly (ConvergenceKey & { readonly count: number })[];
 }
@@ -34,6 +37,7 @@ export interface WorkerStatus {
 export function workerStatus(participants: readonly ParticipantState[]): WorkerStatus {
   let joining = 0;
   let failed = 0;
+  const failedBecause: Record<string, number> = {};
   const keys = new Map<string, ConvergenceKey & { count: number }>();
   for (const p of participants) {
     switch (p.kind) {
@@ -42,6 +46,7 @@ export function workerStatus(participants: readonly ParticipantState[]): WorkerS
         break;
       case 'failed':
         failed++;
+        failedBecause[p.why] = (failedBecause[p.why] ?? 0) + 1;
         break;
       case 'joined': {
         const id = keyId(p);
@@ -58,7 +63,7 @@ export function workerStatus(participants: readonly ParticipantState[]): WorkerS
       }
     }
   }
-  return { total: participants.length, joining, failed, keys: [...keys.values()] };
+  return { total: participants.length, joining, failed, failedBecause, keys: [...keys.values()] };
 }
 
 /**
@@ -109,4 +114,33 @@ export function tally(statuses: readonly (WorkerStatus | undefined)[]): {
 
 function keyId(key: ConvergenceKey): string {
   return JSON.stringify([key.epoch, key.securityCode, key.rosterLength]);
+}
+
+/**
+ * Where the storm stands beyond a count, for the progress lines of a long run: why those who are
+ * not in failed, and — when all joins have ended but the meeting has not converged — where the
+ * joined participants are (epoch, roster size), the largest groups first.
+ */
+export function describeStanding(statuses: readonly (WorkerStatus | undefined)[]): string {
+  const because = new Map<string, number>();
+  const at = new Map<string, number>();
+  for (const status of statuses) {
+    if (status === undefined) continue;
+    for (const [why, n] of Object.entries(status.failedBecause))
+      because.set(why, (because.get(why) ?? 0) + n);
+    for (const key of status.keys) {
+      const id = `epoch ${key.epoch ?? '-'} with ${key.rosterLength} in the roster`;
+      at.set(id, (at.get(id) ?? 0) + key.count);
+    }
+  }
+  const largest = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([what, n]) => `${n} ${what}`)
+      .join('; ');
+  const parts = [];
+  if (at.size > 0) parts.push(`joined: ${largest(at)}${at.size > 3 ? '; …' : ''}`);
+  if (because.size > 0) parts.push(`not in: ${largest(because)}${because.size > 3 ? '; …' : ''}`);
+  return parts.join(' — ');
 }

@@ -76,7 +76,8 @@ class Tracked {
   state(): ParticipantState {
     if (!this.#settled) return { kind: 'joining' };
     const meeting = this.participant.meeting;
-    if (!this.participant.joined || meeting === undefined) return { kind: 'failed' };
+    if (!this.participant.joined || meeting === undefined)
+      return { kind: 'failed', why: this.participant.notInBecause() };
     return {
       kind: 'joined',
       epoch: meeting.epoch?.toString() ?? null,

@@ -6,7 +6,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../errors.ts';
 import type { ChurnPlan, FrameWindow } from './churn.ts';
-import { convergedKey, judgeConvergence, tally, type WorkerStatus } from './convergence.ts';
+import {
+  convergedKey,
+  describeStanding,
+  judgeConvergence,
+  tally,
+  type WorkerStatus,
+} from './convergence.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
 import { clientMemory, heapMbPerWorker, type ClientMemory } from './client-memory.ts';
 import { addPauses, NO_PAUSES, type ExcludedPauses } from './heap-pauses.ts';
@@ -18,6 +24,8 @@ import type { RemovalPlan } from './removals.ts';
 
 /** --removals: media under the new epoch for this long after each departure has settled. */
 const STEP_GAP_MS = 500;
+/** How often a storm that has not converged says where it stands (if that changed). */
+const STANDING_EVERY_MS = 30_000;
 
 /** One worker's accounts, and how many of its first ones send media. */
 export type Share = Pick<StartLoad, 'accounts' | 'senders'>;
@@ -116,8 +124,10 @@ export async function runStorm(
       }),
     );
     await pool.collect('ready');
-    const convergedMs = await pool.storm(plan.joinTimeoutMs, (done) =>
-      progress.update('joining', done, total),
+    const convergedMs = await pool.storm(
+      plan.joinTimeoutMs,
+      (done) => progress.update('joining', done, total),
+      (standing) => progress.line(standing),
     );
     progress.finish();
     progress.line(
@@ -197,10 +207,19 @@ class WorkerPool {
     });
   }
 
-  /** Starts the storm in every worker at once; resolves with how long it took to converge. */
-  async storm(joinTimeoutMs: number, onJoins: (done: number) => void): Promise<number | null> {
+  /**
+   * Starts the storm in every worker at once; resolves with how long it took to converge.
+   * `onJoins`: how many joins ended; `onStanding`: every half minute while it changes, why those
+   * not in are not, and where the joined are (describeStanding) — a long run that stalls says why.
+   */
+  async storm(
+    joinTimeoutMs: number,
+    onJoins: (done: number) => void,
+    onStanding: (text: string) => void = () => undefined,
+  ): Promise<number | null> {
     this.broadcast({ type: 'go' });
     const began = Date.now();
+    let standing = { text: '', at: began };
     let done = -1;
     let deadline = began + 2 * joinTimeoutMs;
     let settled = false;
@@ -213,6 +232,11 @@ class WorkerPool {
           onJoins(done);
         }
         if (judgeConvergence(this.#statuses)) return { ms: Date.now() - began };
+        if (Date.now() - standing.at >= STANDING_EVERY_MS) {
+          const text = describeStanding(this.#statuses);
+          if (text !== standing.text && text !== '') onStanding(text);
+          standing = { text, at: Date.now() };
+        }
         if (!settled && this.#statuses.every((s) => s !== undefined && s.joining === 0)) {
           // Every join has ended: convergence gets the join timeout once more.
           settled = true;

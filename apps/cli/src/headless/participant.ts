@@ -2,6 +2,7 @@
 // counting what it receives and decrypts per sender. Its report is what `conclave join` prints and
 // what `conclave load` aggregates.
 import {
+  ClientError,
   systemClock,
   type Clock,
   type ConclaveClient,
@@ -244,6 +245,15 @@ export class HeadlessParticipant {
     this.stopMedia();
     this.#meeting?.close();
     this.client.close();
+  }
+
+  /** Why this participant is not in the meeting, in a few words (a failed join's error code). */
+  notInBecause(): string {
+    const failure = this.#failure;
+    if (failure instanceof ClientError) return failure.code;
+    if (failure !== undefined) return 'join failed';
+    if (this.#endedBecause !== undefined) return this.#endedBecause;
+    return this.#meeting?.phase ?? 'not joined';
   }
 
   report(): ParticipantReport {
