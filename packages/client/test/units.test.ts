@@ -393,6 +393,21 @@ describe('SignalingConnection', () => {
     });
     expect(invalid).toEqual(['bad_message']);
   });
+
+  it('says what the close said when the socket closes before ready', async () => {
+    const socket = new FakeSocket();
+    const connection = new SignalingConnection({
+      url: 'ws://x',
+      factory: () => socket,
+      clock: new ManualClock(),
+      hello,
+    });
+    const opening = connection.open();
+    socket.drop();
+    const failure = await opening.catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'connection_failed' });
+    expect(((failure as Error).cause as Error).message).toBe('closed (1006)');
+  });
 });
 
 describe('Connector', () => {

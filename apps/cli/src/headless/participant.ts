@@ -247,10 +247,16 @@ export class HeadlessParticipant {
     this.client.close();
   }
 
-  /** Why this participant is not in the meeting, in a few words (a failed join's error code). */
+  /**
+   * Why this participant is not in the meeting, in a few words: a failed join's error code with
+   * its first cause (what the socket or server said), why the meeting ended for it, or its phase.
+   */
   notInBecause(): string {
     const failure = this.#failure;
-    if (failure instanceof ClientError) return failure.code;
+    if (failure instanceof ClientError) {
+      const said = failure.cause instanceof Error ? failure.cause.message : failure.serverCode;
+      return said === undefined ? failure.code : `${failure.code} (${said.slice(0, 80)})`;
+    }
     if (failure !== undefined) return 'join failed';
     if (this.#endedBecause !== undefined) return this.#endedBecause;
     return this.#meeting?.phase ?? 'not joined';

@@ -124,8 +124,10 @@ class Connection {
     this.socket.once('close', () => this.onClose());
     // 'close' follows every 'error'; without a listener an 'error' would crash the process.
     this.socket.on('error', () => undefined);
+    // Only the client's hello is timed: checking its session is the server's own work, which may
+    // be slow while the database is busy (a 1,000-person join storm) — not the client's fault.
     this.helloTimer = this.clock.setTimeout(() => {
-      if (this.peer === undefined)
+      if (!this.helloSeen)
         this.shut(signalingCloseCodes.timedOut, 'hello_required', 'No hello in time.');
     }, options.helloTimeoutMs);
     const every = Math.max(10, Math.min(options.livenessTimeoutMs / 4, 5_000));

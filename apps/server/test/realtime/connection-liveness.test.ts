@@ -41,13 +41,18 @@ const LIVENESS_MS = 1_000;
 /** The connection checks a quarter of the liveness timeout apart. */
 const CHECK_MS = LIVENESS_MS / 4;
 
-function open(options: { helloTimeoutMs: number }): { socket: FakeSocket; clock: FakeClock } {
+function open(
+  options: { helloTimeoutMs: number },
+  sessions: { find: () => Promise<undefined> } = { find: () => Promise.resolve(undefined) },
+): { socket: FakeSocket; clock: FakeClock } {
   const socket = new FakeSocket();
   const clock = new FakeClock();
   const errors: string[] = [];
-  // Nothing here reaches the database or a room: no hello is sent.
+  // Nothing here reaches a room; a hello reaches only the session lookup.
   const ctx = {
     log: { error: (message: string) => errors.push(message) },
+    store: { sessions },
+    now: () => 0,
   } as unknown as AppContext;
   serveSocket(
     socket as unknown as WebSocket,
@@ -99,5 +104,29 @@ describe('signaling connection time-outs (fake clock)', () => {
     expect(socket.closedWith).toBe(signalingCloseCodes.timedOut);
     expect(socket.sent).toContainEqual(expect.objectContaining({ code: 'hello_required' }));
     expect(clock.pending).toBe(0);
+  });
+
+  it('does not time out a client whose hello came while the server checks its session', async () => {
+    let answer: (found: undefined) => void = () => undefined;
+    const slowLookup = new Promise<undefined>((resolve) => (answer = resolve));
+    const { socket, clock } = open({ helloTimeoutMs: 5 * CHECK_MS }, { find: () => slowLookup });
+    const hello = {
+      type: 'hello',
+      token: 'a'.repeat(43),
+      deviceId: 'd-1',
+      client: { platform: 'linux', version: '1', e2eeMedia: true },
+    };
+    socket.emit('message', Buffer.from(JSON.stringify(hello)), false);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 8; i++) {
+      clock.advance(CHECK_MS);
+      socket.emit('pong');
+    }
+    expect(socket.closedWith).toBeUndefined();
+    expect(socket.sent).toEqual([]);
+    // The lookup answers at last: no such session, which closes it as unauthenticated.
+    answer(undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(socket.closedWith).toBe(signalingCloseCodes.unauthenticated);
   });
 });

@@ -96,7 +96,11 @@ export class SignalingConnection {
         // A close event follows; it carries what there is to know.
       };
       socket.onclose = (event) => {
-        if (this.#phase !== 'ready') settle(new ClientError('connection_failed'));
+        if (this.#phase !== 'ready') {
+          // What the close said (e.g. 1006: never reached; 4xxx: the server's reason).
+          const said = `closed (${event.code}${event.reason === '' ? '' : ` ${event.reason}`})`;
+          settle(new ClientError('connection_failed', { cause: new Error(said) }));
+        }
         this.#shutdown(event.code, event.reason, false);
       };
       socket.onmessage = (event) => {
