@@ -18,8 +18,13 @@ import { route } from '../http/route.ts';
 import type { Route } from '../http/route.ts';
 import { deviceView } from '../http/views.ts';
 import { actorOf } from '../audit/actor.ts';
+import { SharedReads } from '../http/shared-reads.ts';
+
+type Directory = z.infer<typeof directorySchema>;
 
 export function deviceRoutes(ctx: AppContext): Route[] {
+  // Per app: concurrent fetches of one tenant's directory share a read (../http/shared-reads.ts).
+  const directoryReads = new SharedReads<Directory>();
   return [
     route({
       method: 'POST',
@@ -70,29 +75,8 @@ export function deviceRoutes(ctx: AppContext): Route[] {
       summary: "The users of my organization and their devices' public signature keys",
       access: 'user',
       response: directorySchema,
-      async handler({ session }) {
-        const [users, devices] = await Promise.all([
-          ctx.store.users.list(session.tenantId),
-          ctx.store.devices.listForTenant(session.tenantId),
-        ]);
-        // Grouped once: every member of a large meeting fetches this, and matching each user
-        // against every device was a million comparisons per fetch at 1,000 (the busiest
-        // function of a meeting's node in the 1,000-person run).
-        const byUser = new Map<string, { id: string; signaturePublicKey: string }[]>();
-        for (const device of devices) {
-          const view = { id: device.id, signaturePublicKey: device.signaturePublicKey };
-          const own = byUser.get(device.userId);
-          if (own === undefined) byUser.set(device.userId, [view]);
-          else own.push(view);
-        }
-        return {
-          users: users.map((user) => ({
-            id: user.id,
-            displayName: user.displayName,
-            devices: byUser.get(user.id) ?? [],
-          })),
-        };
-      },
+      handler: ({ session }) =>
+        directoryReads.read(session.tenantId, () => readDirectory(ctx, session.tenantId)),
     }),
     route({
       method: 'GET',
@@ -109,4 +93,29 @@ export function deviceRoutes(ctx: AppContext): Route[] {
       },
     }),
   ];
+}
+
+/** The tenant's users, each with its devices' public signature keys. */
+async function readDirectory(ctx: AppContext, tenantId: string): Promise<Directory> {
+  const [users, devices] = await Promise.all([
+    ctx.store.users.list(tenantId),
+    ctx.store.devices.listForTenant(tenantId),
+  ]);
+  // Grouped once: every member of a large meeting fetches this, and matching each user against
+  // every device was a million comparisons per fetch at 1,000 (the busiest function of a
+  // meeting's node in the 1,000-person run).
+  const byUser = new Map<string, { id: string; signaturePublicKey: string }[]>();
+  for (const device of devices) {
+    const view = { id: device.id, signaturePublicKey: device.signaturePublicKey };
+    const own = byUser.get(device.userId);
+    if (own === undefined) byUser.set(device.userId, [view]);
+    else own.push(view);
+  }
+  return {
+    users: users.map((user) => ({
+      id: user.id,
+      displayName: user.displayName,
+      devices: byUser.get(user.id) ?? [],
+    })),
+  };
 }
