@@ -17,7 +17,10 @@ describe('KeyPackage equality', () => {
   const lastDiffers = [...key.slice(0, 31), 99];
 
   it('is the same client exactly when the signature keys are equal', () => {
-    const { compareKeyPackages, compareKeyPackageToLeafNode } = KEY_PACKAGE_EQUALITY;
+    const equality = KEY_PACKAGE_EQUALITY;
+    const compareKeyPackages = (a: KeyPackage, b: KeyPackage) => equality.compareKeyPackages(a, b);
+    const compareKeyPackageToLeafNode = (a: KeyPackage, b: LeafNode) =>
+      equality.compareKeyPackageToLeafNode(a, b);
     expect(compareKeyPackages(keyPackage(key), keyPackage([...key]))).toBe(true);
     expect(compareKeyPackages(keyPackage(key), keyPackage(lastDiffers))).toBe(false);
     expect(compareKeyPackages(keyPackage(key), keyPackage(key.slice(0, 31)))).toBe(false);
