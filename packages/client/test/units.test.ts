@@ -344,6 +344,16 @@ const hello = {
   client: { platform: 'linux' as const, version: '1', e2eeMedia: true },
 };
 
+/** A connection over `socket` with no pings: the opening handshake is what these tests look at. */
+function connectionOver(socket: FakeSocket): SignalingConnection {
+  return new SignalingConnection({
+    url: 'ws://x',
+    factory: () => socket,
+    clock: new ManualClock(),
+    hello,
+  });
+}
+
 describe('SignalingConnection', () => {
   it('says hello first, resolves on ready, pings, and gives up on a silent server', async () => {
     const clock = new ManualClock();
@@ -375,12 +385,7 @@ describe('SignalingConnection', () => {
 
   it('rejects with not_authenticated when the server answers hello with an error, and ignores invalid messages', async () => {
     const socket = new FakeSocket();
-    const connection = new SignalingConnection({
-      url: 'ws://x',
-      factory: () => socket,
-      clock: new ManualClock(),
-      hello,
-    });
+    const connection = connectionOver(socket);
     const invalid: string[] = [];
     connection.events.on('invalid', (e) => invalid.push(e.code));
     const opening = connection.open();
@@ -396,12 +401,7 @@ describe('SignalingConnection', () => {
 
   it('says what the close said when the socket closes before ready', async () => {
     const socket = new FakeSocket();
-    const connection = new SignalingConnection({
-      url: 'ws://x',
-      factory: () => socket,
-      clock: new ManualClock(),
-      hello,
-    });
+    const connection = connectionOver(socket);
     const opening = connection.open();
     socket.drop();
     const failure = await opening.catch((error: unknown) => error);
