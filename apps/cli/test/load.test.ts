@@ -32,6 +32,7 @@ interface LoadJson {
     dropped: number;
     droppedByReason: Record<string, number>;
   };
+  window: { received: number; decrypted: number };
   media: { senders: number; description: string };
   server: { source: string; cpuMs?: number; rssMb?: number; note: string };
   failures: unknown[];
@@ -127,6 +128,29 @@ describe('conclave load', () => {
     expect(json.media.description).toContain('the senders in worker 1');
     expect(json.frames.decrypted).toBeGreaterThan(0);
     expect(json.decrypting).toBe(12);
+  });
+
+  it('with --media-after-convergence the senders start once everyone agrees, not as they join', async () => {
+    const { json } = await load(
+      [
+        '--participants',
+        '6',
+        '--senders',
+        '2',
+        '--e2ee',
+        '--workers',
+        '1',
+        '--duration',
+        '2',
+        '--media-after-convergence',
+      ],
+      90_000,
+    );
+    expect(json).toMatchObject({ admitted: 6, decrypting: 6, securityCodesAgree: true });
+    expect(json.media.description).toContain('the senders start once everyone agrees');
+    // Nothing flowed during the storm: every frame received came in the measured time.
+    expect(json.window.received).toBeGreaterThan(0);
+    expect(json.frames.received).toBe(json.window.received);
   });
 
   it('refuses a participant or worker count out of range with a usage error', async () => {

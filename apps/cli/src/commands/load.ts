@@ -28,6 +28,7 @@ interface LoadFlags {
   churn?: number;
   removals?: number;
   quietReceivers?: boolean;
+  mediaAfterConvergence?: boolean;
   json?: boolean;
 }
 
@@ -74,6 +75,10 @@ export function registerLoadCommand(program: Command): void {
         "only the senders take media; the others run the full MLS member role but subscribe to none (a removal cut-off run measures the senders', and on shared cores the others' decrypting is noise)",
       )
       .option(
+        '--media-after-convergence',
+        'the senders start their media once everyone agrees on one epoch, not as they join (a very large storm on one machine: every member decrypting media takes the cores the MLS work needs; the frames lost to rekeying during the storm are then not measured)',
+      )
+      .option(
         '--server <url>',
         'use this running server (needs an admin sign-in); default: start one in this process',
       )
@@ -90,7 +95,7 @@ export function registerLoadCommand(program: Command): void {
     'conclave load --participants 200 --e2ee --workers 2',
     'conclave load --participants 50 --e2ee --churn 20 --duration 60',
     'conclave load --participants 200 --e2ee --removals 20 --duration 5 --quiet-receivers',
-    'conclave load --participants 1000 --e2ee --servers https://a.example,https://b.example --workers 2',
+    'conclave load --participants 1000 --e2ee --servers https://a.example,https://b.example --workers 4 --media-after-convergence',
   );
 }
 
@@ -120,6 +125,7 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     churn,
     removals,
     ...(flags.quietReceivers === true ? { othersReceive: false } : {}),
+    ...(flags.mediaAfterConvergence === true ? { mediaAfterConvergence: true } : {}),
     progress,
   });
   progress.finish();

@@ -32,6 +32,8 @@ export interface StartLoad {
   readonly senders: number;
   /** False: only the senders take media; the others subscribe to none (default: all receive). */
   readonly othersReceive?: boolean;
+  /** The senders start their media when the measured time begins, not as they join. */
+  readonly mediaAfterConvergence?: boolean;
   /** MLS steps take turns from the start, the join storm included (mls-turns.ts). */
   readonly turnsFromStart?: boolean;
   readonly joinTimeoutMs: number;

@@ -107,7 +107,11 @@ async function run(inbox: Inbox): Promise<void> {
     const sends = i < start.senders;
     const receives = sends || start.othersReceive !== false;
     return new Tracked(
-      new HeadlessParticipant(client, { sendMedia: sends, receiveMedia: receives }),
+      new HeadlessParticipant(client, {
+        sendMedia: sends,
+        receiveMedia: receives,
+        mediaOnJoin: start.mediaAfterConvergence !== true,
+      }),
     );
   });
   const churners = (await Promise.all((start.churners ?? []).map(connect))).map(
@@ -135,6 +139,7 @@ async function run(inbox: Inbox): Promise<void> {
   if (!stepped) clearInterval(ticker);
   const everyone = [...tracked, ...churners];
   const participants = everyone.map((t) => t.participant);
+  for (const p of participants) p.startMedia();
   const atStart = participants.map((p): FrameCounts | undefined =>
     p.joined ? p.report().frames : undefined,
   );

@@ -44,6 +44,8 @@ export interface StormPlan {
   readonly removals?: RemovalPlan;
   /** False: only the senders take media (LoadOptions.othersReceive). */
   readonly othersReceive?: boolean;
+  /** The senders start their media once the storm converged (LoadOptions.mediaAfterConvergence). */
+  readonly mediaAfterConvergence?: boolean;
   /** MLS steps take turns from the start, the join storm included (mls-turns.ts). */
   readonly turnsFromStart?: boolean;
 }
@@ -120,6 +122,7 @@ export async function runStorm(
         joinTimeoutMs: plan.joinTimeoutMs,
         churners: plan.churn?.churners[i] ?? [],
         ...(plan.othersReceive === false ? { othersReceive: false } : {}),
+        ...(plan.mediaAfterConvergence === true ? { mediaAfterConvergence: true } : {}),
         ...(plan.turnsFromStart === true ? { turnsFromStart: true } : {}),
       }),
     );

@@ -125,6 +125,8 @@ export type ParticipantEvent =
 
 export interface HeadlessOptions {
   readonly sendMedia: boolean;
+  /** False: a sender's media waits for `startMedia` instead of starting once joined (default true). */
+  readonly mediaOnJoin?: boolean;
   /** False: subscribes to no media once joined (it still runs the full MLS member role). */
   readonly receiveMedia?: boolean;
   readonly media?: SyntheticMediaOptions;
@@ -187,7 +189,10 @@ export class HeadlessParticipant {
     return this.#joinedAt !== undefined && this.#meeting?.phase === 'joined';
   }
 
-  /** Joins; a sender starts its media as soon as its own keys are in place. Never throws. */
+  /**
+   * Joins; a sender starts its media as soon as its own keys are in place (unless `mediaOnJoin`
+   * is false: then at `startMedia`). Never throws.
+   */
   async join(meetingId: string, options: JoinOptions = {}): Promise<boolean> {
     const meeting = this.client.meeting(meetingId, options);
     this.#meeting = meeting;
@@ -201,7 +206,14 @@ export class HeadlessParticipant {
     }
     this.#joinedAt = this.#clock.now();
     if (this.#options.receiveMedia === false) meeting.subscribe([]);
-    if (this.#options.sendMedia) {
+    if (this.#options.mediaOnJoin !== false) this.startMedia();
+    return true;
+  }
+
+  /** A joined sender starts its synthetic media (once; nothing for a receiver or before joining). */
+  startMedia(): void {
+    const meeting = this.#meeting;
+    if (this.#options.sendMedia && this.#media === undefined && this.joined && meeting) {
       const media = new SyntheticMedia((kind, data, o) => this.#publish(meeting, kind, data, o), {
         ...this.#options.media,
         clock: this.#clock,
@@ -212,7 +224,6 @@ export class HeadlessParticipant {
       meeting.on('epoch', () => media.requestKeyFrame());
       media.start();
     }
-    return true;
   }
 
   stopMedia(): void {
