@@ -25,6 +25,7 @@ describe('commit requests', () => {
           participantId: id,
           leafIndex,
           confirmed: true,
+          atCurrentEpoch: true,
         })),
       timedOut: (epoch) => void timedOut.push(epoch),
     });
@@ -58,7 +59,12 @@ describe('commit requests', () => {
       send: (_to: string, message: ServerMessage) => void sent.push(message),
       enqueue: (task) => task(),
       candidates: () =>
-        ['a', 'b'].map((id, leafIndex) => ({ participantId: id, leafIndex, confirmed: true })),
+        ['a', 'b'].map((id, leafIndex) => ({
+          participantId: id,
+          leafIndex,
+          confirmed: true,
+          atCurrentEpoch: true,
+        })),
       timedOut: () => undefined,
     });
     const joiners = new Map([
@@ -77,5 +83,30 @@ describe('commit requests', () => {
     expect(requests.joinerWaits(8n).size).toBe(0);
     requests.clear();
     expect(requests.joinerWaits(7n).size).toBe(0);
+  });
+
+  it('asks members at the current epoch first, then those that follow the group, then the rest', () => {
+    const clock = new FakeClock();
+    const asked: string[] = [];
+    const requests = new CommitRequests({
+      meetingId: 'm-1',
+      timeoutMs: 1_000,
+      timeoutPerProposalMs: 0,
+      clock,
+      send: (to: string) => void asked.push(to),
+      enqueue: (task) => task(),
+      // Leaf order is not the order asked: a and b are still busy with the last commit.
+      candidates: () => [
+        { participantId: 'new', leafIndex: 0, confirmed: false, atCurrentEpoch: false },
+        { participantId: 'a', leafIndex: 1, confirmed: true, atCurrentEpoch: false },
+        { participantId: 'b', leafIndex: 2, confirmed: true, atCurrentEpoch: false },
+        { participantId: 'd', leafIndex: 4, confirmed: true, atCurrentEpoch: true },
+        { participantId: 'c', leafIndex: 3, confirmed: true, atCurrentEpoch: true },
+      ],
+      timedOut: () => undefined,
+    });
+    requests.request(9n, 'update');
+    clock.advance(1_000 + 2_000 + 4_000 + 8_000);
+    expect(asked).toEqual(['c', 'd', 'a', 'b', 'new']);
   });
 });

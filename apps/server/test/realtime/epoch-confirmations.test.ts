@@ -12,7 +12,7 @@ const member = (participantId: string, leafIndex: number): Member => ({
   grace: undefined,
 });
 
-function confirmations(ids: string[]) {
+function confirmations(ids: string[], onConfirmed?: () => void) {
   const members = new Map(ids.map((id, i) => [id, member(id, i)]));
   const connected = new Set(ids);
   const sent: [string, ServerMessage][] = [];
@@ -22,7 +22,8 @@ function confirmations(ids: string[]) {
       for (const id of ids) sent.push([id, message]);
     },
   };
-  return { c: new EpochConfirmations('m-1', host, members), members, connected, sent };
+  const c = new EpochConfirmations('m-1', host, members, onConfirmed);
+  return { c, members, connected, sent };
 }
 
 describe('epoch confirmations: senders may use an epoch once every member has it', () => {
@@ -66,5 +67,38 @@ describe('epoch confirmations: senders may use an epoch once every member has it
       'a:3',
       'b:3',
     ]);
+  });
+
+  it('tells the service once when an epoch is confirmed, and answers whether it is', () => {
+    let told = 0;
+    const { c } = confirmations(['a', 'b'], () => told++);
+    c.reached('a', 6n, 6n);
+    expect(c.isConfirmed(6n)).toBe(false);
+    c.reached('b', 6n, 6n);
+    expect(c.isConfirmed(6n)).toBe(true);
+    expect(told).toBe(1);
+    c.check(6n);
+    expect(told).toBe(1);
+    // The next epoch is not confirmed by the last one.
+    expect(c.isConfirmed(7n)).toBe(false);
+    expect(c.isConfirmed(undefined)).toBe(false);
+  });
+
+  it('ranks committer candidates by whether each reached the current epoch', () => {
+    const { c, members, connected } = confirmations(['a', 'b', 'c', 'd']);
+    members.get('d')!.confirmed = false; // never said an epoch
+    c.reached('a', 2n, 3n); // behind: still processing epoch 3's commit
+    c.reached('b', 3n, 3n);
+    connected.delete('c');
+    const group = {
+      staying: (isConnected: (m: Member) => boolean) => [...members.values()].filter(isConnected),
+    };
+    expect(c.candidates(group, 3n)).toEqual([
+      { participantId: 'a', leafIndex: 0, confirmed: true, atCurrentEpoch: false },
+      { participantId: 'b', leafIndex: 1, confirmed: true, atCurrentEpoch: true },
+      { participantId: 'd', leafIndex: 3, confirmed: false, atCurrentEpoch: false },
+    ]);
+    expect(c.hasReached('b', 3n)).toBe(true);
+    expect(c.hasReached('b', 4n)).toBe(false);
   });
 });

@@ -4,10 +4,9 @@
 // keeps the first valid commit of every epoch as canonical, fans its bytes out, and routes the
 // Welcome to the joiners it names: per membership change one commit, O(members) messages.
 //
-// Every method runs inside the room's serial queue; timers re-enter through `host.enqueue`. The
-// group's life is one tagged value (./group-state.ts) kept with its members and proposals in a
-// record that stores every change first (./group-record.ts); a commit is planned first (pure,
-// ./commit-plan.ts), then stored and applied in one step, then announced.
+// Every method runs in the room's serial queue; timers re-enter through `host.enqueue`. The group's
+// life is one tagged value (./group-state.ts) in a record that stores every change first
+// (./group-record.ts); a commit is planned (pure, ./commit-plan.ts), stored, applied, announced.
 import { refusedByMembers, type JoinTarget } from '../admission.ts';
 import { fromBase64, parseEpoch } from '../bytes.ts';
 import { passEvery } from '../event-loop.ts';
@@ -16,6 +15,7 @@ import { checkCommit, sameBytes, type CommitViolation } from './commit-check.ts'
 import { planCommit, type CommitPlan } from './commit-plan.ts';
 import { CommitRequests } from './commit-requests.ts';
 import { EpochConfirmations } from './epoch-confirmations.ts';
+import { PeriodicUpdate } from './periodic-update.ts';
 import { joinersOf, type Member } from './group.ts';
 import type { Joiner } from './group-state.ts';
 import { GroupRecord } from './group-record.ts';
@@ -38,21 +38,12 @@ import type {
   MlsJoinInfo,
 } from './delivery-types.ts';
 
-export type { Joiner } from './group-state.ts';
-export type {
-  DeliveryDeps,
-  DeliveryHost,
-  Departure,
-  JoinOutcome,
-  JoinRequest,
-  MlsJoinInfo,
-} from './delivery-types.ts';
-
 export class DeliveryService {
   private readonly group: GroupRecord;
   private readonly requests: CommitRequests;
   private readonly timers: GroupTimers;
   private readonly confirmations: EpochConfirmations;
+  private readonly update: PeriodicUpdate;
   /** How long proposals wait for a commit request (said to the committer and the joiners). */
   private readonly batchWait: BatchWaitClock;
   private closed = false;
@@ -64,7 +55,17 @@ export class DeliveryService {
     this.group = new GroupRecord(deps.store, target);
     this.batchWait = new BatchWaitClock(deps.clock);
     this.timers = new GroupTimers(deps.clock, deps.options, (task) => deps.host.enqueue(task));
-    this.confirmations = new EpochConfirmations(target.meetingId, deps.host, this.group.members);
+    this.confirmations = new EpochConfirmations(
+      target.meetingId,
+      deps.host,
+      this.group.members,
+      () => this.update.epochConfirmed(),
+    );
+    this.update = new PeriodicUpdate({
+      timers: this.timers,
+      confirmed: () => this.confirmations.isConfirmed(this.currentEpoch),
+      due: () => this.updateDue(),
+    });
     this.requests = new CommitRequests({
       meetingId: target.meetingId,
       timeoutMs: deps.options.commitTimeoutMs,
@@ -72,7 +73,7 @@ export class DeliveryService {
       clock: deps.clock,
       send: (participantId, message) => deps.host.send(participantId, message),
       enqueue: (task) => deps.host.enqueue(task),
-      candidates: () => this.group.staying((m) => deps.host.isConnected(m.participantId)),
+      candidates: () => this.confirmations.candidates(this.group, this.currentEpoch),
       timedOut: (epoch) =>
         deps.log.info('mls committer timed out', {
           meeting: target.meetingId,
@@ -87,7 +88,7 @@ export class DeliveryService {
     await service.group.load(deps.crypto);
     // Nobody is connected after a restart: each member has the grace time to resume.
     for (const member of service.group.members.values()) service.startGrace(member);
-    if (service.group.state.kind === 'active') service.resetUpdateTimer();
+    if (service.group.state.kind === 'active') service.update.restart();
     return service;
   }
 
@@ -203,7 +204,7 @@ export class DeliveryService {
     }
     await this.group.created(state.creator, state.groupId);
     await this.deps.host.groupCreated(participantId);
-    this.resetUpdateTimer();
+    this.update.restart();
     await this.flush();
     return undefined;
   }
@@ -293,7 +294,7 @@ export class DeliveryService {
         await this.queueRemove(member, { flush: false });
       }
     }
-    this.resetUpdateTimer();
+    this.update.restart();
     await this.flush();
     await refoundIfAbandoned(this.refounding());
     return undefined;
@@ -350,6 +351,7 @@ export class DeliveryService {
   /** Stops every timer; the state stays in the database. */
   close(): void {
     this.closed = true;
+    this.update.close();
     this.stopTimers();
   }
 
@@ -454,15 +456,12 @@ export class DeliveryService {
     }
   }
 
-  private resetUpdateTimer(): void {
-    if (this.closed) return;
-    this.timers.update(async () => {
-      const state = this.group.state;
-      if (state.kind !== 'active' || this.requests.open) return this.resetUpdateTimer();
+  private async updateDue(): Promise<void> {
+    const state = this.group.state;
+    if (state.kind === 'active' && !this.requests.open) {
       if (this.group.proposals.length > 0) await this.flush();
       else this.requests.request(state.epoch, 'update');
-      this.resetUpdateTimer();
-    });
+    }
   }
 
   private startGrace(member: Member): void {
@@ -483,6 +482,7 @@ export class DeliveryService {
   }
 
   private stopTimers(): void {
+    this.update.stop();
     this.timers.stop(this.group.members.values());
     this.requests.clear();
   }

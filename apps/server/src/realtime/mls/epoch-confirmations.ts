@@ -4,7 +4,9 @@
 // group's current epoch, it says so, once: `epoch-confirmed`. Members need not believe it — a
 // false or missing confirmation costs a glitch, never a key — and move after a short bound anyway.
 import type { ServerMessage } from '../signaling.ts';
+import type { CommitterCandidate } from './commit-requests.ts';
 import type { DeliveryHost } from './delivery-types.ts';
+import type { GroupRecord } from './group-record.ts';
 import type { Member } from './group.ts';
 
 export class EpochConfirmations {
@@ -20,10 +22,16 @@ export class EpochConfirmations {
     meetingId: string,
     host: Pick<DeliveryHost, 'isConnected' | 'sendEach'>,
     members: ReadonlyMap<string, Member>,
+    private readonly onConfirmed: () => void = () => undefined,
   ) {
     this.#meetingId = meetingId;
     this.#host = host;
     this.#members = members;
+  }
+
+  /** Whether `epoch-confirmed` was said for `current`. */
+  isConfirmed(current: bigint | undefined): boolean {
+    return current !== undefined && this.#confirmed === current;
   }
 
   /** A member reached `epoch`; a claim past the group's `current` epoch is not believed. */
@@ -31,6 +39,28 @@ export class EpochConfirmations {
     if (current === undefined || epoch > current) return;
     if (epoch > (this.#reached.get(participantId) ?? -1n)) this.#reached.set(participantId, epoch);
     this.check(current);
+  }
+
+  /** Whether `participantId` said it reached `epoch` (or a later one). */
+  hasReached(participantId: string, epoch: bigint | undefined): boolean {
+    return epoch !== undefined && (this.#reached.get(participantId) ?? -1n) >= epoch;
+  }
+
+  /**
+   * The members who may be asked to commit — connected, not on their way out — and what the
+   * server knows of each.
+   */
+  candidates(
+    group: Pick<GroupRecord, 'staying'>,
+    current: bigint | undefined,
+  ): CommitterCandidate[] {
+    const staying = group.staying((m) => this.#host.isConnected(m.participantId));
+    return staying.map((m) => ({
+      participantId: m.participantId,
+      leafIndex: m.leafIndex,
+      confirmed: m.confirmed,
+      atCurrentEpoch: this.hasReached(m.participantId, current),
+    }));
   }
 
   /** Says `epoch-confirmed` if every connected member reached `current` and it is not said yet. */
@@ -52,5 +82,6 @@ export class EpochConfirmations {
       connected.map((m) => m.participantId),
       message,
     );
+    this.onConfirmed();
   }
 }

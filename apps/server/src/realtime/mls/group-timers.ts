@@ -41,13 +41,15 @@ export class GroupTimers {
     }, delay);
   }
 
-  /** Starts the countdown to the next periodic update again. */
-  update(due: () => Promise<void>): void {
+  /** Starts the countdown to the next periodic update again (`delayMs`: the interval). */
+  update(due: () => Promise<void>, delayMs = this.options.updateIntervalMs): void {
     this.clock.clearTimeout(this.updateTimer);
-    this.updateTimer = this.clock.setTimeout(
-      () => this.enqueue(due),
-      this.options.updateIntervalMs,
-    );
+    this.updateTimer = this.clock.setTimeout(() => this.enqueue(due), delayMs);
+  }
+
+  stopUpdate(): void {
+    this.clock.clearTimeout(this.updateTimer);
+    this.updateTimer = undefined;
   }
 
   /** A member is away: it keeps its leaf for the grace time, then `expired` runs. */

@@ -5,7 +5,8 @@
 import type { MlsCrypto } from '@conclave/crypto/server';
 import { systemClock } from '../clock.ts';
 import type { CommitViolation } from '../mls/commit-check.ts';
-import { DeliveryService, type DeliveryHost, type Departure } from '../mls/delivery-service.ts';
+import { DeliveryService } from '../mls/delivery-service.ts';
+import type { DeliveryHost, Departure } from '../mls/delivery-types.ts';
 import { checkKeyPackage, type CheckedKeyPackage } from '../mls/key-packages.ts';
 import { UnadmittedReports } from '../mls/unadmitted-reports.ts';
 import type { Peer } from '../peer.ts';
