@@ -2,7 +2,14 @@
 // refuses a commit that adds one client twice, or adds someone already in the group (RFC 9420
 // §12.2): the same signature key, byte for byte, compared with an early exit (the keys are public).
 import { describe, expect, it } from 'vitest';
-import { KEY_PACKAGE_EQUALITY } from '../../src/mls/member/state.ts';
+import { AuthLog } from '../../src/mls/member/auth.ts';
+import {
+  clientConfig,
+  KEY_PACKAGE_EQUALITY,
+  KEY_RETENTION,
+  refuseAllConfig,
+} from '../../src/mls/member/state.ts';
+import { World } from './world.ts';
 
 type KeyPackage = Parameters<typeof KEY_PACKAGE_EQUALITY.compareKeyPackages>[0];
 type LeafNode = Parameters<typeof KEY_PACKAGE_EQUALITY.compareKeyPackageToLeafNode>[1];
@@ -27,5 +34,18 @@ describe('KeyPackage equality', () => {
     expect(compareKeyPackageToLeafNode(keyPackage(key), leaf([...key]))).toBe(true);
     expect(compareKeyPackageToLeafNode(keyPackage(key), leaf(lastDiffers))).toBe(false);
     expect(compareKeyPackageToLeafNode(keyPackage(key), leaf([]))).toBe(false);
+  });
+
+  it('is what a member processes with (and what it keeps of past epochs)', async () => {
+    const world = await World.create();
+    const alice = await world.participant('alice');
+    for (const config of [
+      clientConfig(alice.ctx, new AuthLog()),
+      clientConfig(alice.ctx, new AuthLog(), { acceptServer: true }),
+      refuseAllConfig,
+    ]) {
+      expect(config.keyPackageEqualityConfig).toBe(KEY_PACKAGE_EQUALITY);
+      expect(config.keyRetentionConfig).toBe(KEY_RETENTION);
+    }
   });
 });

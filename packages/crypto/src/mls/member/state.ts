@@ -121,6 +121,7 @@ export function withConfig(client: ClientState, config: ClientConfig): ClientSta
 /** Restored state gets a configuration that refuses every credential until an operation replaces it. */
 export const refuseAllConfig: ClientConfig = {
   ...defaultClientConfig,
+  keyRetentionConfig: KEY_RETENTION,
   keyPackageEqualityConfig: KEY_PACKAGE_EQUALITY,
   authService: { validateCredential: () => Promise.resolve(false) },
 };
