@@ -2,9 +2,38 @@
 // each with twice the time of the one before (up to 8×), so a storm where every member is slow
 // does not have them all build the same commit.
 import { describe, expect, it } from 'vitest';
-import { CommitRequests } from '../../src/realtime/mls/commit-requests.ts';
+import {
+  CommitRequests,
+  type CommitRequestDeps,
+  type CommitterCandidate,
+} from '../../src/realtime/mls/commit-requests.ts';
 import type { ServerMessage } from '../../src/realtime/signaling.ts';
 import { FakeClock } from './support/fake-clock.ts';
+
+/** Members at the current epoch, in leaf order. */
+const atEpoch = (ids: string[]): CommitterCandidate[] =>
+  ids.map((id, leafIndex) => ({
+    participantId: id,
+    leafIndex,
+    confirmed: true,
+    atCurrentEpoch: true,
+  }));
+
+/** Requests for meeting m-1 with a 1 s first time-out, on `clock`; `deps` says the rest. */
+function requestsOn(
+  clock: FakeClock,
+  deps: Pick<CommitRequestDeps, 'send' | 'candidates'> & Partial<CommitRequestDeps>,
+): CommitRequests {
+  return new CommitRequests({
+    meetingId: 'm-1',
+    timeoutMs: 1_000,
+    timeoutPerProposalMs: 0,
+    clock,
+    enqueue: (task) => task(),
+    timedOut: () => undefined,
+    ...deps,
+  });
+}
 
 describe('commit requests', () => {
   it('passes the request on with a doubling time-out, capped, and back to the first after everyone', () => {
@@ -12,21 +41,10 @@ describe('commit requests', () => {
     const asked: { to: string; at: number }[] = [];
     const timedOut: bigint[] = [];
     const start = clock.now();
-    const requests = new CommitRequests({
-      meetingId: 'm-1',
-      timeoutMs: 1_000,
-      timeoutPerProposalMs: 0,
-      clock,
+    const requests = requestsOn(clock, {
       send: (to: string, _message: ServerMessage) =>
         void asked.push({ to, at: clock.now() - start }),
-      enqueue: (task) => task(),
-      candidates: () =>
-        ['a', 'b', 'c', 'd', 'e'].map((id, leafIndex) => ({
-          participantId: id,
-          leafIndex,
-          confirmed: true,
-          atCurrentEpoch: true,
-        })),
+      candidates: () => atEpoch(['a', 'b', 'c', 'd', 'e']),
       timedOut: (epoch) => void timedOut.push(epoch),
     });
     requests.request(4n, 'proposals', 0);
@@ -51,21 +69,9 @@ describe('commit requests', () => {
   it('keeps the waits it was asked with for the commit that answers it, whoever commits', () => {
     const clock = new FakeClock();
     const sent: ServerMessage[] = [];
-    const requests = new CommitRequests({
-      meetingId: 'm-1',
-      timeoutMs: 1_000,
-      timeoutPerProposalMs: 0,
-      clock,
+    const requests = requestsOn(clock, {
       send: (_to: string, message: ServerMessage) => void sent.push(message),
-      enqueue: (task) => task(),
-      candidates: () =>
-        ['a', 'b'].map((id, leafIndex) => ({
-          participantId: id,
-          leafIndex,
-          confirmed: true,
-          atCurrentEpoch: true,
-        })),
-      timedOut: () => undefined,
+      candidates: () => atEpoch(['a', 'b']),
     });
     const joiners = new Map([
       ['early', { waitedMs: 900, blockedMs: 300 }],
@@ -88,13 +94,8 @@ describe('commit requests', () => {
   it('asks members at the current epoch first, then those that follow the group, then the rest', () => {
     const clock = new FakeClock();
     const asked: string[] = [];
-    const requests = new CommitRequests({
-      meetingId: 'm-1',
-      timeoutMs: 1_000,
-      timeoutPerProposalMs: 0,
-      clock,
+    const requests = requestsOn(clock, {
       send: (to: string) => void asked.push(to),
-      enqueue: (task) => task(),
       // Leaf order is not the order asked: a and b are still busy with the last commit.
       candidates: () => [
         { participantId: 'new', leafIndex: 0, confirmed: false, atCurrentEpoch: false },
@@ -103,7 +104,6 @@ describe('commit requests', () => {
         { participantId: 'd', leafIndex: 4, confirmed: true, atCurrentEpoch: true },
         { participantId: 'c', leafIndex: 3, confirmed: true, atCurrentEpoch: true },
       ],
-      timedOut: () => undefined,
     });
     requests.request(9n, 'update');
     clock.advance(1_000 + 2_000 + 4_000 + 8_000);
