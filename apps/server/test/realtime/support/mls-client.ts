@@ -58,6 +58,8 @@ export interface Behaviour {
   holdCommit?: Promise<void>;
   /** Claims another leaf than its own in every `epoch-reached` (a member that lies about where it sits). */
   claimLeaf?: (own: number) => number;
+  /** Never says `epoch-reached` (a member whose epochs the server cannot confirm). */
+  silentAboutEpochs?: boolean;
   /** Answer the next `commit` with `commit-failed` instead of processing it. */
   failNextCommit?: boolean;
   /** Never answer commit requests (a frozen committer). */
@@ -472,7 +474,7 @@ export class TestParticipant {
   }
 
   private reportEpoch(): void {
-    if (this.state?.kind !== 'active') return;
+    if (this.state?.kind !== 'active' || this.behaviour.silentAboutEpochs === true) return;
     this.send({
       type: 'epoch-reached',
       meetingId: this.meetingId,
