@@ -4,7 +4,11 @@
 // first account's userId:
 //   `agree:<securityCode>:<rosterLength>` — on `go`, all its participants are joined at epoch 1
 //      with that code and roster size;
+//   `rekey:<securityCode>:<rosterLength>:<ms>` — as `agree`, then every <ms> the next epoch, with
+//      the code followed by the epoch (a commit such as the periodic update), up to epoch 3 — or
+//      for ever with `flap` in place of `rekey`;
 //   `crash` — on `go`, exits with code 3.
+// Its report gives the epoch it was at when `measure` came as the measured time's start.
 // It writes a file named after its pid into the folder given as `server`, so a test can check
 // that no worker outlives the run.
 import { writeFileSync } from 'node:fs';
@@ -12,6 +16,7 @@ import { join } from 'node:path';
 import type { ParentMessage, StartLoad, WorkerMessage } from '../src/headless/load-protocol.ts';
 
 let start: StartLoad | undefined;
+let epoch = 1;
 
 const send = (message: WorkerMessage) => process.send?.(message);
 
@@ -25,25 +30,35 @@ process.on('message', (message: ParentMessage) => {
       return;
     case 'go': {
       const accounts = start?.accounts ?? [];
-      const [mode, securityCode, rosterLength] = (accounts[0]?.userId ?? '').split(':');
+      const [mode, securityCode, rosterLength, everyMs] = (accounts[0]?.userId ?? '').split(':');
       if (mode === 'crash') process.exit(3);
-      send({
-        type: 'status',
-        status: {
-          total: accounts.length,
-          joining: 0,
-          failed: 0,
-          failedBecause: {},
-          keys: [
-            {
-              epoch: '1',
-              securityCode: securityCode ?? null,
-              rosterLength: Number(rosterLength),
-              count: accounts.length,
-            },
-          ],
-        },
-      });
+      const status = () =>
+        send({
+          type: 'status',
+          status: {
+            total: accounts.length,
+            joining: 0,
+            failed: 0,
+            failedBecause: {},
+            keys: [
+              {
+                epoch: String(epoch),
+                securityCode: epoch === 1 ? (securityCode ?? null) : `${securityCode}${epoch}`,
+                rosterLength: Number(rosterLength),
+                count: accounts.length,
+              },
+            ],
+          },
+        });
+      status();
+      if (mode === 'rekey' || mode === 'flap') {
+        const timer = setInterval(() => {
+          epoch++;
+          status();
+          if (mode === 'rekey' && epoch === 3) clearInterval(timer);
+        }, Number(everyMs));
+        timer.unref();
+      }
       return;
     }
     case 'measure':
@@ -64,7 +79,7 @@ process.on('message', (message: ParentMessage) => {
         })),
         windows: (start?.accounts ?? []).map(() => ({ received: 0, decrypted: 0, dropped: {} })),
         left: (start?.accounts ?? []).map(() => false),
-        epochs: { start: '1', end: '1' },
+        epochs: { start: String(epoch), end: String(epoch) },
         cutoffs: { leaves: [], senders: [] },
         excludedPauses: { steps: 0, ms: 0, longestMs: 0 },
         memory: { peakRssMb: 0, participants: start?.accounts.length ?? 0 },

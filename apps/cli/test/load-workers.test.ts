@@ -16,6 +16,7 @@ import {
   runStorm,
   splitAccounts,
   type Share,
+  type StormPlan,
   type StormResult,
 } from '../src/headless/load-workers.ts';
 import { ProgressBar } from '../src/headless/progress-bar.ts';
@@ -138,10 +139,11 @@ describe('splitting the accounts over workers', () => {
 async function storm(
   shares: Share[],
   joinTimeoutMs: number,
+  plan: Partial<StormPlan> = {},
 ): Promise<{ result?: StormResult; error?: unknown; started: number[] }> {
   const pids = await tempDir('load-pids');
   const run = runStorm(
-    { server: pids.path, meetingId: 'm', shares, joinTimeoutMs, durationMs: 1 },
+    { server: pids.path, meetingId: 'm', shares, joinTimeoutMs, durationMs: 1, ...plan },
     new ProgressBar(process.stderr, false),
     { workerPath: fileURLToPath(new URL('./load-stand-in-worker.ts', import.meta.url)) },
   );
@@ -191,6 +193,41 @@ describe('the parent across worker processes', () => {
     expect(result?.convergedMs).toBeNull();
     // Given up after the join timeout, not at the first status.
     expect(Date.now() - began).toBeGreaterThanOrEqual(300);
+    expect(result?.reports).toHaveLength(4);
+  });
+
+  it('with a settle time, measures once one epoch held that long, after the commits that came', async () => {
+    // Two workers agree at epoch 1, then move together through epochs 2 and 3, 300 ms apart.
+    const rekeying = () =>
+      splitAccounts(
+        accounts(4, (i) => `rekey:A:4:300:${i}`),
+        0,
+        2,
+      );
+    const began = Date.now();
+    const { result } = await storm(rekeying(), 30_000, { settleMs: 2_000 });
+    expect(result?.settled?.rekeys).toBe(2);
+    expect(result?.settled?.ms).toBeGreaterThanOrEqual(600);
+    expect(result?.settled?.ms).toBeGreaterThan(result!.convergedMs!);
+    // The measured time began at the last epoch, once it had held for the settle time.
+    expect(result?.epochs.start).toBe('3');
+    expect(Date.now() - began).toBeGreaterThanOrEqual(2_600);
+    // Without one, it begins at the first agreement.
+    const plain = await storm(rekeying(), 30_000);
+    expect(plain.result?.settled).toBeNull();
+    expect(plain.result?.epochs.start).toBe('1');
+  });
+
+  it('gives up settling after the join timeout when the epoch keeps moving, and still measures', async () => {
+    const shares = splitAccounts(
+      accounts(4, (i) => `flap:A:4:100:${i}`),
+      0,
+      2,
+    );
+    const { result } = await storm(shares, 1_500, { settleMs: 1_000 });
+    expect(result?.convergedMs).not.toBeNull();
+    expect(result?.settled?.ms).toBeNull();
+    expect(result?.settled?.rekeys).toBeGreaterThanOrEqual(5);
     expect(result?.reports).toHaveLength(4);
   });
 

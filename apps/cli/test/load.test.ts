@@ -25,6 +25,7 @@ interface LoadJson {
     parts: Record<string, { p50: number | null; p95: number | null; max: number | null }>;
   };
   convergedMs: number | null;
+  settled: { ms: number | null; rekeys: number } | null;
   frames: {
     sent: number;
     received: number;
@@ -143,10 +144,14 @@ describe('conclave load', () => {
         '--duration',
         '2',
         '--media-after-convergence',
+        '--settle',
+        '1',
       ],
       90_000,
     );
     expect(json).toMatchObject({ admitted: 6, decrypting: 6, securityCodesAgree: true });
+    // Media began once one epoch had held for the settle time, no earlier than the convergence.
+    expect(json.settled?.ms).toBeGreaterThanOrEqual(json.convergedMs ?? Infinity);
     expect(json.media.description).toContain('the senders start once everyone agrees');
     // Nothing flowed during the storm: every frame received came in the measured time.
     expect(json.window.received).toBeGreaterThan(0);
@@ -164,6 +169,11 @@ describe('conclave load', () => {
       });
       expect(workers.code).toBe(2);
       expect(workers.stderr).toContain('--workers');
+      const settle = await runCli(['load', '--participants', '4', '--settle', '5'], {
+        configDir: config.path,
+      });
+      expect(settle.code).toBe(2);
+      expect(settle.stderr).toContain('--settle applies with --media-after-convergence only');
     } finally {
       await config.remove();
     }

@@ -10,7 +10,12 @@ import { connect } from '../api/session.ts';
 import { CliError } from '../errors.ts';
 import type { ExcludedPauses } from '../headless/heap-pauses.ts';
 import { countByStage } from '../headless/join-stage.ts';
-import { runLoad, type Distribution, type LoadReport } from '../headless/load-runner.ts';
+import {
+  DEFAULT_SETTLE_MS,
+  runLoad,
+  type Distribution,
+  type LoadReport,
+} from '../headless/load-runner.ts';
 import { ProgressBar } from '../headless/progress-bar.ts';
 import { formatDrops } from '../headless/report.ts';
 import { seconds } from '../headless/timing.ts';
@@ -29,6 +34,7 @@ interface LoadFlags {
   removals?: number;
   quietReceivers?: boolean;
   mediaAfterConvergence?: boolean;
+  settle?: number;
   json?: boolean;
 }
 
@@ -79,6 +85,11 @@ export function registerLoadCommand(program: Command): void {
         'the senders start their media once everyone agrees on one epoch, not as they join (a very large storm on one machine: every member decrypting media takes the cores the MLS work needs; the frames lost to rekeying during the storm are then not measured)',
       )
       .option(
+        '--settle <seconds>',
+        `with --media-after-convergence: the meeting must stay on one epoch this long before media starts; a commit meanwhile (such as the periodic update that waited for everyone) is awaited to the next agreement (default ${DEFAULT_SETTLE_MS / 1000})`,
+        seconds,
+      )
+      .option(
         '--server <url>',
         'use this running server (needs an admin sign-in); default: start one in this process',
       )
@@ -110,6 +121,8 @@ async function loadAction(flags: LoadFlags): Promise<void> {
   const removals = flags.removals ?? 0;
   checkRemovals(removals, churn, flags, Math.min(senders, flags.participants));
   checkChurn(churn, flags, Math.min(senders, flags.participants));
+  if (flags.settle !== undefined && flags.mediaAfterConvergence !== true)
+    throw new CliError('usage', '--settle applies with --media-after-convergence only');
   const progress = new ProgressBar(
     process.stderr,
     flags.json !== true || process.stderr.isTTY === true,
@@ -126,6 +139,7 @@ async function loadAction(flags: LoadFlags): Promise<void> {
     removals,
     ...(flags.quietReceivers === true ? { othersReceive: false } : {}),
     ...(flags.mediaAfterConvergence === true ? { mediaAfterConvergence: true } : {}),
+    ...(flags.settle === undefined ? {} : { settleMs: flags.settle * 1000 }),
     progress,
   });
   progress.finish();
@@ -211,6 +225,12 @@ function formatLoad(r: LoadReport): string[] {
     `Keys in place after: ${dist(r.keysMs)}`,
     `Converged: ${r.convergedMs === null ? 'no' : `in ${(r.convergedMs / 1000).toFixed(1)} s`}; epochs ${r.epochs.min ?? 'n/a'}–${r.epochs.max ?? 'n/a'}`,
   ];
+  if (r.settled !== null)
+    lines.push(
+      r.settled.ms === null
+        ? `Settled: no — the meeting did not stay on one epoch long enough before media (${r.settled.rekeys} rekeys after converging)`
+        : `Settled: on one epoch from ${(r.settled.ms / 1000).toFixed(1)} s, after ${r.settled.rekeys} rekey${r.settled.rekeys === 1 ? '' : 's'} once converged; media began then`,
+    );
   const path = r.criticalPathMs;
   if (r.e2ee && path.joins > 0)
     lines.push(

@@ -11,6 +11,7 @@ import {
   describeStanding,
   judgeConvergence,
   tally,
+  type ConvergenceKey,
   type WorkerStatus,
 } from './convergence.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
@@ -46,6 +47,11 @@ export interface StormPlan {
   readonly othersReceive?: boolean;
   /** The senders start their media once the storm converged (LoadOptions.mediaAfterConvergence). */
   readonly mediaAfterConvergence?: boolean;
+  /**
+   * After converging, the meeting must stay on one epoch this long before the measured time
+   * begins; a commit meanwhile is awaited to the next agreement (LoadOptions.settleMs).
+   */
+  readonly settleMs?: number;
   /** MLS steps take turns from the start, the join storm included (mls-turns.ts). */
   readonly turnsFromStart?: boolean;
 }
@@ -66,6 +72,15 @@ export interface StormResult {
   readonly clientMemory: ClientMemory;
   /** From the `go` to every worker until all joined agreed on one epoch, code and roster. */
   readonly convergedMs: number | null;
+  /** StormPlan.settleMs: when the meeting last came to one epoch before the measured time. */
+  readonly settled: Settled | null;
+}
+
+export interface Settled {
+  /** From the `go` until the agreement that then held for the settle time; null: it never did. */
+  readonly ms: number | null;
+  /** The epochs the meeting moved while settling (a periodic update that waited for everyone). */
+  readonly rekeys: number;
 }
 
 export interface StormOptions {
@@ -136,8 +151,18 @@ export async function runStorm(
     progress.line(
       convergedMs === null
         ? 'The participants did not converge on one epoch in time.'
-        : `Converged in ${(convergedMs / 1000).toFixed(1)} s; media for ${plan.durationMs / 1000} s…`,
+        : `Converged in ${(convergedMs / 1000).toFixed(1)} s${plan.settleMs === undefined ? `; media for ${plan.durationMs / 1000} s…` : ''}`,
     );
+    const settled =
+      plan.settleMs === undefined || convergedMs === null
+        ? null
+        : await pool.settle(plan.settleMs, plan.joinTimeoutMs, convergedMs);
+    if (settled !== null)
+      progress.line(
+        settled.ms === null
+          ? `The meeting did not stay on one epoch for ${plan.settleMs! / 1000} s in time; media for ${plan.durationMs / 1000} s anyway…`
+          : `Settled: one epoch for ${plan.settleMs! / 1000} s from ${(settled.ms / 1000).toFixed(1)} s (${settled.rekeys} rekey${settled.rekeys === 1 ? '' : 's'} after converging); media for ${plan.durationMs / 1000} s…`,
+      );
     const removals = plan.removals;
     shares.forEach((_, i) =>
       pool.send(i, {
@@ -170,6 +195,7 @@ export async function runStorm(
       excludedPauses: reports.map((r) => r.excludedPauses).reduce(addPauses, NO_PAUSES),
       clientMemory: clientMemory(reports.map((r) => r.memory)),
       convergedMs,
+      settled,
     };
   } finally {
     await pool.close();
@@ -183,6 +209,8 @@ class WorkerPool {
   readonly #statuses: (WorkerStatus | undefined)[];
   readonly #received = new Map<Collected['type'], (Collected | undefined)[]>();
   #onMessage: (() => void) | undefined;
+  /** When the storm's `go` went out. */
+  #began = 0;
   #leaving = false;
   #closing = false;
   #failure: CliError | undefined;
@@ -222,6 +250,7 @@ class WorkerPool {
   ): Promise<number | null> {
     this.broadcast({ type: 'go' });
     const began = Date.now();
+    this.#began = began;
     let standing = { text: '', at: began };
     let done = -1;
     let deadline = began + 2 * joinTimeoutMs;
@@ -247,6 +276,36 @@ class WorkerPool {
         }
         return Date.now() >= deadline ? { ms: null } : undefined;
       }).then((r) => r.ms);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /**
+   * Waits until the workers agree on one key and keep it for `quietMs`: whenever the key changes
+   * (a commit) or the agreement breaks, the wait starts again, for at most `timeoutMs` in all.
+   * `convergedMs`: when the storm converged, the answer if nothing moves.
+   */
+  async settle(quietMs: number, timeoutMs: number, convergedMs: number): Promise<Settled> {
+    const first = convergedKey(this.#statuses);
+    let held = { key: first, since: Date.now(), ms: convergedMs };
+    let lastAgreed = first;
+    const deadline = Date.now() + timeoutMs;
+    const timer = setInterval(() => this.#onMessage?.(), 100);
+    try {
+      const ms = await this.#until(() => {
+        const key = convergedKey(this.#statuses);
+        lastAgreed = key ?? lastAgreed;
+        if (key === undefined || held.key === undefined || !sameKey(key, held.key))
+          held = { key, since: Date.now(), ms: Date.now() - this.#began };
+        else if (Date.now() - held.since >= quietMs) return { ms: held.ms };
+        return Date.now() >= deadline ? { ms: null } : undefined;
+      }).then((r) => r.ms);
+      const rekeys =
+        first?.epoch == null || lastAgreed?.epoch == null
+          ? 0
+          : Number(BigInt(lastAgreed.epoch) - BigInt(first.epoch));
+      return { ms, rekeys };
     } finally {
       clearInterval(timer);
     }
@@ -385,6 +444,9 @@ class WorkerPool {
     void this.close();
   }
 }
+
+const sameKey = (a: ConvergenceKey, b: ConvergenceKey) =>
+  a.epoch === b.epoch && a.securityCode === b.securityCode && a.rosterLength === b.rosterLength;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
