@@ -7,6 +7,8 @@
 //   `rekey:<securityCode>:<rosterLength>:<ms>` — as `agree`, then every <ms> the next epoch, with
 //      the code followed by the epoch (a commit such as the periodic update), up to epoch 3 — or
 //      for ever with `flap` in place of `rekey`;
+//   `busy:<securityCode>:<rosterLength>:<ms>` — as `agree`, with an MLS step in hand for <ms>
+//      (a commit received and not processed yet);
 //   `crash` — on `go`, exits with code 3.
 // Its report gives the epoch it was at when `measure` came as the measured time's start.
 // It writes a file named after its pid into the folder given as `server`, so a test can check
@@ -17,6 +19,7 @@ import type { ParentMessage, StartLoad, WorkerMessage } from '../src/headless/lo
 
 let start: StartLoad | undefined;
 let epoch = 1;
+let mlsSteps = 0;
 
 const send = (message: WorkerMessage) => process.send?.(message);
 
@@ -48,8 +51,16 @@ process.on('message', (message: ParentMessage) => {
                 count: accounts.length,
               },
             ],
+            mlsSteps,
           },
         });
+      if (mode === 'busy') {
+        mlsSteps = 1;
+        setTimeout(() => {
+          mlsSteps = 0;
+          status();
+        }, Number(everyMs)).unref();
+      }
       status();
       if (mode === 'rekey' || mode === 'flap') {
         const timer = setInterval(() => {

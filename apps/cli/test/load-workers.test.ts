@@ -218,6 +218,19 @@ describe('the parent across worker processes', () => {
     expect(plain.result?.epochs.start).toBe('1');
   });
 
+  it('does not count as settled while a worker has MLS work in hand, though the epochs agree', async () => {
+    const shares = splitAccounts(
+      accounts(4, (i) => `busy:A:4:1500:${i}`),
+      0,
+      2,
+    );
+    const began = Date.now();
+    const { result } = await storm(shares, 30_000, { settleMs: 500 });
+    // The agreement came at once and never changed; the quiet began when the work was done.
+    expect(result?.settled).toEqual({ ms: result?.convergedMs, rekeys: 0 });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(2_000);
+  });
+
   it('gives up settling after the join timeout when the epoch keeps moving, and still measures', async () => {
     const shares = splitAccounts(
       accounts(4, (i) => `flap:A:4:100:${i}`),

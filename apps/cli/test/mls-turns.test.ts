@@ -75,6 +75,28 @@ describe('TakeTurns', () => {
     );
   });
 
+  it('counts the steps asked for and not finished, on or off, failed ones included', async () => {
+    const turns = new TakeTurns();
+    const clock = { now: () => Date.now() };
+    const slow = (ms: number) => () => sleep(ms);
+    const off = timedStep(clock, turns.run, slow(30));
+    expect(turns.steps).toBe(1);
+    await off;
+    await Promise.resolve();
+    expect(turns.steps).toBe(0);
+    turns.switchOn();
+    const steps = [
+      timedStep(clock, turns.run, slow(30)),
+      timedStep(clock, turns.run, () => Promise.reject(new Error('refused'))),
+      timedStep(clock, turns.run, slow(30)),
+    ];
+    // Waiting for their turn counts: the work is in hand.
+    expect(turns.steps).toBe(3);
+    await Promise.allSettled(steps);
+    await Promise.resolve();
+    expect(turns.steps).toBe(0);
+  });
+
   it('takes the pauses its source reports out of a step, and counts them', async () => {
     // The source says 60 ms of whatever window it is asked about was a heap pause.
     const turns = new TakeTurns({ within: () => Promise.resolve(60) });

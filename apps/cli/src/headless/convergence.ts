@@ -32,6 +32,11 @@ export interface WorkerStatus {
   readonly failedBecause: Readonly<Record<string, number>>;
   /** The joined participants, counted per key. */
   readonly keys: readonly (ConvergenceKey & { readonly count: number })[];
+  /**
+   * MLS steps the worker's participants asked for and have not finished (mls-turns.ts): a commit
+   * they received but have not processed yet keeps their epoch where it was. Absent: unknown.
+   */
+  readonly mlsSteps?: number;
 }
 
 export function workerStatus(participants: readonly ParticipantState[]): WorkerStatus {

@@ -125,7 +125,10 @@ async function run(inbox: Inbox): Promise<void> {
   const memory = new PeakMemory();
   const reportStatus = () => {
     memory.sample();
-    const status: WorkerStatus = workerStatus(tracked.map((t) => t.state()));
+    const status: WorkerStatus = {
+      ...workerStatus(tracked.map((t) => t.state())),
+      mlsSteps: turns.steps,
+    };
     const serialised = JSON.stringify(status);
     if (serialised === sent) return;
     sent = serialised;

@@ -282,8 +282,9 @@ class WorkerPool {
   }
 
   /**
-   * Waits until the workers agree on one key and keep it for `quietMs`: whenever the key changes
-   * (a commit) or the agreement breaks, the wait starts again, for at most `timeoutMs` in all.
+   * Waits until the workers agree on one key and keep it, with no MLS step in hand, for `quietMs`:
+   * whenever the key changes (a commit), the agreement breaks or a worker has MLS work, the wait
+   * starts again, for at most `timeoutMs` in all.
    * `convergedMs`: when the storm converged, the answer if nothing moves.
    */
   async settle(quietMs: number, timeoutMs: number, convergedMs: number): Promise<Settled> {
@@ -296,8 +297,12 @@ class WorkerPool {
       const ms = await this.#until(() => {
         const key = convergedKey(this.#statuses);
         lastAgreed = key ?? lastAgreed;
+        // A commit received and not processed yet leaves the epochs as they were: MLS work in
+        // hand anywhere is no quiet either.
+        const busy = this.#statuses.some((s) => (s?.mlsSteps ?? 0) > 0);
         if (key === undefined || held.key === undefined || !sameKey(key, held.key))
           held = { key, since: Date.now(), ms: Date.now() - this.#began };
+        else if (busy) held = { ...held, since: Date.now() };
         else if (Date.now() - held.since >= quietMs) return { ms: held.ms };
         return Date.now() >= deadline ? { ms: null } : undefined;
       }).then((r) => r.ms);

@@ -16,6 +16,8 @@ import { NO_PAUSES, type ExcludedPauses, type PauseSource } from './heap-pauses.
 
 export class TakeTurns {
   #on = false;
+  /** Steps asked for and not finished, turns on or off. */
+  #steps = 0;
   #last: Promise<unknown> = Promise.resolve();
   #excluded: ExcludedPauses = NO_PAUSES;
 
@@ -31,10 +33,20 @@ export class TakeTurns {
     return this.#excluded;
   }
 
+  /**
+   * MLS steps the devices asked for and have not finished — a commit being built, a commit or
+   * Welcome being processed: none means no member of this worker has MLS work in hand.
+   */
+  get steps(): number {
+    return this.#steps;
+  }
+
   readonly run: MlsTurns = <T>(step: () => Promise<TimedValue<T>>): Promise<TimedValue<T>> => {
-    if (!this.#on) return step();
-    const turn = this.#last.then(() => this.#ownTime(step));
-    this.#last = turn.catch(() => undefined);
+    this.#steps++;
+    const turn = this.#on ? this.#last.then(() => this.#ownTime(step)) : step();
+    const done = () => void this.#steps--;
+    turn.then(done, done);
+    if (this.#on) this.#last = turn.catch(() => undefined);
     return turn;
   };
 
