@@ -1,5 +1,6 @@
-// The periodic update waits for the current epoch's confirmation — at most one more interval — so
-// a rotation does not pile onto members still processing the last commit, and a member who never
+// The periodic update counts its interval from the moment every connected member reached the
+// current epoch — at most two intervals from the commit — so a rotation neither piles onto members
+// still processing the last commit nor follows their arrival at once, and a member who never
 // confirms delays rotation but cannot stop it.
 import { describe, expect, it } from 'vitest';
 import { GroupTimers } from '../../src/realtime/mls/group-timers.ts';
@@ -32,7 +33,7 @@ function schedule() {
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the periodic update', () => {
-  it('is due an interval after the last commit, and again an interval after that', async () => {
+  it('is due an interval after the last commit when everyone holds the epoch, and again after that', async () => {
     const { clock, update, state } = schedule();
     update.restart();
     clock.advance(INTERVAL - 1);
@@ -44,46 +45,69 @@ describe('the periodic update', () => {
     expect(state.dueAt).toEqual([INTERVAL, 2 * INTERVAL]);
   });
 
-  it('waits for the current epoch to be confirmed, and goes as soon as it is', async () => {
+  it('counts the interval from the confirmation, not the commit', async () => {
     const { clock, update, state } = schedule();
     state.confirmed = false;
     update.restart();
-    clock.advance(INTERVAL + 20_000);
-    expect(state.dueAt).toEqual([]);
+    clock.advance(20_000);
     state.confirmed = true;
     update.epochConfirmed();
-    clock.advance(0);
+    // Not an interval after the commit, and not the moment the last member arrived.
+    clock.advance(INTERVAL - 1);
+    await settled();
+    expect(state.dueAt).toEqual([]);
+    clock.advance(1);
     await settled();
     expect(state.dueAt).toEqual([INTERVAL + 20_000]);
   });
 
-  it('goes one more interval later if the epoch is never confirmed', async () => {
+  it('goes at the bound, two intervals after the commit, however late the confirmation', async () => {
     const { clock, update, state } = schedule();
     state.confirmed = false;
     update.restart();
-    clock.advance(2 * INTERVAL);
+    clock.advance(1.5 * INTERVAL);
+    state.confirmed = true;
+    update.epochConfirmed();
+    clock.advance(INTERVAL / 2);
     await settled();
     expect(state.dueAt).toEqual([2 * INTERVAL]);
   });
 
-  it('a commit starts the countdown again, and a confirmation without a waiting update does nothing', async () => {
+  it('goes at the bound if the epoch is never confirmed', async () => {
     const { clock, update, state } = schedule();
+    state.confirmed = false;
+    update.restart();
+    clock.advance(2 * INTERVAL - 1);
+    expect(state.dueAt).toEqual([]);
+    clock.advance(1);
+    await settled();
+    expect(state.dueAt).toEqual([2 * INTERVAL]);
+  });
+
+  it('a commit starts the countdown again, and the epoch is confirmed once per countdown', async () => {
+    const { clock, update, state } = schedule();
+    state.confirmed = false;
     update.restart();
     clock.advance(INTERVAL / 2);
     update.restart(); // the group committed
+    clock.advance(INTERVAL / 4);
     update.epochConfirmed();
-    clock.advance(INTERVAL / 2);
+    clock.advance(INTERVAL / 4);
+    update.epochConfirmed(); // said again (no new epoch): the countdown does not move
+    clock.advance(0.75 * INTERVAL - 1);
     await settled();
     expect(state.dueAt).toEqual([]);
-    clock.advance(INTERVAL / 2);
+    clock.advance(1);
     await settled();
-    expect(state.dueAt).toEqual([1.5 * INTERVAL]);
+    expect(state.dueAt).toEqual([1.75 * INTERVAL]);
   });
 
   it('stops, and once closed never starts again', async () => {
     const { clock, update, state } = schedule();
     update.restart();
     update.stop();
+    update.epochConfirmed(); // no countdown to move
+    expect(clock.pending).toBe(0);
     clock.advance(3 * INTERVAL);
     expect(state.dueAt).toEqual([]);
     update.restart(); // founded again after a stop

@@ -47,6 +47,14 @@ export class GroupTimers {
     this.updateTimer = this.clock.setTimeout(() => this.enqueue(due), delayMs);
   }
 
+  get updateIntervalMs(): number {
+    return this.options.updateIntervalMs;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
   stopUpdate(): void {
     this.clock.clearTimeout(this.updateTimer);
     this.updateTimer = undefined;
