@@ -295,6 +295,44 @@ describe('one E2EE meeting across three nodes', () => {
     }
   }, 180_000);
 
+  it('goes on when the node hosting it stalls long enough to be taken for lost: a later leave is committed', async () => {
+    const people = [
+      await personOn('olga', 'node-a'),
+      await personOn('pete', 'node-b'),
+      await personOn('quin', 'node-c'),
+      await personOn('rosa', 'node-b'),
+    ];
+    const flow = await flowingMeeting(people); // olga, through node-a, opened it: node-a hosts
+    try {
+      // A host busy past the heartbeat (the 1,000-person run's host under media): the others take
+      // the meeting over while it is silent; then it goes on as if nothing happened.
+      cluster.pause('node-a', true);
+      await new Promise((resolve) => setTimeout(resolve, NODE_LOST_MS + 2_000));
+      cluster.pause('node-a', false);
+      await flow.recovered(Date.now() + 500);
+      // The group lives on for the new host: a leave now is a Remove and a commit, as ever.
+      const epoch = flow.meetings[0]!.epoch ?? 0n;
+      const [olga, pete, quin, rosa] = flow.meetings;
+      await quin!.leave();
+      const staying = [olga!, pete!, rosa!];
+      await until(
+        staying,
+        () =>
+          staying.every(
+            (m) =>
+              m.roster.length === 3 &&
+              (m.epoch ?? 0n) > epoch &&
+              m.securityCode === staying[0]!.securityCode,
+          ),
+        30_000,
+        'the leave committed',
+      );
+    } finally {
+      cluster.pause('node-a', false);
+      await flow.close();
+    }
+  }, 180_000);
+
   it('survives a NATS restart: cross-node participants reconnect and the meeting goes on', async () => {
     const flow = await flowingMeeting([
       await personOn('ivy', 'node-b'),
