@@ -1,5 +1,8 @@
-// Base64 at the signaling edge: the schemas only check the alphabet, so decoding here also
-// refuses non-canonical input (wrong padding, trailing bits) instead of guessing.
+// Bytes at the signaling edge: a socket message's bytes or text, and Base64 — the schemas only
+// check its alphabet, so decoding here also refuses non-canonical input (wrong padding, trailing
+// bits) instead of guessing.
+import type { RawData } from 'ws';
+
 export function fromBase64(text: string): Uint8Array | undefined {
   if (text.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(text, 'base64');
@@ -23,4 +26,15 @@ export function epochText(epoch: bigint): string {
 export function parseEpoch(text: string): bigint | undefined {
   const value = BigInt(text);
   return value < 1n << 64n ? value : undefined;
+}
+
+/** A socket message's bytes, however `ws` delivered them. */
+export function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+export function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }

@@ -11,7 +11,7 @@ import type { ClusterNode } from '../cluster/index.ts';
 import type { AppContext } from '../context.ts';
 import { auditBlockedJoin, deniedByOrganizer, findTarget, type BlockReason } from './admission.ts';
 import { authenticateSocket, sessionHolds } from './authenticate.ts';
-import { parseEpoch } from './bytes.ts';
+import { parseEpoch, toBytes, toText } from './bytes.ts';
 import {
   repeatEvery,
   systemClock,
@@ -25,6 +25,7 @@ import type { Membership, Peer } from './peer.ts';
 import { sharedWebSocketSink } from './relay/index.ts';
 import type { Rooms } from './rooms.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { livenessCheckMs, Silence } from './silence.ts';
 import type { LiveSocket, Sockets } from './sockets.ts';
 import { keyPackageFor } from './room-types.ts';
 import {
@@ -82,7 +83,7 @@ class Connection {
   private live: LiveSocket | undefined;
   private helloSeen = false;
   private closed = false;
-  private lastSeen: number;
+  private readonly silence: Silence;
   private tokens: number;
   private lastRefill: number;
   private readonly badAt: number[] = [];
@@ -100,7 +101,7 @@ class Connection {
     private readonly deps: ConnectionDeps,
     private readonly clock: ServerClock,
   ) {
-    this.lastSeen = clock.now();
+    this.silence = new Silence(livenessCheckMs(deps.options), clock.now());
     this.lastRefill = clock.now();
     this.tokens = deps.options.messageBurst;
     this.queue = new SerialQueue(() => {
@@ -120,7 +121,7 @@ class Connection {
     // WebSocket-level pongs count as signs of life: browsers answer pings off the page's main
     // thread and `ws` answers while reading, so a client busy with MLS work (a large commit, a
     // backlog after a join storm) is not mistaken for a dead one and removed.
-    this.socket.on('pong', () => (this.lastSeen = this.clock.now()));
+    this.socket.on('pong', () => this.silence.heard(this.clock.now()));
     this.socket.once('close', () => this.onClose());
     // 'close' follows every 'error'; without a listener an 'error' would crash the process.
     this.socket.on('error', () => undefined);
@@ -130,13 +131,13 @@ class Connection {
       if (!this.helloSeen)
         this.shut(signalingCloseCodes.timedOut, 'hello_required', 'No hello in time.');
     }, options.helloTimeoutMs);
-    const every = Math.max(10, Math.min(options.livenessTimeoutMs / 4, 5_000));
-    this.livenessTimer = repeatEvery(this.clock, every, () => this.checkLiveness());
+    const check = () => this.checkLiveness();
+    this.livenessTimer = repeatEvery(this.clock, livenessCheckMs(options), check);
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
-    this.lastSeen = this.clock.now();
+    this.silence.heard(this.clock.now());
     if (isBinary) {
       // Media: straight to the relay, synchronously, never behind signaling work.
       const membership = this.peer?.membership;
@@ -417,7 +418,7 @@ class Connection {
 
   private checkLiveness(): void {
     if (this.closed) return;
-    if (this.clock.now() - this.lastSeen <= this.deps.options.livenessTimeoutMs) {
+    if (this.silence.check(this.clock.now()) <= this.deps.options.livenessTimeoutMs) {
       if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
       return;
     }
@@ -486,14 +487,4 @@ class Connection {
     else this.socket.close(code, reason);
     this.onClose();
   }
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-}
-
-function toText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }

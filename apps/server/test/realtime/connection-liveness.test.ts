@@ -92,6 +92,23 @@ describe('signaling connection time-outs (fake clock)', () => {
     expect(socket.pings).toBe(7);
   });
 
+  it("does not count the server's own stall as the socket's silence", () => {
+    const { socket, clock } = open({ helloTimeoutMs: 60_000 });
+    clock.advance(CHECK_MS);
+    socket.emit('pong');
+    // The node stalls for longer than the timeout (its checks and the socket's pong wait): the
+    // check that comes late must not cut a socket only the stall kept quiet.
+    clock.stall(2 * LIVENESS_MS);
+    clock.advance(0);
+    expect(socket.terminated).toBe(false);
+    socket.emit('pong');
+    clock.advance(LIVENESS_MS);
+    expect(socket.terminated).toBe(false);
+    // Silent for real afterwards: cut as ever.
+    clock.advance(LIVENESS_MS);
+    expect(socket.terminated).toBe(true);
+  });
+
   it('closes a socket that sends no hello in time, with the timed-out code', () => {
     const { socket, clock } = open({ helloTimeoutMs: 5 * CHECK_MS });
     // Kept alive by pongs meanwhile, so it is the hello time-out that closes it.

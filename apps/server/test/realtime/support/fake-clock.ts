@@ -32,6 +32,14 @@ export class FakeClock implements ServerClock {
     return this.timers.size;
   }
 
+  /**
+   * The process stalls for `ms`: time moves on and no timer fires; the next `advance` fires the
+   * overdue ones, late, as a busy event loop does.
+   */
+  stall(ms: number): void {
+    this.time += ms;
+  }
+
   /** Moves time on by `ms`, firing every timer that falls due on the way (ties in arming order). */
   advance(ms: number): void {
     const end = this.time + ms;
@@ -41,7 +49,7 @@ export class FakeClock implements ServerClock {
         if (next === undefined || entry[1].at < next[1].at) next = entry;
       if (next === undefined || next[1].at > end) break;
       this.timers.delete(next[0]);
-      this.time = next[1].at;
+      this.time = Math.max(this.time, next[1].at); // overdue after a stall: fired late
       next[1].callback();
     }
     this.time = end;
