@@ -86,7 +86,7 @@ export function registerLoadCommand(program: Command): void {
       )
       .option(
         '--settle <seconds>',
-        `with --media-after-convergence: the meeting must stay on one epoch this long before media starts; a commit meanwhile (such as the periodic update that waited for everyone) is awaited to the next agreement (default ${DEFAULT_SETTLE_MS / 1000})`,
+        `with --media-after-convergence: the meeting must stay on one epoch this long, with no MLS work in hand in any worker, before media starts; a commit meanwhile (a periodic update, a departure) is awaited to the next agreement (default ${DEFAULT_SETTLE_MS / 1000})`,
         seconds,
       )
       .option(

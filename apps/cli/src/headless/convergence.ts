@@ -117,6 +117,11 @@ export function tally(statuses: readonly (WorkerStatus | undefined)[]): {
   return { joined, failed, joining };
 }
 
+/** Whether two keys are the same epoch, security code and roster size. */
+export function sameKey(a: ConvergenceKey, b: ConvergenceKey): boolean {
+  return keyId(a) === keyId(b);
+}
+
 function keyId(key: ConvergenceKey): string {
   return JSON.stringify([key.epoch, key.securityCode, key.rosterLength]);
 }

@@ -79,11 +79,10 @@ export interface LoadOptions {
    */
   readonly mediaAfterConvergence?: boolean;
   /**
-   * With `mediaAfterConvergence`: the meeting must then stay on one epoch this long before media
-   * starts, and a commit meanwhile is awaited to the next agreement — at 1,000 on shared cores the
-   * periodic update that waited for everyone goes as they agree, and takes minutes to reach the
-   * last of them; media measured across it measures the machine, not the meeting. Default
-   * `DEFAULT_SETTLE_MS`.
+   * With `mediaAfterConvergence`: the meeting must then stay on one epoch this long, with no MLS
+   * work in hand in any worker, before media starts; a commit meanwhile is awaited to the next
+   * agreement — at 1,000 on shared cores a commit takes minutes to reach the last member, and
+   * media measured across it measures the machine, not the meeting. Default `DEFAULT_SETTLE_MS`.
    */
   readonly settleMs?: number;
   readonly progress: ProgressBar;

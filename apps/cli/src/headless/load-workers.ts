@@ -10,8 +10,8 @@ import {
   convergedKey,
   describeStanding,
   judgeConvergence,
+  sameKey,
   tally,
-  type ConvergenceKey,
   type WorkerStatus,
 } from './convergence.ts';
 import type { SenderCutoffs } from './cutoff-watch.ts';
@@ -449,9 +449,6 @@ class WorkerPool {
     void this.close();
   }
 }
-
-const sameKey = (a: ConvergenceKey, b: ConvergenceKey) =>
-  a.epoch === b.epoch && a.securityCode === b.securityCode && a.rosterLength === b.rosterLength;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -4,6 +4,7 @@
 // listeners of `lost` (./index.ts); nothing here decides who hosts a meeting — the database does.
 import type { ClusterLink } from './link.ts';
 import { decodeJson, encodeJson } from './json.ts';
+import { ownStall } from '../realtime/silence.ts';
 
 export const HEARTBEAT_MS = 500;
 /**
@@ -84,9 +85,9 @@ export class NodeLiveness {
     const now = this.now();
     // This node's own event loop stalled: heartbeats that came meanwhile are still unread, so the
     // silence is ours, not theirs. Everyone is given the stalled time back before being judged.
-    const stalled = now - this.lastSweep - HEARTBEAT_MS;
+    const stalled = ownStall(now, this.lastSweep, HEARTBEAT_MS);
     this.lastSweep = now;
-    if (stalled > HEARTBEAT_MS) {
+    if (stalled > 0) {
       for (const [node, heard] of this.lastHeard) this.lastHeard.set(node, heard + stalled);
     }
     for (const [node, heard] of this.lastHeard) {

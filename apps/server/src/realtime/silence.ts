@@ -22,13 +22,23 @@ export class Silence {
     this.#lastSeen = now;
   }
 
-  /** The silence at a periodic check, less the time this check came later than meant. */
+  /** The silence at a periodic check, less the time this node was stalled since the last one. */
   check(now: number): number {
-    const late = now - this.#lastCheck - this.checkEveryMs;
-    if (late > 0) this.#lastSeen = Math.min(now, this.#lastSeen + late);
+    const stalled = ownStall(now, this.#lastCheck, this.checkEveryMs);
+    this.#lastSeen = Math.min(now, this.#lastSeen + stalled);
     this.#lastCheck = now;
     return now - this.#lastSeen;
   }
+}
+
+/**
+ * How long this node stalled, judged by a periodic check that ran at `now` and last at `lastAt`,
+ * meant every `everyMs`: the lateness past a whole missed check (a timer's usual jitter is not a
+ * stall), else 0.
+ */
+export function ownStall(now: number, lastAt: number, everyMs: number): number {
+  const late = now - lastAt - everyMs;
+  return late > everyMs ? late : 0;
 }
 
 /** How often a connection checks its socket's silence: a quarter of the timeout, at most 5 s. */
