@@ -212,13 +212,19 @@ export class HostSide {
       );
       this.peers.set(k, peer);
       peer.joining = true;
+      let moved: boolean;
       try {
-        await this.rooms
-          .open(lookup.target)
-          .join(peer, { keyPackage: keyPackageFor(lookup.target, message), resumeEpoch });
+        const { tenantId, meetingId } = lookup.target;
+        moved = await this.hosts.movedDuring(tenantId, meetingId, () =>
+          this.rooms
+            .open(lookup.target)
+            .join(peer, { keyPackage: keyPackageFor(lookup.target, message), resumeEpoch }),
+        );
       } finally {
         peer.joining = false;
       }
+      // The meeting moved while the join was decided: the gateway's client joins the new host.
+      if (moved) peer.evict();
       if (peer.membership === undefined) this.peers.delete(k);
       answer({ ok: true });
     } catch {

@@ -43,6 +43,8 @@ export interface ClusterNode {
   ): Promise<void>;
   /** A room here closed: its lease is let go. */
   roomClosed(tenantId: string, meetingId: string): void;
+  /** A write to a meeting's group found its lease held by another node: the room here goes. */
+  leaseLost(tenantId: string, meetingId: string): void;
   /** Stops; `goodbye` (a drain) tells the others at once instead of letting them time out. */
   close(goodbye: boolean): Promise<void>;
 }
@@ -104,11 +106,17 @@ export async function startClusterNode(
     async join(target, peer, message, joinHere, restart) {
       for (let attempt = 0; attempt < ROUTE_ATTEMPTS; attempt++) {
         const route = await hosts.route(target.tenantId, target.meetingId);
-        if (route.kind === 'here') return joinHere();
+        if (route.kind === 'here') {
+          if (await hosts.movedDuring(target.tenantId, target.meetingId, joinHere)) restart();
+          return;
+        }
         if ((await gateway.join(route.host, peer, message, restart)) === 'done') return;
       }
       // The meeting keeps moving between nodes: the client reconnects and joins again.
       restart();
+    },
+    leaseLost(tenantId, meetingId) {
+      hosts.lost(tenantId, meetingId);
     },
     roomClosed(tenantId, meetingId) {
       void hosts

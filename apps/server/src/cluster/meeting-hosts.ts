@@ -16,13 +16,15 @@ export type Route = { readonly kind: 'here' } | { readonly kind: 'remote'; reado
 export class MeetingHosts {
   /** tenant/meeting → [tenantId, meetingId] of the meetings this node hosts. */
   private readonly hosted = new Map<string, readonly [string, string]>();
+  /** tenant/meeting → how many times this node lost it: a join tells it was cut off. */
+  private readonly losses = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   private renewing = false;
 
   constructor(
     private readonly store: Store,
     private readonly nodeId: string,
-    private readonly liveness: NodeLiveness,
+    private readonly liveness: Pick<NodeLiveness, 'isAlive'>,
     private readonly now: () => number,
     /** This node lost a meeting it hosted (another node holds the lease now). */
     private readonly onLost: (tenantId: string, meetingId: string) => void,
@@ -65,6 +67,32 @@ export class MeetingHosts {
     return this.hosted.has(key(tenantId, meetingId));
   }
 
+  /**
+   * Another node holds the lease, as a fenced group write found out: the room here goes now
+   * (`onLost`), not at the next renewal.
+   */
+  lost(tenantId: string, meetingId: string): void {
+    const k = key(tenantId, meetingId);
+    if (!this.hosted.delete(k)) return;
+    this.losses.set(k, (this.losses.get(k) ?? 0) + 1);
+    this.onLost(tenantId, meetingId);
+  }
+
+  /**
+   * Runs a join into the room here; true if the meeting moved to another node meanwhile — the
+   * join may have been cut off by a refused write, unanswered, so the joiner goes to the new host.
+   */
+  async movedDuring(
+    tenantId: string,
+    meetingId: string,
+    join: () => Promise<void>,
+  ): Promise<boolean> {
+    const k = key(tenantId, meetingId);
+    const before = this.losses.get(k) ?? 0;
+    await join();
+    return (this.losses.get(k) ?? 0) !== before;
+  }
+
   /** The meeting's room here closed: the lease is let go so any node may host it next time. */
   async release(tenantId: string, meetingId: string): Promise<void> {
     if (!this.hosted.delete(key(tenantId, meetingId))) return;
@@ -94,8 +122,7 @@ export class MeetingHosts {
           .claim(tenantId, meetingId, this.nodeId, this.now(), until)
           .catch(() => undefined); // the database is away: try again next round
         if (lease === undefined || lease.nodeId === this.nodeId) continue;
-        if (!this.hosted.delete(k)) continue;
-        this.onLost(tenantId, meetingId);
+        if (this.hosted.has(k)) this.lost(tenantId, meetingId);
       }
     } finally {
       this.renewing = false;

@@ -51,6 +51,15 @@ export async function registerRealtime(
     pqCrypto,
     senders: new ExternalSenders(crypto, ctx.store, ctx.now, ctx.externalSenderVault),
     options: resolved,
+    // A group write that finds another node hosting the meeting: this node lets it go at once,
+    // not at its next lease renewal.
+    hostLease:
+      clusterSettings === undefined
+        ? undefined
+        : {
+            nodeId: clusterSettings.nodeId,
+            lost: (tenantId, meetingId) => cluster?.leaseLost(tenantId, meetingId),
+          },
   });
   const sockets = new Sockets();
   const lobby = new Lobby();

@@ -52,7 +52,7 @@ export class DeliveryService {
     private readonly target: JoinTarget,
     private readonly deps: DeliveryDeps,
   ) {
-    this.group = new GroupRecord(deps.store, target);
+    this.group = new GroupRecord(deps.store, target, deps.lease);
     this.batchWait = new BatchWaitClock(deps.clock);
     this.timers = new GroupTimers(deps.clock, deps.options, (task) => deps.host.enqueue(task));
     this.confirmations = new EpochConfirmations(

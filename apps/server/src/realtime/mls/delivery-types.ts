@@ -10,6 +10,7 @@ import type { ResolvedRealtimeOptions } from '../options.ts';
 import type { ServerMessage, ServerMessageOf, SignalingErrorCode } from '../signaling.ts';
 import type { CommitViolation } from './commit-check.ts';
 import type { CheckedKeyPackage } from './key-packages.ts';
+import type { HostLease } from './group-store.ts';
 
 export type MlsJoinInfo = NonNullable<ServerMessageOf<'joined'>['mls']>;
 
@@ -40,6 +41,8 @@ export interface DeliveryHost {
 export interface DeliveryDeps {
   readonly crypto: MlsCrypto;
   readonly store: Store;
+  /** On a node of a cluster: group writes count only while this node hosts the meeting. */
+  readonly lease?: HostLease | undefined;
   readonly sender: ExternalSenderKeyPair;
   readonly options: ResolvedRealtimeOptions;
   readonly clock: ServerClock;

@@ -28,7 +28,7 @@ import {
   type Proposal,
 } from './group.ts';
 import { noGroup, type GroupState, type Joiner } from './group-state.ts';
-import { MeetingGroupStore } from './group-store.ts';
+import { MeetingGroupStore, type HostLease } from './group-store.ts';
 import type { CheckedKeyPackage } from './key-packages.ts';
 import { replayMessages } from './messages.ts';
 
@@ -49,8 +49,9 @@ export class GroupRecord {
   constructor(
     store: Store,
     private readonly target: JoinTarget,
+    lease: HostLease | undefined,
   ) {
-    this.store = new MeetingGroupStore(store, target);
+    this.store = new MeetingGroupStore(store, target, lease);
   }
 
   /** The record as stored (a restart); members come back without a connection. */

@@ -178,6 +178,7 @@ export class E2eeMode implements RoomMode {
       this.delivery = await DeliveryService.open(target, {
         crypto: this.crypto(),
         store: ctx.store,
+        lease: this.deps.hostLease,
         sender: await senders.forTenant(target.tenantId),
         options,
         clock: systemClock(ctx.now),

@@ -9,6 +9,7 @@ import type { JoinTarget } from '../admission.ts';
 import type { ExternalSenders } from '../mls/external-senders.ts';
 import type { Departure, JoinOutcome, MlsJoinInfo } from '../mls/delivery-types.ts';
 import type { Joiner } from '../mls/group-state.ts';
+import type { HostLease } from '../mls/group-store.ts';
 import type { ResolvedRealtimeOptions } from '../options.ts';
 import type { Peer } from '../peer.ts';
 import type { BlockReason, DetachReason, JoinRequest } from '../room-types.ts';
@@ -67,6 +68,8 @@ export interface RoomModeDeps {
   readonly pqCrypto: MlsCrypto;
   readonly senders: ExternalSenders;
   readonly options: ResolvedRealtimeOptions;
+  /** Set on a node of a cluster: the meeting's group is written only while this node hosts it. */
+  readonly hostLease?: HostLease | undefined;
 }
 
 export interface RoomMode {

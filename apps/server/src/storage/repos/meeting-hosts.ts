@@ -74,6 +74,21 @@ export function meetingHostsRepo(db: SqlDb) {
         ? undefined
         : { nodeId: row.node_id, leaseUntil: Number(row.lease_until) };
     },
+    /**
+     * Whether `nodeId` holds the meeting's lease, read inside the caller's transaction. On
+     * PostgreSQL the row is locked for share until that transaction ends, so a take-over (an
+     * UPDATE of the row) waits for it: a write fenced by this check is either in before the new
+     * host reads the group, or refused.
+     */
+    async holds(tenantId: string, meetingId: string, nodeId: string): Promise<boolean> {
+      const row = await db.get<{ node_id: string }>(
+        `SELECT node_id FROM meeting_hosts WHERE tenant_id = ? AND meeting_id = ?${
+          db.dialect === 'postgres' ? ' FOR SHARE' : ''
+        }`,
+        [tenantId, meetingId],
+      );
+      return row?.node_id === nodeId;
+    },
     /** Lets go of a meeting this node no longer hosts (its room closed). */
     async release(tenantId: string, meetingId: string, nodeId: string): Promise<void> {
       await db.run(
