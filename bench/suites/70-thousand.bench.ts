@@ -76,7 +76,14 @@ export async function run(bench: Bench): Promise<void> {
     // Those left out, by where their join stood at the end (join-stage.ts).
     for (const [stage, n] of countByStage(report.failures))
       bench.record(`${label}: not admitted, ${stage}`, n, 'people');
-    bench.record(`${label}: decrypting media`, report.decrypting, 'people', participants);
+    // A sender decrypts the other senders' media: alone, it has none (one sender: 999 of 1,000).
+    const withMediaToDecrypt = report.media.senders === 1 ? report.admitted - 1 : report.admitted;
+    bench.record(
+      `${label}: decrypting media, of those with another's to decrypt`,
+      report.decrypting,
+      'people',
+      withMediaToDecrypt,
+    );
     bench.record(`${label}: media senders`, report.media.senders, 'people');
     // Each frame sent should reach every other participant once: the baseline is what a relay
     // that shed nothing would deliver.
