@@ -409,6 +409,41 @@ describe('one E2EE meeting across three nodes', () => {
     for (const node of nodes) expect(await attempt(node)).toBe(429);
   }, 60_000);
 
+  it('ends a session signed out while its node’s NATS link was down as soon as the link is back', async () => {
+    // Nothing in NATS is kept: a sign-out told while node-c could not hear it must be caught up
+    // from the database when its link returns, not at the socket's next one-minute session check.
+    const cutter = await NatsLinkCutter.start(cluster.nats.port);
+    const portC = Number(new URL(cluster.node('node-c').url).port);
+    await cluster.kill('node-c');
+    await cluster.startNode('node-c', portC, cutter.url);
+    const ivy = await personOn('ivy', 'node-c');
+    const meetingId = await e2eeMeeting(ivy, []);
+    const meeting = await ivy.client.join(meetingId);
+    try {
+      await until([meeting], () => meeting.roster.length === 1, 20_000, 'ivy in');
+      const removed = new Promise<string>((resolve) =>
+        meeting.on('removed', (event) => resolve(event.reason)),
+      );
+      cutter.cut();
+      const response = await fetch(`${cluster.node('node-a').url}/api/auth/sign-out`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ivy.token}` },
+      });
+      expect(response.status).toBeLessThan(300);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(meeting.roster.length).toBe(1); // node-c has not heard: its link is down
+      const restoredAt = Date.now();
+      cutter.restore();
+      expect(await removed).toBe('signed-out');
+      expect(Date.now() - restoredAt).toBeLessThan(5_000);
+    } finally {
+      ivy.client.close();
+      await cluster.kill('node-c');
+      await cluster.startNode('node-c', portC);
+      cutter.close();
+    }
+  }, 180_000);
+
   it('survives one node losing its NATS link: its participants reconnect and rejoin', async () => {
     // node-c is restarted behind a link the test can cut; node-a hosts the meeting.
     const cutter = await NatsLinkCutter.start(cluster.nats.port);

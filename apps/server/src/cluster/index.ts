@@ -11,6 +11,7 @@ import type { MediaRelay } from '../realtime/relay/index.ts';
 import type { Rooms } from '../realtime/rooms.ts';
 import type { ClientMessageOf } from '../realtime/signaling.ts';
 import type { Sockets } from '../realtime/sockets.ts';
+import { catchUp } from './catch-up.ts';
 import { clusterControl, type ClusterControl } from './control-bus.ts';
 import { provideLimitSharing } from '../http/shared-limits.ts';
 import { prepareSignInLimits } from '../identity/sign-in.ts';
@@ -92,8 +93,14 @@ export async function startClusterNode(
     host.gatewayLost(lost);
   });
   link.onLinkChange((up) => {
-    // Joins asked while the link was down may never be answered: their clients join again now.
-    if (up) return gateway.unansweredJoinsLost();
+    if (up) {
+      // Joins asked while the link was down may never be answered: their clients join again now.
+      gateway.unansweredJoinsLost();
+      void catchUp({ meetings: ctx.store.meetings, rooms, sockets, local, control }).catch(() =>
+        ctx.log.error('cluster: catching up after the link came back failed'),
+      );
+      return;
+    }
     // Messages may have been lost while the link was down: nothing across nodes is trusted.
     gateway.hostLost();
     host.gatewayLost();

@@ -238,6 +238,7 @@ class Connection {
       peer: this.peer,
       endSession: () => this.endSession(),
       serverRestarting: () => this.serverRestarting(),
+      checkSession: () => this.checkSession(),
     };
     this.deps.sockets.add(this.live);
     const every = this.deps.options.sessionCheckIntervalMs;

@@ -67,6 +67,11 @@ export class Rooms {
     return counts;
   }
 
+  /** Every live room of this server. */
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
   /** The tenant's live rooms. */
   inTenant(tenantId: string): Room[] {
     return [...this.rooms.values()].filter((room) => room.target.tenantId === tenantId);

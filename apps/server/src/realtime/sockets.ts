@@ -11,6 +11,8 @@ export interface LiveSocket {
   endSession(): void;
   /** The server shuts down: the socket is told `server-restarting`, then closed (1012). */
   serverRestarting(): void;
+  /** Checks the socket's session now, as its periodic check does: ended, the socket ends. */
+  checkSession(): Promise<void>;
 }
 
 export class Sockets {
