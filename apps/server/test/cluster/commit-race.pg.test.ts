@@ -14,6 +14,7 @@ import {
   requirePgUrl,
   type TestDatabase,
 } from '../support/databases.ts';
+import { joiningPlan, member } from '../support/group-members.ts';
 
 let db: TestDatabase;
 let nodes: Store[];
@@ -30,15 +31,6 @@ afterEach(async () => {
   await db.drop();
 });
 
-const member = (n: number): Member => ({
-  participantId: `p${n}`,
-  userId: `u${n}`,
-  deviceId: `d${n}`,
-  leafIndex: n,
-  confirmed: true,
-  grace: undefined,
-});
-
 describe('a commit race between two nodes', () => {
   it('stores exactly one commit for the epoch; the other node is refused', async () => {
     const tenantId = (await nodes[0]!.tenants.first())!.id;
@@ -52,16 +44,7 @@ describe('a commit race between two nodes', () => {
     await a!.found(new Uint8Array(16).fill(1), Date.now());
     await a!.created(member(0));
 
-    const planFor = (joiner: Member) => ({
-      epoch: 0n,
-      next: 1n,
-      covered: [],
-      removed: [],
-      joined: [joiner],
-      turnedAway: [],
-      again: [],
-      done: [],
-    });
+    const planFor = (joiner: Member) => joiningPlan(0n, joiner);
     const outcomes = await Promise.allSettled([
       a!.commit(planFor(member(1)), 'commit-from-node-a', 10, Date.now()),
       b!.commit(planFor(member(2)), 'commit-from-node-b', 10, Date.now()),

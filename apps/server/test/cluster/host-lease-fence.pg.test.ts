@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootstrapAdmin } from '../../src/server.ts';
 import { MeetingGroupStore, MeetingMoved } from '../../src/realtime/mls/group-store.ts';
-import { newRemoveProposal, type Member } from '../../src/realtime/mls/group.ts';
+import { newRemoveProposal } from '../../src/realtime/mls/group.ts';
 import { openStore } from '../../src/storage/open.ts';
 import type { Store } from '../../src/storage/store.ts';
 import {
@@ -17,6 +17,7 @@ import {
   requirePgUrl,
   type TestDatabase,
 } from '../support/databases.ts';
+import { joiningPlan as joining, member } from '../support/group-members.ts';
 
 const LEASE_MS = 10_000;
 
@@ -37,26 +38,6 @@ afterEach(async () => {
   await nodeA.close();
   await nodeB.close();
   await db.drop();
-});
-
-const member = (n: number): Member => ({
-  participantId: `p${n}`,
-  userId: `u${n}`,
-  deviceId: `d${n}`,
-  leafIndex: n,
-  confirmed: true,
-  grace: undefined,
-});
-
-const joining = (epoch: bigint, joiner: Member) => ({
-  epoch,
-  next: epoch + 1n,
-  covered: [],
-  removed: [],
-  joined: [joiner],
-  turnedAway: [],
-  again: [],
-  done: [],
 });
 
 /** A node's view of one meeting: its group store fenced by its lease, and whom it told "lost". */

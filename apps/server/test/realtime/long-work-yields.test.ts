@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMlsCrypto, generateExternalSender } from '@conclave/crypto/server';
 import { STEPS_PER_PASS } from '../../src/realtime/event-loop.ts';
 import { GroupRecord } from '../../src/realtime/mls/group-record.ts';
-import type { Member } from '../../src/realtime/mls/group.ts';
 import { bootstrapAdmin } from '../../src/server.ts';
 import { openStore } from '../../src/storage/open.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { fastPasswords, sqliteDatabase, type TestDatabase } from '../support/databases.ts';
+import { member } from '../support/group-members.ts';
 
 let db: TestDatabase;
 let store: Store;
@@ -59,25 +59,18 @@ describe('long work in a room hands the event loop back', () => {
     await group.found(undefined, Date.now());
     if (group.state.kind !== 'founding') throw new Error('not founding');
     await group.created({ participantId: 'p0', userId: 'u0', deviceId: 'd0' }, group.state.groupId);
-    const departing = 3 * STEPS_PER_PASS + 1;
-    for (let i = 1; i <= departing; i++) {
-      const member: Member = {
-        participantId: `p${i}`,
-        userId: `u${i}`,
-        deviceId: `d${i}`,
-        leafIndex: i,
-        confirmed: true,
-        grace: undefined,
-      };
-      group.members.set(member.participantId, member);
-      await group.removeProposal(member);
+    const leaving = 3 * STEPS_PER_PASS + 1;
+    for (let i = 1; i <= leaving; i++) {
+      const departing = member(i);
+      group.members.set(departing.participantId, departing);
+      await group.removeProposal(departing);
     }
 
     const counter = passCounter();
     const signed = await group.signPending(crypto, sender);
     const passes = counter.stop();
 
-    expect(signed).toHaveLength(departing);
+    expect(signed).toHaveLength(leaving);
     // One pass before each STEPS_PER_PASS-th proposal: three for 3 × STEPS_PER_PASS + 1.
     expect(passes).toBeGreaterThanOrEqual(3);
   });

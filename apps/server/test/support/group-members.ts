@@ -1,0 +1,25 @@
+// Stand-in members and commit plans for the tests that drive a meeting's group record or store
+// directly (no sockets, no MLS members): member n sits at leaf n.
+import type { CommitPlan } from '../../src/realtime/mls/commit-plan.ts';
+import type { Member } from '../../src/realtime/mls/group.ts';
+
+export const member = (n: number): Member => ({
+  participantId: `p${n}`,
+  userId: `u${n}`,
+  deviceId: `d${n}`,
+  leafIndex: n,
+  confirmed: true,
+  grace: undefined,
+});
+
+/** The commit of `epoch` that adds `joiner` and nothing else. */
+export const joiningPlan = (epoch: bigint, joiner: Member): CommitPlan => ({
+  epoch,
+  next: epoch + 1n,
+  covered: [],
+  removed: [],
+  joined: [joiner],
+  turnedAway: [],
+  again: [],
+  done: [],
+});
