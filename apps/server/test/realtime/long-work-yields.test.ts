@@ -2,16 +2,23 @@
 // JavaScript (ts-mls over @noble/curves): done in one stretch it held a 1,000-person meeting's
 // node for ~13 s — no heartbeat, no pong — and the others took it for lost. The work hands the
 // event loop back every STEPS_PER_PASS proposals (../../src/realtime/event-loop.ts); this checks
-// that the signing really does, by counting the event loop's passes while it runs.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// that the signing, and the sending of what was signed, really do, by counting the event loop's
+// passes while they run.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMlsCrypto, generateExternalSender } from '@conclave/crypto/server';
+import { createLogger } from '../../src/log.ts';
+import { systemClock } from '../../src/realtime/clock.ts';
 import { STEPS_PER_PASS } from '../../src/realtime/event-loop.ts';
+import { DeliveryService } from '../../src/realtime/mls/delivery-service.ts';
+import type { DeliveryHost } from '../../src/realtime/mls/delivery-types.ts';
 import { GroupRecord } from '../../src/realtime/mls/group-record.ts';
+import { MeetingGroupStore } from '../../src/realtime/mls/group-store.ts';
+import { resolveRealtimeOptions } from '../../src/realtime/options.ts';
 import { bootstrapAdmin } from '../../src/server.ts';
 import { openStore } from '../../src/storage/open.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { fastPasswords, sqliteDatabase, type TestDatabase } from '../support/databases.ts';
-import { member } from '../support/group-members.ts';
+import { joiningPlan, member } from '../support/group-members.ts';
 
 let db: TestDatabase;
 let store: Store;
@@ -73,5 +80,70 @@ describe('long work in a room hands the event loop back', () => {
     expect(signed).toHaveLength(leaving);
     // One pass before each STEPS_PER_PASS-th proposal: three for 3 × STEPS_PER_PASS + 1.
     expect(passes).toBeGreaterThanOrEqual(3);
+  });
+
+  it('sends a backlog of signed proposals to the members in stretches, not in one', async () => {
+    const tenantId = (await store.tenants.first())!.id;
+    const target = {
+      tenantId,
+      meetingId: 'm2',
+      kind: 'meeting' as const,
+      endToEndEncryption: true,
+    };
+    // A stored group of 1 + `leaving` members at epoch 1, as a restarted host finds it.
+    const leaving = 3 * STEPS_PER_PASS + 1;
+    const stored = new MeetingGroupStore(store, target);
+    await stored.found(new Uint8Array(16).fill(7), Date.now());
+    await stored.created(member(0));
+    await stored.commit(
+      {
+        ...joiningPlan(0n, member(1)),
+        joined: Array.from({ length: leaving }, (_, i) => member(i + 1)),
+      },
+      'commit-0',
+      10,
+      Date.now(),
+    );
+
+    // Each proposal sent is stamped with the event-loop passes counted so far.
+    let passes = 0;
+    const tick = () => {
+      passes++;
+      if (proposalsSentAt.length < leaving) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const proposalsSentAt: number[] = [];
+    const host: DeliveryHost = {
+      send: () => undefined,
+      sendEach: (_ids, message) => {
+        if (message.type === 'proposal') proposalsSentAt.push(passes);
+      },
+      isConnected: () => false,
+      enqueue: (task) => void Promise.resolve().then(task),
+      retried: (_what, task) => void task(),
+      turnAway: () => undefined,
+      reannounce: () => undefined,
+      groupCreated: () => Promise.resolve(),
+      expel: () => Promise.resolve(),
+    };
+    const crypto = await createMlsCrypto();
+    const service = await DeliveryService.open(target, {
+      crypto,
+      store,
+      sender: await generateExternalSender(crypto, { tenantId, serverId: 'conclave' }),
+      options: resolveRealtimeOptions({ batchWindowMs: 0 }),
+      clock: systemClock(),
+      host,
+      log: createLogger(() => undefined),
+    });
+    try {
+      for (let i = 1; i <= leaving; i++) await service.depart(`p${i}`, 'left');
+      await vi.waitFor(() => expect(proposalsSentAt).toHaveLength(leaving), { timeout: 10_000 });
+    } finally {
+      service.close();
+    }
+    // The sending loop passes before every STEPS_PER_PASS-th proposal: the first and the last
+    // were sent at least three passes apart (all in one pass without it).
+    expect(proposalsSentAt.at(-1)! - proposalsSentAt[0]!).toBeGreaterThanOrEqual(3);
   });
 });
