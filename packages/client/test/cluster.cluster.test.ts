@@ -127,6 +127,21 @@ async function flowingMeeting(people: ClusterPerson[]) {
   };
 }
 
+/** Runs `work` with node-c restarted behind a NATS link the test can cut; puts it back after. */
+async function withNodeCBehindCutter(work: (cutter: NatsLinkCutter) => Promise<void>) {
+  const cutter = await NatsLinkCutter.start(cluster.nats.port);
+  const portC = Number(new URL(cluster.node('node-c').url).port);
+  await cluster.kill('node-c');
+  await cluster.startNode('node-c', portC, cutter.url);
+  try {
+    await work(cutter);
+  } finally {
+    await cluster.kill('node-c');
+    await cluster.startNode('node-c', portC);
+    cutter.close();
+  }
+}
+
 describe('one E2EE meeting across three nodes', () => {
   it('has one group, one security code and media both ways, whichever node each socket reached', async () => {
     const alice = await personOn('alice', 'node-a');
@@ -412,59 +427,55 @@ describe('one E2EE meeting across three nodes', () => {
   it('ends a session signed out while its node’s NATS link was down as soon as the link is back', async () => {
     // Nothing in NATS is kept: a sign-out told while node-c could not hear it must be caught up
     // from the database when its link returns, not at the socket's next one-minute session check.
-    const cutter = await NatsLinkCutter.start(cluster.nats.port);
-    const portC = Number(new URL(cluster.node('node-c').url).port);
-    await cluster.kill('node-c');
-    await cluster.startNode('node-c', portC, cutter.url);
-    const ivy = await personOn('ivy', 'node-c');
-    const meetingId = await e2eeMeeting(ivy, []);
-    const meeting = await ivy.client.join(meetingId);
-    try {
-      await until([meeting], () => meeting.roster.length === 1, 20_000, 'ivy in');
-      const removed = new Promise<string>((resolve) =>
-        meeting.on('removed', (event) => resolve(event.reason)),
-      );
-      cutter.cut();
-      const response = await fetch(`${cluster.node('node-a').url}/api/auth/sign-out`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ivy.token}` },
-      });
-      expect(response.status).toBeLessThan(300);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(meeting.roster.length).toBe(1); // node-c has not heard: its link is down
-      const restoredAt = Date.now();
-      cutter.restore();
-      expect(await removed).toBe('signed-out');
-      expect(Date.now() - restoredAt).toBeLessThan(5_000);
-    } finally {
-      ivy.client.close();
-      await cluster.kill('node-c');
-      await cluster.startNode('node-c', portC);
-      cutter.close();
-    }
+    await withNodeCBehindCutter(async (cutter) => {
+      const ivy = await personOn('ivy', 'node-c');
+      const meetingId = await e2eeMeeting(ivy, []);
+      const meeting = await ivy.client.join(meetingId);
+      try {
+        await until([meeting], () => meeting.roster.length === 1, 20_000, 'ivy in');
+        let removedAt: number | undefined;
+        const removed = new Promise<string>((resolve) =>
+          meeting.on('removed', (event) => {
+            removedAt = Date.now();
+            resolve(event.reason);
+          }),
+        );
+        cutter.cut();
+        const response = await fetch(`${cluster.node('node-a').url}/api/auth/sign-out`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ivy.token}` },
+        });
+        expect(response.status).toBeLessThan(300);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        // node-c has not heard: its link is down.
+        expect(meeting.roster.length).toBe(1);
+        expect(removedAt).toBeUndefined();
+        const restoredAt = Date.now();
+        cutter.restore();
+        expect(await removed).toBe('signed-out');
+        expect(Date.now() - restoredAt).toBeLessThan(5_000);
+      } finally {
+        ivy.client.close();
+      }
+    });
   }, 180_000);
 
   it('survives one node losing its NATS link: its participants reconnect and rejoin', async () => {
-    // node-c is restarted behind a link the test can cut; node-a hosts the meeting.
-    const cutter = await NatsLinkCutter.start(cluster.nats.port);
-    const portC = Number(new URL(cluster.node('node-c').url).port);
-    await cluster.kill('node-c');
-    await cluster.startNode('node-c', portC, cutter.url);
-    const flow = await flowingMeeting([
-      await personOn('lena', 'node-a'),
-      await personOn('max', 'node-c'),
-    ]);
-    try {
-      cutter.cut();
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
-      cutter.restore();
-      await flow.recovered(Date.now());
-      expect(flow.codeBefore).toBeDefined();
-    } finally {
-      await flow.close();
-      await cluster.kill('node-c');
-      await cluster.startNode('node-c', portC);
-      cutter.close();
-    }
+    // node-a hosts the meeting; max's socket is on node-c, whose link is cut for 3 s.
+    await withNodeCBehindCutter(async (cutter) => {
+      const flow = await flowingMeeting([
+        await personOn('lena', 'node-a'),
+        await personOn('max', 'node-c'),
+      ]);
+      try {
+        cutter.cut();
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        cutter.restore();
+        await flow.recovered(Date.now());
+        expect(flow.codeBefore).toBeDefined();
+      } finally {
+        await flow.close();
+      }
+    });
   }, 180_000);
 });

@@ -5,15 +5,18 @@
 // E2EE meetings is checked against the rules again, and a meeting it hosts that ended meanwhile
 // ends here too.
 import type { RealtimeControl } from '../realtime/control.ts';
-import type { Rooms } from '../realtime/rooms.ts';
-import type { Sockets } from '../realtime/sockets.ts';
-import type { Store } from '../storage/store.ts';
+import type { Room } from '../realtime/room.ts';
+import type { LiveSocket } from '../realtime/sockets.ts';
+import type { MeetingRecord } from '../storage/records.ts';
 import type { ClusterControl } from './control-bus.ts';
 
+/** Only what the catch-up reads of each part of the node. */
 export interface CatchUp {
-  readonly meetings: Pick<Store['meetings'], 'get'>;
-  readonly rooms: Pick<Rooms, 'all'>;
-  readonly sockets: Pick<Sockets, 'all'>;
+  readonly meetings: {
+    get(tenantId: string, meetingId: string): Promise<Pick<MeetingRecord, 'state'> | undefined>;
+  };
+  readonly rooms: { all(): readonly Pick<Room, 'target'>[] };
+  readonly sockets: { all(): readonly Pick<LiveSocket, 'checkSession'>[] };
   /** This node's own control: the rules are checked again here, not told to every node. */
   readonly local: Pick<RealtimeControl, 'rulesChanged'>;
   /** The cluster's: a meeting this node hosts is ended here (its room, group and lease). */

@@ -116,13 +116,13 @@ export class MeetingHosts {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      for (const [k, [tenantId, meetingId]] of [...this.hosted]) {
+      for (const [tenantId, meetingId] of [...this.hosted.values()]) {
         const until = this.now() + LEASE_MS;
         const lease = await this.hosts
           .claim(tenantId, meetingId, this.nodeId, this.now(), until)
           .catch(() => undefined); // the database is away: try again next round
         if (lease === undefined || lease.nodeId === this.nodeId) continue;
-        if (this.hosted.has(k)) this.lost(tenantId, meetingId);
+        this.lost(tenantId, meetingId); // nothing, if a refused write let it go already
       }
     } finally {
       this.renewing = false;

@@ -74,7 +74,7 @@ export class Rooms {
 
   /** The tenant's live rooms. */
   inTenant(tenantId: string): Room[] {
-    return [...this.rooms.values()].filter((room) => room.target.tenantId === tenantId);
+    return this.all().filter((room) => room.target.tenantId === tenantId);
   }
 
   /**

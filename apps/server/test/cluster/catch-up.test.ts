@@ -4,9 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/cluster/catch-up.ts';
 import type { JoinTarget } from '../../src/realtime/admission.ts';
-import type { Room } from '../../src/realtime/room.ts';
-import type { LiveSocket } from '../../src/realtime/sockets.ts';
-import type { MeetingRecord, MeetingState } from '../../src/storage/records.ts';
+import type { MeetingState } from '../../src/storage/records.ts';
 
 function target(tenantId: string, meetingId: string, kind: JoinTarget['kind']): JoinTarget {
   return { tenantId, meetingId, kind, endToEndEncryption: true };
@@ -21,15 +19,13 @@ function node(rooms: JoinTarget[], states: Record<string, MeetingState>, sockets
       checked.push(i);
       return Promise.resolve();
     },
-  })) as unknown as LiveSocket[];
+  }));
   const deps = {
     meetings: {
       get: (_tenantId: string, id: string) =>
-        Promise.resolve(
-          states[id] === undefined ? undefined : ({ id, state: states[id] } as MeetingRecord),
-        ),
+        Promise.resolve(states[id] === undefined ? undefined : { state: states[id] }),
     },
-    rooms: { all: () => rooms.map((t) => ({ target: t }) as Room) },
+    rooms: { all: () => rooms.map((t) => ({ target: t })) },
     sockets: { all: () => live },
     local: {
       rulesChanged: (tenantId: string) => {

@@ -22,11 +22,13 @@ import { joiningPlan, member } from '../support/group-members.ts';
 
 let db: TestDatabase;
 let store: Store;
+let tenantId: string;
 
 beforeEach(async () => {
   db = sqliteDatabase();
   await bootstrapAdmin({ ...db.location, email: 'admin@example.org', passwordCost: fastPasswords });
   store = await openStore(db.location, Date.now);
+  tenantId = (await store.tenants.first())!.id;
 });
 
 afterEach(async () => {
@@ -34,7 +36,17 @@ afterEach(async () => {
   await db.drop();
 });
 
-/** Counts event-loop passes (setImmediate turns) until stopped. */
+/** Members leaving at once: the long work hands the loop back three times in between. */
+const LEAVING = 3 * STEPS_PER_PASS + 1;
+
+const meeting = (meetingId: string) => ({
+  tenantId,
+  meetingId,
+  kind: 'meeting' as const,
+  endToEndEncryption: true,
+});
+
+/** Counts event-loop passes (setImmediate turns) from now until stopped. */
 function passCounter() {
   let passes = 0;
   let running = true;
@@ -44,6 +56,9 @@ function passCounter() {
   };
   setImmediate(pass);
   return {
+    get passes() {
+      return passes;
+    },
     stop: () => {
       running = false;
       return passes;
@@ -53,21 +68,13 @@ function passCounter() {
 
 describe('long work in a room hands the event loop back', () => {
   it('signs a backlog of proposals in stretches, not in one', async () => {
-    const tenantId = (await store.tenants.first())!.id;
-    const target = {
-      tenantId,
-      meetingId: 'm1',
-      kind: 'meeting' as const,
-      endToEndEncryption: true,
-    };
     const crypto = await createMlsCrypto();
     const sender = await generateExternalSender(crypto, { tenantId, serverId: 'conclave' });
-    const group = new GroupRecord(store, target, undefined);
+    const group = new GroupRecord(store, meeting('m1'), undefined);
     await group.found(undefined, Date.now());
     if (group.state.kind !== 'founding') throw new Error('not founding');
-    await group.created({ participantId: 'p0', userId: 'u0', deviceId: 'd0' }, group.state.groupId);
-    const leaving = 3 * STEPS_PER_PASS + 1;
-    for (let i = 1; i <= leaving; i++) {
+    await group.created(member(0), group.state.groupId);
+    for (let i = 1; i <= LEAVING; i++) {
       const departing = member(i);
       group.members.set(departing.participantId, departing);
       await group.removeProposal(departing);
@@ -77,46 +84,27 @@ describe('long work in a room hands the event loop back', () => {
     const signed = await group.signPending(crypto, sender);
     const passes = counter.stop();
 
-    expect(signed).toHaveLength(leaving);
+    expect(signed).toHaveLength(LEAVING);
     // One pass before each STEPS_PER_PASS-th proposal: three for 3 × STEPS_PER_PASS + 1.
     expect(passes).toBeGreaterThanOrEqual(3);
   });
 
   it('sends a backlog of signed proposals to the members in stretches, not in one', async () => {
-    const tenantId = (await store.tenants.first())!.id;
-    const target = {
-      tenantId,
-      meetingId: 'm2',
-      kind: 'meeting' as const,
-      endToEndEncryption: true,
-    };
-    // A stored group of 1 + `leaving` members at epoch 1, as a restarted host finds it.
-    const leaving = 3 * STEPS_PER_PASS + 1;
+    const target = meeting('m2');
+    // A stored group of 1 + LEAVING members at epoch 1, as a restarted host finds it.
     const stored = new MeetingGroupStore(store, target);
     await stored.found(new Uint8Array(16).fill(7), Date.now());
     await stored.created(member(0));
-    await stored.commit(
-      {
-        ...joiningPlan(0n, member(1)),
-        joined: Array.from({ length: leaving }, (_, i) => member(i + 1)),
-      },
-      'commit-0',
-      10,
-      Date.now(),
-    );
+    const joiners = Array.from({ length: LEAVING }, (_, i) => member(i + 1));
+    await stored.commit(joiningPlan(0n, ...joiners), 'commit-0', 10, Date.now());
 
     // Each proposal sent is stamped with the event-loop passes counted so far.
-    let passes = 0;
-    const tick = () => {
-      passes++;
-      if (proposalsSentAt.length < leaving) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const counter = passCounter();
     const proposalsSentAt: number[] = [];
     const host: DeliveryHost = {
       send: () => undefined,
       sendEach: (_ids, message) => {
-        if (message.type === 'proposal') proposalsSentAt.push(passes);
+        if (message.type === 'proposal') proposalsSentAt.push(counter.passes);
       },
       isConnected: () => false,
       enqueue: (task) => void Promise.resolve().then(task),
@@ -137,9 +125,10 @@ describe('long work in a room hands the event loop back', () => {
       log: createLogger(() => undefined),
     });
     try {
-      for (let i = 1; i <= leaving; i++) await service.depart(`p${i}`, 'left');
-      await vi.waitFor(() => expect(proposalsSentAt).toHaveLength(leaving), { timeout: 10_000 });
+      for (let i = 1; i <= LEAVING; i++) await service.depart(`p${i}`, 'left');
+      await vi.waitFor(() => expect(proposalsSentAt).toHaveLength(LEAVING), { timeout: 10_000 });
     } finally {
+      counter.stop();
       service.close();
     }
     // The sending loop passes before every STEPS_PER_PASS-th proposal: the first and the last

@@ -12,13 +12,13 @@ export const member = (n: number): Member => ({
   grace: undefined,
 });
 
-/** The commit of `epoch` that adds `joiner` and nothing else. */
-export const joiningPlan = (epoch: bigint, joiner: Member): CommitPlan => ({
+/** The commit of `epoch` that adds `joiners` and nothing else. */
+export const joiningPlan = (epoch: bigint, ...joiners: Member[]): CommitPlan => ({
   epoch,
   next: epoch + 1n,
   covered: [],
   removed: [],
-  joined: [joiner],
+  joined: joiners,
   turnedAway: [],
   again: [],
   done: [],
